@@ -1,0 +1,81 @@
+//! Key figures of a plan: service, coverage of mountainous stops, distance and unit time.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Problem;
+use crate::plan::{Plan, UnservedReason, VisitPlace};
+use crate::units::{Meters, Seconds};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Kpis {
+    pub requests_total: usize,
+    pub requests_served: usize,
+    /// Mean days between a served request's earliest date and its visit.
+    pub mean_waiting_days: f64,
+    /// Served requests whose visit day is one of their preferred weekdays.
+    pub served_on_preferred_weekday: usize,
+    pub mountainous_stops: usize,
+    pub mountainous_stops_visited: usize,
+    pub visits: usize,
+    pub distance: Meters,
+    /// Sum over routes of return minus departure, lunch breaks included.
+    pub unit_time: Seconds,
+    /// Unit time over the total shift time of the routes' unit-days (0–1).
+    pub utilisation: f64,
+    pub unserved_by_reason: BTreeMap<UnservedReason, usize>,
+}
+
+impl Kpis {
+    pub fn compute(problem: &Problem, plan: &Plan) -> Kpis {
+        let mut served = 0;
+        let mut waiting = 0u64;
+        let mut preferred = 0;
+        let mut visited = vec![false; problem.stops().len()];
+        let mut visits = 0;
+        for (day, _, visit) in plan.visits() {
+            visits += 1;
+            if let VisitPlace::Stop(s) = visit.place {
+                visited[s] = true;
+            }
+            for &r in &visit.requests {
+                let req = &problem.requests()[r];
+                served += 1;
+                waiting += u64::from(day.ordinal.saturating_sub(req.earliest_day));
+                if req.preferred_weekdays.contains(day.weekday()) {
+                    preferred += 1;
+                }
+            }
+        }
+        let mut distance = Meters::ZERO;
+        let mut unit_time = Seconds::ZERO;
+        let mut shift_time = Seconds::ZERO;
+        for day in &plan.days {
+            for route in &day.routes {
+                distance += route.distance;
+                unit_time += route.return_time - route.departure;
+                let shift = problem.vehicles()[route.vehicle].shifts[day.day.weekday().index()];
+                shift_time += shift.map_or(Seconds::ZERO, |s| s.length());
+            }
+        }
+        let mut unserved_by_reason = BTreeMap::new();
+        for u in &plan.unserved {
+            *unserved_by_reason.entry(u.reason).or_insert(0) += 1;
+        }
+        let mountainous: Vec<usize> = (0..problem.stops().len()).filter(|&s| problem.stops()[s].mountainous).collect();
+        Kpis {
+            requests_total: problem.requests().len(),
+            requests_served: served,
+            mean_waiting_days: if served == 0 { 0.0 } else { waiting as f64 / served as f64 },
+            served_on_preferred_weekday: preferred,
+            mountainous_stops: mountainous.len(),
+            mountainous_stops_visited: mountainous.iter().filter(|&&s| visited[s]).count(),
+            visits,
+            distance,
+            unit_time,
+            utilisation: if shift_time.get() == 0 { 0.0 } else { unit_time.get() as f64 / shift_time.get() as f64 },
+            unserved_by_reason,
+        }
+    }
+}

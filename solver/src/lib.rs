@@ -1,0 +1,14 @@
+//! junkai-solver: the pure, synchronous, deterministic optimisation core of junkai.
+//!
+//! No I/O, no environment, no dates or time zones; the wall clock is read only to honour
+//! a time limit. Units: integer seconds and metres ([`units`]).
+
+pub mod matrix;
+pub mod model;
+pub mod rng;
+pub mod routing;
+pub mod units;
+pub mod plan;
+pub mod weekly;
+pub mod check;
+pub mod kpi;

@@ -1,0 +1,121 @@
+//! The public, immutable result of weekly planning: routes per working day, the visits
+//! they make (with times), and what could not be served, with reasons.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Day;
+use crate::routing::LunchSlot;
+use crate::units::{Meters, Seconds};
+
+/// A weekly (or multi-week) plan.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub days: Vec<DayPlan>,
+    pub unserved: Vec<Unserved>,
+    pub shortfalls: Vec<VisitShortfall>,
+}
+
+/// The routes of one working day (only vehicles that leave the depot).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DayPlan {
+    pub day: Day,
+    pub routes: Vec<Route>,
+}
+
+/// One vehicle's day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    pub vehicle: usize,
+    pub departure: Seconds,
+    pub return_time: Seconds,
+    pub lunch: Option<LunchSlot>,
+    pub visits: Vec<Visit>,
+    /// Driven distance, depot to depot.
+    pub distance: Meters,
+}
+
+/// Where a visit takes place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitPlace {
+    /// At a stop (index into `Problem::stops()`).
+    Stop(usize),
+    /// At the home of the resident who made this request.
+    Home(usize),
+}
+
+/// One stop of a route. The unit is on site from `start` to `end`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub place: VisitPlace,
+    pub arrival: Seconds,
+    pub start: Seconds,
+    pub end: Seconds,
+    /// Requests served during the visit (indices into `Problem::requests()`).
+    pub requests: Vec<usize>,
+    /// The class kind held during this visit, if any.
+    pub class_kind: Option<usize>,
+}
+
+/// Why a request could not be served. Stable codes, documented in `docs/errors.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnservedReason {
+    /// No vehicle carries the equipment the service needs.
+    NoUnit,
+    /// No open day in the request's date range on which the stop is open, its visit rule
+    /// allows the weekday and a suitable unit works.
+    NoDay,
+    /// The service is longer than every opening window of the stop.
+    TooLong,
+    /// Days exist, but the stop's visit rule (visits per week, spacing) leaves none free.
+    VisitLimit,
+    /// The units' time, consultations or seats on the allowed days are used up.
+    Capacity,
+}
+
+impl UnservedReason {
+    pub const ALL: [UnservedReason; 5] = [
+        UnservedReason::NoUnit,
+        UnservedReason::NoDay,
+        UnservedReason::TooLong,
+        UnservedReason::VisitLimit,
+        UnservedReason::Capacity,
+    ];
+
+    /// Stable code (`U1`…), used in outputs and documented with the error codes.
+    pub const fn code(self) -> &'static str {
+        match self {
+            UnservedReason::NoUnit => "U01",
+            UnservedReason::NoDay => "U02",
+            UnservedReason::TooLong => "U03",
+            UnservedReason::VisitLimit => "U04",
+            UnservedReason::Capacity => "U05",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unserved {
+    pub request: usize,
+    pub reason: UnservedReason,
+}
+
+/// A stop that got fewer visits in a week than its rule's minimum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitShortfall {
+    pub stop: usize,
+    pub week: u32,
+    pub planned: u32,
+    pub required: u32,
+    pub reason: UnservedReason,
+}
+
+impl Plan {
+    /// All visits with their day and vehicle, in day and route order.
+    pub fn visits(&self) -> impl Iterator<Item = (Day, usize, &Visit)> {
+        self.days
+            .iter()
+            .flat_map(|d| d.routes.iter().flat_map(move |r| r.visits.iter().map(move |v| (d.day, r.vehicle, v))))
+    }
+}

@@ -1,0 +1,323 @@
+//! Greedy day assignment: places every request on a visit (stop, day, unit) that its dates,
+//! the stop's visit rule and the units' estimated workload allow, then adds visits until
+//! each stop reaches its weekly minimum. An optimising MIP replaces this later; this one
+//! is simple and never breaks a hard rule.
+
+use super::visits::{
+    TentativeVisit, longest_window, place_location, place_open, request_place, vehicle_fits, visit_duration,
+    visit_usage,
+};
+use crate::matrix::TravelMatrix;
+use crate::model::{Problem, Weekday};
+use crate::plan::{UnservedReason, VisitPlace, VisitShortfall};
+use crate::units::Seconds;
+
+/// Share of a unit's working time the assignment fills, leaving room for estimation error.
+const BUDGET_SHARE_PERCENT: i64 = 85;
+
+/// The assignment's view of one unit-day: estimated time used and capacity used.
+#[derive(Clone, Debug, Default)]
+struct UnitDay {
+    time: Seconds,
+    consultations: i64,
+    seats: i64,
+    locations: Vec<usize>,
+}
+
+pub struct Ledger<'a> {
+    problem: &'a Problem,
+    matrix: &'a TravelMatrix,
+    pub visits: Vec<TentativeVisit>,
+    /// Indexed `[vehicle][day]`.
+    unit_days: Vec<Vec<UnitDay>>,
+}
+
+/// Why a candidate slot was refused (the most telling one becomes the unserved reason).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Refusal {
+    Rule,
+    Capacity,
+}
+
+impl<'a> Ledger<'a> {
+    pub fn new(problem: &'a Problem, matrix: &'a TravelMatrix) -> Self {
+        let days = problem.horizon().days.len();
+        Ledger {
+            problem,
+            matrix,
+            visits: Vec::new(),
+            unit_days: vec![vec![UnitDay::default(); days]; problem.vehicles().len()],
+        }
+    }
+
+    fn weekday(&self, day: usize) -> Weekday {
+        self.problem.horizon().days[day].weekday()
+    }
+
+    fn works(&self, vehicle: usize, day: usize) -> bool {
+        self.problem.vehicles()[vehicle].shifts[self.weekday(day).index()].is_some()
+    }
+
+    /// Working time the assignment may fill for this unit-day.
+    fn budget(&self, vehicle: usize, day: usize) -> Seconds {
+        let v = &self.problem.vehicles()[vehicle];
+        let Some(shift) = v.shifts[self.weekday(day).index()] else { return Seconds::ZERO };
+        let lunch = v.lunch.map_or(Seconds::ZERO, |l| l.length);
+        let available = (shift.length() - lunch).min(v.max_work);
+        Seconds(available.get() * BUDGET_SHARE_PERCENT / 100)
+    }
+
+    /// Estimated extra driving to fit `location` into the unit-day: a detour from the
+    /// nearest place already on it (or the depot).
+    fn detour(&self, vehicle: usize, day: usize, location: usize) -> Seconds {
+        let depot = self.problem.depot_location(self.problem.vehicles()[vehicle].depot);
+        let here = &self.unit_days[vehicle][day].locations;
+        std::iter::once(depot)
+            .chain(here.iter().copied())
+            .map(|p| self.matrix.duration(p, location) + self.matrix.duration(location, p))
+            .min()
+            .unwrap_or(Seconds::ZERO)
+    }
+
+    fn fits_capacity(&self, vehicle: usize, day: usize, extra_time: Seconds, usage: (i64, i64)) -> bool {
+        let v = &self.problem.vehicles()[vehicle];
+        let ud = &self.unit_days[vehicle][day];
+        ud.time + extra_time <= self.budget(vehicle, day)
+            && ud.consultations + usage.0 <= i64::from(v.max_consultations)
+            && ud.seats + usage.1 <= i64::from(v.max_seats)
+    }
+
+    /// Whether the stop's rule allows one more visit on `day` (max per week, spacing).
+    pub fn rule_allows(&self, place: VisitPlace, day: usize) -> bool {
+        let VisitPlace::Stop(s) = place else { return true };
+        let rule = self.problem.stops()[s].rule;
+        let days = &self.problem.horizon().days;
+        let this = days[day];
+        let mut in_week = 0;
+        for v in self.visits.iter().filter(|v| v.place == place && !v.dropped) {
+            let other = days[v.day];
+            if other.week() == this.week() {
+                in_week += 1;
+            }
+            if other.ordinal.abs_diff(this.ordinal) < rule.min_gap_days {
+                return false;
+            }
+        }
+        in_week < rule.max_per_week
+    }
+
+    fn add_visit(&mut self, visit: TentativeVisit) {
+        let location = place_location(self.problem, visit.place);
+        let extra = self.detour(visit.vehicle, visit.day, location)
+            + visit_duration(self.problem, visit.place, &visit.requests, visit.class_kind);
+        let usage = visit_usage(self.problem, &visit.requests);
+        let ud = &mut self.unit_days[visit.vehicle][visit.day];
+        ud.time += extra;
+        ud.consultations += usage.0;
+        ud.seats += usage.1;
+        ud.locations.push(location);
+        self.visits.push(visit);
+    }
+
+    /// Tries to add the request to an existing visit; returns whether it did.
+    fn attach(&mut self, request: usize, candidate_days: &[usize]) -> bool {
+        let p = self.problem;
+        let r = &p.requests()[request];
+        let place = request_place(p, request);
+        let class = p.kinds()[r.kind].class;
+        let mut best: Option<(bool, u32, usize)> = None;
+        for (i, v) in self.visits.iter().enumerate() {
+            if v.dropped || v.place != place || !candidate_days.contains(&v.day) || !vehicle_fits(p, v.vehicle, place, &[request]) {
+                continue;
+            }
+            if let Some(c) = class {
+                let seats_taken = visit_usage(p, &v.requests).1;
+                if v.class_kind.is_some_and(|k| k != r.kind) || seats_taken >= i64::from(c.seats) {
+                    continue;
+                }
+            }
+            let class_kind = if class.is_some() { Some(r.kind) } else { v.class_kind };
+            let mut with = v.requests.clone();
+            with.push(request);
+            let old = visit_duration(p, place, &v.requests, v.class_kind);
+            let new = visit_duration(p, place, &with, class_kind);
+            if new > longest_window(p, place, self.weekday(v.day))
+                || !self.fits_capacity(v.vehicle, v.day, new - old, visit_usage(p, &[request]))
+            {
+                continue;
+            }
+            let day = p.horizon().days[v.day];
+            let key = (!r.preferred_weekdays.contains(day.weekday()), day.ordinal, i);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+            }
+        }
+        let Some((_, _, i)) = best else { return false };
+        let old = visit_duration(p, place, &self.visits[i].requests, self.visits[i].class_kind);
+        let v = &mut self.visits[i];
+        v.requests.push(request);
+        if class.is_some() {
+            v.class_kind = Some(r.kind);
+        }
+        let new = visit_duration(p, place, &v.requests, v.class_kind);
+        let (vehicle, day) = (v.vehicle, v.day);
+        let usage = visit_usage(p, &[request]);
+        let ud = &mut self.unit_days[vehicle][day];
+        ud.time += new - old;
+        ud.consultations += usage.0;
+        ud.seats += usage.1;
+        true
+    }
+
+    /// Opens a new visit for the request on the best free slot.
+    fn open_visit(&mut self, request: usize, candidate_days: &[usize]) -> Result<(), Refusal> {
+        let p = self.problem;
+        let r = &p.requests()[request];
+        let place = request_place(p, request);
+        let location = place_location(p, place);
+        let class_kind = p.kinds()[r.kind].class.map(|_| r.kind);
+        let duration = visit_duration(p, place, &[request], class_kind);
+        let usage = visit_usage(p, &[request]);
+        let mut best: Option<(i64, usize, usize)> = None;
+        let mut refusal = Refusal::Rule;
+        for &day in candidate_days {
+            if !self.rule_allows(place, day) {
+                continue;
+            }
+            refusal = Refusal::Capacity;
+            for vehicle in 0..p.vehicles().len() {
+                if !self.works(vehicle, day) || !vehicle_fits(p, vehicle, place, &[request]) {
+                    continue;
+                }
+                let extra = duration + self.detour(vehicle, day, location);
+                if !self.fits_capacity(vehicle, day, extra, usage) {
+                    continue;
+                }
+                let d = p.horizon().days[day];
+                let off_preference = if r.preferred_weekdays.contains(d.weekday()) { 0 } else { 4 * 3600 };
+                let waiting = i64::from(d.ordinal.saturating_sub(r.earliest_day)) * 1800;
+                let score = off_preference + waiting + self.unit_days[vehicle][day].time.get() + extra.get();
+                if best.is_none_or(|b| (score, day, vehicle) < b) {
+                    best = Some((score, day, vehicle));
+                }
+            }
+        }
+        let (_, day, vehicle) = best.ok_or(refusal)?;
+        self.add_visit(TentativeVisit { place, day, vehicle, requests: vec![request], class_kind, dropped: false });
+        Ok(())
+    }
+
+    /// Days of the horizon on which the request could be served, ignoring capacity and the
+    /// visit rule's counts; or the reason there are none.
+    pub fn candidate_days(&self, request: usize) -> Result<Vec<usize>, UnservedReason> {
+        let p = self.problem;
+        let r = &p.requests()[request];
+        let place = request_place(p, request);
+        if !(0..p.vehicles().len()).any(|v| vehicle_fits(p, v, place, &[request])) {
+            return Err(UnservedReason::NoUnit);
+        }
+        let class_kind = p.kinds()[r.kind].class.map(|_| r.kind);
+        let duration = visit_duration(p, place, &[request], class_kind);
+        let mut days = Vec::new();
+        let mut too_long = false;
+        for (i, d) in p.horizon().days.iter().enumerate() {
+            if d.ordinal < r.earliest_day || d.ordinal > r.latest_day || !place_open(p, place, *d) {
+                continue;
+            }
+            if !(0..p.vehicles().len()).any(|v| self.works(v, i) && vehicle_fits(p, v, place, &[request])) {
+                continue;
+            }
+            if duration > longest_window(p, place, d.weekday()) {
+                too_long = true;
+                continue;
+            }
+            days.push(i);
+        }
+        match (days.is_empty(), too_long) {
+            (false, _) => Ok(days),
+            (true, true) => Err(UnservedReason::TooLong),
+            (true, false) => Err(UnservedReason::NoDay),
+        }
+    }
+
+    /// Places one request; returns the reason when it cannot be placed.
+    pub fn place_request(&mut self, request: usize) -> Result<(), UnservedReason> {
+        let days = self.candidate_days(request)?;
+        if self.attach(request, &days) {
+            return Ok(());
+        }
+        self.open_visit(request, &days).map_err(|refusal| match refusal {
+            Refusal::Rule => UnservedReason::VisitLimit,
+            Refusal::Capacity => UnservedReason::Capacity,
+        })
+    }
+
+    /// Adds request-free visits until each stop meets its weekly minimum, spreading visits
+    /// through the week. Returns the weeks that still fall short.
+    pub fn meet_minimums(&mut self) -> Vec<VisitShortfall> {
+        let p = self.problem;
+        let mut shortfalls = Vec::new();
+        for s in 0..p.stops().len() {
+            let place = VisitPlace::Stop(s);
+            let required = p.stops()[s].rule.min_per_week;
+            for week in 0..p.horizon().weeks {
+                let count = |ledger: &Ledger| {
+                    ledger
+                        .visits
+                        .iter()
+                        .filter(|v| v.place == place && !v.dropped && p.horizon().days[v.day].week() == week)
+                        .count() as u32
+                };
+                while count(self) < required {
+                    if let Err(reason) = self.open_rule_visit(s, week) {
+                        shortfalls.push(VisitShortfall { stop: s, week, planned: count(self), required, reason });
+                        break;
+                    }
+                }
+            }
+        }
+        shortfalls
+    }
+
+    fn open_rule_visit(&mut self, stop: usize, week: u32) -> Result<(), UnservedReason> {
+        let p = self.problem;
+        let place = VisitPlace::Stop(stop);
+        let location = place_location(p, place);
+        let duration = visit_duration(p, place, &[], None);
+        let days = &p.horizon().days;
+        let mut best: Option<(i64, usize, usize)> = None;
+        let mut reason = UnservedReason::NoDay;
+        for day in (0..days.len()).filter(|&i| days[i].week() == week && place_open(p, place, days[i])) {
+            if !self.rule_allows(place, day) {
+                reason = reason.max(UnservedReason::VisitLimit);
+                continue;
+            }
+            reason = UnservedReason::Capacity;
+            // Prefer days far from the stop's other visits, then the least loaded unit.
+            let spacing = self
+                .visits
+                .iter()
+                .filter(|v| v.place == place && !v.dropped)
+                .map(|v| i64::from(days[v.day].ordinal.abs_diff(days[day].ordinal)))
+                .min()
+                .unwrap_or(7)
+                .min(7);
+            for vehicle in 0..p.vehicles().len() {
+                if !self.works(vehicle, day) || !vehicle_fits(p, vehicle, place, &[]) {
+                    continue;
+                }
+                let extra = duration + self.detour(vehicle, day, location);
+                if !self.fits_capacity(vehicle, day, extra, (0, 0)) {
+                    continue;
+                }
+                let score = -spacing * 4 * 3600 + self.unit_days[vehicle][day].time.get() + extra.get();
+                if best.is_none_or(|b| (score, day, vehicle) < b) {
+                    best = Some((score, day, vehicle));
+                }
+            }
+        }
+        let (_, day, vehicle) = best.ok_or(reason)?;
+        self.add_visit(TentativeVisit { place, day, vehicle, requests: Vec::new(), class_kind: None, dropped: false });
+        Ok(())
+    }
+}

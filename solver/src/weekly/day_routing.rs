@@ -1,0 +1,105 @@
+//! Routing one working day: the day's tentative visits become routing jobs, the units
+//! working that weekday become vehicles, and the routing core orders and times them.
+
+use super::visits::{TentativeVisit, place_location, place_windows, vehicle_fits, visit_duration, visit_usage};
+use crate::matrix::TravelMatrix;
+use crate::model::Problem;
+use crate::plan::{Route, Visit};
+use crate::routing::{self, CostRates, Instance, Job, Load, RouteVehicle, SearchParams};
+use crate::units::{Cost, TimeWindow};
+
+/// Prize of serving one request, per priority step (dominates any route cost).
+const PRIZE_PER_PRIORITY: i64 = 1_000_000;
+/// Prize of a visit required by the stop's rule alone.
+const RULE_VISIT_PRIZE: i64 = 500_000;
+
+/// The routed day: routes, and the indices (into the given visit list) that did not fit.
+pub struct RoutedDay {
+    pub routes: Vec<Route>,
+    pub dropped: Vec<usize>,
+}
+
+fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usize]) -> Job {
+    let weekday = problem.horizon().days[day].weekday();
+    let duration = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
+    let windows = place_windows(problem, visit.place, weekday)
+        .into_iter()
+        .filter(|w| w.length() >= duration)
+        .map(|w| TimeWindow::new(w.start, w.end - duration))
+        .collect::<Vec<_>>();
+    let (consultations, seats) = visit_usage(problem, &visit.requests);
+    let priorities: i64 = visit.requests.iter().map(|&r| 1 + i64::from(problem.requests()[r].priority)).sum();
+    Job {
+        location: place_location(problem, visit.place),
+        service: duration,
+        windows: if windows.is_empty() { vec![TimeWindow::new(duration, duration)] } else { windows },
+        demand: Load([consultations, seats]),
+        prize: Some(Cost(priorities * PRIZE_PER_PRIORITY + RULE_VISIT_PRIZE)),
+        allowed_vehicles: Some(
+            working.iter().map(|&v| vehicle_fits(problem, v, visit.place, &visit.requests)).collect(),
+        ),
+    }
+}
+
+/// Routes the given visits on horizon day `day`. Visits whose windows are empty (never
+/// produced by the assignment) end up dropped.
+pub fn route_day(
+    problem: &Problem,
+    matrix: &TravelMatrix,
+    day: usize,
+    visits: &[&TentativeVisit],
+    search: &SearchParams,
+    rates: CostRates,
+) -> RoutedDay {
+    let weekday = problem.horizon().days[day].weekday();
+    let working: Vec<usize> =
+        (0..problem.vehicles().len()).filter(|&v| problem.vehicles()[v].shifts[weekday.index()].is_some()).collect();
+    let vehicles = working
+        .iter()
+        .map(|&v| {
+            let unit = &problem.vehicles()[v];
+            let depot = problem.depot_location(unit.depot);
+            RouteVehicle {
+                start_location: depot,
+                end_location: depot,
+                shift: unit.shifts[weekday.index()].expect("working vehicles have a shift"),
+                capacity: Load([i64::from(unit.max_consultations), i64::from(unit.max_seats)]),
+                max_work: Some(unit.max_work),
+                lunch: unit.lunch,
+                fixed_cost: Cost(0),
+            }
+        })
+        .collect();
+    let jobs = visits.iter().map(|v| job_for(problem, v, day, &working)).collect();
+    let instance = Instance { matrix, jobs, vehicles, rates };
+    let solution = routing::solve(&instance, search, &mut |_, _| {});
+    let routes = solution
+        .routes
+        .iter()
+        .enumerate()
+        .filter(|(_, jobs)| !jobs.is_empty())
+        .map(|(k, jobs)| {
+            let times = routing::route_times(&instance, k, jobs);
+            Route {
+                vehicle: working[k],
+                departure: times.departure,
+                return_time: times.return_time,
+                lunch: times.lunch,
+                distance: times.cost.distance,
+                visits: jobs
+                    .iter()
+                    .zip(times.arrivals.iter().zip(&times.starts))
+                    .map(|(&j, (&arrival, &start))| Visit {
+                        place: visits[j].place,
+                        arrival,
+                        start,
+                        end: start + instance.jobs[j].service,
+                        requests: visits[j].requests.clone(),
+                        class_kind: visits[j].class_kind,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    RoutedDay { routes, dropped: solution.unassigned }
+}

@@ -1,0 +1,124 @@
+//! The checker must catch every kind of broken plan: each test breaks one rule of a valid
+//! plan and expects a violation that names it.
+
+mod common;
+
+use junkai_solver::check::check;
+use junkai_solver::plan::Plan;
+use junkai_solver::units::Seconds;
+use junkai_solver::weekly::{PlanParams, plan};
+
+fn valid() -> (junkai_solver::model::Problem, junkai_solver::matrix::TravelMatrix, Plan) {
+    valid_for(common::tiny())
+}
+
+fn valid_for(problem: junkai_solver::model::Problem) -> (junkai_solver::model::Problem, junkai_solver::matrix::TravelMatrix, Plan) {
+    let m = common::matrix(&problem);
+    let p = plan(&problem, &m, &PlanParams::default(), &mut |_| {});
+    assert!(check(&problem, &m, &p).is_empty());
+    (problem, m, p)
+}
+
+fn violations_after(change: impl FnOnce(&mut Plan)) -> Vec<String> {
+    let (problem, m, mut p) = valid();
+    change(&mut p);
+    check(&problem, &m, &p).into_iter().map(|v| v.to_string()).collect()
+}
+
+fn expect(change: impl FnOnce(&mut Plan), needle: &str) {
+    let v = violations_after(change);
+    assert!(v.iter().any(|s| s.contains(needle)), "expected '{needle}' in {v:#?}");
+}
+
+#[test]
+fn arriving_too_early_is_caught() {
+    expect(|p| p.days[0].routes[0].visits[0].arrival = Seconds::ZERO, "cannot be there before");
+}
+
+#[test]
+fn leaving_the_opening_window_is_caught() {
+    expect(
+        |p| {
+            let v = &mut p.days[0].routes[0].visits[0];
+            let length = v.end - v.start;
+            v.start = Seconds::from_hm(16, 20);
+            v.arrival = v.start;
+            v.end = v.start + length;
+        },
+        "outside the opening windows",
+    );
+}
+
+#[test]
+fn a_short_stay_is_caught() {
+    expect(|p| p.days[0].routes[0].visits[0].end = p.days[0].routes[0].visits[0].start, "needs");
+}
+
+#[test]
+fn a_lost_request_is_caught() {
+    expect(
+        |p| {
+            let visit = p.days.iter_mut().flat_map(|d| &mut d.routes).flat_map(|r| &mut r.visits).find(|v| !v.requests.is_empty()).unwrap();
+            visit.requests.pop();
+        },
+        "appears 0 times",
+    );
+}
+
+#[test]
+fn the_wrong_unit_is_caught() {
+    expect(
+        |p| {
+            for d in &mut p.days {
+                for r in &mut d.routes {
+                    r.vehicle = 1 - r.vehicle;
+                }
+            }
+        },
+        "equipment the unit lacks",
+    );
+}
+
+#[test]
+fn a_late_return_is_caught() {
+    expect(|p| p.days[0].routes[0].return_time = Seconds::from_hm(18, 0), "after the shift ends");
+}
+
+#[test]
+fn a_missing_lunch_is_caught() {
+    // Stops open only around noon, so every route spans the lunch window.
+    let mut parts = common::tiny().parts().clone();
+    for stop in &mut parts.stops {
+        stop.windows = common::weekdays(vec![common::window((11, 0), (15, 0))]);
+    }
+    let (problem, m, mut p) = valid_for(junkai_solver::model::Problem::new(parts).unwrap());
+    let route = p.days.iter_mut().flat_map(|d| &mut d.routes).find(|r| r.lunch.is_some()).expect("a route with lunch");
+    route.lunch = None;
+    let v: Vec<String> = check(&problem, &m, &p).iter().map(|v| v.to_string()).collect();
+    assert!(v.iter().any(|s| s.contains("without a break")), "{v:#?}");
+}
+
+#[test]
+fn visits_too_close_together_are_caught() {
+    expect(
+        |p| {
+            let first = p.days[0].clone();
+            let mut copy = first.clone();
+            copy.day.ordinal += 1;
+            for r in &mut copy.routes {
+                for v in &mut r.visits {
+                    v.requests.clear();
+                    v.class_kind = None;
+                }
+            }
+            p.days.insert(1, copy);
+            p.days.sort_by_key(|d| d.day.ordinal);
+        },
+        "closer than",
+    );
+}
+
+#[test]
+fn a_misreported_distance_is_caught() {
+    expect(|p| p.days[0].routes[0].distance = junkai_solver::units::Meters(1), "the matrix gives");
+}

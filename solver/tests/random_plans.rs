@@ -1,0 +1,93 @@
+//! Property test: plans for random small problems always pass the independent checker,
+//! and every request is either served or reported unserved with a reason.
+
+mod common;
+
+use junkai_solver::check::check;
+use junkai_solver::model::*;
+use junkai_solver::units::Seconds;
+use junkai_solver::weekly::{PlanParams, plan};
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+struct Spec {
+    stops: Vec<(f64, f64, bool, u32, u32, u32)>,
+    requests: Vec<(usize, usize, u32, u32, i64, u8, bool)>,
+    units: Vec<usize>,
+    weeks: u32,
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        prop::collection::vec((0.0..0.15f64, 0.0..0.15f64, any::<bool>(), 0..3u32, 1..4u32, 0..3u32), 1..7),
+        prop::collection::vec((0..3usize, 0..7usize, 0..14u32, 0..6u32, 5..120i64, 1..6u8, prop::bool::weighted(0.1)), 0..25),
+        prop::collection::vec(0..3usize, 1..4),
+        1..3u32,
+    )
+        .prop_map(|(stops, requests, units, weeks)| Spec { stops, requests, units, weeks })
+}
+
+fn build(s: &Spec) -> Problem {
+    let stops: Vec<Stop> = s
+        .stops
+        .iter()
+        .enumerate()
+        .map(|(i, &(dx, dy, hill, min, extra, gap))| {
+            let mut st = common::stop(i, 139.25 + dx, 36.40 + dy, hill);
+            st.rule.min_per_week = min;
+            st.rule.max_per_week = min + extra;
+            st.rule.min_gap_days = gap;
+            st
+        })
+        .collect();
+    let requests = s
+        .requests
+        .iter()
+        .enumerate()
+        .map(|(i, &(kind, stop, earliest, span, minutes, priority, home))| {
+            let mut r = common::request(i, kind, stop % stops.len(), earliest, earliest + span);
+            r.service = Seconds::from_minutes(minutes);
+            r.priority = priority;
+            if home {
+                r.place = Place::Home(Point::new(139.3, 36.5));
+            }
+            r
+        })
+        .collect();
+    let vehicles = s
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, &e)| {
+            let mut v = common::vehicle(&format!("u{i}"), e.min(1));
+            if e == 2 {
+                v.equipment = EquipmentSet(0b11);
+            }
+            v
+        })
+        .collect();
+    Problem::new(ProblemParts {
+        equipment: vec!["admin".into(), "medical".into()],
+        kinds: common::kinds(),
+        depots: vec![Depot { id: "D".into(), name: "庁舎".into(), location: Point::new(139.28, 36.42) }],
+        stops,
+        vehicles,
+        requests,
+        horizon: Horizon::from_weekdays(s.weeks, WeekdaySet::MON_TO_FRI),
+    })
+    .expect("generated problems are valid")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_plans_pass_the_checker(s in spec()) {
+        let problem = build(&s);
+        let m = common::matrix(&problem);
+        let params = PlanParams::default();
+        let p = plan(&problem, &m, &params, &mut |_| {});
+        let violations = check(&problem, &m, &p);
+        prop_assert!(violations.is_empty(), "{:#?}", violations);
+    }
+}
