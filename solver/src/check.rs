@@ -100,7 +100,10 @@ impl Checker<'_> {
             }
             let expected = self.expected_duration(visit);
             if visit.end - visit.start != expected {
-                self.fail(&vat, format!("stays {} min, needs {} min", (visit.end - visit.start).minutes(), expected.minutes()));
+                self.fail(
+                    &vat,
+                    format!("stays {} min, needs {} min", (visit.end - visit.start).minutes(), expected.minutes()),
+                );
             }
             let windows = match visit.place {
                 VisitPlace::Stop(s) => p.stops()[s].windows[weekday.index()].as_slice(),
@@ -131,10 +134,13 @@ impl Checker<'_> {
             self.fail(&at, format!("reports {} m driven, the matrix gives {} m", route.distance.get(), distance.get()));
         }
         if let Some(rule) = unit.lunch {
-            let overlaps = route.departure < rule.window.end && route.return_time > rule.window.start;
-            if overlaps && route.lunch.is_none() {
+            let at_depot = route.departure >= rule.window.start + rule.length || route.return_time <= rule.window.end;
+            if !at_depot && route.lunch.is_none() {
                 self.fail(&at, "works through the lunch window without a break");
             }
+        }
+        if route.lunch.is_some_and(|l| l.after_jobs == 0) {
+            self.fail(&at, "lunch before the first visit belongs at the depot, outside the route");
         }
         let lunch_length = route.lunch.and(unit.lunch).map_or(Seconds::ZERO, |l| l.length);
         let work = route.return_time - route.departure - lunch_length;
@@ -158,7 +164,15 @@ impl Checker<'_> {
         (start + rule.length).max(t)
     }
 
-    fn check_requests(&mut self, at: &str, ordinal: u32, vehicle: usize, visit: &Visit, consultations: &mut u32, seats: &mut u32) {
+    fn check_requests(
+        &mut self,
+        at: &str,
+        ordinal: u32,
+        vehicle: usize,
+        visit: &Visit,
+        consultations: &mut u32,
+        seats: &mut u32,
+    ) {
         let p = self.problem;
         let equipment = p.vehicles()[vehicle].equipment;
         let mut class_seats = 0u32;
@@ -220,19 +234,31 @@ impl Checker<'_> {
             ordinals.sort_unstable();
             for pair in ordinals.windows(2) {
                 if pair[1] - pair[0] < rule.min_gap_days {
-                    self.fail(format!("stop {}", stop.id), format!("visits on days {} and {} are closer than {} days", pair[0], pair[1], rule.min_gap_days));
+                    self.fail(
+                        format!("stop {}", stop.id),
+                        format!(
+                            "visits on days {} and {} are closer than {} days",
+                            pair[0], pair[1], rule.min_gap_days
+                        ),
+                    );
                 }
             }
             for week in 0..p.horizon().weeks {
                 let count = ordinals.iter().filter(|&&o| o / 7 == week).count() as u32;
                 if count > rule.max_per_week {
-                    self.fail(format!("stop {}", stop.id), format!("{count} visits in week {week}, at most {}", rule.max_per_week));
+                    self.fail(
+                        format!("stop {}", stop.id),
+                        format!("{count} visits in week {week}, at most {}", rule.max_per_week),
+                    );
                 }
             }
             for &o in &ordinals {
                 let weekday = crate::model::Day { ordinal: o }.weekday();
                 if !rule.weekdays.contains(weekday) {
-                    self.fail(format!("stop {}", stop.id), format!("visited on {}, not an allowed weekday", weekday.key()));
+                    self.fail(
+                        format!("stop {}", stop.id),
+                        format!("visited on {}, not an allowed weekday", weekday.key()),
+                    );
                 }
             }
         }
@@ -252,7 +278,10 @@ impl Checker<'_> {
         for (r, count) in seen.into_iter().enumerate() {
             if count != 1 {
                 let id = &self.problem.requests()[r].id;
-                self.fail(format!("request {id}"), format!("appears {count} times among served and unserved (must be once)"));
+                self.fail(
+                    format!("request {id}"),
+                    format!("appears {count} times among served and unserved (must be once)"),
+                );
             }
         }
     }

@@ -72,18 +72,21 @@ pub enum UnservedReason {
     VisitLimit,
     /// The units' time, consultations or seats on the allowed days are used up.
     Capacity,
+    /// Not served in this horizon, but its dates run past it: carried over to the next plan.
+    Deferred,
 }
 
 impl UnservedReason {
-    pub const ALL: [UnservedReason; 5] = [
+    pub const ALL: [UnservedReason; 6] = [
         UnservedReason::NoUnit,
         UnservedReason::NoDay,
         UnservedReason::TooLong,
         UnservedReason::VisitLimit,
         UnservedReason::Capacity,
+        UnservedReason::Deferred,
     ];
 
-    /// Stable code (`U1`…), used in outputs and documented with the error codes.
+    /// Stable code (`U01`…), used in outputs and documented with the error codes.
     pub const fn code(self) -> &'static str {
         match self {
             UnservedReason::NoUnit => "U01",
@@ -91,6 +94,7 @@ impl UnservedReason {
             UnservedReason::TooLong => "U03",
             UnservedReason::VisitLimit => "U04",
             UnservedReason::Capacity => "U05",
+            UnservedReason::Deferred => "U06",
         }
     }
 }

@@ -36,7 +36,7 @@ impl Rng {
     /// Uniform in `0..n`; `n` must be > 0.
     pub fn below(&mut self, n: usize) -> usize {
         debug_assert!(n > 0);
-        ((self.next_u64() >> 32) * n as u64 >> 32) as usize
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
     /// Uniform in `[0, 1)`.

@@ -9,10 +9,7 @@ use junkai_solver::units::Seconds;
 use junkai_solver::weekly::{PlanParams, plan};
 
 fn valid() -> (junkai_solver::model::Problem, junkai_solver::matrix::TravelMatrix, Plan) {
-    valid_for(common::tiny())
-}
-
-fn valid_for(problem: junkai_solver::model::Problem) -> (junkai_solver::model::Problem, junkai_solver::matrix::TravelMatrix, Plan) {
+    let problem = common::tiny();
     let m = common::matrix(&problem);
     let p = plan(&problem, &m, &PlanParams::default(), &mut |_| {});
     assert!(check(&problem, &m, &p).is_empty());
@@ -58,7 +55,13 @@ fn a_short_stay_is_caught() {
 fn a_lost_request_is_caught() {
     expect(
         |p| {
-            let visit = p.days.iter_mut().flat_map(|d| &mut d.routes).flat_map(|r| &mut r.visits).find(|v| !v.requests.is_empty()).unwrap();
+            let visit = p
+                .days
+                .iter_mut()
+                .flat_map(|d| &mut d.routes)
+                .flat_map(|r| &mut r.visits)
+                .find(|v| !v.requests.is_empty())
+                .unwrap();
             visit.requests.pop();
         },
         "appears 0 times",
@@ -86,16 +89,16 @@ fn a_late_return_is_caught() {
 
 #[test]
 fn a_missing_lunch_is_caught() {
-    // Stops open only around noon, so every route spans the lunch window.
-    let mut parts = common::tiny().parts().clone();
-    for stop in &mut parts.stops {
-        stop.windows = common::weekdays(vec![common::window((11, 0), (15, 0))]);
-    }
-    let (problem, m, mut p) = valid_for(junkai_solver::model::Problem::new(parts).unwrap());
-    let route = p.days.iter_mut().flat_map(|d| &mut d.routes).find(|r| r.lunch.is_some()).expect("a route with lunch");
-    route.lunch = None;
-    let v: Vec<String> = check(&problem, &m, &p).iter().map(|v| v.to_string()).collect();
-    assert!(v.iter().any(|s| s.contains("without a break")), "{v:#?}");
+    // A working day from 09:00 to 16:00 must include the lunch break.
+    expect(
+        |p| {
+            let r = &mut p.days[0].routes[0];
+            r.departure = Seconds::from_hm(9, 0).min(r.departure);
+            r.return_time = Seconds::from_hm(16, 0).max(r.return_time);
+            r.lunch = None;
+        },
+        "without a break",
+    );
 }
 
 #[test]

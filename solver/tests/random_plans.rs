@@ -20,7 +20,10 @@ struct Spec {
 fn spec() -> impl Strategy<Value = Spec> {
     (
         prop::collection::vec((0.0..0.15f64, 0.0..0.15f64, any::<bool>(), 0..3u32, 1..4u32, 0..3u32), 1..7),
-        prop::collection::vec((0..3usize, 0..7usize, 0..14u32, 0..6u32, 5..120i64, 1..6u8, prop::bool::weighted(0.1)), 0..25),
+        prop::collection::vec(
+            (0..3usize, 0..7usize, 0..14u32, 0..6u32, 5..120i64, 1..6u8, prop::bool::weighted(0.1)),
+            0..25,
+        ),
         prop::collection::vec(0..3usize, 1..4),
         1..3u32,
     )

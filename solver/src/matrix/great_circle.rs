@@ -22,12 +22,7 @@ impl Default for GreatCircleConfig {
     /// Defaults for rural Gunma: 1.3 detour at 36 km/h on the plain, 1.6 detour at 28 km/h in
     /// the hills (national and prefectural roads along the Watarase valley).
     fn default() -> Self {
-        GreatCircleConfig {
-            detour_factor: 1.3,
-            speed_kmh: 36.0,
-            mountain_detour_factor: 1.6,
-            mountain_speed_kmh: 28.0,
-        }
+        GreatCircleConfig { detour_factor: 1.3, speed_kmh: 36.0, mountain_detour_factor: 1.6, mountain_speed_kmh: 28.0 }
     }
 }
 

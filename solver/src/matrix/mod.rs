@@ -88,10 +88,7 @@ mod tests {
             TravelMatrix::new(2, vec![0; 3], vec![0; 4]),
             Err(MatrixError::WrongLength { expected: 4, got: 3, .. })
         ));
-        assert_eq!(
-            TravelMatrix::new(2, vec![0, -1, 0, 0], vec![0; 4]),
-            Err(MatrixError::Negative { from: 0, to: 1 })
-        );
+        assert_eq!(TravelMatrix::new(2, vec![0, -1, 0, 0], vec![0; 4]), Err(MatrixError::Negative { from: 0, to: 1 }));
         let m = TravelMatrix::new(2, vec![5, 7, 9, 5], vec![1, 2, 3, 4]).unwrap();
         assert_eq!(m.duration(0, 0), Seconds::ZERO);
         assert_eq!(m.duration(1, 0), Seconds(9));

@@ -20,15 +20,8 @@ pub enum Weekday {
 }
 
 impl Weekday {
-    pub const ALL: [Weekday; 7] = [
-        Weekday::Mon,
-        Weekday::Tue,
-        Weekday::Wed,
-        Weekday::Thu,
-        Weekday::Fri,
-        Weekday::Sat,
-        Weekday::Sun,
-    ];
+    pub const ALL: [Weekday; 7] =
+        [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
 
     /// 0 for Monday … 6 for Sunday.
     pub const fn index(self) -> usize {
@@ -115,10 +108,7 @@ pub struct Horizon {
 impl Horizon {
     /// Every day of `weeks` weeks whose weekday is in `open`.
     pub fn from_weekdays(weeks: u32, open: WeekdaySet) -> Horizon {
-        let days = (0..weeks * 7)
-            .map(|ordinal| Day { ordinal })
-            .filter(|d| open.contains(d.weekday()))
-            .collect();
+        let days = (0..weeks * 7).map(|ordinal| Day { ordinal }).filter(|d| open.contains(d.weekday())).collect();
         Horizon { weeks, days }
     }
 }

@@ -38,13 +38,7 @@ pub struct SearchParams {
 
 impl Default for SearchParams {
     fn default() -> Self {
-        SearchParams {
-            seed: 1,
-            max_iterations: 2_000,
-            max_no_improvement: 500,
-            time_limit: None,
-            neighbours: 30,
-        }
+        SearchParams { seed: 1, max_iterations: 2_000, max_no_improvement: 500, time_limit: None, neighbours: 30 }
     }
 }
 

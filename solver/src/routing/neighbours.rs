@@ -29,10 +29,8 @@ pub fn neighbours(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
     let n = inst.jobs.len();
     (0..n)
         .map(|i| {
-            let mut others: Vec<(i64, usize)> = (0..n)
-                .filter(|&j| j != i)
-                .map(|j| (proximity(inst, i, j).min(proximity(inst, j, i)), j))
-                .collect();
+            let mut others: Vec<(i64, usize)> =
+                (0..n).filter(|&j| j != i).map(|j| (proximity(inst, i, j).min(proximity(inst, j, i)), j)).collect();
             let keep = k.min(others.len());
             if keep < others.len() {
                 others.select_nth_unstable(keep);

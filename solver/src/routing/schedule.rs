@@ -7,10 +7,11 @@
 //! The departure from the depot is delayed as far as possible without making any service
 //! later, so that waiting at the first stops becomes time at the depot instead.
 //!
-//! A lunch break is taken between two jobs (or at the depot) at the vehicle's current
-//! location. It is required when the route's working interval meets the lunch window; the
-//! evaluator tries every gap and keeps the best schedule. Routes of vehicles without a
-//! lunch break take the single-pass path.
+//! A lunch break is taken after a job, at that job's location, before driving on. It is
+//! required unless the crew can take it at the depot: before leaving (departure at or after
+//! the window start plus the break length) or after returning (return at or before the
+//! window end). The evaluator tries every gap and keeps the best schedule. Routes of
+//! vehicles without a lunch break take the single-pass path.
 
 use super::instance::{Instance, Load};
 use crate::units::{Cost, Meters, Seconds};
@@ -36,7 +37,7 @@ impl RouteCost {
 /// Where and when the lunch break is taken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LunchSlot {
-    /// Number of jobs done before the break (0 = at the start depot).
+    /// Number of jobs done before the break (>= 1): it is taken at that job's place.
     pub after_jobs: usize,
     pub start: Seconds,
 }
@@ -146,9 +147,7 @@ fn evaluate_with(inst: &Instance, vehicle: usize, jobs: &[usize], lunch_gap: Opt
     for &j in jobs {
         load.add(inst.jobs[j].demand);
     }
-    let cost = Cost(
-        inst.rates.per_meter * pass.distance + inst.rates.per_second * duration + veh.fixed_cost.get(),
-    );
+    let cost = Cost(inst.rates.per_meter * pass.distance + inst.rates.per_second * duration + veh.fixed_cost.get());
     let route = RouteCost {
         distance: Meters(pass.distance),
         duration: Seconds(duration),
@@ -160,11 +159,11 @@ fn evaluate_with(inst: &Instance, vehicle: usize, jobs: &[usize], lunch_gap: Opt
     (route, departure)
 }
 
-/// Whether a route working over `[departure, return]` may skip the lunch break.
+/// Whether a route working over `[departure, return]` leaves room for lunch at the depot.
 fn lunch_can_be_skipped(inst: &Instance, vehicle: usize, departure: i64, return_time: i64) -> bool {
     inst.vehicles[vehicle]
         .lunch
-        .is_none_or(|l| return_time <= l.window.start.get() || departure >= l.window.end.get())
+        .is_none_or(|l| departure >= (l.window.start + l.length).get() || return_time <= l.window.end.get())
 }
 
 /// Penalised comparison key: violations first, then cost.
@@ -183,7 +182,7 @@ fn best_lunch(inst: &Instance, vehicle: usize, jobs: &[usize]) -> (Option<usize>
     if lunch_can_be_skipped(inst, vehicle, departure, return_time) {
         best = Some((None, no_lunch, departure));
     }
-    for gap in 0..=jobs.len() {
+    for gap in 1..=jobs.len() {
         let (c, d) = evaluate_with(inst, vehicle, jobs, Some(gap));
         if best.as_ref().is_none_or(|(_, b, _)| badness(&c) < badness(b)) {
             best = Some((Some(gap), c, d));
@@ -232,10 +231,7 @@ mod tests {
         };
         Instance {
             matrix,
-            jobs: vec![
-                job(1, TimeWindow::new(hm(10, 0), hm(11, 0))),
-                job(2, TimeWindow::new(hm(13, 0), hm(15, 0))),
-            ],
+            jobs: vec![job(1, TimeWindow::new(hm(10, 0), hm(11, 0))), job(2, TimeWindow::new(hm(13, 0), hm(15, 0)))],
             vehicles: vec![RouteVehicle {
                 start_location: 0,
                 end_location: 0,

@@ -119,31 +119,81 @@ impl<'a> Ledger<'a> {
         self.visits.push(visit);
     }
 
+    /// If the request can join visit `i` (same place, a unit fits all its requests, seats
+    /// left in the class, still fits the longest opening window), the visit's class kind
+    /// after joining and the added time on site.
+    pub fn joinable(&self, i: usize, request: usize) -> Option<(Option<usize>, Seconds)> {
+        let p = self.problem;
+        let r = &p.requests()[request];
+        let v = &self.visits[i];
+        let place = request_place(p, request);
+        if v.dropped || v.place != place {
+            return None;
+        }
+        let class = p.kinds()[r.kind].class;
+        if let Some(c) = class {
+            let seats_taken = visit_usage(p, &v.requests).1;
+            if v.class_kind.is_some_and(|k| k != r.kind) || seats_taken >= i64::from(c.seats) {
+                return None;
+            }
+        }
+        let mut with = v.requests.clone();
+        with.push(request);
+        if !(0..p.vehicles().len()).any(|u| self.works(u, v.day) && vehicle_fits(p, u, place, &with)) {
+            return None;
+        }
+        let class_kind = if class.is_some() { Some(r.kind) } else { v.class_kind };
+        let old = visit_duration(p, place, &v.requests, v.class_kind);
+        let new = visit_duration(p, place, &with, class_kind);
+        (new <= longest_window(p, place, self.weekday(v.day))).then_some((class_kind, new - old))
+    }
+
+    /// Adds the request to visit `i` (which must be [`Ledger::joinable`]).
+    pub fn join(&mut self, i: usize, request: usize) {
+        let Some((class_kind, extra)) = self.joinable(i, request) else { return };
+        let usage = visit_usage(self.problem, &[request]);
+        let v = &mut self.visits[i];
+        v.requests.push(request);
+        v.class_kind = class_kind;
+        let ud = &mut self.unit_days[v.vehicle][v.day];
+        ud.time += extra;
+        ud.consultations += usage.0;
+        ud.seats += usage.1;
+    }
+
+    /// Undoes the last [`Ledger::join`] of `request` to visit `i`.
+    pub fn unjoin(&mut self, i: usize, request: usize) {
+        let p = self.problem;
+        let v = &mut self.visits[i];
+        v.requests.retain(|&r| r != request);
+        if v.requests.iter().all(|&r| p.kinds()[p.requests()[r].kind].class.is_none()) {
+            v.class_kind = None;
+        }
+    }
+
+    /// Opens a visit for the request on `day` without the workload estimate (the caller
+    /// checks feasibility by routing); returns its index, or `None` if no unit fits.
+    pub fn open_unchecked(&mut self, request: usize, day: usize) -> Option<usize> {
+        let p = self.problem;
+        let place = request_place(p, request);
+        let vehicle = (0..p.vehicles().len()).find(|&u| self.works(u, day) && vehicle_fits(p, u, place, &[request]))?;
+        let class_kind = p.kinds()[p.requests()[request].kind].class.map(|_| p.requests()[request].kind);
+        self.add_visit(TentativeVisit { place, day, vehicle, requests: vec![request], class_kind, dropped: false });
+        Some(self.visits.len() - 1)
+    }
+
     /// Tries to add the request to an existing visit; returns whether it did.
     fn attach(&mut self, request: usize, candidate_days: &[usize]) -> bool {
         let p = self.problem;
         let r = &p.requests()[request];
-        let place = request_place(p, request);
-        let class = p.kinds()[r.kind].class;
         let mut best: Option<(bool, u32, usize)> = None;
-        for (i, v) in self.visits.iter().enumerate() {
-            if v.dropped || v.place != place || !candidate_days.contains(&v.day) || !vehicle_fits(p, v.vehicle, place, &[request]) {
+        for i in 0..self.visits.len() {
+            let v = &self.visits[i];
+            if !candidate_days.contains(&v.day) || !vehicle_fits(p, v.vehicle, v.place, &[request]) {
                 continue;
             }
-            if let Some(c) = class {
-                let seats_taken = visit_usage(p, &v.requests).1;
-                if v.class_kind.is_some_and(|k| k != r.kind) || seats_taken >= i64::from(c.seats) {
-                    continue;
-                }
-            }
-            let class_kind = if class.is_some() { Some(r.kind) } else { v.class_kind };
-            let mut with = v.requests.clone();
-            with.push(request);
-            let old = visit_duration(p, place, &v.requests, v.class_kind);
-            let new = visit_duration(p, place, &with, class_kind);
-            if new > longest_window(p, place, self.weekday(v.day))
-                || !self.fits_capacity(v.vehicle, v.day, new - old, visit_usage(p, &[request]))
-            {
+            let Some((_, extra)) = self.joinable(i, request) else { continue };
+            if !self.fits_capacity(v.vehicle, v.day, extra, visit_usage(p, &[request])) {
                 continue;
             }
             let day = p.horizon().days[v.day];
@@ -153,19 +203,7 @@ impl<'a> Ledger<'a> {
             }
         }
         let Some((_, _, i)) = best else { return false };
-        let old = visit_duration(p, place, &self.visits[i].requests, self.visits[i].class_kind);
-        let v = &mut self.visits[i];
-        v.requests.push(request);
-        if class.is_some() {
-            v.class_kind = Some(r.kind);
-        }
-        let new = visit_duration(p, place, &v.requests, v.class_kind);
-        let (vehicle, day) = (v.vehicle, v.day);
-        let usage = visit_usage(p, &[request]);
-        let ud = &mut self.unit_days[vehicle][day];
-        ud.time += new - old;
-        ud.consultations += usage.0;
-        ud.seats += usage.1;
+        self.join(i, request);
         true
     }
 

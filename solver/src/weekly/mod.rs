@@ -1,8 +1,9 @@
-//! The weekly planner: assigns visits to days and units, routes each working day, moves
-//! visits that do not fit to other allowed days, and reports what stays unserved.
+//! The weekly planner: assigns visits to days and units, routes each working day, repairs
+//! what the routes could not take, and reports what stays unserved, with reasons.
 
 mod assign;
 mod day_routing;
+mod repair;
 mod visits;
 
 use crate::matrix::TravelMatrix;
@@ -38,6 +39,26 @@ pub struct PlanProgress {
     pub days_total: usize,
 }
 
+/// What every step of the planner reads.
+pub(crate) struct Context<'a> {
+    pub problem: &'a Problem,
+    pub matrix: &'a TravelMatrix,
+    pub params: &'a PlanParams,
+}
+
+impl Context<'_> {
+    /// Routes the live visits of one day.
+    pub fn solve_day(&self, ledger: &Ledger, day: usize) -> RoutedDay {
+        let indices: Vec<usize> =
+            (0..ledger.visits.len()).filter(|&i| !ledger.visits[i].dropped && ledger.visits[i].day == day).collect();
+        let visits: Vec<&TentativeVisit> = indices.iter().map(|&i| &ledger.visits[i]).collect();
+        let search = SearchParams { seed: self.params.search.seed.wrapping_add(day as u64), ..self.params.search };
+        let mut routed = route_day(self.problem, self.matrix, day, &visits, &search, self.params.rates);
+        routed.dropped = routed.dropped.iter().map(|&k| indices[k]).collect();
+        routed
+    }
+}
+
 /// Plans the whole horizon.
 pub fn plan(
     problem: &Problem,
@@ -45,6 +66,7 @@ pub fn plan(
     params: &PlanParams,
     progress: &mut dyn FnMut(PlanProgress),
 ) -> Plan {
+    let ctx = Context { problem, matrix, params };
     let mut ledger = Ledger::new(problem, matrix);
     let mut unserved = Vec::new();
     let mut order: Vec<usize> = (0..problem.requests().len()).collect();
@@ -62,27 +84,18 @@ pub fn plan(
     let days_total = problem.horizon().days.len();
     let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
     for day in 0..days_total {
-        routed.push(solve_day(problem, matrix, &ledger, day, params));
+        routed.push(ctx.solve_day(&ledger, day));
         progress(PlanProgress { days_done: day + 1, days_total });
     }
-    repair(problem, matrix, &mut ledger, &mut routed, params);
-
+    repair::move_dropped(&ctx, &mut ledger, &mut routed);
     for visit in ledger.visits.iter().filter(|v| v.dropped) {
         unserved.extend(visit.requests.iter().map(|&request| Unserved { request, reason: UnservedReason::Capacity }));
-        if let (VisitPlace::Stop(stop), true) = (visit.place, visit.requests.is_empty()) {
-            let week = problem.horizon().days[visit.day].week();
-            let required = problem.stops()[stop].rule.min_per_week;
-            let planned = ledger
-                .visits
-                .iter()
-                .filter(|v| !v.dropped && v.place == visit.place && problem.horizon().days[v.day].week() == week)
-                .count() as u32;
-            if planned < required && !shortfalls.iter().any(|s| s.stop == stop && s.week == week) {
-                shortfalls.push(VisitShortfall { stop, week, planned, required, reason: UnservedReason::Capacity });
-            }
-        }
     }
+    repair::fill_unserved(&ctx, &mut ledger, &mut routed, &mut unserved);
+    shortfalls.extend(rule_shortfalls(problem, &ledger, &shortfalls));
+    defer_open_requests(problem, &mut unserved);
     unserved.sort_by_key(|u| u.request);
+
     let days = routed
         .into_iter()
         .enumerate()
@@ -92,67 +105,34 @@ pub fn plan(
     Plan { days, unserved, shortfalls }
 }
 
-/// Indices of the live visits on a day, in ledger order.
-fn visits_on(ledger: &Ledger, day: usize) -> Vec<usize> {
-    (0..ledger.visits.len()).filter(|&i| !ledger.visits[i].dropped && ledger.visits[i].day == day).collect()
-}
-
-fn solve_day(problem: &Problem, matrix: &TravelMatrix, ledger: &Ledger, day: usize, params: &PlanParams) -> RoutedDay {
-    let indices = visits_on(ledger, day);
-    let visits: Vec<&TentativeVisit> = indices.iter().map(|&i| &ledger.visits[i]).collect();
-    let search = SearchParams { seed: params.search.seed.wrapping_add(day as u64), ..params.search };
-    let mut routed = route_day(problem, matrix, day, &visits, &search, params.rates);
-    routed.dropped = routed.dropped.iter().map(|&k| indices[k]).collect();
-    routed
-}
-
-/// Moves each visit that routing dropped to another day that its requests and the stop's
-/// rule allow and whose routes can take it without losing any visit; otherwise marks it
-/// dropped for good.
-fn repair(problem: &Problem, matrix: &TravelMatrix, ledger: &mut Ledger, routed: &mut [RoutedDay], params: &PlanParams) {
-    let dropped: Vec<usize> = routed.iter().flat_map(|r| r.dropped.iter().copied()).collect();
-    for visit in dropped {
-        let from = ledger.visits[visit].day;
-        ledger.visits[visit].dropped = true;
-        routed[from].dropped.retain(|&v| v != visit);
-        for day in repair_days(problem, ledger, visit) {
-            if day == from || !ledger.rule_allows(ledger.visits[visit].place, day) {
-                continue;
-            }
-            ledger.visits[visit].day = day;
-            ledger.visits[visit].dropped = false;
-            let attempt = solve_day(problem, matrix, ledger, day, params);
-            if attempt.dropped.is_empty() {
-                routed[day] = attempt;
-                break;
-            }
-            ledger.visits[visit].dropped = true;
-            ledger.visits[visit].day = from;
+/// Weeks where dropped request-free visits leave a stop below its minimum (not yet listed).
+fn rule_shortfalls(problem: &Problem, ledger: &Ledger, known: &[VisitShortfall]) -> Vec<VisitShortfall> {
+    let days = &problem.horizon().days;
+    let mut out: Vec<VisitShortfall> = Vec::new();
+    for visit in ledger.visits.iter().filter(|v| v.dropped && v.requests.is_empty()) {
+        let VisitPlace::Stop(stop) = visit.place else { continue };
+        let week = days[visit.day].week();
+        let required = problem.stops()[stop].rule.min_per_week;
+        let planned =
+            ledger.visits.iter().filter(|v| !v.dropped && v.place == visit.place && days[v.day].week() == week).count()
+                as u32;
+        let listed = known.iter().chain(&out).any(|s| s.stop == stop && s.week == week);
+        if planned < required && !listed {
+            out.push(VisitShortfall { stop, week, planned, required, reason: UnservedReason::Capacity });
         }
     }
+    out
 }
 
-/// Days a dropped visit may move to: days allowed for all its requests, or for a visit
-/// without requests, the open days of the same week.
-fn repair_days(problem: &Problem, ledger: &Ledger, visit: usize) -> Vec<usize> {
-    let v = &ledger.visits[visit];
-    let days = &problem.horizon().days;
-    if v.requests.is_empty() {
-        let week = days[v.day].week();
-        return (0..days.len())
-            .filter(|&d| days[d].week() == week && visits::place_open(problem, v.place, days[d]))
-            .collect();
+/// Requests that could still be served after the horizon are carried over, not refused.
+fn defer_open_requests(problem: &Problem, unserved: &mut [Unserved]) {
+    let horizon_end = problem.horizon().weeks * 7;
+    for u in unserved {
+        let open_later = problem.requests()[u.request].latest_day >= horizon_end;
+        let may_wait =
+            matches!(u.reason, UnservedReason::NoDay | UnservedReason::VisitLimit | UnservedReason::Capacity);
+        if open_later && may_wait {
+            u.reason = UnservedReason::Deferred;
+        }
     }
-    let mut common: Option<Vec<usize>> = None;
-    for &r in &v.requests {
-        let allowed = ledger.candidate_days(r).unwrap_or_default();
-        common = Some(match common {
-            None => allowed,
-            Some(c) => c.into_iter().filter(|d| allowed.contains(d)).collect(),
-        });
-    }
-    let mut out = common.unwrap_or_default();
-    out.retain(|&d| (0..problem.vehicles().len()).any(|u| visits::vehicle_fits(problem, u, v.place, &v.requests)
-        && problem.vehicles()[u].shifts[days[d].weekday().index()].is_some()));
-    out
 }

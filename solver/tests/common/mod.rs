@@ -1,4 +1,5 @@
-//! Problems built in code for the solver's integration tests.
+//! Problems built in code for the solver's integration tests (each test binary uses a part).
+#![allow(dead_code)]
 
 use junkai_solver::matrix::{GreatCircleConfig, TravelMatrix, great_circle_matrix};
 use junkai_solver::model::*;

@@ -6,7 +6,14 @@ use crate::routing::state::State;
 
 /// Fills `scratch` with the routes after moving `count` jobs starting at `u` so that they
 /// sit at `offset` relative to `v` (0 = before `v`, 1 = after `v`).
-fn build(state: &State, u: usize, count: usize, v: usize, offset: usize, scratch: &mut Scratch) -> Option<(usize, usize)> {
+fn build(
+    state: &State,
+    u: usize,
+    count: usize,
+    v: usize,
+    offset: usize,
+    scratch: &mut Scratch,
+) -> Option<(usize, usize)> {
     let (ru, pu) = state.position(u)?;
     let (rv, pv) = state.position(v)?;
     let moved_end = pu + count;
@@ -38,7 +45,14 @@ fn build(state: &State, u: usize, count: usize, v: usize, offset: usize, scratch
     Some((ru, rv))
 }
 
-fn relocate(state: &State, u: usize, count: usize, v: usize, offset: usize, scratch: &mut Scratch) -> Option<Improvement> {
+fn relocate(
+    state: &State,
+    u: usize,
+    count: usize,
+    v: usize,
+    offset: usize,
+    scratch: &mut Scratch,
+) -> Option<Improvement> {
     let (ru, rv) = build(state, u, count, v, offset, scratch)?;
     judge(state, ru, rv, scratch)
 }

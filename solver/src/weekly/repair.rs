@@ -1,0 +1,113 @@
+//! Repairs after routing, judged by routing itself rather than by the assignment's
+//! workload estimate: move visits that a day could not take to another allowed day, and
+//! fit requests the assignment turned away into the real routes where there is room.
+
+use super::assign::Ledger;
+use super::day_routing::RoutedDay;
+use super::{Context, visits};
+use crate::plan::{Unserved, UnservedReason};
+
+/// Re-routes `day` with the ledger's current visits; keeps the result and returns `true`
+/// when every visit fits, otherwise leaves `routed` unchanged and returns `false`.
+fn try_day(ctx: &Context, ledger: &Ledger, routed: &mut [RoutedDay], day: usize) -> bool {
+    let attempt = ctx.solve_day(ledger, day);
+    let fits = attempt.dropped.is_empty();
+    if fits {
+        routed[day] = attempt;
+    }
+    fits
+}
+
+/// Moves each visit that routing dropped to another day that its requests and the stop's
+/// rule allow and whose routes can take it without losing any visit; otherwise marks it
+/// dropped for good.
+pub fn move_dropped(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay]) {
+    let dropped: Vec<usize> = routed.iter().flat_map(|r| r.dropped.iter().copied()).collect();
+    for visit in dropped {
+        let from = ledger.visits[visit].day;
+        ledger.visits[visit].dropped = true;
+        routed[from].dropped.retain(|&v| v != visit);
+        for day in repair_days(ctx, ledger, visit) {
+            if day == from || !ledger.rule_allows(ledger.visits[visit].place, day) {
+                continue;
+            }
+            ledger.visits[visit].day = day;
+            ledger.visits[visit].dropped = false;
+            if try_day(ctx, ledger, routed, day) {
+                break;
+            }
+            ledger.visits[visit].dropped = true;
+            ledger.visits[visit].day = from;
+        }
+    }
+}
+
+/// Days a dropped visit may move to: days allowed for all its requests, or for a visit
+/// without requests, the open days of the same week.
+fn repair_days(ctx: &Context, ledger: &Ledger, visit: usize) -> Vec<usize> {
+    let problem = ctx.problem;
+    let v = &ledger.visits[visit];
+    let days = &problem.horizon().days;
+    if v.requests.is_empty() {
+        let week = days[v.day].week();
+        return (0..days.len())
+            .filter(|&d| days[d].week() == week && visits::place_open(problem, v.place, days[d]))
+            .collect();
+    }
+    let mut common: Option<Vec<usize>> = None;
+    for &r in &v.requests {
+        let allowed = ledger.candidate_days(r).unwrap_or_default();
+        common = Some(match common {
+            None => allowed,
+            Some(c) => c.into_iter().filter(|d| allowed.contains(d)).collect(),
+        });
+    }
+    common.unwrap_or_default()
+}
+
+/// Tries to serve requests refused for capacity or by the visit rule: first by joining a
+/// visit already at their place on an allowed day, then by opening a new visit where the
+/// rule allows; each attempt is kept only if the day's routes still take every visit.
+pub fn fill_unserved(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], unserved: &mut Vec<Unserved>) {
+    let mut still = Vec::new();
+    for u in std::mem::take(unserved) {
+        let retry = matches!(u.reason, UnservedReason::Capacity | UnservedReason::VisitLimit);
+        if !retry || !fill_one(ctx, ledger, routed, u.request) {
+            still.push(u);
+        }
+    }
+    *unserved = still;
+}
+
+fn fill_one(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], request: usize) -> bool {
+    let problem = ctx.problem;
+    let Ok(mut days) = ledger.candidate_days(request) else { return false };
+    let r = &problem.requests()[request];
+    days.sort_by_key(|&d| {
+        let day = problem.horizon().days[d];
+        (!r.preferred_weekdays.contains(day.weekday()), day.ordinal)
+    });
+    for day in days {
+        let here: Vec<usize> = (0..ledger.visits.len()).filter(|&i| ledger.visits[i].day == day).collect();
+        for i in here {
+            if ledger.joinable(i, request).is_none() {
+                continue;
+            }
+            ledger.join(i, request);
+            if try_day(ctx, ledger, routed, day) {
+                return true;
+            }
+            ledger.unjoin(i, request);
+        }
+        let place = visits::request_place(problem, request);
+        if ledger.rule_allows(place, day)
+            && let Some(i) = ledger.open_unchecked(request, day)
+        {
+            if try_day(ctx, ledger, routed, day) {
+                return true;
+            }
+            ledger.visits[i].dropped = true;
+        }
+    }
+    false
+}

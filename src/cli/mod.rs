@@ -1,0 +1,101 @@
+//! The command line: `junkai plan`, `junkai check`, `junkai sample-requests`.
+//!
+//! Exit codes: 0 success, 1 failure (e.g. a plan that fails its check, a write error),
+//! 2 bad input (coded diagnostics are printed).
+
+mod check;
+mod plan;
+mod sample;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::calendar::{next_monday, today_in_tokyo};
+use crate::diagnostics::Diagnostic;
+use crate::io::data_folder::load_documents;
+use crate::io::problem_file::{Dataset, HorizonChoice, parse};
+use crate::lang::Lang;
+
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "junkai",
+    version,
+    about = "巡回: 移動行政・移動診療の週間ルートと時刻表 / weekly routes and timetables for mobile public services"
+)]
+pub struct Cli {
+    /// Language of messages and documents (ja: 日本語, en: English).
+    #[arg(long, global = true, value_enum, default_value = "ja")]
+    pub lang: Lang,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// 週間計画を作成する / plan the week(s) and write the outputs
+    Plan(plan::PlanArgs),
+    /// 入力データを検査する / validate a data folder or problem file
+    Check(check::CheckArgs),
+    /// サンプル予約を生成する / generate seeded sample requests
+    SampleRequests(sample::SampleArgs),
+}
+
+/// Options shared by the commands that read a data set for a horizon.
+#[derive(Args, Clone)]
+pub struct DataArgs {
+    /// Data folder (problem.json + requests.json) or a single problem file;
+    /// default: the embedded Midori data.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Any date in the first week to plan (YYYY-MM-DD); default: next week.
+    #[arg(long)]
+    pub week: Option<String>,
+    /// Number of weeks (1–8).
+    #[arg(long, default_value_t = 1)]
+    pub weeks: u32,
+}
+
+impl DataArgs {
+    pub fn horizon(&self) -> Result<HorizonChoice, Vec<Diagnostic>> {
+        let week_of = match &self.week {
+            None => next_monday(today_in_tokyo()),
+            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| vec![Diagnostic::bad_date("--week", s)])?,
+        };
+        Ok(HorizonChoice { week_of, weeks: self.weeks })
+    }
+
+    /// Loads and validates the data set for the chosen horizon.
+    pub fn load(&self, path: Option<&std::path::Path>) -> Result<Dataset, Vec<Diagnostic>> {
+        let choice = self.horizon()?;
+        let docs = load_documents(path)?;
+        parse(&docs, choice)
+    }
+}
+
+/// Prints diagnostics to stderr, one per line, and returns the bad-input exit code.
+pub fn report(diagnostics: &[Diagnostic], lang: Lang) -> ExitCode {
+    for d in diagnostics {
+        eprintln!("{}", d.render(lang));
+    }
+    let summary = match lang {
+        Lang::Ja => format!("入力に {} 件の問題があります", diagnostics.len()),
+        Lang::En => format!("{} problem(s) in the input", diagnostics.len()),
+    };
+    eprintln!("{summary}");
+    ExitCode::from(EXIT_BAD_INPUT)
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Plan(args) => plan::run(&args, cli.lang),
+        Command::Check(args) => check::run(&args, cli.lang),
+        Command::SampleRequests(args) => sample::run(&args, cli.lang),
+    }
+}

@@ -1,0 +1,164 @@
+//! `junkai plan`: plans the horizon, checks the plan, and writes all outputs at once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use junkai_solver::check::check;
+use junkai_solver::matrix::great_circle_matrix;
+use junkai_solver::weekly::{PlanParams, plan};
+
+use super::{DataArgs, EXIT_FAILURE, report};
+use crate::io::itinerary::{file_name, itinerary};
+use crate::io::output::OutputSet;
+use crate::io::plan_geojson::plan_geojson;
+use crate::io::plan_view::PlanView;
+use crate::io::timetable_csv::timetable_csv;
+use crate::lang::Lang;
+
+#[derive(Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Random seed of the optimiser (same seed, same plan).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Time limit for the whole optimisation in seconds (default: none; the search stops
+    /// by its iteration rules, which keeps results reproducible).
+    #[arg(long)]
+    pub time_limit: Option<f64>,
+}
+
+fn progress_bar(days: usize, lang: Lang) -> ProgressBar {
+    let bar = ProgressBar::new(days as u64);
+    let label = if lang == Lang::Ja { "日別ルート最適化" } else { "routing days" };
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").expect("valid template").progress_chars("=> "),
+    );
+    bar.set_message(label);
+    bar
+}
+
+pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
+    let started = Instant::now();
+    let data = match args.data.load(args.data.data.as_deref()) {
+        Ok(d) => d,
+        Err(diagnostics) => return report(&diagnostics, lang),
+    };
+    let problem = &data.problem;
+    let flags: Vec<bool> = (0..problem.locations().len()).map(|l| problem.location_is_mountainous(l)).collect();
+    let matrix = great_circle_matrix(problem.locations(), &flags, &data.travel);
+    let loaded = started.elapsed();
+
+    let mut params = PlanParams::default();
+    params.search.seed = args.seed;
+    let days = problem.horizon().days.len().max(1);
+    if let Some(limit) = args.time_limit.filter(|t| t.is_finite() && *t > 0.0) {
+        params.search.time_limit = Some(Duration::from_secs_f64(limit / days as f64));
+    }
+    let bar = progress_bar(days, lang);
+    let result = plan(problem, &matrix, &params, &mut |p| bar.set_position(p.days_done as u64));
+    bar.finish_and_clear();
+    let solved = started.elapsed() - loaded;
+
+    let violations = check(problem, &matrix, &result);
+    if !violations.is_empty() {
+        for v in &violations {
+            eprintln!("{v}");
+        }
+        let msg = match lang {
+            Lang::Ja => "計画が検査に合格しなかったため、出力しませんでした（不具合として報告してください）",
+            Lang::En => "the plan failed its feasibility check; nothing was written (please report this bug)",
+        };
+        eprintln!("{msg}");
+        return ExitCode::from(EXIT_FAILURE);
+    }
+
+    let view = PlanView::new(&data, &result);
+    let mut out = OutputSet::default();
+    let mut json = serde_json::to_vec_pretty(&view).expect("plan view serialises");
+    json.push(b'\n');
+    out.add("plan.json", json);
+    let geo = plan_geojson(&data, &view);
+    out.add("plan.geojson", serde_json::to_vec_pretty(&geo).expect("GeoJSON serialises"));
+    out.add("timetable.csv", timetable_csv(&view, lang));
+    for day in &view.days {
+        for route in &day.routes {
+            out.add(file_name(day, route), itinerary(&data, &view, day, route, lang));
+        }
+    }
+    let files = out.names().count();
+    if let Err(e) = out.commit(&args.out) {
+        eprintln!("E1021 {}: {e}", args.out.display());
+        return ExitCode::from(EXIT_FAILURE);
+    }
+    print_summary(&view, lang, files, args, loaded, solved);
+    ExitCode::SUCCESS
+}
+
+fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loaded: Duration, solved: Duration) {
+    let k = &view.kpis;
+    let hours = k.unit_time.get() as f64 / 3600.0;
+    let routes: usize = view.days.iter().map(|d| d.routes.len()).sum();
+    match lang {
+        Lang::Ja => {
+            println!("{}（{}から{}週間）", view.name, view.first_monday, view.weeks);
+            if view.sample_requests {
+                println!("※ 予約はサンプルデータ（架空）です");
+            }
+            println!(
+                "予約: {}/{} 件に対応、平均待ち日数 {:.1} 日",
+                k.requests_served, k.requests_total, k.mean_waiting_days
+            );
+            println!("中山間地域の訪問先: {}/{} か所を訪問", k.mountainous_stops_visited, k.mountainous_stops);
+            println!(
+                "運行: {routes} 便、訪問 {} 回、走行 {:.1} km、稼働 {:.1} 時間（稼働率 {:.0}%）",
+                k.visits,
+                k.distance.km(),
+                hours,
+                k.utilisation * 100.0
+            );
+            if !view.unserved.is_empty() {
+                println!("未対応: {} 件（理由は plan.json）", view.unserved.len());
+            }
+            println!(
+                "出力: {} に {files} ファイル（読込 {:.2} 秒、最適化 {:.2} 秒）",
+                args.out.display(),
+                loaded.as_secs_f64(),
+                solved.as_secs_f64()
+            );
+        }
+        Lang::En => {
+            println!("{} ({} weeks from {})", view.name, view.weeks, view.first_monday);
+            if view.sample_requests {
+                println!("note: the requests are sample data (fictitious)");
+            }
+            println!(
+                "requests: {}/{} served, mean wait {:.1} days",
+                k.requests_served, k.requests_total, k.mean_waiting_days
+            );
+            println!("mountainous stops visited: {}/{}", k.mountainous_stops_visited, k.mountainous_stops);
+            println!(
+                "{routes} routes, {} visits, {:.1} km, {:.1} unit hours ({:.0}% utilisation)",
+                k.visits,
+                k.distance.km(),
+                hours,
+                k.utilisation * 100.0
+            );
+            if !view.unserved.is_empty() {
+                println!("unserved: {} (reasons in plan.json)", view.unserved.len());
+            }
+            println!(
+                "wrote {files} files to {} (load {:.2} s, optimise {:.2} s)",
+                args.out.display(),
+                loaded.as_secs_f64(),
+                solved.as_secs_f64()
+            );
+        }
+    }
+}

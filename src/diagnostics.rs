@@ -1,0 +1,408 @@
+//! Input diagnostics: every problem found in input data, each with a stable code, the
+//! JSON path of the field, the cause and a hint, in Japanese and English.
+//!
+//! The constructors below are the only place where message texts live; the code table is
+//! documented in `docs/errors.md` and every code has a sample file in `data/invalid/`.
+
+use std::fmt;
+
+use crate::lang::{Lang, Text};
+
+/// Stable error codes. `E1xxx` input model, `E3xxx` calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Code {
+    E1000,
+    E1001,
+    E1002,
+    E1003,
+    E1004,
+    E1005,
+    E1006,
+    E1007,
+    E1008,
+    E1009,
+    E1010,
+    E1011,
+    E1012,
+    E1013,
+    E1014,
+    E1015,
+    E1016,
+    E1017,
+    E1018,
+    E1019,
+    E1020,
+    E1021,
+    E3001,
+    E3002,
+}
+
+impl Code {
+    pub const ALL: [Code; 24] = [
+        Code::E1000,
+        Code::E1001,
+        Code::E1002,
+        Code::E1003,
+        Code::E1004,
+        Code::E1005,
+        Code::E1006,
+        Code::E1007,
+        Code::E1008,
+        Code::E1009,
+        Code::E1010,
+        Code::E1011,
+        Code::E1012,
+        Code::E1013,
+        Code::E1014,
+        Code::E1015,
+        Code::E1016,
+        Code::E1017,
+        Code::E1018,
+        Code::E1019,
+        Code::E1020,
+        Code::E1021,
+        Code::E3001,
+        Code::E3002,
+    ];
+
+    pub fn as_str(self) -> String {
+        format!("{self:?}")
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+/// One problem in the input.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    pub code: Code,
+    /// File (when several are read) and JSON path, e.g. `requests.json: requests[3].stop`.
+    pub path: String,
+    pub cause: Text,
+    pub hint: Text,
+}
+
+impl Diagnostic {
+    fn new(code: Code, path: &str, cause: Text, hint: Text) -> Diagnostic {
+        Diagnostic { code, path: path.to_string(), cause, hint }
+    }
+
+    /// `E1003 stops[12].windows.mon[0]: end 09:00 is before start 10:00 — swap them …`
+    pub fn render(&self, lang: Lang) -> String {
+        format!("{} {}: {} — {}", self.code, self.path, self.cause.get(lang), self.hint.get(lang))
+    }
+
+    /// Prefixes the path with the file it comes from.
+    pub fn in_file(mut self, file: &str) -> Diagnostic {
+        self.path = if self.path.is_empty() { file.to_string() } else { format!("{file}: {}", self.path) };
+        self
+    }
+
+    pub fn json_syntax(line: usize, column: usize, detail: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1000,
+            &format!("line {line}, column {column}"),
+            Text::new(format!("JSONとして読めません（{detail}）"), format!("not valid JSON ({detail})")),
+            Text::new(
+                "カンマ・括弧・引用符の対応を確認してください",
+                "check commas, brackets and quotes near this position",
+            ),
+        )
+    }
+
+    pub fn unknown_field(path: &str, field: &str, suggestion: Option<&str>) -> Diagnostic {
+        let (ja, en) = match suggestion {
+            Some(s) => (format!("「{s}」の誤りではありませんか"), format!("did you mean `{s}`?")),
+            None => (
+                "この項目を削除するか、docs/format.md で名前を確認してください".to_string(),
+                "remove it or check the name in docs/format.md".to_string(),
+            ),
+        };
+        Diagnostic::new(
+            Code::E1001,
+            path,
+            Text::new(format!("未知の項目「{field}」があります"), format!("unknown field `{field}`")),
+            Text::new(ja, en),
+        )
+    }
+
+    pub fn missing_field(path: &str, field: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1002,
+            path,
+            Text::new(format!("必須項目「{field}」がありません"), format!("required field `{field}` is missing")),
+            Text::new(format!("「{field}」を追加してください"), format!("add `{field}`")),
+        )
+    }
+
+    pub fn window_reversed(path: &str, start: &str, end: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1003,
+            path,
+            Text::new(format!("終了 {end} が開始 {start} より前です"), format!("end {end} is before start {start}")),
+            Text::new("開始と終了を入れ替えるか、この時間帯を削除してください", "swap them or remove the window"),
+        )
+    }
+
+    pub fn wrong_type(path: &str, expected: &str, found: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1004,
+            path,
+            Text::new(format!("{expected}が必要ですが{found}です"), format!("expected {expected}, found {found}")),
+            Text::new(format!("値を{expected}にしてください"), format!("write the value as {expected}")),
+        )
+    }
+
+    pub fn bad_time(path: &str, value: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1005,
+            path,
+            Text::new(format!("時刻「{value}」が読めません"), format!("time `{value}` is not a valid time of day")),
+            Text::new("\"HH:MM\"（00:00〜24:00）で書いてください", "write it as \"HH:MM\" between 00:00 and 24:00"),
+        )
+    }
+
+    pub fn duplicate_id(path: &str, id: &str, first: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1006,
+            path,
+            Text::new(
+                format!("ID「{id}」が重複しています（最初は {first}）"),
+                format!("id `{id}` is already used at {first}"),
+            ),
+            Text::new("IDを一意にしてください", "give each entry a unique id"),
+        )
+    }
+
+    pub fn unknown_reference(path: &str, what: &str, id: &str, known: &[String]) -> Diagnostic {
+        let list = known.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+        Diagnostic::new(
+            Code::E1007,
+            path,
+            Text::new(format!("{what}「{id}」は定義されていません"), format!("no {what} with id `{id}`")),
+            Text::new(format!("定義済みのIDを使ってください: {list}"), format!("use a defined id: {list}")),
+        )
+    }
+
+    pub fn bad_coordinates(path: &str, lon: f64, lat: f64) -> Diagnostic {
+        let swapped = (20.0..=46.0).contains(&lon) && (122.0..=154.0).contains(&lat);
+        let (ja, en) = if swapped {
+            (
+                "経度と緯度が逆のようです。入れ替えてください".to_string(),
+                "lon and lat look swapped: exchange them".to_string(),
+            )
+        } else {
+            (
+                "日本国内の経度（122〜154）と緯度（20〜46）を度で書いてください".to_string(),
+                "give lon 122–154 and lat 20–46 in decimal degrees (Japan)".to_string(),
+            )
+        };
+        Diagnostic::new(
+            Code::E1008,
+            path,
+            Text::new(
+                format!("座標（経度 {lon}, 緯度 {lat}）が日本国内にありません"),
+                format!("position lon {lon}, lat {lat} is not in Japan"),
+            ),
+            Text::new(ja, en),
+        )
+    }
+
+    pub fn rule_min_over_max(path: &str, min: u64, max: u64) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1009,
+            path,
+            Text::new(
+                format!("週の最少訪問回数 {min} が最多 {max} を超えています"),
+                format!("min_per_week {min} exceeds max_per_week {max}"),
+            ),
+            Text::new("最少を最多以下にしてください", "lower min_per_week or raise max_per_week"),
+        )
+    }
+
+    pub fn windows_overlap(path: &str, a: &str, b: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1010,
+            path,
+            Text::new(format!("時間帯 {a} と {b} が重なっています"), format!("windows {a} and {b} overlap")),
+            Text::new(
+                "重ならないように分けるか、一つにまとめてください",
+                "merge them into one window or make them disjoint",
+            ),
+        )
+    }
+
+    pub fn bad_weekday(path: &str, value: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1011,
+            path,
+            Text::new(format!("曜日「{value}」が読めません"), format!("`{value}` is not a weekday")),
+            Text::new(
+                "mon, tue, wed, thu, fri, sat, sun（または weekdays, daily）を使ってください",
+                "use mon, tue, wed, thu, fri, sat, sun (or weekdays, daily)",
+            ),
+        )
+    }
+
+    pub fn shift_invalid(path: &str, cause_ja: &str, cause_en: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1012,
+            path,
+            Text::new(cause_ja, cause_en),
+            Text::new(
+                "勤務時間・休憩・最大労働時間の関係を見直してください",
+                "make the lunch window, its length and max_work fit inside the shift",
+            ),
+        )
+    }
+
+    pub fn dates_reversed(path: &str, earliest: &str, latest: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1013,
+            path,
+            Text::new(
+                format!("最終日 {latest} が開始日 {earliest} より前です"),
+                format!("latest {latest} is before earliest {earliest}"),
+            ),
+            Text::new("日付を入れ替えてください", "swap the two dates"),
+        )
+    }
+
+    pub fn kind_not_hosted(path: &str, kind: &str, stop: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1014,
+            path,
+            Text::new(
+                format!("拠点「{stop}」ではサービス「{kind}」を行えません"),
+                format!("stop `{stop}` does not host service `{kind}`"),
+            ),
+            Text::new(
+                format!("拠点の hosts に「{kind}」を加えるか、別の拠点を指定してください"),
+                format!("add `{kind}` to the stop's hosts or choose another stop"),
+            ),
+        )
+    }
+
+    pub fn bad_number(path: &str, value: &str, range: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1015,
+            path,
+            Text::new(format!("値 {value} は範囲外です"), format!("value {value} is out of range")),
+            Text::new(format!("{range} の値にしてください"), format!("use a value in {range}")),
+        )
+    }
+
+    pub fn bad_format(path: &str, found: &str, expected: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1016,
+            path,
+            Text::new(format!("形式「{found}」には対応していません"), format!("format `{found}` is not supported")),
+            Text::new(format!("{expected} を指定してください"), format!("use {expected}")),
+        )
+    }
+
+    pub fn bad_date(path: &str, value: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1017,
+            path,
+            Text::new(format!("日付「{value}」が読めません"), format!("`{value}` is not a valid date")),
+            Text::new(
+                "\"YYYY-MM-DD\"（例: 2026-12-07）で書いてください",
+                "write it as \"YYYY-MM-DD\", e.g. 2026-12-07",
+            ),
+        )
+    }
+
+    pub fn empty_list(path: &str, what_ja: &str, what_en: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1018,
+            path,
+            Text::new(format!("{what_ja}が一つもありません"), format!("no {what_en} defined")),
+            Text::new(format!("{what_ja}を少なくとも一つ定義してください"), format!("define at least one {what_en}")),
+        )
+    }
+
+    pub fn place_ambiguous(path: &str, both: bool) -> Diagnostic {
+        let (ja, en) = if both {
+            ("「stop」と「home」の両方が指定されています", "both `stop` and `home` are given")
+        } else {
+            ("「stop」も「home」も指定されていません", "neither `stop` nor `home` is given")
+        };
+        Diagnostic::new(
+            Code::E1019,
+            path,
+            Text::new(ja, en),
+            Text::new(
+                "拠点での対応なら stop、訪問なら home のどちらか一方を書いてください",
+                "give exactly one: `stop` for a visit at a stop, `home` for a home visit",
+            ),
+        )
+    }
+
+    pub fn empty_text(path: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1020,
+            path,
+            Text::new("空の文字列です", "empty text"),
+            Text::new("空でない値を書いてください", "write a non-empty value"),
+        )
+    }
+
+    pub fn unreadable(path: &str, detail: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1021,
+            path,
+            Text::new(format!("ファイルを読めません（{detail}）"), format!("cannot read the file ({detail})")),
+            Text::new(
+                "パスを確認してください。データフォルダには problem.json が必要です",
+                "check the path; a data folder needs a problem.json",
+            ),
+        )
+    }
+
+    pub fn year_unsupported(path: &str, year: i32) -> Diagnostic {
+        Diagnostic::new(
+            Code::E3001,
+            path,
+            Text::new(format!("{year}年の祝日表はありません"), format!("no holiday table for {year}")),
+            Text::new("2020年〜2099年の週を指定してください", "plan a week between 2020 and 2099"),
+        )
+    }
+
+    pub fn weeks_out_of_range(path: &str, weeks: i64) -> Diagnostic {
+        Diagnostic::new(
+            Code::E3002,
+            path,
+            Text::new(
+                format!("計画週数 {weeks} は範囲外です"),
+                format!("{weeks} weeks is outside the supported horizon"),
+            ),
+            Text::new("1〜8週を指定してください", "plan 1 to 8 weeks"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_the_documented_example() {
+        let d = Diagnostic::window_reversed("stops[12].windows.mon[0]", "10:00", "09:00");
+        assert_eq!(
+            d.render(Lang::En),
+            "E1003 stops[12].windows.mon[0]: end 09:00 is before start 10:00 — swap them or remove the window"
+        );
+        assert!(d.render(Lang::Ja).starts_with("E1003 stops[12].windows.mon[0]: 終了 09:00"));
+    }
+
+    #[test]
+    fn swapped_coordinates_get_a_specific_hint() {
+        let d = Diagnostic::bad_coordinates("stops[0]", 36.5, 139.3);
+        assert!(d.hint.en.contains("swapped"));
+    }
+}

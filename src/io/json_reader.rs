@@ -1,0 +1,376 @@
+//! A path-aware reader over `serde_json::Value` that collects every problem it meets
+//! instead of stopping at the first, so that a planner sees all errors at once.
+
+use chrono::NaiveDate;
+use junkai_solver::model::{Weekday, WeekdaySet};
+use junkai_solver::units::{Seconds, TimeWindow};
+use serde_json::{Map, Value};
+
+use crate::diagnostics::Diagnostic;
+
+/// Appends `.key` to a JSON path.
+pub fn field(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// Appends `[index]` to a JSON path.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
+            diag = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// Parses `HH:MM` (00:00–24:00).
+pub fn parse_time(s: &str) -> Option<Seconds> {
+    let (h, m) = s.split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    let ok = (0..24).contains(&h) && (0..60).contains(&m) || (h == 24 && m == 0);
+    ok.then(|| Seconds::from_hm(h, m))
+}
+
+/// Collects diagnostics while reading values.
+#[derive(Default)]
+pub struct Reader {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader {
+    pub fn report(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// The value as an object whose keys are all in `allowed` (unknown keys are reported).
+    pub fn object<'v>(&mut self, v: &'v Value, path: &str, allowed: &[&str]) -> Option<&'v Map<String, Value>> {
+        let Value::Object(map) = v else {
+            self.report(Diagnostic::wrong_type(path, "an object", type_name(v)));
+            return None;
+        };
+        for key in map.keys() {
+            if !allowed.contains(&key.as_str()) {
+                let suggestion = allowed
+                    .iter()
+                    .copied()
+                    .filter(|a| edit_distance(a, key) <= 2)
+                    .min_by_key(|a| edit_distance(a, key));
+                self.report(Diagnostic::unknown_field(&field(path, key), key, suggestion));
+            }
+        }
+        Some(map)
+    }
+
+    pub fn required<'v>(&mut self, map: &'v Map<String, Value>, path: &str, key: &str) -> Option<&'v Value> {
+        let v = map.get(key);
+        if v.is_none() {
+            self.report(Diagnostic::missing_field(path, key));
+        }
+        v
+    }
+
+    pub fn array<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v [Value]> {
+        match v {
+            Value::Array(items) => Some(items),
+            other => {
+                self.report(Diagnostic::wrong_type(path, "a list", type_name(other)));
+                None
+            }
+        }
+    }
+
+    /// A non-empty string.
+    pub fn text(&mut self, v: &Value, path: &str) -> Option<String> {
+        match v {
+            Value::String(s) if s.trim().is_empty() => {
+                self.report(Diagnostic::empty_text(path));
+                None
+            }
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.report(Diagnostic::wrong_type(path, "a string", type_name(other)));
+                None
+            }
+        }
+    }
+
+    /// A required non-empty string field.
+    pub fn text_field(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        let v = self.required(map, path, key)?;
+        self.text(v, &field(path, key))
+    }
+
+    /// An optional string field (may be empty).
+    pub fn opt_string(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        match map.get(key)? {
+            Value::String(s) => Some(s.clone()),
+            other => {
+                self.report(Diagnostic::wrong_type(&field(path, key), "a string", type_name(other)));
+                None
+            }
+        }
+    }
+
+    pub fn boolean(&mut self, v: &Value, path: &str) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            other => {
+                self.report(Diagnostic::wrong_type(path, "true or false", type_name(other)));
+                None
+            }
+        }
+    }
+
+    /// A finite number inside `[min, max]`.
+    pub fn number(&mut self, v: &Value, path: &str, min: f64, max: f64) -> Option<f64> {
+        let Some(x) = v.as_f64() else {
+            self.report(Diagnostic::wrong_type(path, "a number", type_name(v)));
+            return None;
+        };
+        if !(min..=max).contains(&x) {
+            self.report(Diagnostic::bad_number(path, &x.to_string(), &format!("{min}–{max}")));
+            return None;
+        }
+        Some(x)
+    }
+
+    /// A whole number inside `[min, max]`.
+    pub fn integer(&mut self, v: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
+        let Some(x) = v.as_i64() else {
+            let expected = "a whole number";
+            self.report(Diagnostic::wrong_type(
+                path,
+                expected,
+                if v.is_number() { "a fraction" } else { type_name(v) },
+            ));
+            return None;
+        };
+        if !(min..=max).contains(&x) {
+            self.report(Diagnostic::bad_number(path, &x.to_string(), &format!("{min}–{max}")));
+            return None;
+        }
+        Some(x)
+    }
+
+    /// An optional whole-number field with a default.
+    pub fn integer_or(
+        &mut self,
+        map: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        default: i64,
+        min: i64,
+        max: i64,
+    ) -> Option<i64> {
+        match map.get(key) {
+            None => Some(default),
+            Some(v) => self.integer(v, &field(path, key), min, max),
+        }
+    }
+
+    /// A time of day `"HH:MM"`.
+    pub fn time(&mut self, v: &Value, path: &str) -> Option<Seconds> {
+        let Value::String(s) = v else {
+            self.report(Diagnostic::wrong_type(path, "a time \"HH:MM\"", type_name(v)));
+            return None;
+        };
+        let t = parse_time(s);
+        if t.is_none() {
+            self.report(Diagnostic::bad_time(path, s));
+        }
+        t
+    }
+
+    /// A window `["HH:MM", "HH:MM"]` with start <= end.
+    pub fn window(&mut self, v: &Value, path: &str) -> Option<TimeWindow> {
+        let items = self.array(v, path)?;
+        if items.len() != 2 {
+            self.report(Diagnostic::wrong_type(
+                path,
+                "a pair [\"HH:MM\", \"HH:MM\"]",
+                &format!("{} items", items.len()),
+            ));
+            return None;
+        }
+        let start = self.time(&items[0], &index(path, 0));
+        let end = self.time(&items[1], &index(path, 1));
+        let (start, end) = (start?, end?);
+        if end < start {
+            self.report(Diagnostic::window_reversed(path, &start.to_string(), &end.to_string()));
+            return None;
+        }
+        Some(TimeWindow::new(start, end))
+    }
+
+    pub fn date(&mut self, v: &Value, path: &str) -> Option<NaiveDate> {
+        let Value::String(s) = v else {
+            self.report(Diagnostic::wrong_type(path, "a date \"YYYY-MM-DD\"", type_name(v)));
+            return None;
+        };
+        let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        if d.is_none() {
+            self.report(Diagnostic::bad_date(path, s));
+        }
+        d
+    }
+
+    fn weekday_key(&mut self, key: &str, path: &str) -> Option<WeekdaySet> {
+        match key {
+            "weekdays" => Some(WeekdaySet::MON_TO_FRI),
+            "daily" => Some(WeekdaySet::ALL),
+            other => match Weekday::from_key(other) {
+                Some(d) => Some([d].into_iter().collect()),
+                None => {
+                    self.report(Diagnostic::bad_weekday(path, other));
+                    None
+                }
+            },
+        }
+    }
+
+    /// A list of weekday keys (`mon` … `sun`, `weekdays`, `daily`).
+    pub fn weekday_set(&mut self, v: &Value, path: &str) -> Option<WeekdaySet> {
+        let items = self.array(v, path)?;
+        let mut set = WeekdaySet::EMPTY;
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            let p = index(path, i);
+            match self.text(item, &p).and_then(|k| self.weekday_key(&k, &p)) {
+                Some(s) => s.iter().for_each(|d| set.insert(d)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(set)
+    }
+
+    /// An object mapping weekday keys to values; `weekdays`/`daily` apply first and named
+    /// days override them. Returns `(weekday, path of the source key, value)` for each day.
+    pub fn per_weekday<'v>(&mut self, v: &'v Value, path: &str) -> Option<Vec<(Weekday, String, &'v Value)>> {
+        let Value::Object(map) = v else {
+            self.report(Diagnostic::wrong_type(path, "an object keyed by weekday", type_name(v)));
+            return None;
+        };
+        let mut by_day: [Option<(String, &Value)>; 7] = Default::default();
+        let mut order: Vec<(&String, &Value)> = map.iter().collect();
+        // Groups first, so that single days override them.
+        order.sort_by_key(|(k, _)| match k.as_str() {
+            "daily" => 0,
+            "weekdays" => 1,
+            _ => 2,
+        });
+        for (key, value) in order {
+            let p = field(path, key);
+            if let Some(days) = self.weekday_key(key, &p) {
+                for d in days.iter() {
+                    by_day[d.index()] = Some((p.clone(), value));
+                }
+            }
+        }
+        Some(Weekday::ALL.iter().filter_map(|&d| by_day[d.index()].take().map(|(p, v)| (d, p, v))).collect())
+    }
+
+    /// Opening windows per weekday: `{"weekdays": [["09:00","12:00"], …], "sat": […]}`.
+    /// Windows are sorted; overlapping windows are reported.
+    pub fn windows_by_weekday(&mut self, v: &Value, path: &str) -> Option<[Vec<TimeWindow>; 7]> {
+        let mut out: [Vec<TimeWindow>; 7] = Default::default();
+        let mut ok = true;
+        for (day, p, value) in self.per_weekday(v, path)? {
+            let Some(items) = self.array(value, &p) else {
+                ok = false;
+                continue;
+            };
+            let mut list = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match self.window(item, &index(&p, i)) {
+                    Some(w) => list.push((i, w)),
+                    None => ok = false,
+                }
+            }
+            list.sort_by_key(|(_, w)| *w);
+            for pair in list.windows(2) {
+                let ((_, a), (j, b)) = (pair[0], pair[1]);
+                if a.overlaps(&b) {
+                    let fmt = |w: TimeWindow| format!("{}–{}", w.start, w.end);
+                    self.report(Diagnostic::windows_overlap(&index(&p, j), &fmt(a), &fmt(b)));
+                    ok = false;
+                }
+            }
+            out[day.index()] = list.into_iter().map(|(_, w)| w).collect();
+        }
+        ok.then_some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn times_parse_strictly() {
+        assert_eq!(parse_time("09:30"), Some(Seconds::from_hm(9, 30)));
+        assert_eq!(parse_time("9:05"), Some(Seconds::from_hm(9, 5)));
+        assert_eq!(parse_time("24:00"), Some(Seconds::from_hm(24, 0)));
+        for bad in ["24:01", "25:00", "9h", "09:5", "", ":", "aa:bb", "-1:00"] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_once() {
+        let mut r = Reader::default();
+        let v =
+            json!({"weekdays": [["10:00", "09:00"], ["11:00", "25:00"]], "sun": [["08:00", "09:00"]], "funday": []});
+        assert!(r.windows_by_weekday(&v, "stops[12].windows").is_none());
+        let codes: Vec<String> = r.diagnostics.iter().map(|d| format!("{} {}", d.code, d.path)).collect();
+        assert!(codes.contains(&"E1003 stops[12].windows.weekdays[0]".to_string()), "{codes:?}");
+        assert!(codes.contains(&"E1005 stops[12].windows.weekdays[1][1]".to_string()), "{codes:?}");
+        assert!(codes.contains(&"E1011 stops[12].windows.funday".to_string()), "{codes:?}");
+    }
+
+    #[test]
+    fn single_days_override_groups_and_overlaps_are_found() {
+        let mut r = Reader::default();
+        let v = json!({"weekdays": [["09:00", "12:00"]], "wed": [["13:00", "16:00"], ["09:00", "13:30"]]});
+        assert!(r.windows_by_weekday(&v, "w").is_none());
+        assert_eq!(r.diagnostics[0].code, crate::diagnostics::Code::E1010);
+        let mut r = Reader::default();
+        let v = json!({"weekdays": [["09:00", "12:00"]], "wed": [["13:00", "16:00"]]});
+        let w = r.windows_by_weekday(&v, "w").unwrap();
+        assert_eq!(w[2], vec![TimeWindow::new(Seconds::from_hm(13, 0), Seconds::from_hm(16, 0))]);
+        assert_eq!(w[0].len(), 1);
+        assert!(w[5].is_empty());
+    }
+
+    #[test]
+    fn unknown_fields_get_a_suggestion() {
+        let mut r = Reader::default();
+        let v = json!({"nmae": "x"});
+        r.object(&v, "stops[0]", &["name", "id"]);
+        assert!(r.diagnostics[0].hint.en.contains("`name`"));
+    }
+}

@@ -1,0 +1,291 @@
+//! A plan resolved for output: dates, names, published windows and request details,
+//! shared by every writer (JSON, GeoJSON, CSV, itineraries) so that they agree.
+
+use chrono::NaiveDate;
+use junkai_solver::kpi::Kpis;
+use junkai_solver::model::{Place, Point};
+use junkai_solver::plan::{Plan, UnservedReason, VisitPlace};
+use junkai_solver::units::Seconds;
+use serde::Serialize;
+
+use super::problem_file::{Contact, Dataset, OutsideHorizon};
+use crate::lang::Text;
+
+/// Published windows are rounded outwards to this many seconds (5 minutes).
+pub const PUBLISHED_ROUNDING: i64 = 300;
+
+/// Colours for vehicles on maps (simplestyle), distinguishable for common colour-vision
+/// deficiencies (Okabe–Ito palette).
+pub const VEHICLE_COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
+
+fn hhmm(t: Seconds) -> String {
+    t.to_string()
+}
+
+fn round_down(t: Seconds) -> Seconds {
+    Seconds(t.get().div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING)
+}
+
+fn round_up(t: Seconds) -> Seconds {
+    Seconds((t.get() + PUBLISHED_ROUNDING - 1).div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RequestView {
+    pub id: String,
+    pub kind: String,
+    pub kind_name: String,
+    pub minutes: i64,
+    pub priority: u8,
+    /// Private: only in the crew's itinerary, never serialised into public outputs.
+    #[serde(skip)]
+    pub contact: Contact,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct VisitView {
+    /// Stop id, or `None` for a home visit (whose place is private).
+    pub stop_id: Option<String>,
+    pub name: String,
+    pub district: String,
+    pub address: String,
+    #[serde(skip)]
+    pub location: Point,
+    pub mountainous: bool,
+    pub arrival: String,
+    pub start: String,
+    pub end: String,
+    /// The window announced to residents: start and end rounded outwards to 5 minutes.
+    pub published: (String, String),
+    pub class: Option<String>,
+    pub requests: Vec<RequestView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RouteView {
+    pub vehicle_id: String,
+    pub vehicle_name: String,
+    pub colour: String,
+    pub depot_id: String,
+    pub depot_name: String,
+    #[serde(skip)]
+    pub depot_location: Point,
+    pub departure: String,
+    pub return_time: String,
+    /// Lunch start and end, and how many visits come before it.
+    pub lunch: Option<(String, String, usize)>,
+    pub distance_km: f64,
+    pub visits: Vec<VisitView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DayView {
+    pub date: NaiveDate,
+    pub weekday: String,
+    pub routes: Vec<RouteView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UnservedView {
+    pub id: String,
+    pub code: &'static str,
+    pub reason: Text,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ShortfallView {
+    pub stop_id: String,
+    pub stop_name: String,
+    pub week_of: NaiveDate,
+    pub planned: u32,
+    pub required: u32,
+    pub code: &'static str,
+    pub reason: Text,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosedView {
+    pub date: NaiveDate,
+    pub reason: Text,
+}
+
+/// Everything the writers need.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanView {
+    pub format: &'static str,
+    pub version: u32,
+    pub name: String,
+    pub sample_requests: bool,
+    pub first_monday: NaiveDate,
+    pub weeks: u32,
+    pub closed: Vec<ClosedView>,
+    pub kpis: Kpis,
+    pub days: Vec<DayView>,
+    pub unserved: Vec<UnservedView>,
+    pub shortfalls: Vec<ShortfallView>,
+    pub not_in_horizon: Vec<OutsideHorizon>,
+    pub credits: Vec<String>,
+}
+
+/// Bilingual label of an unserved reason.
+pub fn reason_text(reason: UnservedReason) -> Text {
+    match reason {
+        UnservedReason::NoUnit => Text::new("必要な装備の車両がありません", "no unit carries the needed equipment"),
+        UnservedReason::NoDay => Text::new("希望期間に訪問できる日がありません", "no open day in the requested dates"),
+        UnservedReason::TooLong => Text::new("所要時間が開所時間より長いです", "longer than every opening window"),
+        UnservedReason::VisitLimit => {
+            Text::new("訪問回数・間隔の規則で枠がありません", "the stop's visit rule leaves no slot")
+        }
+        UnservedReason::Capacity => {
+            Text::new("車両の時間・定員が不足しています", "the units' time or capacity is used up")
+        }
+        UnservedReason::Deferred => {
+            Text::new("次の計画期間に持ち越し（期限内）", "carried over to the next horizon (still within its dates)")
+        }
+    }
+}
+
+fn request_view(data: &Dataset, r: usize) -> RequestView {
+    let p = &data.problem;
+    let req = &p.requests()[r];
+    let kind = &p.kinds()[req.kind];
+    RequestView {
+        id: req.id.clone(),
+        kind: kind.id.clone(),
+        kind_name: kind.name.clone(),
+        minutes: p.request_service(r).minutes(),
+        priority: req.priority,
+        contact: data.contacts[r].clone(),
+    }
+}
+
+fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
+    let p = &data.problem;
+    let (stop_id, name, district, address, location, mountainous) = match v.place {
+        VisitPlace::Stop(s) => {
+            let stop = &p.stops()[s];
+            let info = &data.stops[s];
+            (
+                Some(stop.id.clone()),
+                stop.name.clone(),
+                stop.district.clone(),
+                info.address.clone(),
+                stop.location,
+                stop.mountainous,
+            )
+        }
+        VisitPlace::Home(r) => {
+            let at = match p.requests()[r].place {
+                Place::Home(pt) => pt,
+                Place::Stop(s) => p.stops()[s].location,
+            };
+            (None, "訪問（自宅）".to_string(), String::new(), String::new(), at, false)
+        }
+    };
+    VisitView {
+        stop_id,
+        name,
+        district,
+        address,
+        location,
+        mountainous,
+        arrival: hhmm(v.arrival),
+        start: hhmm(v.start),
+        end: hhmm(v.end),
+        published: (hhmm(round_down(v.start)), hhmm(round_up(v.end))),
+        class: v.class_kind.map(|k| p.kinds()[k].id.clone()),
+        requests: v.requests.iter().map(|&r| request_view(data, r)).collect(),
+    }
+}
+
+impl PlanView {
+    pub fn new(data: &Dataset, plan: &Plan) -> PlanView {
+        let p = &data.problem;
+        let days =
+            plan.days
+                .iter()
+                .map(|d| DayView {
+                    date: data.calendar.date_of(d.day),
+                    weekday: d.day.weekday().japanese().to_string(),
+                    routes: d
+                        .routes
+                        .iter()
+                        .map(|r| {
+                            let unit = &p.vehicles()[r.vehicle];
+                            let depot = &p.depots()[unit.depot];
+                            let lunch = r.lunch.zip(unit.lunch).map(|(slot, rule)| {
+                                (hhmm(slot.start), hhmm(slot.start + rule.length), slot.after_jobs)
+                            });
+                            RouteView {
+                                vehicle_id: unit.id.clone(),
+                                vehicle_name: unit.name.clone(),
+                                colour: VEHICLE_COLOURS[r.vehicle % VEHICLE_COLOURS.len()].to_string(),
+                                depot_id: depot.id.clone(),
+                                depot_name: depot.name.clone(),
+                                depot_location: depot.location,
+                                departure: hhmm(r.departure),
+                                return_time: hhmm(r.return_time),
+                                lunch,
+                                distance_km: (r.distance.km() * 10.0).round() / 10.0,
+                                visits: r.visits.iter().map(|v| visit_view(data, v)).collect(),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+        let unserved = plan
+            .unserved
+            .iter()
+            .map(|u| UnservedView {
+                id: p.requests()[u.request].id.clone(),
+                code: u.reason.code(),
+                reason: reason_text(u.reason),
+            })
+            .collect();
+        let shortfalls = plan
+            .shortfalls
+            .iter()
+            .map(|s| ShortfallView {
+                stop_id: p.stops()[s.stop].id.clone(),
+                stop_name: p.stops()[s.stop].name.clone(),
+                week_of: data.calendar.first_monday + chrono::Duration::days(i64::from(s.week) * 7),
+                planned: s.planned,
+                required: s.required,
+                code: s.reason.code(),
+                reason: reason_text(s.reason),
+            })
+            .collect();
+        PlanView {
+            format: "junkai-plan",
+            version: 1,
+            name: data.name.clone(),
+            sample_requests: data.sample_requests,
+            first_monday: data.calendar.first_monday,
+            weeks: data.calendar.weeks,
+            closed: data
+                .calendar
+                .closed
+                .iter()
+                .map(|c| ClosedView { date: c.date, reason: c.reason.clone() })
+                .collect(),
+            kpis: Kpis::compute(p, plan),
+            days,
+            unserved,
+            shortfalls,
+            not_in_horizon: data.outside_horizon.clone(),
+            credits: data.credits.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn published_windows_round_outwards_to_five_minutes() {
+        assert_eq!(round_down(Seconds::from_hm(10, 33) + Seconds(20)), Seconds::from_hm(10, 30));
+        assert_eq!(round_up(Seconds::from_hm(11, 31)), Seconds::from_hm(11, 35));
+        assert_eq!(round_up(Seconds::from_hm(11, 30)), Seconds::from_hm(11, 30));
+    }
+}

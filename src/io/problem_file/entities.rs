@@ -1,0 +1,397 @@
+//! Equipment, service kinds, depots, vehicles and stops of a problem file.
+
+use std::collections::HashMap;
+
+use junkai_solver::model::{
+    BreakRule, ClassSpec, Depot, EquipmentSet, KindSet, Point, ServiceKind, Stop, Vehicle, VisitRule, Weekday,
+    WeekdaySet,
+};
+use junkai_solver::units::{Seconds, TimeWindow};
+use serde_json::{Map, Value};
+
+use super::id_index;
+use crate::diagnostics::Diagnostic;
+use crate::io::json_reader::{Reader, field, index};
+
+/// Display data of a service kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KindInfo {
+    pub name_en: String,
+    /// What the crew brings for this service (shown in itineraries).
+    pub bring: Vec<String>,
+}
+
+/// Display data of a depot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DepotInfo {
+    /// The position is a stand-in (e.g. the 大字 representative point), not the building.
+    pub approximate: bool,
+    pub address: String,
+}
+
+/// Display data of a stop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StopInfo {
+    pub address: String,
+    pub source: String,
+}
+
+/// The entities of a problem file, with id lookups for the requests.
+pub struct Model {
+    pub equipment: Vec<String>,
+    pub kinds: Vec<ServiceKind>,
+    pub kind_info: Vec<KindInfo>,
+    pub depots: Vec<Depot>,
+    pub depot_info: Vec<DepotInfo>,
+    pub vehicles: Vec<Vehicle>,
+    pub stops: Vec<Stop>,
+    pub stop_info: Vec<StopInfo>,
+    pub kind_ids: HashMap<String, usize>,
+    pub stop_ids: HashMap<String, usize>,
+}
+
+/// Japan's extent, to catch swapped or garbled coordinates.
+const LON_RANGE: (f64, f64) = (122.0, 154.0);
+const LAT_RANGE: (f64, f64) = (20.0, 46.0);
+
+pub fn point(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Option<Point> {
+    let lon = reader.required(map, path, "lon").and_then(|v| reader.number(v, &field(path, "lon"), -180.0, 180.0));
+    let lat = reader.required(map, path, "lat").and_then(|v| reader.number(v, &field(path, "lat"), -90.0, 90.0));
+    let (lon, lat) = (lon?, lat?);
+    let inside = (LON_RANGE.0..=LON_RANGE.1).contains(&lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&lat);
+    if !inside {
+        reader.report(Diagnostic::bad_coordinates(path, lon, lat));
+        return None;
+    }
+    Some(Point::new(lon, lat))
+}
+
+fn list<'v>(reader: &mut Reader, top: &'v Map<String, Value>, key: &str, what_ja: &str, what_en: &str) -> &'v [Value] {
+    let Some(v) = reader.required(top, "", key) else { return &[] };
+    let items = reader.array(v, key).unwrap_or_default();
+    if items.is_empty() {
+        reader.report(Diagnostic::empty_list(key, what_ja, what_en));
+    }
+    items
+}
+
+/// Resolves a list of names against an index, reporting unknown ones.
+fn resolve_all(reader: &mut Reader, v: &Value, path: &str, ids: &HashMap<String, usize>, what: &str) -> Vec<usize> {
+    let mut known: Vec<String> = ids.keys().cloned().collect();
+    known.sort();
+    let items = reader.array(v, path).unwrap_or_default();
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let p = index(path, i);
+            let name = reader.text(item, &p)?;
+            let found = ids.get(&name).copied();
+            if found.is_none() {
+                reader.report(Diagnostic::unknown_reference(&p, what, &name, &known));
+            }
+            found
+        })
+        .collect()
+}
+
+fn minutes(
+    reader: &mut Reader,
+    map: &Map<String, Value>,
+    path: &str,
+    key: &str,
+    default: i64,
+    min: i64,
+) -> Option<Seconds> {
+    reader.integer_or(map, path, key, default, min, 24 * 60).map(Seconds::from_minutes)
+}
+
+fn parse_kind(
+    reader: &mut Reader,
+    v: &Value,
+    path: &str,
+    equipment: &HashMap<String, usize>,
+) -> Option<(ServiceKind, KindInfo)> {
+    let map = reader.object(v, path, &["id", "name", "name_en", "equipment", "default_minutes", "class", "bring"])?;
+    let id = reader.text_field(map, path, "id");
+    let name = reader.text_field(map, path, "name");
+    let name_en = reader.opt_string(map, path, "name_en").unwrap_or_default();
+    let bring = match map.get("bring") {
+        Some(b) => {
+            let p = field(path, "bring");
+            reader
+                .array(b, &p)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .filter_map(|(i, x)| reader.text(x, &index(&p, i)))
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let needs = reader
+        .required(map, path, "equipment")
+        .map(|v| resolve_all(reader, v, &field(path, "equipment"), equipment, "equipment"));
+    let default_service = minutes(reader, map, path, "default_minutes", 20, 0);
+    let class = match map.get("class") {
+        None => Some(None),
+        Some(c) => {
+            let p = field(path, "class");
+            reader.object(c, &p, &["minutes", "seats"]).and_then(|cm| {
+                let length =
+                    reader.required(cm, &p, "minutes").and_then(|v| reader.integer(v, &field(&p, "minutes"), 1, 600));
+                let seats =
+                    reader.required(cm, &p, "seats").and_then(|v| reader.integer(v, &field(&p, "seats"), 1, 1000));
+                Some(Some(ClassSpec { length: Seconds::from_minutes(length?), seats: seats? as u32 }))
+            })
+        }
+    };
+    let equipment = needs?.into_iter().fold(EquipmentSet::default(), |acc, e| acc.union(EquipmentSet::single(e)));
+    Some((
+        ServiceKind { id: id?, name: name?, equipment, default_service: default_service?, class: class? },
+        KindInfo { name_en, bring },
+    ))
+}
+
+fn parse_depot(reader: &mut Reader, v: &Value, path: &str) -> Option<(Depot, DepotInfo)> {
+    let map = reader.object(v, path, &["id", "name", "lon", "lat", "approximate", "address", "note"])?;
+    let id = reader.text_field(map, path, "id");
+    let name = reader.text_field(map, path, "name");
+    let location = point(reader, map, path);
+    let approximate = match map.get("approximate") {
+        Some(v) => reader.boolean(v, &field(path, "approximate")),
+        None => Some(false),
+    };
+    let address = reader.opt_string(map, path, "address").unwrap_or_default();
+    Some((Depot { id: id?, name: name?, location: location? }, DepotInfo { approximate: approximate?, address }))
+}
+
+fn parse_vehicle(
+    reader: &mut Reader,
+    v: &Value,
+    path: &str,
+    equipment: &HashMap<String, usize>,
+    depots: &HashMap<String, usize>,
+) -> Option<Vehicle> {
+    let keys = ["id", "name", "equipment", "depot", "shifts", "lunch", "max_work_minutes", "capacity"];
+    let map = reader.object(v, path, &keys)?;
+    let id = reader.text_field(map, path, "id");
+    let name = reader.text_field(map, path, "name");
+    let kit = reader
+        .required(map, path, "equipment")
+        .map(|v| resolve_all(reader, v, &field(path, "equipment"), equipment, "equipment"));
+    let depot = reader.required(map, path, "depot").and_then(|v| {
+        let p = field(path, "depot");
+        let d = reader.text(v, &p)?;
+        let found = depots.get(&d).copied();
+        if found.is_none() {
+            let mut known: Vec<String> = depots.keys().cloned().collect();
+            known.sort();
+            reader.report(Diagnostic::unknown_reference(&p, "depot", &d, &known));
+        }
+        found
+    });
+    let mut shifts: [Option<TimeWindow>; 7] = [None; 7];
+    let shifts_ok = reader.required(map, path, "shifts").and_then(|v| {
+        let mut ok = true;
+        for (day, p, value) in reader.per_weekday(v, &field(path, "shifts"))? {
+            match reader.window(value, &p) {
+                Some(w) => shifts[day.index()] = Some(w),
+                None => ok = false,
+            }
+        }
+        ok.then_some(())
+    });
+    let lunch = match map.get("lunch") {
+        None => Some(None),
+        Some(l) => {
+            let p = field(path, "lunch");
+            reader.object(l, &p, &["window", "minutes"]).and_then(|lm| {
+                let window = reader.required(lm, &p, "window").and_then(|w| reader.window(w, &field(&p, "window")));
+                let length =
+                    reader.required(lm, &p, "minutes").and_then(|m| reader.integer(m, &field(&p, "minutes"), 1, 240));
+                Some(Some(BreakRule { window: window?, length: Seconds::from_minutes(length?) }))
+            })
+        }
+    };
+    let max_work = minutes(reader, map, path, "max_work_minutes", 8 * 60, 1);
+    let (consultations, seats) = match map.get("capacity") {
+        None => (Some(1000), Some(1000)),
+        Some(c) => {
+            let p = field(path, "capacity");
+            match reader.object(c, &p, &["consultations", "seats"]) {
+                Some(cm) => (
+                    reader.integer_or(cm, &p, "consultations", 1000, 0, 100_000),
+                    reader.integer_or(cm, &p, "seats", 1000, 0, 100_000),
+                ),
+                None => (None, None),
+            }
+        }
+    };
+    let (lunch, max_work) = (lunch?, max_work?);
+    shifts_ok?;
+    check_shift(reader, path, &shifts, lunch);
+    let equipment = kit?.into_iter().fold(EquipmentSet::default(), |acc, e| acc.union(EquipmentSet::single(e)));
+    Some(Vehicle {
+        id: id?,
+        name: name?,
+        equipment,
+        depot: depot?,
+        shifts,
+        lunch,
+        max_work,
+        max_consultations: consultations? as u32,
+        max_seats: seats? as u32,
+    })
+}
+
+/// The lunch break must fit in every shift whose hours reach its window.
+fn check_shift(reader: &mut Reader, path: &str, shifts: &[Option<TimeWindow>; 7], lunch: Option<BreakRule>) {
+    if shifts.iter().all(Option::is_none) {
+        reader.report(Diagnostic::shift_invalid(
+            &field(path, "shifts"),
+            "勤務する曜日がありません",
+            "the unit works on no weekday",
+        ));
+    }
+    let Some(l) = lunch else { return };
+    for day in Weekday::ALL {
+        let Some(s) = shifts[day.index()] else { continue };
+        if l.window.start < s.start || l.window.start + l.length > s.end {
+            let p = field(path, "lunch");
+            reader.report(Diagnostic::shift_invalid(
+                &p,
+                &format!("昼休憩が{}曜の勤務時間 {}–{} に収まりません", day.japanese(), s.start, s.end),
+                &format!("the lunch break does not fit in the {} shift {}–{}", day.key(), s.start, s.end),
+            ));
+            return;
+        }
+    }
+}
+
+fn parse_rule(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Option<VisitRule> {
+    let Some(v) = map.get("visit_rule") else { return Some(VisitRule::default()) };
+    let p = field(path, "visit_rule");
+    let rule = reader.object(v, &p, &["min_per_week", "max_per_week", "min_gap_days", "weekdays"])?;
+    let d = VisitRule::default();
+    let min = reader.integer_or(rule, &p, "min_per_week", i64::from(d.min_per_week), 0, 7);
+    let max = reader.integer_or(rule, &p, "max_per_week", i64::from(d.max_per_week), 0, 7);
+    let gap = reader.integer_or(rule, &p, "min_gap_days", i64::from(d.min_gap_days), 0, 6);
+    let weekdays = match rule.get("weekdays") {
+        Some(w) => reader.weekday_set(w, &field(&p, "weekdays")),
+        None => Some(WeekdaySet::ALL),
+    };
+    let (min, max) = (min?, max?);
+    if min > max {
+        reader.report(Diagnostic::rule_min_over_max(&p, min as u64, max as u64));
+        return None;
+    }
+    Some(VisitRule {
+        min_per_week: min as u32,
+        max_per_week: max as u32,
+        min_gap_days: gap? as u32,
+        weekdays: weekdays?,
+    })
+}
+
+fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String, usize>) -> Option<(Stop, StopInfo)> {
+    let keys = [
+        "id",
+        "name",
+        "reading",
+        "district",
+        "address",
+        "lon",
+        "lat",
+        "mountainous",
+        "windows",
+        "hosts",
+        "visit_rule",
+        "min_stay_minutes",
+        "source",
+    ];
+    let map = reader.object(v, path, &keys)?;
+    let id = reader.text_field(map, path, "id");
+    let name = reader.text_field(map, path, "name");
+    let reading = reader.opt_string(map, path, "reading").unwrap_or_default();
+    let district = reader.opt_string(map, path, "district").unwrap_or_default();
+    let location = point(reader, map, path);
+    let mountainous = match map.get("mountainous") {
+        Some(b) => reader.boolean(b, &field(path, "mountainous")),
+        None => Some(false),
+    };
+    let windows =
+        reader.required(map, path, "windows").and_then(|w| reader.windows_by_weekday(w, &field(path, "windows")));
+    let hosts = reader.required(map, path, "hosts").map(|h| {
+        let mut set = KindSet::default();
+        resolve_all(reader, h, &field(path, "hosts"), kinds, "service kind").into_iter().for_each(|k| set.insert(k));
+        set
+    });
+    let rule = parse_rule(reader, map, path);
+    let min_stay = minutes(reader, map, path, "min_stay_minutes", 30, 0);
+    let info = StopInfo {
+        address: reader.opt_string(map, path, "address").unwrap_or_default(),
+        source: reader.opt_string(map, path, "source").unwrap_or_default(),
+    };
+    let stop = Stop {
+        id: id?,
+        name: name?,
+        reading,
+        district,
+        mountainous: mountainous?,
+        location: location?,
+        windows: windows?,
+        hosts: hosts?,
+        rule: rule?,
+        min_stay: min_stay?,
+    };
+    Some((stop, info))
+}
+
+/// Reads all entities; `None` when a list is missing so badly that requests cannot be
+/// resolved against it.
+pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Option<Model> {
+    let equipment: Vec<String> = {
+        let items = list(reader, top, "equipment", "装備", "equipment");
+        items.iter().enumerate().filter_map(|(i, e)| reader.text(e, &index("equipment", i))).collect()
+    };
+    let eq_paths: Vec<(String, String)> =
+        equipment.iter().enumerate().map(|(i, e)| (e.clone(), index("equipment", i))).collect();
+    let eq_ids = id_index(reader, &eq_paths);
+
+    let (kinds, kind_info): (Vec<_>, Vec<_>) = list(reader, top, "service_kinds", "サービス種別", "service kind")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| parse_kind(reader, v, &index("service_kinds", i), &eq_ids))
+        .unzip();
+    let kind_ids = id_index(reader, &ids_of(kinds.iter().map(|k| &k.id), "service_kinds"));
+
+    let (depots, depot_info): (Vec<_>, Vec<_>) = list(reader, top, "depots", "拠点（庁舎・支所）", "depot")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| parse_depot(reader, v, &index("depots", i)))
+        .unzip();
+    let depot_ids = id_index(reader, &ids_of(depots.iter().map(|d| &d.id), "depots"));
+
+    let vehicles: Vec<Vehicle> = list(reader, top, "vehicles", "車両", "vehicle")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| parse_vehicle(reader, v, &index("vehicles", i), &eq_ids, &depot_ids))
+        .collect();
+    id_index(reader, &ids_of(vehicles.iter().map(|v| &v.id), "vehicles"));
+
+    let (stops, stop_info): (Vec<_>, Vec<_>) = list(reader, top, "stops", "訪問先", "stop")
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| parse_stop(reader, v, &index("stops", i), &kind_ids))
+        .unzip();
+    let stop_ids = id_index(reader, &ids_of(stops.iter().map(|s| &s.id), "stops"));
+
+    Some(Model { equipment, kinds, kind_info, depots, depot_info, vehicles, stops, stop_info, kind_ids, stop_ids })
+}
+
+/// `(id, path)` pairs for duplicate detection. Paths are by position among the parsed
+/// entries, which equals the file position whenever the file has no other errors.
+fn ids_of<'a>(ids: impl Iterator<Item = &'a String>, list: &str) -> Vec<(String, String)> {
+    ids.enumerate().map(|(i, id)| (id.clone(), format!("{}.id", index(list, i)))).collect()
+}

@@ -1,0 +1,286 @@
+//! The junkai problem format, version 1 (`docs/format.md`): JSON files converted into a
+//! validated [`Dataset`] — the solver's [`Problem`] plus what only the application needs
+//! (dates, display names, private contact data, credits).
+//!
+//! Conversion reads everything and reports every problem at once, each as a coded
+//! [`Diagnostic`] with its JSON path; it never panics on any input.
+
+mod entities;
+mod requests;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use junkai_solver::matrix::GreatCircleConfig;
+use junkai_solver::model::{Problem, ProblemParts};
+use serde_json::Value;
+
+use super::json_reader::{Reader, field, index};
+use crate::calendar::{Calendar, CalendarSettings};
+use crate::diagnostics::Diagnostic;
+pub use entities::{DepotInfo, KindInfo, StopInfo};
+pub use requests::{Contact, OutsideHorizon, OutsideReason};
+
+/// Value of the `format` field of a problem file.
+pub const FORMAT: &str = "junkai-problem";
+/// Value of the `format` field of a requests file.
+pub const REQUESTS_FORMAT: &str = "junkai-requests";
+pub const VERSION: i64 = 1;
+
+/// The JSON documents of one data set, each with a label for paths in messages.
+pub struct Documents {
+    pub problem: (String, Value),
+    /// A separate requests file, if the data folder has one.
+    pub requests: Option<(String, Value)>,
+}
+
+/// Which weeks to plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HorizonChoice {
+    /// Any date in the first week.
+    pub week_of: NaiveDate,
+    pub weeks: u32,
+}
+
+/// Seeded sample requests to generate when a data set has no requests of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SampleSpec {
+    pub seed: u64,
+    pub per_week: u32,
+}
+
+/// A loaded, validated data set for one horizon.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    pub name: String,
+    pub credits: Vec<String>,
+    pub problem: Problem,
+    pub travel: GreatCircleConfig,
+    pub calendar: Calendar,
+    pub kinds: Vec<KindInfo>,
+    pub depots: Vec<DepotInfo>,
+    pub stops: Vec<StopInfo>,
+    /// Private data of each request of `problem`, same order. Never published.
+    pub contacts: Vec<Contact>,
+    /// Whether the requests are generated sample data.
+    pub sample_requests: bool,
+    /// Requests whose dates do not meet the horizon.
+    pub outside_horizon: Vec<OutsideHorizon>,
+}
+
+const TOP_FIELDS: &[&str] = &[
+    "format",
+    "version",
+    "name",
+    "credits",
+    "calendar",
+    "travel",
+    "equipment",
+    "service_kinds",
+    "depots",
+    "vehicles",
+    "stops",
+    "requests",
+    "sample_requests",
+    "notes",
+];
+
+/// Index of every id in a list, reporting duplicates.
+fn id_index(reader: &mut Reader, ids: &[(String, String)]) -> HashMap<String, usize> {
+    let mut map: HashMap<String, usize> = HashMap::new();
+    for (i, (id, path)) in ids.iter().enumerate() {
+        if let Some(&first) = map.get(id) {
+            reader.report(Diagnostic::duplicate_id(path, id, &ids[first].1));
+        } else {
+            map.insert(id.clone(), i);
+        }
+    }
+    map
+}
+
+fn check_format(reader: &mut Reader, top: &serde_json::Map<String, Value>, expected: &str) {
+    match top.get("format").and_then(Value::as_str) {
+        Some(f) if f == expected => {}
+        Some(f) => reader.report(Diagnostic::bad_format("format", f, &format!("\"{expected}\""))),
+        None => reader.report(Diagnostic::missing_field("", "format")),
+    }
+    if let Some(v) = reader.required(top, "", "version")
+        && let Some(n) = v.as_i64().filter(|&n| n != VERSION)
+    {
+        reader.report(Diagnostic::bad_format("version", &n.to_string(), &format!("version {VERSION}")));
+    }
+}
+
+fn parse_calendar(reader: &mut Reader, v: Option<&Value>) -> CalendarSettings {
+    let mut settings = CalendarSettings::default();
+    let Some(v) = v else { return settings };
+    let path = "calendar";
+    let Some(map) = reader.object(v, path, &["open_weekdays", "annual_closures", "closures", "national_holidays"])
+    else {
+        return settings;
+    };
+    if let Some(v) = map.get("open_weekdays")
+        && let Some(set) = reader.weekday_set(v, &field(path, "open_weekdays"))
+    {
+        settings.open_weekdays = set;
+    }
+    if let Some(v) = map.get("national_holidays")
+        && let Some(b) = reader.boolean(v, &field(path, "national_holidays"))
+    {
+        settings.national_holidays = b;
+    }
+    if let Some(v) = map.get("closures") {
+        let p = field(path, "closures");
+        let items = reader.array(v, &p).unwrap_or_default();
+        settings.closures = items.iter().enumerate().filter_map(|(i, d)| reader.date(d, &index(&p, i))).collect();
+    }
+    if let Some(v) = map.get("annual_closures") {
+        let p = field(path, "annual_closures");
+        settings.annual_closures.clear();
+        for (i, item) in reader.array(v, &p).unwrap_or_default().iter().enumerate() {
+            let pi = index(&p, i);
+            let pair = reader.array(item, &pi).unwrap_or_default();
+            let parsed: Vec<Option<(u32, u32)>> = pair
+                .iter()
+                .enumerate()
+                .map(|(j, md)| {
+                    let s = md.as_str().unwrap_or_default();
+                    let ok = NaiveDate::parse_from_str(&format!("2024-{s}"), "%Y-%m-%d").ok();
+                    if ok.is_none() {
+                        reader.report(Diagnostic::bad_date(&index(&pi, j), s));
+                    }
+                    ok.map(|d| (chrono::Datelike::month(&d), chrono::Datelike::day(&d)))
+                })
+                .collect();
+            match parsed.as_slice() {
+                [Some(a), Some(b)] => settings.annual_closures.push((*a, *b)),
+                [_, _] => {}
+                _ => reader.report(Diagnostic::wrong_type(&pi, "a pair [\"MM-DD\", \"MM-DD\"]", "another list")),
+            }
+        }
+    }
+    settings
+}
+
+fn parse_travel(reader: &mut Reader, v: Option<&Value>) -> GreatCircleConfig {
+    let mut cfg = GreatCircleConfig::default();
+    let Some(v) = v else { return cfg };
+    let keys = ["detour_factor", "speed_kmh", "mountain_detour_factor", "mountain_speed_kmh"];
+    let Some(map) = reader.object(v, "travel", &keys) else { return cfg };
+    let mut get = |key: &str, min: f64, max: f64, slot: &mut f64| {
+        if let Some(x) = map.get(key).and_then(|v| reader.number(v, &field("travel", key), min, max)) {
+            *slot = x;
+        }
+    };
+    get("detour_factor", 1.0, 5.0, &mut cfg.detour_factor);
+    get("speed_kmh", 1.0, 120.0, &mut cfg.speed_kmh);
+    get("mountain_detour_factor", 1.0, 5.0, &mut cfg.mountain_detour_factor);
+    get("mountain_speed_kmh", 1.0, 120.0, &mut cfg.mountain_speed_kmh);
+    cfg
+}
+
+fn parse_sample(reader: &mut Reader, v: Option<&Value>) -> Option<SampleSpec> {
+    let v = v?;
+    let map = reader.object(v, "sample_requests", &["seed", "per_week"])?;
+    let seed = reader.integer_or(map, "sample_requests", "seed", 1, 0, i64::MAX)?;
+    let per_week = reader.integer_or(map, "sample_requests", "per_week", 30, 0, 2000)?;
+    Some(SampleSpec { seed: seed as u64, per_week: per_week as u32 })
+}
+
+/// Converts the documents into a data set for the chosen horizon. `sample` generates the
+/// sample requests when the documents hold none (see [`crate::sample`]).
+pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Diagnostic>> {
+    let mut reader = Reader::default();
+    let (problem_label, problem_doc) = &docs.problem;
+    let Some(top) = reader.object(problem_doc, "", TOP_FIELDS) else {
+        return Err(label_all(reader.diagnostics, problem_label));
+    };
+    check_format(&mut reader, top, FORMAT);
+    let name = top.get("name").and_then(|v| reader.text(v, "name")).unwrap_or_else(|| "junkai".into());
+    let credits = match top.get("credits") {
+        Some(v) => reader
+            .array(v, "credits")
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| reader.text(c, &index("credits", i)))
+            .collect(),
+        None => Vec::new(),
+    };
+    let settings = parse_calendar(&mut reader, top.get("calendar"));
+    let travel = parse_travel(&mut reader, top.get("travel"));
+    let sample = parse_sample(&mut reader, top.get("sample_requests"));
+    let calendar = Calendar::new(&settings, choice.week_of, choice.weeks).map_err(|d| {
+        let mut all = label_all(reader.diagnostics.clone(), problem_label);
+        all.push(d);
+        all
+    })?;
+    let model = entities::parse_entities(&mut reader, top);
+    let mut diagnostics = label_all(std::mem::take(&mut reader.diagnostics), problem_label);
+
+    // Requests: from the requests file, from the problem file, or generated samples.
+    let (request_values, requests_label, sample_requests) = match (&docs.requests, top.get("requests")) {
+        (Some((label, doc)), _) => {
+            let list = requests_list(&mut reader, doc);
+            diagnostics.extend(label_all(std::mem::take(&mut reader.diagnostics), label));
+            let is_sample = doc.get("sample").and_then(Value::as_bool).unwrap_or(false);
+            (list, label.clone(), is_sample)
+        }
+        (None, Some(v)) => {
+            (reader.array(v, "requests").map(<[Value]>::to_vec).unwrap_or_default(), problem_label.clone(), false)
+        }
+        (None, None) => match (sample, &model) {
+            (Some(spec), Some(m)) => {
+                (crate::sample::generate(&m.stops, &m.kinds, &calendar, spec), "sample".to_string(), true)
+            }
+            _ => (Vec::new(), problem_label.clone(), false),
+        },
+    };
+    let parsed = model.as_ref().map(|m| requests::parse_requests(&mut reader, &request_values, m, &calendar));
+    diagnostics.extend(label_all(std::mem::take(&mut reader.diagnostics), &requests_label));
+
+    let (Some(model), Some(parsed)) = (model, parsed) else { return Err(diagnostics) };
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let parts = ProblemParts {
+        equipment: model.equipment,
+        kinds: model.kinds,
+        depots: model.depots,
+        stops: model.stops,
+        vehicles: model.vehicles,
+        requests: parsed.requests,
+        horizon: calendar.horizon.clone(),
+    };
+    let problem = Problem::new(parts)
+        .map_err(|e| vec![Diagnostic::bad_format(&e.path, &e.cause, "valid data (this is a bug: please report it)")])?;
+    Ok(Dataset {
+        name,
+        credits,
+        problem,
+        travel,
+        calendar,
+        kinds: model.kind_info,
+        depots: model.depot_info,
+        stops: model.stop_info,
+        contacts: parsed.contacts,
+        sample_requests,
+        outside_horizon: parsed.outside,
+    })
+}
+
+/// The `requests` list of a requests file (checking its header).
+fn requests_list(reader: &mut Reader, doc: &Value) -> Vec<Value> {
+    let Some(top) = reader.object(doc, "", &["format", "version", "sample", "note", "requests"]) else {
+        return Vec::new();
+    };
+    check_format(reader, top, REQUESTS_FORMAT);
+    match reader.required(top, "", "requests") {
+        Some(v) => reader.array(v, "requests").map(<[Value]>::to_vec).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+fn label_all(diagnostics: Vec<Diagnostic>, label: &str) -> Vec<Diagnostic> {
+    diagnostics.into_iter().map(|d| d.in_file(label)).collect()
+}
