@@ -180,10 +180,17 @@ impl Diagnostic {
 
     pub fn unknown_reference(path: &str, what: &str, id: &str, known: &[String]) -> Diagnostic {
         let list = known.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+        let what_ja = match what {
+            "stop" => "訪問先",
+            "depot" => "拠点",
+            "service kind" => "サービス種別",
+            "equipment" => "装備",
+            other => other,
+        };
         Diagnostic::new(
             Code::E1007,
             path,
-            Text::new(format!("{what}「{id}」は定義されていません"), format!("no {what} with id `{id}`")),
+            Text::new(format!("{what_ja}「{id}」は定義されていません"), format!("no {what} with id `{id}`")),
             Text::new(format!("定義済みのIDを使ってください: {list}"), format!("use a defined id: {list}")),
         )
     }

@@ -19,8 +19,10 @@ pub struct Kpis {
     pub mountainous_stops: usize,
     pub mountainous_stops_visited: usize,
     pub visits: usize,
+    #[serde(rename = "distance_m")]
     pub distance: Meters,
     /// Sum over routes of return minus departure, lunch breaks included.
+    #[serde(rename = "unit_time_s")]
     pub unit_time: Seconds,
     /// Unit time over the total shift time of the routes' unit-days (0–1).
     pub utilisation: f64,

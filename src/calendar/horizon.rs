@@ -74,13 +74,13 @@ impl Calendar {
     /// The horizon of `weeks` weeks starting on the Monday of `week_of`'s week.
     pub fn new(settings: &CalendarSettings, week_of: NaiveDate, weeks: u32) -> Result<Calendar, Diagnostic> {
         if !(1..=8).contains(&weeks) {
-            return Err(Diagnostic::weeks_out_of_range("--weeks", i64::from(weeks)));
+            return Err(Diagnostic::weeks_out_of_range("calendar.weeks (--weeks)", i64::from(weeks)));
         }
         let first_monday = week_of - Duration::days(i64::from(week_of.weekday().num_days_from_monday()));
         let last = first_monday + Duration::days(i64::from(weeks) * 7 - 1);
         for year in [first_monday.year(), last.year()] {
             if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
-                return Err(Diagnostic::year_unsupported("--week", year));
+                return Err(Diagnostic::year_unsupported("calendar.week (--week)", year));
             }
         }
         let mut days = Vec::new();

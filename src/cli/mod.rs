@@ -13,7 +13,6 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::calendar::{next_monday, today_in_tokyo};
 use crate::diagnostics::Diagnostic;
 use crate::io::data_folder::load_documents;
 use crate::io::problem_file::{Dataset, HorizonChoice, parse};
@@ -53,19 +52,22 @@ pub struct DataArgs {
     /// default: the embedded Midori data.
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// Any date in the first week to plan (YYYY-MM-DD); default: next week.
+    /// Any date in the first week to plan (YYYY-MM-DD); default: the file's
+    /// `calendar.week`, else next week.
     #[arg(long)]
     pub week: Option<String>,
-    /// Number of weeks (1–8).
-    #[arg(long, default_value_t = 1)]
-    pub weeks: u32,
+    /// Number of weeks (1–8); default: the file's `calendar.weeks`, else 1.
+    #[arg(long)]
+    pub weeks: Option<u32>,
 }
 
 impl DataArgs {
     pub fn horizon(&self) -> Result<HorizonChoice, Vec<Diagnostic>> {
         let week_of = match &self.week {
-            None => next_monday(today_in_tokyo()),
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| vec![Diagnostic::bad_date("--week", s)])?,
+            None => None,
+            Some(s) => {
+                Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| vec![Diagnostic::bad_date("--week", s)])?)
+            }
         };
         Ok(HorizonChoice { week_of, weeks: self.weeks })
     }

@@ -74,9 +74,10 @@ pub fn itinerary(data: &Dataset, view: &PlanView, day: &DayView, route: &RouteVi
     }
     let _ = writeln!(md, "- {}: {} {}", l.depart, route.depot_name, route.departure);
     let _ = writeln!(md, "- {}: {} {} ({} km)", l.back, route.depot_name, route.return_time, route.distance_km);
-    if let Some((start, end, after)) = &route.lunch {
+    if let Some(lunch) = &route.lunch {
+        let after = lunch.after_visit;
         let place = route.visits.get(after.saturating_sub(1)).map_or("", |v| v.name.as_str());
-        let _ = writeln!(md, "- {}: {start}–{end} ({} {after}: {place})", l.lunch, l.after);
+        let _ = writeln!(md, "- {}: {}–{} ({} {after}: {place})", l.lunch, lunch.start, lunch.end, l.after);
     }
     let _ = writeln!(md, "\n{}", l.table);
     for (i, v) in route.visits.iter().enumerate() {

@@ -267,30 +267,29 @@ impl Reader {
         ok.then_some(set)
     }
 
-    /// An object mapping weekday keys to values; `weekdays`/`daily` apply first and named
-    /// days override them. Returns `(weekday, path of the source key, value)` for each day.
-    pub fn per_weekday<'v>(&mut self, v: &'v Value, path: &str) -> Option<Vec<(Weekday, String, &'v Value)>> {
+    /// An object mapping weekday keys to values. Returns each key once with the days it
+    /// applies to: `daily` and `weekdays` first, single days overriding them.
+    pub fn per_weekday<'v>(&mut self, v: &'v Value, path: &str) -> Option<Vec<(WeekdaySet, String, &'v Value)>> {
         let Value::Object(map) = v else {
             self.report(Diagnostic::wrong_type(path, "an object keyed by weekday", type_name(v)));
             return None;
         };
-        let mut by_day: [Option<(String, &Value)>; 7] = Default::default();
         let mut order: Vec<(&String, &Value)> = map.iter().collect();
-        // Groups first, so that single days override them.
         order.sort_by_key(|(k, _)| match k.as_str() {
             "daily" => 0,
             "weekdays" => 1,
             _ => 2,
         });
+        let mut entries: Vec<(WeekdaySet, String, &Value)> = Vec::new();
         for (key, value) in order {
             let p = field(path, key);
-            if let Some(days) = self.weekday_key(key, &p) {
-                for d in days.iter() {
-                    by_day[d.index()] = Some((p.clone(), value));
-                }
+            let Some(days) = self.weekday_key(key, &p) else { continue };
+            for (earlier, _, _) in &mut entries {
+                *earlier = earlier.iter().filter(|d| !days.contains(*d)).collect();
             }
+            entries.push((days, p, value));
         }
-        Some(Weekday::ALL.iter().filter_map(|&d| by_day[d.index()].take().map(|(p, v)| (d, p, v))).collect())
+        Some(entries)
     }
 
     /// Opening windows per weekday: `{"weekdays": [["09:00","12:00"], …], "sat": […]}`.
@@ -298,7 +297,7 @@ impl Reader {
     pub fn windows_by_weekday(&mut self, v: &Value, path: &str) -> Option<[Vec<TimeWindow>; 7]> {
         let mut out: [Vec<TimeWindow>; 7] = Default::default();
         let mut ok = true;
-        for (day, p, value) in self.per_weekday(v, path)? {
+        for (days, p, value) in self.per_weekday(v, path)? {
             let Some(items) = self.array(value, &p) else {
                 ok = false;
                 continue;
@@ -319,7 +318,10 @@ impl Reader {
                     ok = false;
                 }
             }
-            out[day.index()] = list.into_iter().map(|(_, w)| w).collect();
+            let list: Vec<TimeWindow> = list.into_iter().map(|(_, w)| w).collect();
+            for day in days.iter() {
+                out[day.index()] = list.clone();
+            }
         }
         ok.then_some(out)
     }

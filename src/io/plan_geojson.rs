@@ -1,6 +1,6 @@
 //! `plan.geojson`: depots, stops and one LineString per vehicle-day, with simplestyle
-//! colours and Japanese names in the properties. Home visits are private: their legs are
-//! drawn, but no point marks the home and the route line skips its exact position.
+//! colours and Japanese names in the properties. Home visits are private: no point marks
+//! a home and route lines pass from the stop before to the stop after it.
 //!
 //! Legs are straight lines between stops (`"geometry": "straight"`) until a road network
 //! is imported.
@@ -22,11 +22,6 @@ fn feature(geometry: GeometryValue, properties: serde_json::Value) -> Feature {
         _ => JsonObject::new(),
     };
     Feature { geometry: Some(Geometry::new(geometry)), properties: Some(properties), ..Feature::default() }
-}
-
-/// Rounds a home position to about 1 km so the line shows the area, not the house.
-fn blur(p: Point) -> Point {
-    Point::new((p.lon * 100.0).round() / 100.0, (p.lat * 100.0).round() / 100.0)
 }
 
 pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
@@ -73,9 +68,7 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
     for day in &view.days {
         for route in &day.routes {
             let mut line = vec![position(route.depot_location)];
-            for v in &route.visits {
-                line.push(position(if v.stop_id.is_some() { v.location } else { blur(v.location) }));
-            }
+            line.extend(route.visits.iter().filter(|v| v.stop_id.is_some()).map(|v| position(v.location)));
             line.push(position(route.depot_location));
             features.push(feature(
                 GeometryValue::new_line_string(line),
@@ -84,6 +77,7 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
                     "vehicle": route.vehicle_id, "name": format!("{} {}({})", route.vehicle_name, day.date.format("%m/%d"), day.weekday),
                     "departure": route.departure, "return": route.return_time, "distance_km": route.distance_km,
                     "stops": route.visits.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
+                    "home_visits": route.visits.iter().filter(|v| v.stop_id.is_none()).count(),
                     "geometry": "straight",
                     "stroke": route.colour, "stroke-width": 3, "stroke-opacity": 0.8,
                 }),

@@ -57,8 +57,17 @@ pub struct VisitView {
     pub end: String,
     /// The window announced to residents: start and end rounded outwards to 5 minutes.
     pub published: (String, String),
-    pub class: Option<String>,
+    /// Class kind id and name, when a class is held.
+    pub class: Option<(String, String)>,
     pub requests: Vec<RequestView>,
+}
+
+/// The lunch break of a route, taken at the place of visit number `after_visit` (1-based).
+#[derive(Clone, Debug, Serialize)]
+pub struct LunchView {
+    pub start: String,
+    pub end: String,
+    pub after_visit: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -72,8 +81,7 @@ pub struct RouteView {
     pub depot_location: Point,
     pub departure: String,
     pub return_time: String,
-    /// Lunch start and end, and how many visits come before it.
-    pub lunch: Option<(String, String, usize)>,
+    pub lunch: Option<LunchView>,
     pub distance_km: f64,
     pub visits: Vec<VisitView>,
 }
@@ -193,7 +201,7 @@ fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
         start: hhmm(v.start),
         end: hhmm(v.end),
         published: (hhmm(round_down(v.start)), hhmm(round_up(v.end))),
-        class: v.class_kind.map(|k| p.kinds()[k].id.clone()),
+        class: v.class_kind.map(|k| (p.kinds()[k].id.clone(), p.kinds()[k].name.clone())),
         requests: v.requests.iter().map(|&r| request_view(data, r)).collect(),
     }
 }
@@ -201,38 +209,40 @@ fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
 impl PlanView {
     pub fn new(data: &Dataset, plan: &Plan) -> PlanView {
         let p = &data.problem;
-        let days =
-            plan.days
-                .iter()
-                .map(|d| DayView {
-                    date: data.calendar.date_of(d.day),
-                    weekday: d.day.weekday().japanese().to_string(),
-                    routes: d
-                        .routes
-                        .iter()
-                        .map(|r| {
-                            let unit = &p.vehicles()[r.vehicle];
-                            let depot = &p.depots()[unit.depot];
-                            let lunch = r.lunch.zip(unit.lunch).map(|(slot, rule)| {
-                                (hhmm(slot.start), hhmm(slot.start + rule.length), slot.after_jobs)
-                            });
-                            RouteView {
-                                vehicle_id: unit.id.clone(),
-                                vehicle_name: unit.name.clone(),
-                                colour: VEHICLE_COLOURS[r.vehicle % VEHICLE_COLOURS.len()].to_string(),
-                                depot_id: depot.id.clone(),
-                                depot_name: depot.name.clone(),
-                                depot_location: depot.location,
-                                departure: hhmm(r.departure),
-                                return_time: hhmm(r.return_time),
-                                lunch,
-                                distance_km: (r.distance.km() * 10.0).round() / 10.0,
-                                visits: r.visits.iter().map(|v| visit_view(data, v)).collect(),
-                            }
-                        })
-                        .collect(),
-                })
-                .collect();
+        let days = plan
+            .days
+            .iter()
+            .map(|d| DayView {
+                date: data.calendar.date_of(d.day),
+                weekday: d.day.weekday().japanese().to_string(),
+                routes: d
+                    .routes
+                    .iter()
+                    .map(|r| {
+                        let unit = &p.vehicles()[r.vehicle];
+                        let depot = &p.depots()[unit.depot];
+                        let lunch = r.lunch.zip(unit.lunch).map(|(slot, rule)| LunchView {
+                            start: hhmm(slot.start),
+                            end: hhmm(slot.start + rule.length),
+                            after_visit: slot.after_jobs,
+                        });
+                        RouteView {
+                            vehicle_id: unit.id.clone(),
+                            vehicle_name: unit.name.clone(),
+                            colour: VEHICLE_COLOURS[r.vehicle % VEHICLE_COLOURS.len()].to_string(),
+                            depot_id: depot.id.clone(),
+                            depot_name: depot.name.clone(),
+                            depot_location: depot.location,
+                            departure: hhmm(r.departure),
+                            return_time: hhmm(r.return_time),
+                            lunch,
+                            distance_km: (r.distance.km() * 10.0).round() / 10.0,
+                            visits: r.visits.iter().map(|v| visit_view(data, v)).collect(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
         let unserved = plan
             .unserved
             .iter()

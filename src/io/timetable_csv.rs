@@ -43,7 +43,7 @@ pub fn timetable_csv(view: &PlanView, lang: Lang) -> Vec<u8> {
                     route.vehicle_name.clone(),
                     services.join("・"),
                     v.requests.len().to_string(),
-                    v.class.clone().unwrap_or_default(),
+                    v.class.as_ref().map(|(_, name)| name.clone()).unwrap_or_default(),
                 ]);
             }
         }

@@ -36,8 +36,20 @@ pub struct StopInfo {
     pub source: String,
 }
 
-/// The entities of a problem file, with id lookups for the requests.
+/// The entities of a problem file by file position (`None` where an entry is broken),
+/// with id lookups for the requests.
 pub struct Model {
+    pub equipment: Vec<String>,
+    pub kinds: Vec<Option<(ServiceKind, KindInfo)>>,
+    pub depots: Vec<Option<(Depot, DepotInfo)>>,
+    pub vehicles: Vec<Option<Vehicle>>,
+    pub stops: Vec<Option<(Stop, StopInfo)>>,
+    pub kind_ids: HashMap<String, usize>,
+    pub stop_ids: HashMap<String, usize>,
+}
+
+/// All entities of a problem file without errors.
+pub struct Complete {
     pub equipment: Vec<String>,
     pub kinds: Vec<ServiceKind>,
     pub kind_info: Vec<KindInfo>,
@@ -46,8 +58,6 @@ pub struct Model {
     pub vehicles: Vec<Vehicle>,
     pub stops: Vec<Stop>,
     pub stop_info: Vec<StopInfo>,
-    pub kind_ids: HashMap<String, usize>,
-    pub stop_ids: HashMap<String, usize>,
 }
 
 /// Japan's extent, to catch swapped or garbled coordinates.
@@ -55,8 +65,8 @@ const LON_RANGE: (f64, f64) = (122.0, 154.0);
 const LAT_RANGE: (f64, f64) = (20.0, 46.0);
 
 pub fn point(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Option<Point> {
-    let lon = reader.required(map, path, "lon").and_then(|v| reader.number(v, &field(path, "lon"), -180.0, 180.0));
-    let lat = reader.required(map, path, "lat").and_then(|v| reader.number(v, &field(path, "lat"), -90.0, 90.0));
+    let lon = reader.required(map, path, "lon").and_then(|v| reader.number(v, &field(path, "lon"), f64::MIN, f64::MAX));
+    let lat = reader.required(map, path, "lat").and_then(|v| reader.number(v, &field(path, "lat"), f64::MIN, f64::MAX));
     let (lon, lat) = (lon?, lat?);
     let inside = (LON_RANGE.0..=LON_RANGE.1).contains(&lon) && (LAT_RANGE.0..=LAT_RANGE.1).contains(&lat);
     if !inside {
@@ -194,9 +204,9 @@ fn parse_vehicle(
     let mut shifts: [Option<TimeWindow>; 7] = [None; 7];
     let shifts_ok = reader.required(map, path, "shifts").and_then(|v| {
         let mut ok = true;
-        for (day, p, value) in reader.per_weekday(v, &field(path, "shifts"))? {
+        for (days, p, value) in reader.per_weekday(v, &field(path, "shifts"))? {
             match reader.window(value, &p) {
-                Some(w) => shifts[day.index()] = Some(w),
+                Some(w) => days.iter().for_each(|d| shifts[d.index()] = Some(w)),
                 None => ok = false,
             }
         }
@@ -348,9 +358,53 @@ fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String
     Some((stop, info))
 }
 
-/// Reads all entities; `None` when a list is missing so badly that requests cannot be
-/// resolved against it.
-pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Option<Model> {
+/// `(id, path)` of every entry with a textual id, by file position, so that references
+/// resolve (and duplicates are found) even when another field of the entry is broken.
+fn raw_ids(items: &[Value], list: &str) -> Vec<(String, String)> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+            (id, format!("{}.id", index(list, i)))
+        })
+        .collect()
+}
+
+/// Parses every entry of a list, keeping file positions.
+fn parse_list<T>(items: &[Value], list: &str, mut parse: impl FnMut(&Value, &str) -> Option<T>) -> Vec<Option<T>> {
+    items.iter().enumerate().map(|(i, v)| parse(v, &index(list, i))).collect()
+}
+
+impl Model {
+    pub fn kind(&self, i: usize) -> Option<&ServiceKind> {
+        self.kinds.get(i)?.as_ref().map(|(k, _)| k)
+    }
+
+    pub fn stop(&self, i: usize) -> Option<&Stop> {
+        self.stops.get(i)?.as_ref().map(|(s, _)| s)
+    }
+
+    /// Stops and kinds, when every one of them parsed.
+    pub fn stops_and_kinds(&self) -> Option<(Vec<Stop>, Vec<ServiceKind>)> {
+        let stops = self.stops.iter().map(|s| s.as_ref().map(|(s, _)| s.clone())).collect::<Option<Vec<_>>>()?;
+        let kinds = self.kinds.iter().map(|k| k.as_ref().map(|(k, _)| k.clone())).collect::<Option<Vec<_>>>()?;
+        Some((stops, kinds))
+    }
+
+    /// Every entity, when every one parsed.
+    pub fn complete(self) -> Option<Complete> {
+        let (kinds, kind_info) = self.kinds.into_iter().collect::<Option<Vec<_>>>()?.into_iter().unzip();
+        let (depots, depot_info) = self.depots.into_iter().collect::<Option<Vec<_>>>()?.into_iter().unzip();
+        let (stops, stop_info) = self.stops.into_iter().collect::<Option<Vec<_>>>()?.into_iter().unzip();
+        let vehicles = self.vehicles.into_iter().collect::<Option<Vec<_>>>()?;
+        Some(Complete { equipment: self.equipment, kinds, kind_info, depots, depot_info, vehicles, stops, stop_info })
+    }
+}
+
+/// Reads all entities. Entries that fail to parse stay as `None` at their file position;
+/// their problems are in the reader's diagnostics.
+pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Model {
     let equipment: Vec<String> = {
         let items = list(reader, top, "equipment", "装備", "equipment");
         items.iter().enumerate().filter_map(|(i, e)| reader.text(e, &index("equipment", i))).collect()
@@ -359,39 +413,21 @@ pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Option<M
         equipment.iter().enumerate().map(|(i, e)| (e.clone(), index("equipment", i))).collect();
     let eq_ids = id_index(reader, &eq_paths);
 
-    let (kinds, kind_info): (Vec<_>, Vec<_>) = list(reader, top, "service_kinds", "サービス種別", "service kind")
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| parse_kind(reader, v, &index("service_kinds", i), &eq_ids))
-        .unzip();
-    let kind_ids = id_index(reader, &ids_of(kinds.iter().map(|k| &k.id), "service_kinds"));
+    let items = list(reader, top, "service_kinds", "サービス種別", "service kind");
+    let kind_ids = id_index(reader, &raw_ids(items, "service_kinds"));
+    let kinds = parse_list(items, "service_kinds", |v, p| parse_kind(reader, v, p, &eq_ids));
 
-    let (depots, depot_info): (Vec<_>, Vec<_>) = list(reader, top, "depots", "拠点（庁舎・支所）", "depot")
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| parse_depot(reader, v, &index("depots", i)))
-        .unzip();
-    let depot_ids = id_index(reader, &ids_of(depots.iter().map(|d| &d.id), "depots"));
+    let items = list(reader, top, "depots", "拠点（庁舎・支所）", "depot");
+    let depot_ids = id_index(reader, &raw_ids(items, "depots"));
+    let depots = parse_list(items, "depots", |v, p| parse_depot(reader, v, p));
 
-    let vehicles: Vec<Vehicle> = list(reader, top, "vehicles", "車両", "vehicle")
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| parse_vehicle(reader, v, &index("vehicles", i), &eq_ids, &depot_ids))
-        .collect();
-    id_index(reader, &ids_of(vehicles.iter().map(|v| &v.id), "vehicles"));
+    let items = list(reader, top, "vehicles", "車両", "vehicle");
+    id_index(reader, &raw_ids(items, "vehicles"));
+    let vehicles = parse_list(items, "vehicles", |v, p| parse_vehicle(reader, v, p, &eq_ids, &depot_ids));
 
-    let (stops, stop_info): (Vec<_>, Vec<_>) = list(reader, top, "stops", "訪問先", "stop")
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| parse_stop(reader, v, &index("stops", i), &kind_ids))
-        .unzip();
-    let stop_ids = id_index(reader, &ids_of(stops.iter().map(|s| &s.id), "stops"));
+    let items = list(reader, top, "stops", "訪問先", "stop");
+    let stop_ids = id_index(reader, &raw_ids(items, "stops"));
+    let stops = parse_list(items, "stops", |v, p| parse_stop(reader, v, p, &kind_ids));
 
-    Some(Model { equipment, kinds, kind_info, depots, depot_info, vehicles, stops, stop_info, kind_ids, stop_ids })
-}
-
-/// `(id, path)` pairs for duplicate detection. Paths are by position among the parsed
-/// entries, which equals the file position whenever the file has no other errors.
-fn ids_of<'a>(ids: impl Iterator<Item = &'a String>, list: &str) -> Vec<(String, String)> {
-    ids.enumerate().map(|(i, id)| (id.clone(), format!("{}.id", index(list, i)))).collect()
+    Model { equipment, kinds, depots, vehicles, stops, kind_ids, stop_ids }
 }

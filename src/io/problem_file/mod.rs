@@ -16,7 +16,7 @@ use junkai_solver::model::{Problem, ProblemParts};
 use serde_json::Value;
 
 use super::json_reader::{Reader, field, index};
-use crate::calendar::{Calendar, CalendarSettings};
+use crate::calendar::{Calendar, CalendarSettings, next_monday, today_in_tokyo};
 use crate::diagnostics::Diagnostic;
 pub use entities::{DepotInfo, KindInfo, StopInfo};
 pub use requests::{Contact, OutsideHorizon, OutsideReason};
@@ -34,12 +34,13 @@ pub struct Documents {
     pub requests: Option<(String, Value)>,
 }
 
-/// Which weeks to plan.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which weeks to plan, as asked on the command line; unset values come from the file's
+/// `calendar.week` / `calendar.weeks`, then default to next week and one week.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct HorizonChoice {
     /// Any date in the first week.
-    pub week_of: NaiveDate,
-    pub weeks: u32,
+    pub week_of: Option<NaiveDate>,
+    pub weeks: Option<u32>,
 }
 
 /// Seeded sample requests to generate when a data set has no requests of its own.
@@ -111,14 +112,22 @@ fn check_format(reader: &mut Reader, top: &serde_json::Map<String, Value>, expec
     }
 }
 
-fn parse_calendar(reader: &mut Reader, v: Option<&Value>) -> CalendarSettings {
+/// Calendar settings and the horizon the file asks for (if any).
+fn parse_calendar(reader: &mut Reader, v: Option<&Value>) -> (CalendarSettings, HorizonChoice) {
     let mut settings = CalendarSettings::default();
-    let Some(v) = v else { return settings };
+    let mut choice = HorizonChoice::default();
+    let Some(v) = v else { return (settings, choice) };
     let path = "calendar";
-    let Some(map) = reader.object(v, path, &["open_weekdays", "annual_closures", "closures", "national_holidays"])
-    else {
-        return settings;
+    let keys = ["week", "weeks", "open_weekdays", "annual_closures", "closures", "national_holidays"];
+    let Some(map) = reader.object(v, path, &keys) else {
+        return (settings, choice);
     };
+    if let Some(v) = map.get("week") {
+        choice.week_of = reader.date(v, &field(path, "week"));
+    }
+    if let Some(v) = map.get("weeks") {
+        choice.weeks = reader.integer(v, &field(path, "weeks"), i64::MIN, i64::MAX).map(|w| w.clamp(0, 1000) as u32);
+    }
     if let Some(v) = map.get("open_weekdays")
         && let Some(set) = reader.weekday_set(v, &field(path, "open_weekdays"))
     {
@@ -159,7 +168,7 @@ fn parse_calendar(reader: &mut Reader, v: Option<&Value>) -> CalendarSettings {
             }
         }
     }
-    settings
+    (settings, choice)
 }
 
 fn parse_travel(reader: &mut Reader, v: Option<&Value>) -> GreatCircleConfig {
@@ -207,10 +216,13 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
             .collect(),
         None => Vec::new(),
     };
-    let settings = parse_calendar(&mut reader, top.get("calendar"));
+    let (settings, in_file) = parse_calendar(&mut reader, top.get("calendar"));
     let travel = parse_travel(&mut reader, top.get("travel"));
     let sample = parse_sample(&mut reader, top.get("sample_requests"));
-    let calendar = Calendar::new(&settings, choice.week_of, choice.weeks).map_err(|d| {
+    let week_of = choice.week_of.or(in_file.week_of).unwrap_or_else(|| next_monday(today_in_tokyo()));
+    let weeks = choice.weeks.or(in_file.weeks).unwrap_or(1);
+    let calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
+        let d = if choice.week_of.is_none() && choice.weeks.is_none() { d.in_file(problem_label) } else { d };
         let mut all = label_all(reader.diagnostics.clone(), problem_label);
         all.push(d);
         all
@@ -229,20 +241,17 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         (None, Some(v)) => {
             (reader.array(v, "requests").map(<[Value]>::to_vec).unwrap_or_default(), problem_label.clone(), false)
         }
-        (None, None) => match (sample, &model) {
-            (Some(spec), Some(m)) => {
-                (crate::sample::generate(&m.stops, &m.kinds, &calendar, spec), "sample".to_string(), true)
+        (None, None) => match (sample, model.stops_and_kinds()) {
+            (Some(spec), Some((stops, kinds))) => {
+                (crate::sample::generate(&stops, &kinds, &calendar, spec), "sample".to_string(), true)
             }
             _ => (Vec::new(), problem_label.clone(), false),
         },
     };
-    let parsed = model.as_ref().map(|m| requests::parse_requests(&mut reader, &request_values, m, &calendar));
+    let parsed = requests::parse_requests(&mut reader, &request_values, &model, &calendar);
     diagnostics.extend(label_all(std::mem::take(&mut reader.diagnostics), &requests_label));
 
-    let (Some(model), Some(parsed)) = (model, parsed) else { return Err(diagnostics) };
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
+    let Some(model) = model.complete().filter(|_| diagnostics.is_empty()) else { return Err(diagnostics) };
     let parts = ProblemParts {
         equipment: model.equipment,
         kinds: model.kinds,

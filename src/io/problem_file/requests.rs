@@ -132,9 +132,10 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
         return None;
     }
     if let Place::Stop(s) = place
-        && !model.stops[s].hosts.contains(kind)
+        && let (Some(stop), Some(k)) = (model.stop(s), model.kind(kind))
+        && !stop.hosts.contains(kind)
     {
-        reader.report(Diagnostic::kind_not_hosted(&field(path, "kind"), &model.kinds[kind].id, &model.stops[s].id));
+        reader.report(Diagnostic::kind_not_hosted(&field(path, "kind"), &k.id, &stop.id));
         return None;
     }
     let (service, preferred_weekdays, preferred_time, priority) =
@@ -152,7 +153,7 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
         id,
         kind,
         place,
-        service: service.unwrap_or(model.kinds[kind].default_service),
+        service: service.or(model.kind(kind).map(|k| k.default_service)).unwrap_or(Seconds::ZERO),
         earliest_day: first.max(0) as u32,
         latest_day: last.min(i64::from(u32::MAX)) as u32,
         preferred_weekdays,

@@ -1,0 +1,85 @@
+//! Every file in `data/invalid/` is refused with its coded errors and exit code 2, and
+//! nothing is written; every error code has at least one such file.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use junkai::diagnostics::Code;
+
+fn junkai() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_junkai"))
+}
+
+fn invalid_inputs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/invalid");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The codes named in a file name, e.g. `many-E1003-E1005.json` → [E1003, E1005].
+fn codes_in_name(path: &Path) -> Vec<String> {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    name.split(['-', '.']).filter(|t| t.len() == 5 && t.starts_with('E')).map(str::to_string).collect()
+}
+
+#[test]
+fn every_code_has_an_invalid_file() {
+    let named: Vec<String> = invalid_inputs().iter().flat_map(|p| codes_in_name(p)).collect();
+    for code in Code::ALL {
+        assert!(named.contains(&code.as_str()), "no file in data/invalid/ for {code}");
+    }
+    assert!(invalid_inputs().len() >= 12);
+}
+
+#[test]
+fn check_reports_each_code_with_exit_2_in_both_languages() {
+    for path in invalid_inputs() {
+        let expected = codes_in_name(&path);
+        assert!(!expected.is_empty(), "{} names no code", path.display());
+        for lang in ["ja", "en"] {
+            let out = junkai().args(["--lang", lang, "check"]).arg(&path).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
+            for code in &expected {
+                assert!(stderr.contains(code.as_str()), "{} lacks {code}: {stderr}", path.display());
+            }
+            // Each message names a path, a cause and a hint.
+            for line in stderr.lines().filter(|l| l.starts_with('E')) {
+                assert!(line.contains(": ") && line.contains(" — "), "unstructured message: {line}");
+            }
+            assert!(!stderr.contains("panicked"), "{stderr}");
+        }
+    }
+}
+
+#[test]
+fn the_multi_error_file_reports_all_problems_at_once() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/invalid/many-E1003-E1005-E1007-E1015.json");
+    let out = junkai().args(["--lang", "en", "check"]).arg(&path).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("E1008"), "the out-of-range depot latitude is reported too: {stderr}");
+    assert!(stderr.lines().filter(|l| l.starts_with('E')).count() >= 5, "{stderr}");
+}
+
+#[test]
+fn plan_on_invalid_input_writes_nothing() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let target = out_dir.path().join("out");
+    for path in invalid_inputs() {
+        let out = junkai().args(["plan", "--data"]).arg(&path).arg("--out").arg(&target).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", path.display());
+        assert!(!target.exists(), "{} left output behind", path.display());
+    }
+}
+
+#[test]
+fn a_bad_week_argument_is_a_coded_error() {
+    let out = junkai().args(["--lang", "en", "plan", "--week", "2026-02-30"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E1017 --week"));
+}
