@@ -83,3 +83,16 @@ fn a_bad_week_argument_is_a_coded_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("E1017 --week"));
 }
+
+#[test]
+fn the_default_data_folder_and_fixture_pass_the_check() {
+    for path in ["data/midori", "data/midori/problem.json", "data/fixtures/tiny/problem.json"] {
+        let out = junkai()
+            .args(["check", "--week", "2026-12-07"])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(path))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{path}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("OK"));
+    }
+}

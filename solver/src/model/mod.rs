@@ -117,8 +117,8 @@ impl Problem {
     pub fn request_location(&self, request: usize) -> usize {
         self.request_locations[request]
     }
-    /// Whether the location lies in a mountainous area (stops flagged so; home visits take
-    /// the flag of the nearest stop's district are not known, so they count as not mountainous).
+    /// Whether the location is a stop flagged mountainous. Depots and home-visit points
+    /// count as not mountainous (a home's area is not known to the model).
     pub fn location_is_mountainous(&self, location: usize) -> bool {
         let first_stop = self.parts.depots.len();
         location >= first_stop
