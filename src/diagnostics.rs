@@ -33,12 +33,13 @@ pub enum Code {
     E1019,
     E1020,
     E1021,
+    E1022,
     E3001,
     E3002,
 }
 
 impl Code {
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 25] = [
         Code::E1000,
         Code::E1001,
         Code::E1002,
@@ -61,6 +62,7 @@ impl Code {
         Code::E1019,
         Code::E1020,
         Code::E1021,
+        Code::E1022,
         Code::E3001,
         Code::E3002,
     ];
@@ -367,6 +369,21 @@ impl Diagnostic {
             Text::new(
                 "パスを確認してください。データフォルダには problem.json が必要です",
                 "check the path; a data folder needs a problem.json",
+            ),
+        )
+    }
+
+    pub fn bad_instance(file: &str, line: usize, what: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1022,
+            &format!("{file}: line {line}"),
+            Text::new(
+                format!("ベンチマーク問題として読めません（{what}）"),
+                format!("not a readable benchmark instance ({what})"),
+            ),
+            Text::new(
+                "Solomon 形式または VRPLIB 形式のファイルを指定してください（docs/BENCHMARKS.md）",
+                "give a Solomon or VRPLIB instance (see docs/BENCHMARKS.md)",
             ),
         )
     }

@@ -6,6 +6,7 @@
 mod check;
 mod plan;
 mod sample;
+mod vrptw;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +44,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// サンプル予約を生成する / generate seeded sample requests
     SampleRequests(sample::SampleArgs),
+    /// ベンチマーク問題（Solomon・VRPLIB）を解く / solve a VRPTW/CVRP benchmark instance
+    Vrptw(vrptw::VrptwArgs),
 }
 
 /// Options shared by the commands that read a data set for a horizon.
@@ -99,5 +102,6 @@ pub fn run() -> ExitCode {
         Command::Plan(args) => plan::run(&args, cli.lang),
         Command::Check(args) => check::run(&args, cli.lang),
         Command::SampleRequests(args) => sample::run(&args, cli.lang),
+        Command::Vrptw(args) => vrptw::run(&args, cli.lang),
     }
 }

@@ -6,3 +6,4 @@ pub mod plan_geojson;
 pub mod plan_view;
 pub mod problem_file;
 pub mod timetable_csv;
+pub mod vrp_benchmark;

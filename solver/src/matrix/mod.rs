@@ -10,14 +10,19 @@ pub use great_circle::{GreatCircleConfig, great_circle_matrix};
 use crate::units::{Meters, Seconds};
 
 /// Square matrices of travel durations and distances between location indices.
-/// Invariant: `durations.len() == distances.len() == size * size`, all entries >= 0,
-/// zero on the diagonal. Not necessarily symmetric.
+/// Invariant: `size * size` entries, all in `0..=MAX_ENTRY`, zero on the diagonal. Not
+/// necessarily symmetric. Entries are stored as 32-bit pairs so that large matrices stay
+/// cache-friendly; values are read as `i64`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TravelMatrix {
     size: usize,
-    durations: Vec<i64>,
-    distances: Vec<i64>,
+    /// `(duration, distance)` per ordered pair, row-major: one read serves both.
+    legs: Vec<(i32, i32)>,
 }
+
+/// Largest travel time or distance an entry can hold (about 68 years in seconds or two
+/// million km in metres).
+pub const MAX_ENTRY: i64 = i32::MAX as i64;
 
 /// A matrix whose shape or values break the invariants.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -26,6 +31,8 @@ pub enum MatrixError {
     WrongLength { size: usize, expected: usize, got: usize },
     #[error("E2002 negative travel time or distance from {from} to {to}")]
     Negative { from: usize, to: usize },
+    #[error("E2003 travel time or distance from {from} to {to} exceeds {MAX_ENTRY}")]
+    TooLarge { from: usize, to: usize },
 }
 
 impl TravelMatrix {
@@ -39,28 +46,30 @@ impl TravelMatrix {
         if let Some(k) = (0..size * size).find(|&k| durations[k] < 0 || distances[k] < 0) {
             return Err(MatrixError::Negative { from: k / size, to: k % size });
         }
-        let mut m = TravelMatrix { size, durations, distances };
-        for i in 0..size {
-            m.durations[i * size + i] = 0;
-            m.distances[i * size + i] = 0;
+        if let Some(k) = (0..size * size).find(|&k| durations[k] > MAX_ENTRY || distances[k] > MAX_ENTRY) {
+            return Err(MatrixError::TooLarge { from: k / size, to: k % size });
         }
-        Ok(m)
+        let mut legs: Vec<(i32, i32)> =
+            durations.into_iter().zip(distances).map(|(t, d)| (t as i32, d as i32)).collect();
+        for i in 0..size {
+            legs[i * size + i] = (0, 0);
+        }
+        Ok(TravelMatrix { size, legs })
     }
 
-    /// Builds a matrix by calling `leg(from, to)` for every ordered pair (diagonal is zero).
+    /// Builds a matrix by calling `leg(from, to)` for every ordered pair (diagonal is zero);
+    /// values are clamped into `0..=MAX_ENTRY`.
     pub fn from_fn(size: usize, mut leg: impl FnMut(usize, usize) -> (Seconds, Meters)) -> Self {
-        let mut durations = vec![0; size * size];
-        let mut distances = vec![0; size * size];
+        let mut legs = vec![(0, 0); size * size];
         for i in 0..size {
             for j in 0..size {
                 if i != j {
                     let (t, d) = leg(i, j);
-                    durations[i * size + j] = t.get().max(0);
-                    distances[i * size + j] = d.get().max(0);
+                    legs[i * size + j] = (t.get().clamp(0, MAX_ENTRY) as i32, d.get().clamp(0, MAX_ENTRY) as i32);
                 }
             }
         }
-        TravelMatrix { size, durations, distances }
+        TravelMatrix { size, legs }
     }
 
     pub fn size(&self) -> usize {
@@ -69,12 +78,19 @@ impl TravelMatrix {
 
     #[inline]
     pub fn duration(&self, from: usize, to: usize) -> Seconds {
-        Seconds(self.durations[from * self.size + to])
+        Seconds(i64::from(self.legs[from * self.size + to].0))
     }
 
     #[inline]
     pub fn distance(&self, from: usize, to: usize) -> Meters {
-        Meters(self.distances[from * self.size + to])
+        Meters(i64::from(self.legs[from * self.size + to].1))
+    }
+
+    /// Duration and distance of one leg, read together.
+    #[inline]
+    pub fn leg(&self, from: usize, to: usize) -> (Seconds, Meters) {
+        let (t, d) = self.legs[from * self.size + to];
+        (Seconds(i64::from(t)), Meters(i64::from(d)))
     }
 }
 
@@ -89,6 +105,10 @@ mod tests {
             Err(MatrixError::WrongLength { expected: 4, got: 3, .. })
         ));
         assert_eq!(TravelMatrix::new(2, vec![0, -1, 0, 0], vec![0; 4]), Err(MatrixError::Negative { from: 0, to: 1 }));
+        assert!(matches!(
+            TravelMatrix::new(2, vec![0, MAX_ENTRY + 1, 0, 0], vec![0; 4]),
+            Err(MatrixError::TooLarge { from: 0, to: 1 })
+        ));
         let m = TravelMatrix::new(2, vec![5, 7, 9, 5], vec![1, 2, 3, 4]).unwrap();
         assert_eq!(m.duration(0, 0), Seconds::ZERO);
         assert_eq!(m.duration(1, 0), Seconds(9));

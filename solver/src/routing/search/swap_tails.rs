@@ -1,23 +1,22 @@
-//! 2-opt* (swap tails): cut two routes and exchange their ends so that `u` is followed by
-//! `v`: `A = a₁…u | u⁺…` and `B = b₁…v⁻ | v…` become `a₁…u v…` and `b₁…v⁻ u⁺…`.
+//! 2-opt* (swap tails): cut two routes after `u` and after `v` and exchange the ends:
+//! `a₁…u | u⁺…` and `b₁…v | v⁺…` become `a₁…u v⁺…` and `b₁…v u⁺…`. With `v` the start
+//! depot, `u`'s tail moves in front of `v`'s whole route.
 
-use super::{Improvement, Scratch, judge};
-use crate::routing::state::State;
+use super::{Anchor, Change, Eval};
+use crate::routing::route::Piece::Range;
 
-pub fn swap_tails(state: &State, u: usize, v: usize, scratch: &mut Scratch) -> Option<Improvement> {
-    let (ru, pu) = state.position(u)?;
-    let (rv, pv) = state.position(v)?;
+pub fn swap_tails(e: &mut Eval, (ru, pu): Anchor, (rv, pv): Anchor) -> Option<Change> {
     if ru == rv {
         return None;
     }
-    let (a, b) = (&state.routes[ru], &state.routes[rv]);
-    let jobs = &state.inst.jobs;
-    if !b[pv..].iter().all(|&j| jobs[j].can_use(ru)) || !a[pu + 1..].iter().all(|&j| jobs[j].can_use(rv)) {
+    let (a_len, b_len) = (e.sol.routes[ru].len(), e.sol.routes[rv].len());
+    if pu == a_len && pv == b_len {
+        return None; // both tails empty
+    }
+    if !e.allowed(rv, pv + 1, b_len, ru) || !e.allowed(ru, pu + 1, a_len, rv) {
         return None;
     }
-    scratch.a.clear();
-    scratch.a.extend(a[..=pu].iter().chain(&b[pv..]));
-    scratch.b.clear();
-    scratch.b.extend(b[..pv].iter().chain(&a[pu + 1..]));
-    judge(state, ru, rv, scratch)
+    let a = [Range { route: ru, from: 1, to: pu }, Range { route: rv, from: pv + 1, to: b_len }];
+    let b = [Range { route: rv, from: 1, to: pv }, Range { route: ru, from: pu + 1, to: a_len }];
+    e.judge((ru, &a), Some((rv, &b)), 0)
 }

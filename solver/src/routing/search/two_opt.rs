@@ -1,17 +1,17 @@
-//! 2-opt within one route: reverse the segment between `u`'s successor and `v` so that
-//! `u` is followed by `v`.
+//! 2-opt within a route: reverse the jobs after `u` up to `v`, so that `u` is followed by `v`.
 
-use super::{Improvement, Scratch, judge};
-use crate::routing::state::State;
+use super::{Anchor, Change, Eval};
+use crate::routing::route::Piece::{Range, Reversed};
 
-pub fn two_opt(state: &State, u: usize, v: usize, scratch: &mut Scratch) -> Option<Improvement> {
-    let (ru, pu) = state.position(u)?;
-    let (rv, pv) = state.position(v)?;
+pub fn two_opt(e: &mut Eval, (ru, pu): Anchor, (rv, pv): Anchor) -> Option<Change> {
     if ru != rv || pv <= pu + 1 {
         return None;
     }
-    scratch.a.clear();
-    scratch.a.extend_from_slice(&state.routes[ru]);
-    scratch.a[pu + 1..=pv].reverse();
-    judge(state, ru, ru, scratch)
+    let len = e.sol.routes[ru].len();
+    let pieces = [
+        Range { route: ru, from: 1, to: pu },
+        Reversed { route: ru, from: pu + 1, to: pv },
+        Range { route: ru, from: pv + 1, to: len },
+    ];
+    e.judge((ru, &pieces), None, 0)
 }

@@ -1,0 +1,104 @@
+//! What the search derives once from an instance: whether the O(1) segment path applies,
+//! granular neighbour lists, vehicle profiles and the instance-scaled initial penalties.
+
+use super::cost::CostEvaluator;
+use super::instance::Instance;
+use super::neighbours::neighbours;
+
+pub struct Context<'i, 'm> {
+    pub inst: &'i Instance<'m>,
+    /// All jobs have one window and no vehicle takes a lunch break: segments are exact.
+    pub fast: bool,
+    pub neighbours: Vec<Vec<usize>>,
+    /// Vehicles with identical attributes form a profile; empty routes of one profile are
+    /// interchangeable, so moves into empty routes try one per profile.
+    profile_members: Vec<Vec<usize>>,
+    pub any_optional: bool,
+    /// Some job may only ride some vehicles.
+    pub restricted: bool,
+}
+
+impl<'i, 'm> Context<'i, 'm> {
+    pub fn new(inst: &'i Instance<'m>, granularity: usize) -> Self {
+        let fast = inst.jobs.iter().all(|j| j.windows.len() == 1) && inst.vehicles.iter().all(|v| v.lunch.is_none());
+        let n_vehicles = inst.vehicles.len();
+        let mut profile = Vec::with_capacity(n_vehicles);
+        for v in 0..n_vehicles {
+            let same = (0..v).find(|&w| same_profile(inst, v, w));
+            profile.push(same.map_or(v, |w| profile[w]));
+        }
+        let mut profile_members = vec![Vec::new(); n_vehicles];
+        for (v, &p) in profile.iter().enumerate() {
+            profile_members[p].push(v);
+        }
+        profile_members.retain(|m| !m.is_empty());
+        Context {
+            inst,
+            fast,
+            neighbours: neighbours(inst, granularity),
+            profile_members,
+            any_optional: inst.jobs.iter().any(|j| j.prize.is_some()),
+            restricted: inst.jobs.iter().any(|j| j.allowed_vehicles.is_some()),
+        }
+    }
+
+    /// Starting penalty weights: a unit of violation costs about as much as the average
+    /// edge per unit of the average quantity (as HGS and PyVRP initialise them).
+    pub fn initial_penalties(&self) -> CostEvaluator {
+        let inst = self.inst;
+        let n = inst.matrix.size();
+        let mut edge_sum = 0i128;
+        for i in 0..n {
+            for j in 0..n {
+                edge_sum += i128::from(inst.matrix.distance(i, j).get() * inst.rates.per_meter)
+                    + i128::from(inst.matrix.duration(i, j).get() * inst.rates.per_second);
+            }
+        }
+        let avg_edge = (edge_sum as f64 / (n * n).max(1) as f64).max(1.0);
+        let avg_duration = {
+            let mut s = 0i128;
+            for i in 0..n {
+                for j in 0..n {
+                    s += i128::from(inst.matrix.duration(i, j).get());
+                }
+            }
+            (s as f64 / (n * n).max(1) as f64).max(1.0)
+        };
+        let demands: Vec<i64> = inst.jobs.iter().map(|j| j.demand.0.iter().sum::<i64>()).collect();
+        let avg_demand = (demands.iter().sum::<i64>() as f64 / demands.len().max(1) as f64).max(1.0);
+        CostEvaluator { time_warp: (avg_edge / avg_duration).max(1.0), load: (avg_edge / avg_demand).max(1.0) }
+    }
+
+    /// A rough number of routes needed: total demand over the smallest capacity in each
+    /// load dimension, with 30 % slack (at least one, at most the fleet).
+    pub fn route_estimate(&self) -> usize {
+        let inst = self.inst;
+        let mut need = 1usize;
+        for d in 0..super::instance::LOAD_DIMS {
+            let total: i64 = inst.jobs.iter().map(|j| j.demand.0[d]).sum();
+            let cap = inst.vehicles.iter().map(|v| v.capacity.0[d]).filter(|&c| c > 0).min().unwrap_or(i64::MAX);
+            if total > 0 {
+                need = need.max(((total as f64 / cap as f64) * 1.3).ceil() as usize + 1);
+            }
+        }
+        need.min(inst.vehicles.len()).max(1)
+    }
+
+    /// The first empty route of each profile.
+    pub fn empty_routes<'a>(&'a self, is_empty: impl Fn(usize) -> bool + 'a) -> impl Iterator<Item = usize> + 'a {
+        self.profile_members.iter().filter_map(move |members| members.iter().copied().find(|&v| is_empty(v)))
+    }
+}
+
+fn same_profile(inst: &Instance, a: usize, b: usize) -> bool {
+    let (x, y) = (&inst.vehicles[a], &inst.vehicles[b]);
+    let allowed_alike = inst.jobs.iter().all(|j| j.can_use(a) == j.can_use(b));
+    x.start_location == y.start_location
+        && x.end_location == y.end_location
+        && x.shift == y.shift
+        && x.capacity == y.capacity
+        && x.max_work == y.max_work
+        && x.lunch == y.lunch
+        && x.fixed_cost == y.fixed_cost
+        && allowed_alike
+}
