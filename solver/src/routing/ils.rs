@@ -29,7 +29,7 @@ const INITIAL_BOOST: f64 = 100.0;
 
 /// A random solution: mandatory jobs (and half of the optional ones) shuffled and spread in
 /// equal consecutive chunks over as many vehicles as the loads suggest (at most all).
-fn random_solution(ctx: &Context, rng: &mut Rng) -> Solution {
+pub fn random_solution(ctx: &Context, rng: &mut Rng) -> Solution {
     let mut jobs: Vec<usize> =
         (0..ctx.inst.jobs.len()).filter(|&j| ctx.inst.jobs[j].prize.is_none() || rng.unit() < 0.5).collect();
     rng.shuffle(&mut jobs);

@@ -13,6 +13,8 @@ mod instance;
 mod neighbours;
 mod penalty;
 mod perturb;
+#[doc(hidden)]
+pub mod probe;
 mod repair;
 mod route;
 mod schedule;

@@ -143,6 +143,8 @@ fn close(inst: &Instance, vehicle: usize, jobs: Option<Segment>) -> RouteCost {
     let start = Segment::node(v.start_location, 0, v.shift, Load::default());
     let end = Segment::node(v.end_location, 0, v.shift, Load::default());
     let all = start.then(inst.matrix, &body).then(inst.matrix, &end);
+    // With time warp the two paths count duration differently (the segments charge the
+    // warp as time); they agree exactly on every feasible route.
     let duration = all.time.duration;
     let excess_work = v.max_work.map_or(0, |m| (duration - m.get()).max(0));
     RouteCost {
@@ -228,6 +230,88 @@ pub fn materialise(routes: &[Route], pieces: &[Piece], out: &mut Vec<usize>) {
             }
             Piece::Job(j) => out.push(j),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::TravelMatrix;
+    use crate::routing::instance::{CostRates, Job, RouteVehicle};
+    use crate::units::{Cost, Meters, Seconds, TimeWindow};
+    use proptest::prelude::*;
+
+    fn instance<'m>(m: &'m TravelMatrix, jobs: &[(i64, i64, i64, i64)], max_work: Option<i64>) -> Instance<'m> {
+        Instance {
+            matrix: m,
+            jobs: jobs
+                .iter()
+                .enumerate()
+                .map(|(i, &(open, width, service, demand))| Job {
+                    location: i + 1,
+                    service: Seconds(service),
+                    windows: vec![TimeWindow::new(Seconds(open), Seconds(open + width))],
+                    demand: Load::single(demand),
+                    prize: None,
+                    allowed_vehicles: None,
+                })
+                .collect(),
+            vehicles: vec![RouteVehicle {
+                start_location: 0,
+                end_location: 0,
+                shift: TimeWindow::new(Seconds(0), Seconds(600)),
+                capacity: Load::single(10),
+                max_work: max_work.map(Seconds),
+                lunch: None,
+                fixed_cost: Cost(7),
+            }],
+            rates: CostRates { per_meter: 2, per_second: 1 },
+        }
+    }
+
+    /// Both paths agree on distance, load and time warp always, and on everything when the
+    /// route is on time.
+    fn agree(fast: RouteCost, slow: RouteCost) -> Result<(), TestCaseError> {
+        prop_assert_eq!((fast.distance, fast.excess_load, fast.time_warp), (slow.distance, slow.excess_load, slow.time_warp));
+        if fast.time_warp == Seconds::ZERO {
+            prop_assert_eq!(fast, slow);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        /// The O(1) segment path prices every route exactly as the full simulation does.
+        #[test]
+        fn segments_agree_with_simulation(
+            points in prop::collection::vec((0..60i64, 0..60i64), 8),
+            jobs in prop::collection::vec((0..400i64, 0..120i64, 0..40i64, 0..5i64), 7),
+            order in Just((0..7usize).collect::<Vec<_>>()).prop_shuffle(),
+            cut in 0..8usize,
+            max_work in prop::option::of(100..500i64),
+        ) {
+            let m = TravelMatrix::from_fn(8, |a, b| {
+                let d = (points[a].0 - points[b].0).abs() + (points[a].1 - points[b].1).abs();
+                (Seconds(d), Meters(d * 3))
+            });
+            let inst = instance(&m, &jobs, max_work);
+            let route = Route::new(&inst, true, 0, order.clone());
+            agree(route.cost, schedule::evaluate(&inst, 0, &order))?;
+            // A proposal made of a prefix, a reversed middle and a job priced both ways.
+            let len = order.len();
+            let pieces = [
+                Piece::Range { route: 0, from: 1, to: cut.min(len) },
+                Piece::Reversed { route: 0, from: cut.min(len) + 1, to: len.saturating_sub(1) },
+                Piece::Job(order[len - 1]),
+            ];
+            let mut scratch = Vec::new();
+            let fast = evaluate(&inst, true, std::slice::from_ref(&route), 0, &pieces, &mut scratch);
+            let slow = evaluate(&inst, false, std::slice::from_ref(&route), 0, &pieces, &mut scratch);
+            agree(fast, slow)?;
+            if let Some(bound) = distance_bound(&inst, std::slice::from_ref(&route), 0, &[pieces[0], pieces[2]]) {
+                let c = evaluate(&inst, true, std::slice::from_ref(&route), 0, &[pieces[0], pieces[2]], &mut scratch);
+                prop_assert!(bound <= c.cost.get());
+            }
         }
     }
 }
