@@ -130,7 +130,26 @@ def main():
     ap.add_argument("--instances", nargs="*", help="instance names (default: the whole set)")
     ap.add_argument("--jobs", type=int, default=2, help="runs in parallel (one thread each)")
     ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--from-csv", action="store_true", help="only summarise benches/results/<set>.csv")
     args = ap.parse_args()
+    if args.from_csv:
+        rows = list(csv.DictReader(open(RESULTS / f"{args.set}.csv")))
+        for r in rows:
+            r["feasible"] = r["feasible"] == "True"
+            r["gap_pct"] = float(r["gap_pct"]) if r["gap_pct"] else ""
+            r["vehicles"] = int(r["vehicles"]) if r["vehicles"] else ""
+            r["runtime_s"] = float(r["runtime_s"])
+            if r["time_limit"] != "own":
+                r["time_limit"] = float(r["time_limit"])
+        args.time_limits = sorted({r["time_limit"] for r in rows if r["time_limit"] != "own"})
+        args.seeds = sorted({int(r["seed"]) for r in rows})
+        args.solvers = list(dict.fromkeys(r["solver"] for r in rows))
+        args.jobs = args.jobs
+        table = summary(rows, args)
+        print(table)
+        if args.write_docs:
+            write_docs(args.set, table)
+        return
 
     folder, ext, ref_path = SETS[args.set]
     refs = {r["instance"].upper(): float(r["distance"]) for r in csv.DictReader(open(ref_path))}
@@ -207,8 +226,8 @@ def summary(rows, args):
                 ratios.append(f"{solver} ({limit} s) vs junkai ({l} s): {mean / base:.2f}×")
     cmd = "python3 benches/quality.py --set {} --time-limits {} --seeds {} --solvers {}".format(
         args.set, " ".join(f"{t:g}" for t in args.time_limits), " ".join(map(str, args.seeds)), " ".join(args.solvers))
-    return "\n".join([f"Command: `{cmd}` ({datetime.date.today()}; gaps to {SETS[args.set][2].name}; "
-                      "runs in parallel with --jobs 2, one thread each).", ""] + lines + [""] +
+    return "\n".join([f"Command: `{cmd} --jobs {args.jobs}` ({datetime.date.today()}; gaps to {SETS[args.set][2].name}; "
+                      f"{args.jobs} run(s) at a time, one thread each).", ""] + lines + [""] +
                      (["Ratios of mean gaps: " + "; ".join(ratios) + "."] if ratios else []))
 
 

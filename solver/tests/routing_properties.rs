@@ -27,7 +27,13 @@ fn spec() -> impl Strategy<Value = Spec> {
             prop::collection::vec((0..depots, 0..depots, any::<bool>(), 5..20i64), 1..5),
             any::<bool>(),
         )
-            .prop_map(|(points, depots, jobs, vehicles, multi_window)| Spec { points, depots, jobs, vehicles, multi_window })
+            .prop_map(|(points, depots, jobs, vehicles, multi_window)| Spec {
+                points,
+                depots,
+                jobs,
+                vehicles,
+                multi_window,
+            })
     })
 }
 
@@ -68,7 +74,8 @@ fn build(s: &Spec) -> (TravelMatrix, Vec<Job>, Vec<RouteVehicle>) {
             shift: TimeWindow::new(Seconds(0), Seconds(720)),
             capacity: Load::single(capacity),
             max_work: Some(Seconds(600)),
-            lunch: lunch.then_some(BreakRule { window: TimeWindow::new(Seconds(200), Seconds(300)), length: Seconds(30) }),
+            lunch: lunch
+                .then_some(BreakRule { window: TimeWindow::new(Seconds(200), Seconds(300)), length: Seconds(30) }),
             fixed_cost: Cost(10),
         })
         .collect();
@@ -76,13 +83,13 @@ fn build(s: &Spec) -> (TravelMatrix, Vec<Job>, Vec<RouteVehicle>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
 
     #[test]
     fn every_returned_solution_verifies(s in spec(), seed in 0..1000u64) {
         let (m, jobs, vehicles) = build(&s);
         let inst = Instance { matrix: &m, jobs, vehicles, rates: CostRates { per_meter: 1, per_second: 1 } };
-        let params = SearchParams { seed, max_iterations: 200, max_no_improvement: 100, ..SearchParams::default() };
+        let params = SearchParams { seed, max_iterations: 100, max_no_improvement: 50, ..SearchParams::default() };
         let sol = solve(&inst, &params, &mut |_, _| {});
         if sol.feasible {
             prop_assert_eq!(verify(&inst, &sol), Ok(()));

@@ -38,12 +38,11 @@ pub fn random_solution(ctx: &Context, rng: &mut Rng) -> Solution {
     let mut routes = vec![Vec::new(); ctx.inst.vehicles.len()];
     for (k, chunk) in jobs.chunks(per_route).enumerate() {
         for &j in chunk {
-            let v = if ctx.inst.jobs[j].can_use(k) {
-                k
-            } else {
-                (0..routes.len()).find(|&v| ctx.inst.jobs[j].can_use(v)).unwrap_or(k)
-            };
-            routes[v].push(j);
+            // The chunk's vehicle, or the first one allowed to take the job (none: unassigned).
+            let allowed = |v: &usize| ctx.inst.jobs[j].can_use(*v);
+            if let Some(v) = Some(k).filter(allowed).or_else(|| (0..routes.len()).find(allowed)) {
+                routes[v].push(j);
+            }
         }
     }
     Solution::new(ctx, routes)

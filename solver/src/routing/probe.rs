@@ -39,7 +39,11 @@ pub fn price_relocations(inst: &Instance, seed: u64, count: usize) -> i64 {
         let (la, lb) = (sol.routes[a].len(), sol.routes[b].len());
         let (p, q) = (1 + rng.below(la), rng.below(lb + 1));
         let new_a = [Range { route: a, from: 1, to: p - 1 }, Range { route: a, from: p + 1, to: la }];
-        let new_b = [Range { route: b, from: 1, to: q }, Range { route: a, from: p, to: p }, Range { route: b, from: q + 1, to: lb }];
+        let new_b = [
+            Range { route: b, from: 1, to: q },
+            Range { route: a, from: p, to: p },
+            Range { route: b, from: q + 1, to: lb },
+        ];
         total += e.price(a, &new_a) + e.price(b, &new_b) - e.current(a) - e.current(b);
     }
     total

@@ -273,7 +273,10 @@ mod tests {
     /// Both paths agree on distance, load and time warp always, and on everything when the
     /// route is on time.
     fn agree(fast: RouteCost, slow: RouteCost) -> Result<(), TestCaseError> {
-        prop_assert_eq!((fast.distance, fast.excess_load, fast.time_warp), (slow.distance, slow.excess_load, slow.time_warp));
+        prop_assert_eq!(
+            (fast.distance, fast.excess_load, fast.time_warp),
+            (slow.distance, slow.excess_load, slow.time_warp)
+        );
         if fast.time_warp == Seconds::ZERO {
             prop_assert_eq!(fast, slow);
         }

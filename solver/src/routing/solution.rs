@@ -72,6 +72,8 @@ pub struct Summary {
     /// Time warp plus excess work.
     pub time_violation: i64,
     pub load_violation: i64,
+    /// Mandatory jobs left out (possible only when no vehicle may take them).
+    pub missing_mandatory: usize,
 }
 
 impl Summary {
@@ -80,13 +82,15 @@ impl Summary {
     }
 
     pub fn is_feasible(&self) -> bool {
-        self.time_violation == 0 && self.load_violation == 0
+        self.time_violation == 0 && self.load_violation == 0 && self.missing_mandatory == 0
     }
 }
 
 impl Solution {
     pub fn summary(&self, ctx: &Context) -> Summary {
-        let mut s = Summary { cost: self.missed_prizes(ctx), time_violation: 0, load_violation: 0 };
+        let missing_mandatory =
+            (0..self.position.len()).filter(|&j| self.position[j].is_none() && ctx.inst.jobs[j].prize.is_none()).count();
+        let mut s = Summary { cost: self.missed_prizes(ctx), time_violation: 0, load_violation: 0, missing_mandatory };
         for r in &self.routes {
             s.cost += r.cost.cost.get();
             s.time_violation += r.cost.time_warp.get() + r.cost.excess_work.get();
