@@ -34,12 +34,16 @@ pub enum Code {
     E1020,
     E1021,
     E1022,
+    E2013,
+    E2020,
+    E2101,
+    E2102,
     E3001,
     E3002,
 }
 
 impl Code {
-    pub const ALL: [Code; 25] = [
+    pub const ALL: [Code; 29] = [
         Code::E1000,
         Code::E1001,
         Code::E1002,
@@ -63,6 +67,10 @@ impl Code {
         Code::E1020,
         Code::E1021,
         Code::E1022,
+        Code::E2013,
+        Code::E2020,
+        Code::E2101,
+        Code::E2102,
         Code::E3001,
         Code::E3002,
     ];
@@ -384,6 +392,63 @@ impl Diagnostic {
             Text::new(
                 "Solomon 形式または VRPLIB 形式のファイルを指定してください（docs/BENCHMARKS.md）",
                 "give a Solomon or VRPLIB instance (see docs/BENCHMARKS.md)",
+            ),
+        )
+    }
+
+    pub fn bad_road_source(file: &str, detail: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E2020,
+            file,
+            Text::new(
+                format!("道路データとして読めません（{detail}）"),
+                format!("not a usable road source ({detail})"),
+            ),
+            Text::new(
+                "OpenStreetMap の .osm.pbf か、LineString の GeoJSON を指定してください",
+                "give an OpenStreetMap .osm.pbf extract or a GeoJSON FeatureCollection of LineStrings",
+            ),
+        )
+    }
+
+    pub fn corrupt_road_file(file: &str, reason: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E2013,
+            file,
+            Text::new(
+                format!("道路ファイルが壊れています（{reason}）"),
+                format!("the road file is damaged ({reason})"),
+            ),
+            Text::new("`junkai roads import` で作り直してください", "re-create it with `junkai roads import`"),
+        )
+    }
+
+    pub fn stop_far_from_road(path: &str, name: &str, offset_m: f64, limit_m: f64) -> Diagnostic {
+        Diagnostic::new(
+            Code::E2101,
+            path,
+            Text::new(
+                format!("「{name}」は最寄りの道路から {offset_m:.0} m 離れています（上限 {limit_m:.0} m）"),
+                format!("`{name}` is {offset_m:.0} m from the nearest road (limit {limit_m:.0} m)"),
+            ),
+            Text::new(
+                "座標を確認するか、その地域を含む道路データを取り込んでください",
+                "check its position, or import road data that covers it",
+            ),
+        )
+    }
+
+    pub fn stop_cut_off(path: &str, name: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E2102,
+            path,
+            Text::new(
+                format!("「{name}」は他の地点とつながらない道路上にあります"),
+                format!("`{name}` lies on roads cut off from the other places"),
+            ),
+            Text::new(
+                "一方通行や道路データの範囲（--clip）を確認してください",
+                "check one-way streets and the extent of the road data (--clip)",
             ),
         )
     }

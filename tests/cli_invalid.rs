@@ -15,7 +15,7 @@ fn invalid_inputs() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_none_or(|e| e == "json" || e == "txt"))
+        .filter(|p| p.extension().is_none_or(|e| e == "json" || e == "txt" || e == "geojson"))
         .collect();
     files.sort();
     files
@@ -41,10 +41,20 @@ fn check_reports_each_code_with_exit_2_in_both_languages() {
     for path in invalid_inputs() {
         let expected = codes_in_name(&path);
         assert!(!expected.is_empty(), "{} names no code", path.display());
-        // Benchmark instances (`.txt`) are read by `vrptw`; data sets by `check`.
-        let command = if path.extension().is_some_and(|e| e == "txt") { "vrptw" } else { "check" };
+        // Benchmark instances (`.txt`) are read by `vrptw`, road sources (`.geojson`) by
+        // `roads import`, data sets by `check`.
+        let scratch = tempfile::tempdir().unwrap();
+        let target = scratch.path().join("roads.jkrg");
         for lang in ["ja", "en"] {
-            let out = junkai().args(["--lang", lang, command]).arg(&path).output().unwrap();
+            let mut cmd = junkai();
+            cmd.args(["--lang", lang]);
+            match path.extension().and_then(|e| e.to_str()) {
+                Some("txt") => cmd.arg("vrptw").arg(&path),
+                Some("geojson") => cmd.args(["roads", "import"]).arg(&path).arg("--out").arg(&target),
+                _ => cmd.arg("check").arg(&path),
+            };
+            let out = cmd.output().unwrap();
+            assert!(!target.exists(), "nothing is written for bad input");
             let stderr = String::from_utf8_lossy(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{}: {stderr}", path.display());
             for code in &expected {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::{DataArgs, report};
+use crate::io::travel::travel;
 use crate::lang::Lang;
 
 #[derive(Args)]
@@ -17,7 +18,10 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: &CheckArgs, lang: Lang) -> ExitCode {
-    match args.horizon.load(Some(&args.path)) {
+    let folder =
+        if args.path.is_dir() { Some(args.path.clone()) } else { args.path.parent().map(std::path::Path::to_path_buf) };
+    let loaded = args.horizon.load(Some(&args.path)).and_then(|data| travel(&data, folder.as_deref()).map(|_| data));
+    match loaded {
         Err(diagnostics) => report(&diagnostics, lang),
         Ok(data) => {
             let p = &data.problem;

@@ -5,6 +5,7 @@
 
 mod check;
 mod plan;
+mod roads;
 mod sample;
 mod vrptw;
 
@@ -46,6 +47,8 @@ pub enum Command {
     SampleRequests(sample::SampleArgs),
     /// ベンチマーク問題（Solomon・VRPLIB）を解く / solve a VRPTW/CVRP benchmark instance
     Vrptw(vrptw::VrptwArgs),
+    /// 道路ネットワーク / road networks
+    Roads(roads::RoadsArgs),
 }
 
 /// Options shared by the commands that read a data set for a horizon.
@@ -73,6 +76,12 @@ impl DataArgs {
             }
         };
         Ok(HorizonChoice { week_of, weeks: self.weeks })
+    }
+
+    /// The data folder (or the folder of a single problem file); `None` for the embedded data.
+    pub fn folder(&self) -> Option<PathBuf> {
+        let path = self.data.as_ref()?;
+        if path.is_dir() { Some(path.clone()) } else { path.parent().map(std::path::Path::to_path_buf) }
     }
 
     /// Loads and validates the data set for the chosen horizon.
@@ -103,5 +112,6 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&args, cli.lang),
         Command::SampleRequests(args) => sample::run(&args, cli.lang),
         Command::Vrptw(args) => vrptw::run(&args, cli.lang),
+        Command::Roads(args) => roads::run(&args, cli.lang),
     }
 }

@@ -7,15 +7,15 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use junkai_solver::check::check;
-use junkai_solver::matrix::great_circle_matrix;
 use junkai_solver::weekly::{PlanParams, plan};
 
 use super::{DataArgs, EXIT_FAILURE, report};
 use crate::io::itinerary::{file_name, itinerary};
 use crate::io::output::OutputSet;
-use crate::io::plan_geojson::plan_geojson;
+use crate::io::plan_geojson::{crew_route_geojson, plan_geojson};
 use crate::io::plan_view::PlanView;
 use crate::io::timetable_csv::timetable_csv;
+use crate::io::travel::travel;
 use crate::lang::Lang;
 
 #[derive(Args)]
@@ -51,8 +51,11 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
         Err(diagnostics) => return report(&diagnostics, lang),
     };
     let problem = &data.problem;
-    let flags: Vec<bool> = (0..problem.locations().len()).map(|l| problem.location_is_mountainous(l)).collect();
-    let matrix = great_circle_matrix(problem.locations(), &flags, &data.travel);
+    let travel = match travel(&data, args.data.folder().as_deref()) {
+        Ok(t) => t,
+        Err(diagnostics) => return report(&diagnostics, lang),
+    };
+    let matrix = &travel.matrix;
     let loaded = started.elapsed();
 
     let mut params = PlanParams::default();
@@ -62,11 +65,11 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
         params.search.time_limit = Some(Duration::from_secs_f64(limit / days as f64));
     }
     let bar = progress_bar(days, lang);
-    let result = plan(problem, &matrix, &params, &mut |p| bar.set_position(p.days_done as u64));
+    let result = plan(problem, matrix, &params, &mut |p| bar.set_position(p.days_done as u64));
     bar.finish_and_clear();
     let solved = started.elapsed() - loaded;
 
-    let violations = check(problem, &matrix, &result);
+    let violations = check(problem, matrix, &result);
     if !violations.is_empty() {
         for v in &violations {
             eprintln!("{v}");
@@ -79,7 +82,7 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
         return ExitCode::from(EXIT_FAILURE);
     }
 
-    let view = PlanView::new(&data, &result);
+    let view = PlanView::new(&data, &travel, &result);
     let mut out = OutputSet::default();
     let mut json = serde_json::to_vec_pretty(&view).expect("plan view serialises");
     json.push(b'\n');
@@ -89,7 +92,9 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
     out.add("timetable.csv", timetable_csv(&view, lang));
     for day in &view.days {
         for route in &day.routes {
-            out.add(file_name(day, route), itinerary(&data, &view, day, route, lang));
+            let name = file_name(day, route);
+            out.add(name.replace(".md", ".geojson"), crew_route_geojson(&view, day, route));
+            out.add(name, itinerary(&data, &view, day, route, lang));
         }
     }
     let files = out.names().count();

@@ -5,5 +5,8 @@ pub mod output;
 pub mod plan_geojson;
 pub mod plan_view;
 pub mod problem_file;
+pub mod roads;
+pub mod route_geometry;
 pub mod timetable_csv;
+pub mod travel;
 pub mod vrp_benchmark;

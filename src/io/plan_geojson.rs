@@ -2,8 +2,8 @@
 //! colours and Japanese names in the properties. Home visits are private: no point marks
 //! a home and route lines pass from the stop before to the stop after it.
 //!
-//! Legs are straight lines between stops (`"geometry": "straight"`) until a road network
-//! is imported.
+//! Legs follow the roads when the data set has a road network (`"geometry": "road"`),
+//! and are straight lines between stops otherwise (`"geometry": "straight"`).
 
 use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
 use junkai_solver::model::Point;
@@ -67,9 +67,7 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
     }
     for day in &view.days {
         for route in &day.routes {
-            let mut line = vec![position(route.depot_location)];
-            line.extend(route.visits.iter().filter(|v| v.stop_id.is_some()).map(|v| position(v.location)));
-            line.push(position(route.depot_location));
+            let line: Vec<[f64; 2]> = route.line.iter().map(|&(x, y)| [x, y]).collect();
             features.push(feature(
                 GeometryValue::new_line_string(line),
                 json!({
@@ -78,7 +76,7 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
                     "departure": route.departure, "return": route.return_time, "distance_km": route.distance_km,
                     "stops": route.visits.iter().map(|v| v.name.clone()).collect::<Vec<_>>(),
                     "home_visits": route.visits.iter().filter(|v| v.stop_id.is_none()).count(),
-                    "geometry": "straight",
+                    "geometry": if route.road_geometry { "road" } else { "straight" },
                     "stroke": route.colour, "stroke-width": 3, "stroke-opacity": 0.8,
                 }),
             ));
@@ -91,4 +89,31 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
     members.insert("attribution".into(), json!(view.credits));
     fc.foreign_members = Some(members);
     fc
+}
+
+/// One vehicle-day for the crew: the route line (home visits included; this file is as
+/// confidential as the itinerary) and the stops in order.
+pub fn crew_route_geojson(
+    view: &PlanView,
+    day: &super::plan_view::DayView,
+    route: &super::plan_view::RouteView,
+) -> Vec<u8> {
+    let mut features = vec![feature(
+        GeometryValue::new_line_string(route.crew_line.iter().map(|&(x, y)| [x, y]).collect::<Vec<_>>()),
+        json!({
+            "type": "route", "date": day.date.to_string(), "vehicle": route.vehicle_id, "name": route.vehicle_name,
+            "geometry": if route.road_geometry { "road" } else { "straight" },
+            "stroke": route.colour, "stroke-width": 4,
+        }),
+    )];
+    for (i, v) in route.visits.iter().enumerate() {
+        features.push(feature(
+            GeometryValue::new_point(position(v.location)),
+            json!({"type": "visit", "order": i + 1, "name": v.name, "start": v.start, "end": v.end, "marker-symbol": (i + 1).to_string()}),
+        ));
+    }
+    let mut members = JsonObject::new();
+    members.insert("attribution".into(), json!(view.credits));
+    let fc = FeatureCollection { features, bbox: None, foreign_members: Some(members) };
+    serde_json::to_vec_pretty(&fc).expect("GeoJSON serialises")
 }

@@ -9,6 +9,8 @@ use junkai_solver::units::Seconds;
 use serde::Serialize;
 
 use super::problem_file::{Contact, Dataset, OutsideHorizon};
+use super::route_geometry::route_line;
+use super::travel::Travel;
 use crate::lang::Text;
 
 /// Published windows are rounded outwards to this many seconds (5 minutes).
@@ -79,6 +81,13 @@ pub struct RouteView {
     pub depot_name: String,
     #[serde(skip)]
     pub depot_location: Point,
+    /// The route's line for public maps (home visits left out), and for the crew.
+    #[serde(skip)]
+    pub line: Vec<(f64, f64)>,
+    #[serde(skip)]
+    pub crew_line: Vec<(f64, f64)>,
+    /// Whether the lines follow roads (else straight legs).
+    pub road_geometry: bool,
     pub departure: String,
     pub return_time: String,
     pub lunch: Option<LunchView>,
@@ -207,7 +216,7 @@ fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
 }
 
 impl PlanView {
-    pub fn new(data: &Dataset, plan: &Plan) -> PlanView {
+    pub fn new(data: &Dataset, travel: &Travel, plan: &Plan) -> PlanView {
         let p = &data.problem;
         let days = plan
             .days
@@ -233,6 +242,9 @@ impl PlanView {
                             depot_id: depot.id.clone(),
                             depot_name: depot.name.clone(),
                             depot_location: depot.location,
+                            line: route_line(data, travel, r, false).0,
+                            crew_line: route_line(data, travel, r, true).0,
+                            road_geometry: travel.roads.is_some(),
                             departure: hhmm(r.departure),
                             return_time: hhmm(r.return_time),
                             lunch,

@@ -1,9 +1,10 @@
 //! The travel-time seam: everything above this module sees only a [`TravelMatrix`].
 //!
-//! Sources: great-circle distance with a detour factor ([`great_circle`]); road
-//! networks plug in here later and produce the same matrix type.
+//! Sources: great-circle distance with a detour factor ([`great_circle`]) and road
+//! networks ([`road`]); both produce the same matrix type.
 
 mod great_circle;
+pub mod road;
 
 pub use great_circle::{GreatCircleConfig, great_circle_matrix};
 

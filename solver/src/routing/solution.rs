@@ -88,8 +88,9 @@ impl Summary {
 
 impl Solution {
     pub fn summary(&self, ctx: &Context) -> Summary {
-        let missing_mandatory =
-            (0..self.position.len()).filter(|&j| self.position[j].is_none() && ctx.inst.jobs[j].prize.is_none()).count();
+        let missing_mandatory = (0..self.position.len())
+            .filter(|&j| self.position[j].is_none() && ctx.inst.jobs[j].prize.is_none())
+            .count();
         let mut s = Summary { cost: self.missed_prizes(ctx), time_violation: 0, load_violation: 0, missing_mandatory };
         for r in &self.routes {
             s.cost += r.cost.cost.get();

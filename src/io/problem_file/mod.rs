@@ -67,6 +67,8 @@ pub struct Dataset {
     pub sample_requests: bool,
     /// Requests whose dates do not meet the horizon.
     pub outside_horizon: Vec<OutsideHorizon>,
+    /// Road network to use for travel times and maps, if any.
+    pub roads: Option<RoadsRef>,
 }
 
 const TOP_FIELDS: &[&str] = &[
@@ -84,7 +86,19 @@ const TOP_FIELDS: &[&str] = &[
     "requests",
     "sample_requests",
     "notes",
+    "roads",
 ];
+
+/// Default largest distance from a place to the road it snaps to.
+pub const DEFAULT_MAX_SNAP_M: f64 = 500.0;
+
+/// The road network a data set names (a file made by `junkai roads import`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RoadsRef {
+    /// As written in the file (relative paths are relative to the data folder).
+    pub file: String,
+    pub max_snap_m: f64,
+}
 
 /// Index of every id in a list, reporting duplicates.
 fn id_index(reader: &mut Reader, ids: &[(String, String)]) -> HashMap<String, usize> {
@@ -188,6 +202,16 @@ fn parse_travel(reader: &mut Reader, v: Option<&Value>) -> GreatCircleConfig {
     cfg
 }
 
+fn parse_roads(reader: &mut Reader, v: Option<&Value>) -> Option<RoadsRef> {
+    let map = reader.object(v?, "roads", &["file", "max_snap_m"])?;
+    let file = reader.text_field(map, "roads", "file")?;
+    let max_snap_m = match map.get("max_snap_m") {
+        Some(m) => reader.number(m, "roads.max_snap_m", 1.0, 100_000.0)?,
+        None => DEFAULT_MAX_SNAP_M,
+    };
+    Some(RoadsRef { file, max_snap_m })
+}
+
 fn parse_sample(reader: &mut Reader, v: Option<&Value>) -> Option<SampleSpec> {
     let v = v?;
     let map = reader.object(v, "sample_requests", &["seed", "per_week"])?;
@@ -219,6 +243,7 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
     let (settings, in_file) = parse_calendar(&mut reader, top.get("calendar"));
     let travel = parse_travel(&mut reader, top.get("travel"));
     let sample = parse_sample(&mut reader, top.get("sample_requests"));
+    let roads = parse_roads(&mut reader, top.get("roads"));
     let week_of = choice.week_of.or(in_file.week_of).unwrap_or_else(|| next_monday(today_in_tokyo()));
     let weeks = choice.weeks.or(in_file.weeks).unwrap_or(1);
     let calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
@@ -275,6 +300,7 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         contacts: parsed.contacts,
         sample_requests,
         outside_horizon: parsed.outside,
+        roads,
     })
 }
 
