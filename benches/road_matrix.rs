@@ -28,18 +28,34 @@ fn main() {
     if !args.iter().any(|a| a == "--bench") {
         return; // `cargo test --benches` only checks that it builds
     }
-    let side: usize = args.iter().position(|a| a == "--side").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let side: usize = args
+        .iter()
+        .position(|a| a == "--side")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
     let sizes = [100usize, 200, 300, 1000, 3000];
 
     let t = Instant::now();
     let helsinki = concat!(env!("CARGO_MANIFEST_DIR"), "/data/osm/Helsinki.osm.pbf");
-    let (g, stats) = import(std::path::Path::new(helsinki), &RoadProfile::default(), None, &|_| {}).expect("Helsinki imports");
+    let (g, stats) =
+        import(std::path::Path::new(helsinki), &RoadProfile::default(), None, &|_| {}).expect("Helsinki imports");
     let import_s = t.elapsed().as_secs_f64();
-    println!("| Helsinki import (without contraction) | {} ways, {} nodes, {} edges | {import_s:.3} s |", stats.ways_kept, g.node_count(), g.edge_count());
+    println!(
+        "| Helsinki import (without contraction) | {} ways, {} nodes, {} edges | {import_s:.3} s |",
+        stats.ways_kept,
+        g.node_count(),
+        g.edge_count()
+    );
 
     let t = Instant::now();
     let mut graph = synthetic_grid(side, side, 0.05, 0.1, 1);
-    println!("| synthetic grid | {} nodes, {} edges | {:.2} s |", graph.node_count(), graph.edge_count(), t.elapsed().as_secs_f64());
+    println!(
+        "| synthetic grid | {} nodes, {} edges | {:.2} s |",
+        graph.node_count(),
+        graph.edge_count(),
+        t.elapsed().as_secs_f64()
+    );
     let plain = graph.clone();
     let t = Instant::now();
     graph.contract(&mut |_, _| {});
@@ -55,7 +71,8 @@ fn main() {
 
     let mut rng = Rng::seed(42);
     let span = side as f64 * 0.001;
-    let all: Vec<Point> = (0..*sizes.last().unwrap()).map(|_| Point::new(139.0 + rng.unit() * span, 36.0 + rng.unit() * span)).collect();
+    let all: Vec<Point> =
+        (0..*sizes.last().unwrap()).map(|_| Point::new(139.0 + rng.unit() * span, 36.0 + rng.unit() * span)).collect();
     for &n in &sizes {
         let points = &all[..n];
         let t = Instant::now();

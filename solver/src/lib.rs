@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod kpi;
+pub mod lp;
 pub mod matrix;
 pub mod model;
 pub mod plan;

@@ -13,6 +13,25 @@ pub struct Plan {
     pub days: Vec<DayPlan>,
     pub unserved: Vec<Unserved>,
     pub shortfalls: Vec<VisitShortfall>,
+    /// How the visits were assigned to days and units.
+    pub assignment: AssignmentReport,
+}
+
+/// How the day assignment was made: by the MIP (with its status, objective, bound and
+/// gap) or greedily (with the reason).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentReport {
+    /// `mip` or `greedy`.
+    pub method: String,
+    /// MIP backend (`microlp`, `highs`), empty for greedy.
+    pub backend: String,
+    pub status: Option<crate::lp::MipStatus>,
+    pub objective: Option<f64>,
+    pub bound: Option<f64>,
+    pub gap: Option<f64>,
+    pub variables: usize,
+    pub constraints: usize,
+    pub message: String,
 }
 
 /// The routes of one working day (only vehicles that leave the depot).
@@ -35,7 +54,7 @@ pub struct Route {
 }
 
 /// Where a visit takes place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitPlace {
     /// At a stop (index into `Problem::stops()`).

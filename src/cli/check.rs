@@ -41,7 +41,7 @@ pub fn run(args: &CheckArgs, lang: Lang) -> ExitCode {
                     data.outside_horizon.len()
                 ),
             };
-            println!("{msg}");
+            say!("{msg}");
             ExitCode::SUCCESS
         }
     }

@@ -3,6 +3,14 @@
 //! Exit codes: 0 success, 1 failure (e.g. a plan that fails its check, a write error),
 //! 2 bad input (coded diagnostics are printed).
 
+/// Prints a line to stdout, ignoring a closed pipe (e.g. `junkai plan | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod check;
 mod plan;
 mod roads;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use junkai_solver::check::check;
-use junkai_solver::weekly::{PlanParams, plan};
+use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan};
 
 use super::{DataArgs, EXIT_FAILURE, report};
 use crate::io::itinerary::{file_name, itinerary};
@@ -32,6 +32,13 @@ pub struct PlanArgs {
     /// by its iteration rules, which keeps results reproducible).
     #[arg(long)]
     pub time_limit: Option<f64>,
+    /// Time limit in seconds for the day-assignment MIP (shared by the weeks); on expiry
+    /// the best assignment found is used and its gap reported.
+    #[arg(long, default_value_t = 8.0)]
+    pub mip_time_limit: f64,
+    /// Assign visits to days greedily instead of with the MIP.
+    #[arg(long)]
+    pub greedy: bool,
 }
 
 fn progress_bar(days: usize, lang: Lang) -> ProgressBar {
@@ -60,6 +67,11 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
 
     let mut params = PlanParams::default();
     params.search.seed = args.seed;
+    params.assignment = if args.greedy {
+        AssignmentMethod::Greedy
+    } else {
+        AssignmentMethod::Mip { time_limit: Duration::from_secs_f64(args.mip_time_limit.clamp(0.1, 3600.0)) }
+    };
     let days = problem.horizon().days.len().max(1);
     if let Some(limit) = args.time_limit.filter(|t| t.is_finite() && *t > 0.0) {
         params.search.time_limit = Some(Duration::from_secs_f64(limit / days as f64));
@@ -106,22 +118,54 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// One line on how the day assignment was made.
+fn assignment_line(view: &PlanView, lang: Lang) -> String {
+    let a = &view.assignment;
+    let fmt = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.1}"));
+    let gap = a.gap.map_or("-".to_string(), |g| format!("{:.2}%", g * 100.0));
+    match (lang, a.method.as_str()) {
+        (Lang::Ja, "mip") => format!(
+            "日程割当: MIP（{}、{}変数・{}制約）{} 目的値 {} 上界 {} ギャップ {gap}",
+            a.backend,
+            a.variables,
+            a.constraints,
+            if a.gap == Some(0.0) { "最適性を証明" } else { "時間制限で打ち切り" },
+            fmt(a.objective),
+            fmt(a.bound)
+        ),
+        (Lang::En, "mip") => format!(
+            "day assignment: MIP ({}, {} variables, {} constraints) {}; objective {}, bound {}, gap {gap}",
+            a.backend,
+            a.variables,
+            a.constraints,
+            a.message,
+            fmt(a.objective),
+            fmt(a.bound)
+        ),
+        (Lang::Ja, _) => format!("日程割当: 貪欲法（{}）", a.message),
+        (Lang::En, _) => format!("day assignment: greedy ({})", a.message),
+    }
+}
+
 fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loaded: Duration, solved: Duration) {
+    say!("{}", assignment_line(view, lang));
     let k = &view.kpis;
     let hours = k.unit_time.get() as f64 / 3600.0;
     let routes: usize = view.days.iter().map(|d| d.routes.len()).sum();
     match lang {
         Lang::Ja => {
-            println!("{}（{}から{}週間）", view.name, view.first_monday, view.weeks);
+            say!("{}（{}から{}週間）", view.name, view.first_monday, view.weeks);
             if view.sample_requests {
-                println!("※ 予約はサンプルデータ（架空）です");
+                say!("※ 予約はサンプルデータ（架空）です");
             }
-            println!(
+            say!(
                 "予約: {}/{} 件に対応、平均待ち日数 {:.1} 日",
-                k.requests_served, k.requests_total, k.mean_waiting_days
+                k.requests_served,
+                k.requests_total,
+                k.mean_waiting_days
             );
-            println!("中山間地域の訪問先: {}/{} か所を訪問", k.mountainous_stops_visited, k.mountainous_stops);
-            println!(
+            say!("中山間地域の訪問先: {}/{} か所を訪問", k.mountainous_stops_visited, k.mountainous_stops);
+            say!(
                 "運行: {routes} 便、訪問 {} 回、走行 {:.1} km、稼働 {:.1} 時間（稼働率 {:.0}%）",
                 k.visits,
                 k.distance.km(),
@@ -129,9 +173,9 @@ fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loa
                 k.utilisation * 100.0
             );
             if !view.unserved.is_empty() {
-                println!("未対応: {} 件（理由は plan.json）", view.unserved.len());
+                say!("未対応: {} 件（理由は plan.json）", view.unserved.len());
             }
-            println!(
+            say!(
                 "出力: {} に {files} ファイル（読込 {:.2} 秒、最適化 {:.2} 秒）",
                 args.out.display(),
                 loaded.as_secs_f64(),
@@ -139,16 +183,18 @@ fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loa
             );
         }
         Lang::En => {
-            println!("{} ({} weeks from {})", view.name, view.weeks, view.first_monday);
+            say!("{} ({} weeks from {})", view.name, view.weeks, view.first_monday);
             if view.sample_requests {
-                println!("note: the requests are sample data (fictitious)");
+                say!("note: the requests are sample data (fictitious)");
             }
-            println!(
+            say!(
                 "requests: {}/{} served, mean wait {:.1} days",
-                k.requests_served, k.requests_total, k.mean_waiting_days
+                k.requests_served,
+                k.requests_total,
+                k.mean_waiting_days
             );
-            println!("mountainous stops visited: {}/{}", k.mountainous_stops_visited, k.mountainous_stops);
-            println!(
+            say!("mountainous stops visited: {}/{}", k.mountainous_stops_visited, k.mountainous_stops);
+            say!(
                 "{routes} routes, {} visits, {:.1} km, {:.1} unit hours ({:.0}% utilisation)",
                 k.visits,
                 k.distance.km(),
@@ -156,9 +202,9 @@ fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loa
                 k.utilisation * 100.0
             );
             if !view.unserved.is_empty() {
-                println!("unserved: {} (reasons in plan.json)", view.unserved.len());
+                say!("unserved: {} (reasons in plan.json)", view.unserved.len());
             }
-            println!(
+            say!(
                 "wrote {files} files to {} (load {:.2} s, optimise {:.2} s)",
                 args.out.display(),
                 loaded.as_secs_f64(),

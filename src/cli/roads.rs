@@ -84,7 +84,7 @@ pub fn run(args: &RoadsArgs, lang: Lang) -> ExitCode {
     }
     let secs = started.elapsed().as_secs_f64();
     match lang {
-        Lang::Ja => println!(
+        Lang::Ja => say!(
             "道路 {} 本を取り込みました（交差点等 {} 点、有向辺 {} 本）。除外: 道路以外 {}、対象外の種別 {}、通行制限 {}、範囲外 {}。{:.2} 秒",
             stats.ways_kept,
             stats.nodes,
@@ -95,7 +95,7 @@ pub fn run(args: &RoadsArgs, lang: Lang) -> ExitCode {
             stats.dropped_clipped,
             secs
         ),
-        Lang::En => println!(
+        Lang::En => say!(
             "kept {} ways ({} nodes, {} directed edges); dropped: {} not roads, {} other classes, {} no access, {} clipped; {:.2} s",
             stats.ways_kept,
             stats.nodes,

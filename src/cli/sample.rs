@@ -53,8 +53,8 @@ pub fn run(args: &SampleArgs, lang: Lang) -> ExitCode {
         Ok(_) => {
             let n = doc["requests"].as_array().map_or(0, Vec::len);
             match lang {
-                Lang::Ja => println!("サンプル予約 {n} 件を {} に書き出しました", args.out.display()),
-                Lang::En => println!("wrote {n} sample requests to {}", args.out.display()),
+                Lang::Ja => say!("サンプル予約 {n} 件を {} に書き出しました", args.out.display()),
+                Lang::En => say!("wrote {n} sample requests to {}", args.out.display()),
             }
             ExitCode::SUCCESS
         }

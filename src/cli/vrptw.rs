@@ -70,6 +70,6 @@ pub fn run(args: &VrptwArgs, lang: Lang) -> ExitCode {
         "iterations": solution.iterations,
         "routes": routes,
     });
-    println!("{out}");
+    say!("{out}");
     ExitCode::SUCCESS
 }

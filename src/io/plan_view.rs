@@ -137,6 +137,8 @@ pub struct PlanView {
     pub weeks: u32,
     pub closed: Vec<ClosedView>,
     pub kpis: Kpis,
+    /// How visits were assigned to days (MIP status, objective, bound, gap).
+    pub assignment: junkai_solver::plan::AssignmentReport,
     pub days: Vec<DayView>,
     pub unserved: Vec<UnservedView>,
     pub shortfalls: Vec<ShortfallView>,
@@ -291,6 +293,7 @@ impl PlanView {
                 .map(|c| ClosedView { date: c.date, reason: c.reason.clone() })
                 .collect(),
             kpis: Kpis::compute(p, plan),
+            assignment: plan.assignment.clone(),
             days,
             unserved,
             shortfalls,

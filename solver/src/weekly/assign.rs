@@ -50,6 +50,10 @@ impl<'a> Ledger<'a> {
         }
     }
 
+    pub fn problem(&self) -> &'a Problem {
+        self.problem
+    }
+
     fn weekday(&self, day: usize) -> Weekday {
         self.problem.horizon().days[day].weekday()
     }
@@ -106,7 +110,8 @@ impl<'a> Ledger<'a> {
         in_week < rule.max_per_week
     }
 
-    fn add_visit(&mut self, visit: TentativeVisit) {
+    /// Records a visit (and its estimated workload).
+    pub fn add_visit(&mut self, visit: TentativeVisit) {
         let location = place_location(self.problem, visit.place);
         let extra = self.detour(visit.vehicle, visit.day, location)
             + visit_duration(self.problem, visit.place, &visit.requests, visit.class_kind);

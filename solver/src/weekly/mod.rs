@@ -3,16 +3,29 @@
 
 mod assign;
 mod day_routing;
+mod mip;
 mod repair;
 mod visits;
 
+use std::time::Duration;
+
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{DayPlan, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall};
+use crate::plan::{AssignmentReport, DayPlan, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall};
 use crate::routing::{CostRates, SearchParams};
 use assign::Ledger;
 use day_routing::{RoutedDay, route_day};
 use visits::TentativeVisit;
+
+/// How visits are assigned to days and units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignmentMethod {
+    /// The MIP of `docs/model.md`, with a time limit; falls back to greedy if it finds no
+    /// solution in time.
+    Mip { time_limit: Duration },
+    /// The greedy assignment only.
+    Greedy,
+}
 
 /// Settings of the weekly planner.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,6 +34,7 @@ pub struct PlanParams {
     pub search: SearchParams,
     /// Route costs: by default a metre and a second of unit time weigh the same.
     pub rates: CostRates,
+    pub assignment: AssignmentMethod,
 }
 
 impl Default for PlanParams {
@@ -28,6 +42,7 @@ impl Default for PlanParams {
         PlanParams {
             search: SearchParams { max_iterations: 300, max_no_improvement: 100, ..SearchParams::default() },
             rates: CostRates { per_meter: 1, per_second: 1 },
+            assignment: AssignmentMethod::Mip { time_limit: Duration::from_secs(8) },
         }
     }
 }
@@ -68,18 +83,18 @@ pub fn plan(
 ) -> Plan {
     let ctx = Context { problem, matrix, params };
     let mut ledger = Ledger::new(problem, matrix);
-    let mut unserved = Vec::new();
-    let mut order: Vec<usize> = (0..problem.requests().len()).collect();
-    order.sort_by_key(|&r| {
-        let req = &problem.requests()[r];
-        (req.latest_day, std::cmp::Reverse(req.priority), r)
-    });
-    for r in order {
-        if let Err(reason) = ledger.place_request(r) {
-            unserved.push(Unserved { request: r, reason });
-        }
-    }
-    let mut shortfalls = ledger.meet_minimums();
+    let (mut unserved, mut shortfalls, assignment) = match params.assignment {
+        AssignmentMethod::Greedy => greedy(&mut ledger, "greedy assignment requested".into()),
+        AssignmentMethod::Mip { time_limit } => match mip::assign(problem, matrix, &ledger, time_limit) {
+            Ok(a) => {
+                for v in a.visits {
+                    ledger.add_visit(v);
+                }
+                (a.unserved, a.shortfalls, a.report)
+            }
+            Err(e) => greedy(&mut ledger, format!("MIP gave no solution ({e}); greedy assignment used")),
+        },
+    };
 
     let days_total = problem.horizon().days.len();
     let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
@@ -102,7 +117,25 @@ pub fn plan(
         .filter(|(_, r)| !r.routes.is_empty())
         .map(|(day, r)| DayPlan { day: problem.horizon().days[day], routes: r.routes })
         .collect();
-    Plan { days, unserved, shortfalls }
+    Plan { days, unserved, shortfalls, assignment }
+}
+
+/// The greedy assignment: requests by deadline and priority, then weekly minimums.
+fn greedy(ledger: &mut Ledger, message: String) -> (Vec<Unserved>, Vec<VisitShortfall>, AssignmentReport) {
+    let problem = ledger.problem();
+    let mut unserved = Vec::new();
+    let mut order: Vec<usize> = (0..problem.requests().len()).collect();
+    order.sort_by_key(|&r| {
+        let req = &problem.requests()[r];
+        (req.latest_day, std::cmp::Reverse(req.priority), r)
+    });
+    for r in order {
+        if let Err(reason) = ledger.place_request(r) {
+            unserved.push(Unserved { request: r, reason });
+        }
+    }
+    let shortfalls = ledger.meet_minimums();
+    (unserved, shortfalls, AssignmentReport { method: "greedy".into(), message, ..AssignmentReport::default() })
 }
 
 /// Weeks where dropped request-free visits leave a stop below its minimum (not yet listed).
