@@ -112,6 +112,17 @@ impl Checker<'_> {
             if !windows.iter().any(|w| w.start <= visit.start && visit.end <= w.end) {
                 self.fail(&vat, format!("{}–{} is outside the opening windows", visit.start, visit.end));
             }
+            let published = visit.published;
+            let inside_opening = windows.iter().any(|w| w.start <= published.start && published.end <= w.end);
+            if published.start > visit.start || published.end < visit.end || !inside_opening {
+                self.fail(
+                    &vat,
+                    format!(
+                        "published window {}–{} must cover the visit and lie in an opening window",
+                        published.start, published.end
+                    ),
+                );
+            }
             self.check_requests(&vat, ordinal, route.vehicle, visit, &mut consultations, &mut seats);
             t = visit.end.max(t);
             loc = here;

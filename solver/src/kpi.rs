@@ -27,6 +27,9 @@ pub struct Kpis {
     /// Unit time over the total shift time of the routes' unit-days (0–1).
     pub utilisation: f64,
     pub unserved_by_reason: BTreeMap<UnservedReason, usize>,
+    /// Of the weeks in which a stop with a weekly minimum is visited, the share in which a
+    /// visit falls on the stop's most frequent weekday (1 = perfectly regular).
+    pub regular_weekday_share: f64,
 }
 
 impl Kpis {
@@ -66,6 +69,7 @@ impl Kpis {
             *unserved_by_reason.entry(u.reason).or_insert(0) += 1;
         }
         let mountainous: Vec<usize> = (0..problem.stops().len()).filter(|&s| problem.stops()[s].mountainous).collect();
+        let regular_weekday_share = regularity(problem, plan);
         Kpis {
             requests_total: problem.requests().len(),
             requests_served: served,
@@ -78,6 +82,30 @@ impl Kpis {
             unit_time,
             utilisation: if shift_time.get() == 0 { 0.0 } else { unit_time.get() as f64 / shift_time.get() as f64 },
             unserved_by_reason,
+            regular_weekday_share,
         }
     }
+}
+
+fn regularity(problem: &Problem, plan: &Plan) -> f64 {
+    let mut per_stop: BTreeMap<usize, Vec<(u32, usize)>> = BTreeMap::new();
+    for (day, _, visit) in plan.visits() {
+        if let VisitPlace::Stop(s) = visit.place
+            && problem.stops()[s].rule.min_per_week > 0
+        {
+            per_stop.entry(s).or_default().push((day.week(), day.weekday().index()));
+        }
+    }
+    let (mut regular, mut weeks) = (0usize, 0usize);
+    for visits in per_stop.values() {
+        let mut count = [0usize; 7];
+        visits.iter().for_each(|&(_, k)| count[k] += 1);
+        let usual = (0..7).max_by_key(|&k| (count[k], std::cmp::Reverse(k))).unwrap_or(0);
+        let mut stop_weeks: Vec<u32> = visits.iter().map(|&(w, _)| w).collect();
+        stop_weeks.sort_unstable();
+        stop_weeks.dedup();
+        weeks += stop_weeks.len();
+        regular += stop_weeks.iter().filter(|&&w| visits.iter().any(|&(vw, k)| vw == w && k == usual)).count();
+    }
+    if weeks == 0 { 1.0 } else { regular as f64 / weeks as f64 }
 }

@@ -70,6 +70,10 @@ pub struct Visit {
     pub arrival: Seconds,
     pub start: Seconds,
     pub end: Seconds,
+    /// The window announced to residents: from arrival (or opening) rounded down to
+    /// 5 minutes, to the end plus a 10-minute buffer rounded up, within the opening window.
+    /// Invariant: it covers `[start, end]`.
+    pub published: crate::units::TimeWindow,
     /// Requests served during the visit (indices into `Problem::requests()`).
     pub requests: Vec<usize>,
     /// The class kind held during this visit, if any.

@@ -88,7 +88,7 @@ proptest! {
     fn random_plans_pass_the_checker(s in spec()) {
         let problem = build(&s);
         let m = common::matrix(&problem);
-        let params = PlanParams::default();
+        let params = PlanParams { assignment: junkai_solver::weekly::AssignmentMethod::Mip { time_limit: std::time::Duration::from_millis(300) }, ..PlanParams::default() };
         let p = plan(&problem, &m, &params, &mut |_| {});
         let violations = check(&problem, &m, &p);
         prop_assert!(violations.is_empty(), "{:#?}", violations);

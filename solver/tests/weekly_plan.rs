@@ -6,11 +6,20 @@ use junkai_solver::check::check;
 use junkai_solver::kpi::Kpis;
 use junkai_solver::model::{Problem, ProblemParts};
 use junkai_solver::plan::{UnservedReason, VisitPlace};
-use junkai_solver::weekly::{PlanParams, plan};
+use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan};
+
+/// Test settings: the MIP gets a short time limit (a few cases are knapsacks it cannot
+/// prove quickly; the best solution found is used then).
+fn params() -> PlanParams {
+    PlanParams {
+        assignment: AssignmentMethod::Mip { time_limit: std::time::Duration::from_millis(500) },
+        ..PlanParams::default()
+    }
+}
 
 fn plan_of(problem: &Problem) -> junkai_solver::plan::Plan {
     let m = common::matrix(problem);
-    let p = plan(problem, &m, &PlanParams::default(), &mut |_| {});
+    let p = plan(problem, &m, &params(), &mut |_| {});
     let violations = check(problem, &m, &p);
     assert!(violations.is_empty(), "{violations:#?}");
     p
@@ -30,12 +39,35 @@ fn tiny_week_serves_every_request_and_visits_every_stop() {
     assert_eq!(class_visit.class_kind, Some(2));
     assert!(class_visit.end - class_visit.start >= junkai_solver::units::Seconds::from_minutes(90));
     assert!(p.visits().any(|(_, _, v)| v.place == VisitPlace::Home(6)));
+    // Published windows are on the 5-minute grid (or at an opening boundary) and cover the visit.
+    for (_, _, v) in p.visits() {
+        assert!(v.published.start <= v.start && v.end <= v.published.end);
+        assert!(v.published.end - v.end <= junkai_solver::units::Seconds::from_minutes(15));
+    }
+    assert_eq!(k.regular_weekday_share, 1.0, "one week is trivially regular");
     // Medical requests ride with the medical unit.
     for (_, vehicle, v) in p.visits() {
         if v.requests.iter().any(|&r| problem.requests()[r].kind == 1) {
             assert_eq!(vehicle, 1);
         }
     }
+}
+
+#[test]
+fn the_greedy_assignment_also_gives_checked_plans() {
+    let problem = common::tiny();
+    let m = common::matrix(&problem);
+    let p =
+        plan(&problem, &m, &PlanParams { assignment: AssignmentMethod::Greedy, ..PlanParams::default() }, &mut |_| {});
+    assert!(check(&problem, &m, &p).is_empty());
+    assert_eq!(p.assignment.method, "greedy");
+}
+
+#[test]
+fn the_mip_proves_the_tiny_week_optimal() {
+    let p = plan_of(&common::tiny());
+    assert_eq!(p.assignment.method, "mip");
+    assert_eq!(p.assignment.gap, Some(0.0), "{:?}", p.assignment);
 }
 
 #[test]

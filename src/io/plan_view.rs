@@ -13,23 +13,12 @@ use super::route_geometry::route_line;
 use super::travel::Travel;
 use crate::lang::Text;
 
-/// Published windows are rounded outwards to this many seconds (5 minutes).
-pub const PUBLISHED_ROUNDING: i64 = 300;
-
 /// Colours for vehicles on maps (simplestyle), distinguishable for common colour-vision
 /// deficiencies (Okabe–Ito palette).
 pub const VEHICLE_COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
 fn hhmm(t: Seconds) -> String {
     t.to_string()
-}
-
-fn round_down(t: Seconds) -> Seconds {
-    Seconds(t.get().div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING)
-}
-
-fn round_up(t: Seconds) -> Seconds {
-    Seconds((t.get() + PUBLISHED_ROUNDING - 1).div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING)
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -57,7 +46,7 @@ pub struct VisitView {
     pub arrival: String,
     pub start: String,
     pub end: String,
-    /// The window announced to residents: start and end rounded outwards to 5 minutes.
+    /// The window announced to residents (see `solver::plan::Visit::published`).
     pub published: (String, String),
     /// Class kind id and name, when a class is held.
     pub class: Option<(String, String)>,
@@ -211,7 +200,7 @@ fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
         arrival: hhmm(v.arrival),
         start: hhmm(v.start),
         end: hhmm(v.end),
-        published: (hhmm(round_down(v.start)), hhmm(round_up(v.end))),
+        published: (hhmm(v.published.start), hhmm(v.published.end)),
         class: v.class_kind.map(|k| (p.kinds()[k].id.clone(), p.kinds()[k].name.clone())),
         requests: v.requests.iter().map(|&r| request_view(data, r)).collect(),
     }
@@ -300,17 +289,5 @@ impl PlanView {
             not_in_horizon: data.outside_horizon.clone(),
             credits: data.credits.clone(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn published_windows_round_outwards_to_five_minutes() {
-        assert_eq!(round_down(Seconds::from_hm(10, 33) + Seconds(20)), Seconds::from_hm(10, 30));
-        assert_eq!(round_up(Seconds::from_hm(11, 31)), Seconds::from_hm(11, 35));
-        assert_eq!(round_up(Seconds::from_hm(11, 30)), Seconds::from_hm(11, 30));
     }
 }

@@ -1,7 +1,9 @@
 //! Routing one working day: the day's tentative visits become routing jobs, the units
 //! working that weekday become vehicles, and the routing core orders and times them.
 
-use super::visits::{TentativeVisit, place_location, place_windows, vehicle_fits, visit_duration, visit_usage};
+use super::visits::{
+    TentativeVisit, place_location, place_windows, published_window, vehicle_fits, visit_duration, visit_usage,
+};
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
 use crate::plan::{Route, Visit};
@@ -94,6 +96,14 @@ pub fn route_day(
                         arrival,
                         start,
                         end: start + instance.jobs[j].service,
+                        published: published_window(
+                            problem,
+                            visits[j].place,
+                            weekday,
+                            arrival,
+                            start,
+                            start + instance.jobs[j].service,
+                        ),
                         requests: visits[j].requests.clone(),
                         class_kind: visits[j].class_kind,
                     })

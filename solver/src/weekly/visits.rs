@@ -97,3 +97,27 @@ pub fn place_location(problem: &Problem, place: VisitPlace) -> usize {
         VisitPlace::Home(r) => problem.request_location(r),
     }
 }
+
+/// Published windows are rounded outwards to this many seconds (5 minutes)...
+pub const PUBLISHED_ROUNDING: i64 = 300;
+/// ...after adding this buffer after the last service.
+pub const PUBLISHED_BUFFER: Seconds = Seconds::from_minutes(10);
+
+/// The window announced for a visit (see [`crate::plan::Visit::published`]).
+pub fn published_window(
+    problem: &Problem,
+    place: VisitPlace,
+    weekday: Weekday,
+    arrival: Seconds,
+    start: Seconds,
+    end: Seconds,
+) -> TimeWindow {
+    let open = place_windows(problem, place, weekday).into_iter().find(|w| w.start <= start && end <= w.end);
+    let (lo, hi) = open.map_or((start, end), |w| (w.start, w.end));
+    let down = |t: Seconds| Seconds(t.get().div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING);
+    let up =
+        |t: Seconds| Seconds((t.get() + PUBLISHED_ROUNDING - 1).div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING);
+    let from = down(arrival.max(lo)).max(lo).min(start);
+    let to = up(end + PUBLISHED_BUFFER).min(hi).max(end);
+    TimeWindow::new(from, to)
+}
