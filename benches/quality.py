@@ -6,10 +6,12 @@ limits, same independent checker.
         --solvers junkai pyvrp vroom vrp-cli --write-docs
 
 Sets: `solomon` (56 VRPTW instances, data/bench/solomon, unrounded distances; reference
-data/bench/solomon_ref_double.csv) and `x` (43 CVRPLIB X instances, rounded distances;
-reference data/bench/cvrp_x_bks.csv). Every solution is checked: Solomon solutions by
-../shared/tools/check_vrptw.py (the workplace's independent checker), X solutions by the
-CVRP check in this file; an infeasible or missing solution counts as a failure.
+data/bench/solomon_ref_double.csv), `x` (43 CVRPLIB X instances, rounded distances;
+reference data/bench/cvrp_x_bks.csv) and `pvrp` (3 periodic VRP instances in Cordeau's
+format, junkai only: none of the peers plans periodic visits). Every solution is checked:
+Solomon solutions by ../shared/tools/check_vrptw.py (the workplace's independent checker),
+PVRP solutions by ../shared/tools/check_pvrp.py, X solutions by the CVRP check in this
+file; an infeasible or missing solution counts as a failure.
 
 Peers are installed on demand into benches/.peers (git-ignored): PyVRP and pyvroom from
 PyPI into a virtual environment, vrp-cli with `cargo install`. Each solver runs with one
@@ -30,7 +32,9 @@ CHECKER = ROOT.parent / "shared" / "tools" / "check_vrptw.py"
 SETS = {
     "solomon": (ROOT / "data/bench/solomon", ".txt", ROOT / "data/bench/solomon_ref_double.csv"),
     "x": (ROOT / "data/bench/cvrp_x", ".vrp", ROOT / "data/bench/cvrp_x_bks.csv"),
+    "pvrp": (ROOT / "data/bench/pvrp", ".txt", ROOT / "data/bench/pvrp/pvrp_bks_sample.csv"),
 }
+PVRP_CHECKER = ROOT.parent / "shared" / "tools" / "check_pvrp.py"
 PYVRP_VERSION = "pyvrp==0.14.1"
 PYVROOM_VERSION = "pyvroom==1.15.2"
 VRP_CLI_VERSION = "1.25.0"
@@ -54,12 +58,13 @@ def ensure_peers(solvers):
     return py, cli
 
 
-def run_solver(solver, inst_path, limit, seed, py, cli, out_path):
+def run_solver(set_name, solver, inst_path, limit, seed, py, cli, out_path):
     """Runs one solver; writes its solution JSON to out_path; returns the wall time."""
     env = dict(os.environ, RAYON_NUM_THREADS="1", OMP_NUM_THREADS="1")
     t0 = time.perf_counter()
     if solver == "junkai":
-        cmd = [str(ROOT / "target/release/junkai"), "vrptw", str(inst_path), "--time-limit", str(limit), "--seed", str(seed)]
+        command = "pvrp" if set_name == "pvrp" else "vrptw"
+        cmd = [str(ROOT / "target/release/junkai"), command, str(inst_path), "--time-limit", str(limit), "--seed", str(seed)]
         res = subprocess.run(cmd, capture_output=True, text=True, env=env)
         out = res.stdout.strip()
     elif solver in ("pyvrp", "vroom"):
@@ -111,13 +116,17 @@ def check_cvrp(inst_path, sol_path):
 def check(set_name, inst_path, sol_path):
     if set_name == "x":
         return check_cvrp(inst_path, sol_path)
-    if not CHECKER.exists():
-        sys.exit(f"independent checker not found at {CHECKER}")
-    res = subprocess.run([sys.executable, str(CHECKER), str(inst_path), str(sol_path)], capture_output=True, text=True)
+    checker = PVRP_CHECKER if set_name == "pvrp" else CHECKER
+    if not checker.exists():
+        sys.exit(f"independent checker not found at {checker}")
+    res = subprocess.run([sys.executable, str(checker), str(inst_path), str(sol_path)], capture_output=True, text=True)
     line = (res.stdout.strip().splitlines() or ["{}"])[-1]
     d = json.loads(line) if line.startswith("{") else {}
     if res.returncode != 0:
         return None, d.get("why", res.stderr.strip()[:200])
+    if set_name == "pvrp":
+        sol = json.loads(sol_path.read_text())
+        return (sum(len([r for r in day["routes"] if r]) for day in sol["days"]), d["distance"]), ""
     return (d["vehicles"], d["distance"]), ""
 
 
@@ -156,6 +165,8 @@ def main():
     names = args.instances or sorted(p.stem for p in folder.glob("*" + ext))
     if "vrp-cli" in args.solvers and args.set != "solomon":
         args.solvers.remove("vrp-cli")
+    if args.set == "pvrp":
+        args.solvers = [s for s in args.solvers if s == "junkai"]
     sh(["cargo", "build", "--release", "--quiet"], cwd=ROOT)
     py, cli = ensure_peers(args.solvers)
 
@@ -173,7 +184,7 @@ def main():
         solver, limit, seed, name = task
         inst_path = folder / (name + ext)
         sol_path = runs_dir / f"{solver}-{limit:g}s-seed{seed}-{name}.json"
-        wall = run_solver(solver, inst_path, limit, seed, py, cli, sol_path)
+        wall = run_solver(args.set, solver, inst_path, limit, seed, py, cli, sol_path)
         checked, why = check(args.set, inst_path, sol_path)
         ref = refs.get(name.upper())
         row = dict(set=args.set, instance=name, solver=solver, time_limit=("own" if solver == "vroom" else limit),

@@ -34,6 +34,7 @@ pub enum Code {
     E1020,
     E1021,
     E1022,
+    E1023,
     E2013,
     E2020,
     E2101,
@@ -43,7 +44,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::E1000,
         Code::E1001,
         Code::E1002,
@@ -67,6 +68,7 @@ impl Code {
         Code::E1020,
         Code::E1021,
         Code::E1022,
+        Code::E1023,
         Code::E2013,
         Code::E2020,
         Code::E2101,
@@ -84,6 +86,16 @@ impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{self:?}")
     }
+}
+
+/// How a published plan disagrees with the data it is re-planned against.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    NotAPlan(String),
+    NotAWorkingDay(chrono::NaiveDate),
+    UnknownVehicle(String),
+    UnknownStop(String),
+    BadWindow(String),
 }
 
 /// One problem in the input.
@@ -195,6 +207,7 @@ impl Diagnostic {
             "depot" => "拠点",
             "service kind" => "サービス種別",
             "equipment" => "装備",
+            "request" => "予約",
             other => other,
         };
         Diagnostic::new(
@@ -390,8 +403,39 @@ impl Diagnostic {
                 format!("not a readable benchmark instance ({what})"),
             ),
             Text::new(
-                "Solomon 形式または VRPLIB 形式のファイルを指定してください（docs/BENCHMARKS.md）",
-                "give a Solomon or VRPLIB instance (see docs/BENCHMARKS.md)",
+                "Solomon・VRPLIB（vrptw）または Cordeau（pvrp）形式のファイルを指定してください（docs/BENCHMARKS.md）",
+                "give a Solomon or VRPLIB instance (vrptw) or a Cordeau one (pvrp); see docs/BENCHMARKS.md",
+            ),
+        )
+    }
+
+    pub fn plan_mismatch(path: &str, what: Mismatch) -> Diagnostic {
+        let cause = match what {
+            Mismatch::NotAPlan(detail) => Text::new(
+                format!("junkai plan が出力した plan.json として読めません（{detail}）"),
+                format!("not a plan.json written by `junkai plan` ({detail})"),
+            ),
+            Mismatch::NotAWorkingDay(date) => Text::new(
+                format!("{date} は計画期間の運行日ではありません"),
+                format!("{date} is not a working day of the horizon"),
+            ),
+            Mismatch::UnknownVehicle(id) => {
+                Text::new(format!("車両「{id}」がデータにありません"), format!("no vehicle `{id}` in the data"))
+            }
+            Mismatch::UnknownStop(id) => {
+                Text::new(format!("訪問先「{id}」がデータにありません"), format!("no stop `{id}` in the data"))
+            }
+            Mismatch::BadWindow(w) => {
+                Text::new(format!("公開時間枠「{w}」が読めません"), format!("published window `{w}` is not a window"))
+            }
+        };
+        Diagnostic::new(
+            Code::E1023,
+            path,
+            cause,
+            Text::new(
+                "計画を作ったときと同じデータ（--data）で再計画するか、junkai plan で計画を作り直してください",
+                "re-plan against the data the plan was made from (same --data), or make a new plan with `junkai plan`",
             ),
         )
     }

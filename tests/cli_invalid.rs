@@ -10,6 +10,10 @@ fn junkai() -> Command {
     Command::new(env!("CARGO_BIN_EXE_junkai"))
 }
 
+fn tiny() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")
+}
+
 fn invalid_inputs() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/invalid");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -42,13 +46,17 @@ fn check_reports_each_code_with_exit_2_in_both_languages() {
         let expected = codes_in_name(&path);
         assert!(!expected.is_empty(), "{} names no code", path.display());
         // Benchmark instances (`.txt`) are read by `vrptw`, road sources (`.geojson`) by
-        // `roads import`, data sets by `check`.
+        // `roads import`, published plans (`.plan.json`) by `replan`, data sets by `check`.
         let scratch = tempfile::tempdir().unwrap();
         let target = scratch.path().join("roads.jkrg");
         for lang in ["ja", "en"] {
             let mut cmd = junkai();
             cmd.args(["--lang", lang]);
+            let is_plan = path.to_string_lossy().ends_with(".plan.json");
             match path.extension().and_then(|e| e.to_str()) {
+                _ if is_plan => {
+                    cmd.args(["replan", "--data"]).arg(tiny()).arg("--plan").arg(&path).arg("--out").arg(&target)
+                }
                 Some("txt") => cmd.arg("vrptw").arg(&path),
                 Some("geojson") => cmd.args(["roads", "import"]).arg(&path).arg("--out").arg(&target),
                 _ => cmd.arg("check").arg(&path),

@@ -75,7 +75,7 @@ proptest! {
             let path = pick.get(&all).clone();
             replace(&mut doc, &path, value);
         }
-        let docs = Documents { problem: ("fuzz.json".into(), doc), requests: None };
+        let docs = Documents { problem: ("fuzz.json".into(), doc), requests: None, changes: Default::default() };
         let choice = HorizonChoice { week_of: NaiveDate::from_ymd_opt(2026, 12, 7), weeks: Some(1) };
         match parse(&docs, choice) {
             Ok(data) => {

@@ -2,7 +2,8 @@
 """Regenerate data/invalid/ from the tiny fixture: one file per error code, each breaking
 exactly one rule (plus one file with several errors at once). Run from the repository root:
     python3 data/invalid/make_invalid.py
-Every code named in a file name must be reported by `junkai check` (tests/cli_invalid.rs).
+Every code named in a file name must be reported by `junkai check` (tests/cli_invalid.rs;
+`*.plan.json` files by `junkai replan --plan`).
 
 The road folders (E2013, E2101, E2102) hold the tiny-roads fixture's problem.json with a
 road file: E2013 a damaged one (bytes after the magic tag), E2101 the fixture network
@@ -82,4 +83,11 @@ folder = os.path.join(HERE, "E1021-folder-without-problem")
 os.makedirs(folder, exist_ok=True)
 write(os.path.join("E1021-folder-without-problem", "requests.json"),
       {"format": "junkai-requests", "version": 1, "requests": []})
+# E1023: a published plan (read by `junkai replan --plan` against the tiny fixture) that
+# names a unit the data does not have.
+write("E1023-unknown-vehicle.plan.json", {
+    "format": "junkai-plan", "first_monday": "2026-12-07", "weeks": 1,
+    "days": [{"date": "2026-12-08", "routes": [{"vehicle_id": "no-such-unit", "visits": [
+        {"stop_id": "konaka", "published": ["10:00", "11:00"], "class": None, "requests": [{"id": "R1"}]}]}]}],
+})
 print("written", len(os.listdir(HERE)) - 1, "entries")

@@ -126,6 +126,11 @@ impl TimeWindow {
     pub fn overlaps(&self, other: &TimeWindow) -> bool {
         self.start < other.end && other.start < self.end
     }
+    /// The common part of two windows, if they meet.
+    pub fn intersection(&self, other: &TimeWindow) -> Option<TimeWindow> {
+        let (start, end) = (self.start.max(other.start), self.end.min(other.end));
+        (start <= end).then_some(TimeWindow { start, end })
+    }
 }
 
 #[cfg(test)]

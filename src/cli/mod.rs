@@ -13,6 +13,8 @@ macro_rules! say {
 
 mod check;
 mod plan;
+mod pvrp;
+mod replan;
 mod roads;
 mod sample;
 mod vrptw;
@@ -57,6 +59,10 @@ pub enum Command {
     Vrptw(vrptw::VrptwArgs),
     /// 道路ネットワーク / road networks
     Roads(roads::RoadsArgs),
+    /// 周期配送問題（Cordeau 形式）を解く / solve a periodic VRP benchmark instance
+    Pvrp(pvrp::PvrpArgs),
+    /// 公開済みの時間枠を守って再計画する / re-plan keeping published windows
+    Replan(replan::ReplanArgs),
 }
 
 /// Options shared by the commands that read a data set for a horizon.
@@ -121,5 +127,7 @@ pub fn run() -> ExitCode {
         Command::SampleRequests(args) => sample::run(&args, cli.lang),
         Command::Vrptw(args) => vrptw::run(&args, cli.lang),
         Command::Roads(args) => roads::run(&args, cli.lang),
+        Command::Pvrp(args) => pvrp::run(&args, cli.lang),
+        Command::Replan(args) => replan::run(&args, cli.lang),
     }
 }

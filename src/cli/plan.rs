@@ -1,12 +1,13 @@
 //! `junkai plan`: plans the horizon, checks the plan, and writes all outputs at once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use junkai_solver::check::check;
+use junkai_solver::plan::Plan;
 use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan};
 
 use super::{DataArgs, EXIT_FAILURE, report};
@@ -14,8 +15,9 @@ use crate::io::itinerary::{file_name, itinerary};
 use crate::io::output::OutputSet;
 use crate::io::plan_geojson::{crew_route_geojson, plan_geojson};
 use crate::io::plan_view::PlanView;
+use crate::io::problem_file::Dataset;
 use crate::io::timetable_csv::timetable_csv;
-use crate::io::travel::travel;
+use crate::io::travel::{Travel, travel};
 use crate::lang::Lang;
 
 #[derive(Args)]
@@ -81,7 +83,25 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
     bar.finish_and_clear();
     let solved = started.elapsed() - loaded;
 
-    let violations = check(problem, matrix, &result);
+    let (view, files) = match check_and_write(&data, &travel, &result, &args.out, lang) {
+        Ok(written) => written,
+        Err(code) => return code,
+    };
+    print_summary(&view, lang, files, &args.out, loaded, solved);
+    ExitCode::SUCCESS
+}
+
+/// Checks the plan with the independent checker, then writes every output file into
+/// `out` at once (nothing is written when the check fails). Returns the plan's view and
+/// the number of files written.
+pub(super) fn check_and_write(
+    data: &Dataset,
+    travel: &Travel,
+    result: &Plan,
+    out_dir: &Path,
+    lang: Lang,
+) -> Result<(PlanView, usize), ExitCode> {
+    let violations = check(&data.problem, &travel.matrix, result);
     if !violations.is_empty() {
         for v in &violations {
             eprintln!("{v}");
@@ -91,31 +111,30 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
             Lang::En => "the plan failed its feasibility check; nothing was written (please report this bug)",
         };
         eprintln!("{msg}");
-        return ExitCode::from(EXIT_FAILURE);
+        return Err(ExitCode::from(EXIT_FAILURE));
     }
 
-    let view = PlanView::new(&data, &travel, &result);
+    let view = PlanView::new(data, travel, result);
     let mut out = OutputSet::default();
     let mut json = serde_json::to_vec_pretty(&view).expect("plan view serialises");
     json.push(b'\n');
     out.add("plan.json", json);
-    let geo = plan_geojson(&data, &view);
+    let geo = plan_geojson(data, &view);
     out.add("plan.geojson", serde_json::to_vec_pretty(&geo).expect("GeoJSON serialises"));
     out.add("timetable.csv", timetable_csv(&view, lang));
     for day in &view.days {
         for route in &day.routes {
             let name = file_name(day, route);
             out.add(name.replace(".md", ".geojson"), crew_route_geojson(&view, day, route));
-            out.add(name, itinerary(&data, &view, day, route, lang));
+            out.add(name, itinerary(data, &view, day, route, lang));
         }
     }
     let files = out.names().count();
-    if let Err(e) = out.commit(&args.out) {
-        eprintln!("E1021 {}: {e}", args.out.display());
-        return ExitCode::from(EXIT_FAILURE);
+    if let Err(e) = out.commit(out_dir) {
+        eprintln!("E1021 {}: {e}", out_dir.display());
+        return Err(ExitCode::from(EXIT_FAILURE));
     }
-    print_summary(&view, lang, files, args, loaded, solved);
-    ExitCode::SUCCESS
+    Ok((view, files))
 }
 
 /// One line on how the day assignment was made.
@@ -142,12 +161,14 @@ fn assignment_line(view: &PlanView, lang: Lang) -> String {
             fmt(a.objective),
             fmt(a.bound)
         ),
+        (Lang::Ja, "replan") => format!("日程割当: 公開済みの訪問を固定（{}）", a.message),
+        (Lang::En, "replan") => format!("day assignment: published visits locked ({})", a.message),
         (Lang::Ja, _) => format!("日程割当: 貪欲法（{}）", a.message),
         (Lang::En, _) => format!("day assignment: greedy ({})", a.message),
     }
 }
 
-fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loaded: Duration, solved: Duration) {
+pub(super) fn print_summary(view: &PlanView, lang: Lang, files: usize, out: &Path, loaded: Duration, solved: Duration) {
     say!("{}", assignment_line(view, lang));
     let k = &view.kpis;
     let hours = k.unit_time.get() as f64 / 3600.0;
@@ -177,7 +198,7 @@ fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loa
             }
             say!(
                 "出力: {} に {files} ファイル（読込 {:.2} 秒、最適化 {:.2} 秒）",
-                args.out.display(),
+                out.display(),
                 loaded.as_secs_f64(),
                 solved.as_secs_f64()
             );
@@ -206,7 +227,7 @@ fn print_summary(view: &PlanView, lang: Lang, files: usize, args: &PlanArgs, loa
             }
             say!(
                 "wrote {files} files to {} (load {:.2} s, optimise {:.2} s)",
-                args.out.display(),
+                out.display(),
                 loaded.as_secs_f64(),
                 solved.as_secs_f64()
             );

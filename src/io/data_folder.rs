@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::problem_file::Documents;
+use super::problem_file::{Documents, RequestChanges};
 use crate::diagnostics::Diagnostic;
 
 /// The default data set, compiled into the binary so that `junkai plan` runs anywhere.
@@ -21,7 +21,8 @@ pub fn parse_json(text: &str, label: &str) -> Result<Value, Diagnostic> {
         .map_err(|e| Diagnostic::json_syntax(e.line(), e.column(), &e.to_string()).in_file(label))
 }
 
-fn read(path: &Path) -> Result<(String, Value), Diagnostic> {
+/// Reads and parses one JSON document, labelled by its path.
+pub fn read_document(path: &Path) -> Result<(String, Value), Diagnostic> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::unreadable(&label, &e.to_string()))?;
     Ok((label.clone(), parse_json(&text, &label)?))
@@ -31,20 +32,24 @@ fn read(path: &Path) -> Result<(String, Value), Diagnostic> {
 pub fn load_documents(path: Option<&Path>) -> Result<Documents, Vec<Diagnostic>> {
     let Some(path) = path else {
         let value = parse_json(DEFAULT_PROBLEM, DEFAULT_LABEL).map_err(|d| vec![d])?;
-        return Ok(Documents { problem: (DEFAULT_LABEL.to_string(), value), requests: None });
+        return Ok(Documents {
+            problem: (DEFAULT_LABEL.to_string(), value),
+            requests: None,
+            changes: RequestChanges::default(),
+        });
     };
     if path.is_dir() {
-        let problem = read(&path.join("problem.json"));
+        let problem = read_document(&path.join("problem.json"));
         let requests_path = path.join("requests.json");
-        let requests = requests_path.exists().then(|| read(&requests_path));
+        let requests = requests_path.exists().then(|| read_document(&requests_path));
         return match (problem, requests) {
-            (Ok(p), None) => Ok(Documents { problem: p, requests: None }),
-            (Ok(p), Some(Ok(r))) => Ok(Documents { problem: p, requests: Some(r) }),
+            (Ok(p), None) => Ok(Documents { problem: p, requests: None, changes: RequestChanges::default() }),
+            (Ok(p), Some(Ok(r))) => Ok(Documents { problem: p, requests: Some(r), changes: RequestChanges::default() }),
             (p, r) => Err(p.err().into_iter().chain(r.and_then(Result::err)).collect()),
         };
     }
-    let problem = read(path).map_err(|d| vec![d])?;
-    Ok(Documents { problem, requests: None })
+    let problem = read_document(path).map_err(|d| vec![d])?;
+    Ok(Documents { problem, requests: None, changes: RequestChanges::default() })
 }
 
 /// The boundary GeoJSON of a data folder (`boundary.geojson`), or the default one.

@@ -1,3 +1,4 @@
+pub mod cordeau;
 pub mod data_folder;
 pub mod itinerary;
 pub mod json_reader;
@@ -5,6 +6,7 @@ pub mod output;
 pub mod plan_geojson;
 pub mod plan_view;
 pub mod problem_file;
+pub mod published_plan;
 pub mod roads;
 pub mod route_geometry;
 pub mod timetable_csv;

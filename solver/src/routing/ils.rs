@@ -11,6 +11,7 @@ use std::time::Instant;
 
 use super::SearchParams;
 use super::context::Context;
+use super::cost::CostEvaluator;
 use super::penalty::PenaltyManager;
 use super::perturb::perturb;
 use super::search::LocalSearch;
@@ -30,8 +31,14 @@ const INITIAL_BOOST: f64 = 100.0;
 /// A random solution: mandatory jobs (and half of the optional ones) shuffled and spread in
 /// equal consecutive chunks over as many vehicles as the loads suggest (at most all).
 pub fn random_solution(ctx: &Context, rng: &mut Rng) -> Solution {
-    let mut jobs: Vec<usize> =
-        (0..ctx.inst.jobs.len()).filter(|&j| ctx.inst.jobs[j].prize.is_none() || rng.unit() < 0.5).collect();
+    random_solution_of(ctx, rng, &vec![true; ctx.inst.jobs.len()])
+}
+
+/// [`random_solution`] over the enabled jobs only.
+pub fn random_solution_of(ctx: &Context, rng: &mut Rng, enabled: &[bool]) -> Solution {
+    let mut jobs: Vec<usize> = (0..ctx.inst.jobs.len())
+        .filter(|&j| enabled[j] && (ctx.inst.jobs[j].prize.is_none() || rng.unit() < 0.5))
+        .collect();
     rng.shuffle(&mut jobs);
     let n_routes = ctx.route_estimate();
     let per_route = jobs.len().div_ceil(n_routes).max(1);
@@ -45,7 +52,32 @@ pub fn random_solution(ctx: &Context, rng: &mut Rng) -> Solution {
             }
         }
     }
-    Solution::new(ctx, routes)
+    let mut s = Solution::new(ctx, routes);
+    s.enabled = enabled.to_vec();
+    s
+}
+
+/// An extra perturbation, used with probability `share` instead of the standard one.
+pub struct Perturbation<'h> {
+    pub share: f64,
+    pub apply: &'h mut dyn FnMut(&Context, &mut Solution, &CostEvaluator, &mut Rng, &mut LocalSearch),
+}
+
+/// An extra improvement step run after the local search with probability `share` (and
+/// always on new best solutions); returns whether it changed the solution, in which case
+/// the local search runs again.
+pub struct Improvement<'h> {
+    pub share: f64,
+    pub apply: &'h mut dyn FnMut(&Context, &mut Solution, &CostEvaluator, &mut Rng, &mut LocalSearch) -> bool,
+}
+
+/// How the search starts and what else it may do.
+#[derive(Default)]
+pub struct Hooks<'h> {
+    /// The starting solution (else a random one).
+    pub initial: Option<Solution>,
+    pub perturbation: Option<Perturbation<'h>>,
+    pub improvement: Option<Improvement<'h>>,
 }
 
 pub struct Outcome {
@@ -54,14 +86,22 @@ pub struct Outcome {
     pub iterations: u64,
 }
 
-pub fn run(ctx: &Context, params: &SearchParams, progress: &mut dyn FnMut(u64, i64)) -> Outcome {
+/// Runs the search, from `initial` routes (per vehicle) when given, else from a random
+/// solution.
+pub fn run(ctx: &Context, params: &SearchParams, mut hooks: Hooks, progress: &mut dyn FnMut(u64, i64)) -> Outcome {
     let started = Instant::now();
     let out_of_time = || params.time_limit.is_some_and(|l| started.elapsed() >= l);
     let mut rng = Rng::seed(params.seed);
     let mut penalties = PenaltyManager::new(ctx.initial_penalties());
     let mut ls = LocalSearch::new(ctx);
 
-    let mut current = random_solution(ctx, &mut rng);
+    let mut current = match hooks.initial.take() {
+        Some(mut s) => {
+            super::repair::insert_missing(ctx, &mut s, &penalties.costs, &mut rng);
+            s
+        }
+        None => random_solution(ctx, &mut rng),
+    };
     ls.run_exhaustive(ctx, &mut current, &penalties.costs.boosted(INITIAL_BOOST), &mut rng);
     let mut current_summary = current.summary(ctx);
     let mut best: Option<(Solution, i64)> = None;
@@ -73,7 +113,8 @@ pub fn run(ctx: &Context, params: &SearchParams, progress: &mut dyn FnMut(u64, i
         better
     };
     if ctx.inst.jobs.iter().all(|j| j.prize.is_some()) {
-        let empty = Solution::new(ctx, Vec::new());
+        let mut empty = Solution::new(ctx, Vec::new());
+        empty.enabled = current.enabled.clone();
         let s = empty.summary(ctx);
         consider(&empty, s, &mut best);
     }
@@ -93,15 +134,30 @@ pub fn run(ctx: &Context, params: &SearchParams, progress: &mut dyn FnMut(u64, i
         }
         let costs = penalties.costs;
         let mut candidate = current.clone();
-        let count = 1 + rng.below(MAX_PERTURBATION.min(ctx.inst.jobs.len().max(1)));
-        perturb(ctx, &mut candidate, &costs, &mut rng, count, &mut ls);
+        match hooks.perturbation.as_mut().filter(|p| rng.unit() < p.share) {
+            Some(p) => (p.apply)(ctx, &mut candidate, &costs, &mut rng, &mut ls),
+            None => {
+                let count = 1 + rng.below(MAX_PERTURBATION.min(ctx.inst.jobs.len().max(1)));
+                perturb(ctx, &mut candidate, &costs, &mut rng, count, &mut ls);
+            }
+        }
         ls.run_focused(ctx, &mut candidate, &costs, &mut rng);
+        if let Some(imp) = hooks.improvement.as_mut().filter(|i| rng.unit() < i.share)
+            && (imp.apply)(ctx, &mut candidate, &costs, &mut rng, &mut ls)
+        {
+            ls.run_focused(ctx, &mut candidate, &costs, &mut rng);
+        }
         let mut summary = candidate.summary(ctx);
         penalties.register(summary.load_violation == 0, summary.time_violation == 0);
         if consider(&candidate, summary, &mut best) {
             since_best = 0;
             let mut polished = candidate.clone();
             ls.run_exhaustive(ctx, &mut polished, &costs, &mut rng);
+            if let Some(imp) = hooks.improvement.as_mut()
+                && (imp.apply)(ctx, &mut polished, &costs, &mut rng, &mut ls)
+            {
+                ls.run_exhaustive(ctx, &mut polished, &costs, &mut rng);
+            }
             let s = polished.summary(ctx);
             if consider(&polished, s, &mut best) {
                 candidate = polished;

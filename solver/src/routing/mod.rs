@@ -11,6 +11,7 @@ mod cost;
 mod ils;
 mod instance;
 mod neighbours;
+mod patterns;
 mod penalty;
 mod perturb;
 #[doc(hidden)]
@@ -24,6 +25,7 @@ mod solution;
 mod verify;
 
 pub use instance::{CostRates, Instance, Job, LOAD_DIMS, Load, MANDATORY_PRIZE, RouteVehicle};
+pub use patterns::{Alternatives, solve_with_alternatives};
 pub use schedule::{LunchSlot, RouteCost, RouteTimes, evaluate, route_times};
 pub use verify::verify;
 
@@ -67,8 +69,21 @@ pub struct RoutingSolution {
 
 /// Solves the instance. `progress(iteration, best objective)` is called now and then.
 pub fn solve(inst: &Instance, params: &SearchParams, progress: &mut dyn FnMut(u64, Cost)) -> RoutingSolution {
+    solve_from(inst, params, None, progress)
+}
+
+/// Solves the instance starting from `initial` routes (jobs per vehicle; missing jobs are
+/// inserted first), or from a random solution.
+pub fn solve_from(
+    inst: &Instance,
+    params: &SearchParams,
+    initial: Option<Vec<Vec<usize>>>,
+    progress: &mut dyn FnMut(u64, Cost),
+) -> RoutingSolution {
     let ctx = Context::new(inst, params.neighbours);
-    let outcome = ils::run(&ctx, params, &mut |i, c| progress(i, Cost(c)));
+    let hooks =
+        ils::Hooks { initial: initial.map(|routes| solution::Solution::new(&ctx, routes)), ..ils::Hooks::default() };
+    let outcome = ils::run(&ctx, params, hooks, &mut |i, c| progress(i, Cost(c)));
     match outcome.best {
         Some((best, cost)) => {
             let routes = best.jobs_per_route();

@@ -49,7 +49,8 @@ fn cheapest(
 }
 
 pub fn insert_missing(ctx: &Context, sol: &mut Solution, costs: &CostEvaluator, rng: &mut Rng) {
-    let mut missing: Vec<usize> = (0..sol.position.len()).filter(|&j| sol.position[j].is_none()).collect();
+    let mut missing: Vec<usize> =
+        (0..sol.position.len()).filter(|&j| sol.position[j].is_none() && sol.enabled[j]).collect();
     rng.shuffle(&mut missing);
     let mut scratch = Vec::new();
     for u in missing {

@@ -11,6 +11,10 @@ pub struct Solution {
     pub routes: Vec<Route>,
     /// `(route, visit index)` of each job; `None` if unassigned.
     pub position: Vec<Option<(usize, usize)>>,
+    /// Jobs that take part in this solution (all by default). A disabled job is never
+    /// routed and costs nothing; the periodic planner uses this to switch a customer's
+    /// visits between days.
+    pub enabled: Vec<bool>,
 }
 
 impl Solution {
@@ -19,7 +23,8 @@ impl Solution {
         routes.resize(ctx.inst.vehicles.len(), Vec::new());
         let routes: Vec<Route> =
             routes.into_iter().enumerate().map(|(v, jobs)| Route::new(ctx.inst, ctx.fast, v, jobs)).collect();
-        let mut s = Solution { routes, position: vec![None; ctx.inst.jobs.len()] };
+        let mut s =
+            Solution { routes, position: vec![None; ctx.inst.jobs.len()], enabled: vec![true; ctx.inst.jobs.len()] };
         for r in 0..s.routes.len() {
             s.index_route(r);
         }
@@ -56,7 +61,10 @@ impl Solution {
     }
 
     pub fn missed_prizes(&self, ctx: &Context) -> i64 {
-        (0..self.position.len()).filter(|&j| self.position[j].is_none()).map(|j| ctx.inst.prize(j).get()).sum()
+        (0..self.position.len())
+            .filter(|&j| self.position[j].is_none() && self.enabled[j])
+            .map(|j| ctx.inst.prize(j).get())
+            .sum()
     }
 
     pub fn jobs_per_route(&self) -> Vec<Vec<usize>> {
@@ -89,7 +97,7 @@ impl Summary {
 impl Solution {
     pub fn summary(&self, ctx: &Context) -> Summary {
         let missing_mandatory = (0..self.position.len())
-            .filter(|&j| self.position[j].is_none() && ctx.inst.jobs[j].prize.is_none())
+            .filter(|&j| self.position[j].is_none() && self.enabled[j] && ctx.inst.jobs[j].prize.is_none())
             .count();
         let mut s = Summary { cost: self.missed_prizes(ctx), time_violation: 0, load_violation: 0, missing_mandatory };
         for r in &self.routes {

@@ -144,13 +144,18 @@ impl<'a> Ledger<'a> {
         }
         let mut with = v.requests.clone();
         with.push(request);
-        if !(0..p.vehicles().len()).any(|u| self.works(u, v.day) && vehicle_fits(p, u, place, &with)) {
+        let unit_fits = match v.lock {
+            Some(_) => vehicle_fits(p, v.vehicle, place, &with),
+            None => (0..p.vehicles().len()).any(|u| self.works(u, v.day) && vehicle_fits(p, u, place, &with)),
+        };
+        if !unit_fits {
             return None;
         }
         let class_kind = if class.is_some() { Some(r.kind) } else { v.class_kind };
         let old = visit_duration(p, place, &v.requests, v.class_kind);
         let new = visit_duration(p, place, &with, class_kind);
-        (new <= longest_window(p, place, self.weekday(v.day))).then_some((class_kind, new - old))
+        let room = v.lock.map_or_else(|| longest_window(p, place, self.weekday(v.day)), |w| w.length());
+        (new <= room).then_some((class_kind, new - old))
     }
 
     /// Adds the request to visit `i` (which must be [`Ledger::joinable`]).
@@ -183,7 +188,15 @@ impl<'a> Ledger<'a> {
         let place = request_place(p, request);
         let vehicle = (0..p.vehicles().len()).find(|&u| self.works(u, day) && vehicle_fits(p, u, place, &[request]))?;
         let class_kind = p.kinds()[p.requests()[request].kind].class.map(|_| p.requests()[request].kind);
-        self.add_visit(TentativeVisit { place, day, vehicle, requests: vec![request], class_kind, dropped: false });
+        self.add_visit(TentativeVisit {
+            place,
+            day,
+            vehicle,
+            requests: vec![request],
+            class_kind,
+            dropped: false,
+            lock: None,
+        });
         Some(self.visits.len() - 1)
     }
 
@@ -246,7 +259,15 @@ impl<'a> Ledger<'a> {
             }
         }
         let (_, day, vehicle) = best.ok_or(refusal)?;
-        self.add_visit(TentativeVisit { place, day, vehicle, requests: vec![request], class_kind, dropped: false });
+        self.add_visit(TentativeVisit {
+            place,
+            day,
+            vehicle,
+            requests: vec![request],
+            class_kind,
+            dropped: false,
+            lock: None,
+        });
         Ok(())
     }
 
@@ -360,7 +381,15 @@ impl<'a> Ledger<'a> {
             }
         }
         let (_, day, vehicle) = best.ok_or(reason)?;
-        self.add_visit(TentativeVisit { place, day, vehicle, requests: Vec::new(), class_kind: None, dropped: false });
+        self.add_visit(TentativeVisit {
+            place,
+            day,
+            vehicle,
+            requests: Vec::new(),
+            class_kind: None,
+            dropped: false,
+            lock: None,
+        });
         Ok(())
     }
 }

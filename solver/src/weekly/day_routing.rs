@@ -14,6 +14,9 @@ use crate::units::{Cost, TimeWindow};
 const PRIZE_PER_PRIORITY: i64 = 1_000_000;
 /// Prize of a visit required by the stop's rule alone.
 const RULE_VISIT_PRIZE: i64 = 500_000;
+/// Prize of keeping a published visit: above any number of new requests a day can take,
+/// so routing gives up new visits before it gives up a published one.
+const LOCKED_VISIT_PRIZE: i64 = 1_000_000_000_000;
 
 /// The routed day: routes, and the indices (into the given visit list) that did not fit.
 pub struct RoutedDay {
@@ -24,8 +27,14 @@ pub struct RoutedDay {
 fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usize]) -> Job {
     let weekday = problem.horizon().days[day].weekday();
     let duration = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
+    // Start times that keep the whole service inside an opening window (and inside the
+    // published window of a kept visit).
     let windows = place_windows(problem, visit.place, weekday)
         .into_iter()
+        .filter_map(|w| match visit.lock {
+            Some(lock) => w.intersection(&lock),
+            None => Some(w),
+        })
         .filter(|w| w.length() >= duration)
         .map(|w| TimeWindow::new(w.start, w.end - duration))
         .collect::<Vec<_>>();
@@ -36,9 +45,18 @@ fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usi
         service: duration,
         windows: if windows.is_empty() { vec![TimeWindow::new(duration, duration)] } else { windows },
         demand: Load([consultations, seats]),
-        prize: Some(Cost(priorities * PRIZE_PER_PRIORITY + RULE_VISIT_PRIZE)),
+        prize: Some(Cost(match visit.lock {
+            Some(_) => LOCKED_VISIT_PRIZE,
+            None => priorities * PRIZE_PER_PRIORITY + RULE_VISIT_PRIZE,
+        })),
         allowed_vehicles: Some(
-            working.iter().map(|&v| vehicle_fits(problem, v, visit.place, &visit.requests)).collect(),
+            working
+                .iter()
+                .map(|&v| {
+                    vehicle_fits(problem, v, visit.place, &visit.requests)
+                        && (visit.lock.is_none() || v == visit.vehicle)
+                })
+                .collect(),
         ),
     }
 }
@@ -74,7 +92,7 @@ pub fn route_day(
         .collect();
     let jobs = visits.iter().map(|v| job_for(problem, v, day, &working)).collect();
     let instance = Instance { matrix, jobs, vehicles, rates };
-    let solution = routing::solve(&instance, search, &mut |_, _| {});
+    let solution = routing::solve_from(&instance, search, kept_routes(visits, &working), &mut |_, _| {});
     let routes = solution
         .routes
         .iter()
@@ -96,14 +114,16 @@ pub fn route_day(
                         arrival,
                         start,
                         end: start + instance.jobs[j].service,
-                        published: published_window(
-                            problem,
-                            visits[j].place,
-                            weekday,
-                            arrival,
-                            start,
-                            start + instance.jobs[j].service,
-                        ),
+                        published: visits[j].lock.unwrap_or_else(|| {
+                            published_window(
+                                problem,
+                                visits[j].place,
+                                weekday,
+                                arrival,
+                                start,
+                                start + instance.jobs[j].service,
+                            )
+                        }),
                         requests: visits[j].requests.clone(),
                         class_kind: visits[j].class_kind,
                     })
@@ -112,4 +132,23 @@ pub fn route_day(
         })
         .collect();
     RoutedDay { routes, dropped: solution.unassigned }
+}
+
+/// The published routes of kept visits, as the search's starting point: on each working
+/// vehicle, its kept visits in the order of their windows (the published order). `None`
+/// when nothing is kept.
+fn kept_routes(visits: &[&TentativeVisit], working: &[usize]) -> Option<Vec<Vec<usize>>> {
+    if visits.iter().all(|v| v.lock.is_none()) {
+        return None;
+    }
+    let routes = working
+        .iter()
+        .map(|&vehicle| {
+            let mut kept: Vec<usize> =
+                (0..visits.len()).filter(|&i| visits[i].lock.is_some() && visits[i].vehicle == vehicle).collect();
+            kept.sort_by_key(|&i| (visits[i].lock.map(|w| w.start), i));
+            kept
+        })
+        .collect();
+    Some(routes)
 }

@@ -353,7 +353,15 @@ fn solve_week(
             by_visit.get(&(p, d, u)).into_iter().flatten().filter(|&&(_, v)| on(v)).map(|&(r, _)| r).collect();
         requests.sort_unstable();
         let class_kind = c.iter().find(|&(key, &v)| (key.0, key.1, key.2) == (p, d, u) && on(v)).map(|(key, _)| key.3);
-        visits.push(TentativeVisit { place: places.list[p], day: d, vehicle: u, requests, class_kind, dropped: false });
+        visits.push(TentativeVisit {
+            place: places.list[p],
+            day: d,
+            vehicle: u,
+            requests,
+            class_kind,
+            dropped: false,
+            lock: None,
+        });
     }
     let shortfalls = shortfall_vars
         .into_iter()

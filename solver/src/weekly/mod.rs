@@ -4,7 +4,9 @@
 mod assign;
 mod day_routing;
 mod mip;
+pub mod periodic;
 mod repair;
+mod replan;
 mod visits;
 
 use std::time::Duration;
@@ -16,6 +18,8 @@ use crate::routing::{CostRates, SearchParams};
 use assign::Ledger;
 use day_routing::{RoutedDay, route_day};
 use visits::TentativeVisit;
+
+pub use replan::{ChangedWindow, PublishedRoute, PublishedVisit, changed_windows, published_routes, replan};
 
 /// How visits are assigned to days and units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,7 +162,7 @@ fn rule_shortfalls(problem: &Problem, ledger: &Ledger, known: &[VisitShortfall])
 }
 
 /// Requests that could still be served after the horizon are carried over, not refused.
-fn defer_open_requests(problem: &Problem, unserved: &mut [Unserved]) {
+pub(crate) fn defer_open_requests(problem: &Problem, unserved: &mut [Unserved]) {
     let horizon_end = problem.horizon().weeks * 7;
     for u in unserved {
         let open_later = problem.requests()[u.request].latest_day >= horizon_end;

@@ -79,7 +79,9 @@ pub fn fill_unserved(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay
     *unserved = still;
 }
 
-fn fill_one(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], request: usize) -> bool {
+/// Serves one request by joining a visit at its place or opening a new one, on its
+/// earliest (preferably preferred-weekday) day whose routes still take every visit.
+pub(super) fn fill_one(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], request: usize) -> bool {
     let problem = ctx.problem;
     let Ok(mut days) = ledger.candidate_days(request) else { return false };
     let r = &problem.requests()[request];

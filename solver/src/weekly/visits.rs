@@ -17,6 +17,9 @@ pub struct TentativeVisit {
     pub class_kind: Option<usize>,
     /// Routing could not fit the visit on any day; it no longer counts.
     pub dropped: bool,
+    /// A published visit being kept (re-planning): its window, which the service must
+    /// stay within, on its `vehicle`.
+    pub lock: Option<TimeWindow>,
 }
 
 /// Equipment a request needs.

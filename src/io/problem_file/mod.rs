@@ -5,6 +5,7 @@
 //! Conversion reads everything and reports every problem at once, each as a coded
 //! [`Diagnostic`] with its JSON path; it never panics on any input.
 
+mod changes;
 mod entities;
 mod requests;
 
@@ -18,6 +19,7 @@ use serde_json::Value;
 use super::json_reader::{Reader, field, index};
 use crate::calendar::{Calendar, CalendarSettings, next_monday, today_in_tokyo};
 use crate::diagnostics::Diagnostic;
+pub use changes::RequestChanges;
 pub use entities::{DepotInfo, KindInfo, StopInfo};
 pub use requests::{Contact, OutsideHorizon, OutsideReason};
 
@@ -32,6 +34,8 @@ pub struct Documents {
     pub problem: (String, Value),
     /// A separate requests file, if the data folder has one.
     pub requests: Option<(String, Value)>,
+    /// Requests added or cancelled on top of these documents.
+    pub changes: RequestChanges,
 }
 
 /// Which weeks to plan, as asked on the command line; unset values come from the file's
@@ -273,8 +277,9 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
             _ => (Vec::new(), problem_label.clone(), false),
         },
     };
-    let parsed = requests::parse_requests(&mut reader, &request_values, &model, &calendar);
+    let mut parsed = requests::parse_requests(&mut reader, &request_values, &model, &calendar);
     diagnostics.extend(label_all(std::mem::take(&mut reader.diagnostics), &requests_label));
+    diagnostics.extend(docs.changes.apply(&mut parsed, &model, &calendar));
 
     let Some(model) = model.complete().filter(|_| diagnostics.is_empty()) else { return Err(diagnostics) };
     let parts = ProblemParts {

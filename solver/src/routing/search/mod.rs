@@ -239,6 +239,9 @@ impl LocalSearch {
         let tested = self.last_tested[u];
         self.last_tested[u] = self.counter;
         if sol.position[u].is_none() {
+            if !sol.enabled[u] {
+                return;
+            }
             let mut e = Eval { ctx, sol, costs, scratch: &mut self.scratch };
             if let Some(change) = optional::insert(&mut e, u) {
                 self.apply(ctx, sol, &change);

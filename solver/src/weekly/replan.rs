@@ -1,0 +1,177 @@
+//! Re-planning around a published plan: its visits keep their day, unit and published
+//! window (residents were told), requests that no published visit serves are fitted in
+//! where the routes have room, and a full re-optimisation is compared with it window by
+//! window.
+
+use super::assign::Ledger;
+use super::day_routing::RoutedDay;
+use super::visits::{TentativeVisit, request_place};
+use super::{Context, PlanParams, PlanProgress, defer_open_requests, repair};
+use crate::matrix::TravelMatrix;
+use crate::model::Problem;
+use crate::plan::{AssignmentReport, DayPlan, Plan, Unserved, UnservedReason, VisitPlace};
+use crate::units::TimeWindow;
+
+/// A visit of the published plan, in the current problem's indices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedVisit {
+    pub place: VisitPlace,
+    /// The window residents were told; the service must stay inside it.
+    pub window: TimeWindow,
+    /// Requests it serves that still exist (cancelled ones removed).
+    pub requests: Vec<usize>,
+    pub class_kind: Option<usize>,
+}
+
+/// One published route: a unit's visits on a horizon day, in visiting order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedRoute {
+    /// Index into the horizon's days.
+    pub day: usize,
+    pub vehicle: usize,
+    pub visits: Vec<PublishedVisit>,
+}
+
+/// A published visit whose window a plan does not keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedWindow {
+    pub day: usize,
+    pub place: VisitPlace,
+    pub published: TimeWindow,
+    /// The window the plan gives the same place that day, if it visits it at all.
+    pub now: Option<TimeWindow>,
+}
+
+/// Keeps every published visit (same day, unit and window; its order and exact times may
+/// change within the window) and inserts the requests no published visit serves, most
+/// urgent first: into a published visit at their place when it has room, else as a new
+/// visit on an allowed day whose routes still take every visit. What does not fit is
+/// reported with its reason. A published visit is only given up when the current data
+/// makes it impossible (e.g. a unit no longer works that day); [`changed_windows`] lists
+/// those.
+pub fn replan(
+    problem: &Problem,
+    matrix: &TravelMatrix,
+    published: &[PublishedRoute],
+    params: &PlanParams,
+    progress: &mut dyn FnMut(PlanProgress),
+) -> Plan {
+    let ctx = Context { problem, matrix, params };
+    let mut ledger = Ledger::new(problem, matrix);
+    let days_total = problem.horizon().days.len();
+    for route in published.iter().filter(|r| r.day < days_total && r.vehicle < problem.vehicles().len()) {
+        for v in &route.visits {
+            ledger.add_visit(TentativeVisit {
+                place: v.place,
+                day: route.day,
+                vehicle: route.vehicle,
+                requests: v.requests.clone(),
+                class_kind: v.class_kind,
+                dropped: false,
+                lock: Some(v.window),
+            });
+        }
+    }
+    let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
+    for day in 0..days_total {
+        routed.push(ctx.solve_day(&ledger, day));
+        progress(PlanProgress { days_done: day + 1, days_total });
+    }
+    for visit in routed.iter_mut().flat_map(|r| std::mem::take(&mut r.dropped)) {
+        ledger.visits[visit].dropped = true;
+    }
+
+    let mut served = vec![false; problem.requests().len()];
+    for v in ledger.visits.iter().filter(|v| !v.dropped) {
+        v.requests.iter().for_each(|&r| served[r] = true);
+    }
+    let mut pending: Vec<usize> = (0..problem.requests().len()).filter(|&r| !served[r]).collect();
+    pending.sort_by_key(|&r| {
+        let req = &problem.requests()[r];
+        (req.latest_day, std::cmp::Reverse(req.priority), r)
+    });
+    let mut unserved = Vec::new();
+    for request in pending {
+        let reason = match ledger.candidate_days(request) {
+            Err(reason) => reason,
+            Ok(_) if repair::fill_one(&ctx, &mut ledger, &mut routed, request) => continue,
+            Ok(days) => refusal(&ledger, request, &days),
+        };
+        unserved.push(Unserved { request, reason });
+    }
+    defer_open_requests(problem, &mut unserved);
+
+    let kept = ledger.visits.iter().filter(|v| v.lock.is_some() && !v.dropped).count();
+    let locked = ledger.visits.iter().filter(|v| v.lock.is_some()).count();
+    let days = routed
+        .into_iter()
+        .enumerate()
+        .filter(|(_, r)| !r.routes.is_empty())
+        .map(|(day, r)| DayPlan { day: problem.horizon().days[day], routes: r.routes })
+        .collect();
+    let assignment = AssignmentReport {
+        method: "replan".into(),
+        message: format!("{kept} of {locked} published visits kept in their windows"),
+        ..AssignmentReport::default()
+    };
+    Plan { days, unserved, shortfalls: Vec::new(), assignment }
+}
+
+/// Why a request with candidate days still did not fit: the visit rule when it allowed
+/// no new visit on any of them and no visit at the place could take it; else capacity.
+fn refusal(ledger: &Ledger, request: usize, days: &[usize]) -> UnservedReason {
+    let place = request_place(ledger.problem(), request);
+    let visited = |d: usize| ledger.visits.iter().any(|v| !v.dropped && v.day == d && v.place == place);
+    if days.iter().all(|&d| !ledger.rule_allows(place, d) && !visited(d)) {
+        UnservedReason::VisitLimit
+    } else {
+        UnservedReason::Capacity
+    }
+}
+
+/// The published visits whose window `plan` does not keep: the plan has no visit to the
+/// same place on the same day with exactly the published window.
+pub fn changed_windows(problem: &Problem, published: &[PublishedRoute], plan: &Plan) -> Vec<ChangedWindow> {
+    let days = &problem.horizon().days;
+    let mut changed = Vec::new();
+    for route in published {
+        for v in &route.visits {
+            let same_place: Vec<TimeWindow> = plan
+                .visits()
+                .filter(|(day, _, visit)| days.get(route.day) == Some(day) && visit.place == v.place)
+                .map(|(_, _, visit)| visit.published)
+                .collect();
+            if !same_place.contains(&v.window) {
+                let now = same_place.first().copied();
+                changed.push(ChangedWindow { day: route.day, place: v.place, published: v.window, now });
+            }
+        }
+    }
+    changed
+}
+
+/// The routes of a plan as published routes (to keep them when re-planning the same
+/// problem, e.g. right after publishing).
+pub fn published_routes(problem: &Problem, plan: &Plan) -> Vec<PublishedRoute> {
+    let days = &problem.horizon().days;
+    plan.days
+        .iter()
+        .filter_map(|d| days.iter().position(|h| *h == d.day).map(|index| (index, d)))
+        .flat_map(|(day, d)| {
+            d.routes.iter().map(move |r| PublishedRoute {
+                day,
+                vehicle: r.vehicle,
+                visits: r
+                    .visits
+                    .iter()
+                    .map(|v| PublishedVisit {
+                        place: v.place,
+                        window: v.published,
+                        requests: v.requests.clone(),
+                        class_kind: v.class_kind,
+                    })
+                    .collect(),
+            })
+        })
+        .collect()
+}

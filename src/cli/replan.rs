@@ -1,0 +1,159 @@
+//! `junkai replan`: keeps a published plan's windows, adds and cancels requests, and
+//! writes the updated plan; `--full` re-optimises instead and reports which published
+//! windows that would change.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Args;
+use junkai_solver::plan::{Plan, VisitPlace};
+use junkai_solver::weekly::{ChangedWindow, PlanParams, changed_windows, plan, replan};
+
+use super::plan::{check_and_write, print_summary};
+use super::report;
+use crate::diagnostics::Diagnostic;
+use crate::io::data_folder::{load_documents, read_document};
+use crate::io::problem_file::{Dataset, HorizonChoice, parse};
+use crate::io::published_plan::{PublishedPlan, Resolved, parse_published};
+use crate::io::travel::travel;
+use crate::lang::Lang;
+
+#[derive(Args)]
+pub struct ReplanArgs {
+    /// The published plan (`plan.json` written by `junkai plan` or `junkai replan`).
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// Data folder or problem file the plan was made from; default: the embedded Midori data.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// Request file(s) to add (format `junkai-requests`, as `requests.json`).
+    #[arg(long = "requests")]
+    pub requests: Vec<PathBuf>,
+    /// Id of a request to cancel (repeatable).
+    #[arg(long = "cancel")]
+    pub cancel: Vec<String>,
+    /// Re-optimise the whole plan instead of keeping published windows, and report how
+    /// many published windows change.
+    #[arg(long)]
+    pub full: bool,
+    /// Output folder.
+    #[arg(long, default_value = "out")]
+    pub out: PathBuf,
+    /// Random seed of the optimiser (same seed, same plan).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// Loads the published plan and the data for its horizon with the requested changes.
+fn load(args: &ReplanArgs) -> Result<(PublishedPlan, Dataset), Vec<Diagnostic>> {
+    let label = args.plan.display().to_string();
+    let text = std::fs::read_to_string(&args.plan).map_err(|e| vec![Diagnostic::unreadable(&label, &e.to_string())])?;
+    let published = parse_published(&text, &label).map_err(|d| vec![d])?;
+    let mut docs = load_documents(args.data.as_deref())?;
+    let added: Vec<_> = args.requests.iter().map(|p| read_document(p)).collect();
+    let errors: Vec<Diagnostic> = added.iter().filter_map(|r| r.as_ref().err().cloned()).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    docs.changes.added = added.into_iter().filter_map(Result::ok).collect();
+    docs.changes.cancelled = args.cancel.clone();
+    let choice = HorizonChoice { week_of: Some(published.first_monday), weeks: Some(published.weeks) };
+    let data = parse(&docs, choice)?;
+    Ok((published, data))
+}
+
+pub fn run(args: &ReplanArgs, lang: Lang) -> ExitCode {
+    let started = Instant::now();
+    let (published, data) = match load(args) {
+        Ok(loaded) => loaded,
+        Err(diagnostics) => return report(&diagnostics, lang),
+    };
+    // Requests the plan served that the data no longer has, whether cancelled here or
+    // removed from the data since.
+    let Resolved { routes, cancelled } = match published.resolve(&data, &args.plan.display().to_string()) {
+        Ok(r) => r,
+        Err(diagnostics) => return report(&diagnostics, lang),
+    };
+    let folder = args
+        .data
+        .as_ref()
+        .map(|p| if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() });
+    let travel = match travel(&data, folder.as_deref()) {
+        Ok(t) => t,
+        Err(diagnostics) => return report(&diagnostics, lang),
+    };
+    let loaded = started.elapsed();
+
+    let mut params = PlanParams::default();
+    params.search.seed = args.seed;
+    let problem = &data.problem;
+    let result = if args.full {
+        plan(problem, &travel.matrix, &params, &mut |_| {})
+    } else {
+        replan(problem, &travel.matrix, &routes, &params, &mut |_| {})
+    };
+    let solved = started.elapsed() - loaded;
+    let changed = changed_windows(problem, &routes, &result);
+
+    let (view, files) = match check_and_write(&data, &travel, &result, &args.out, lang) {
+        Ok(written) => written,
+        Err(code) => return code,
+    };
+    print_summary(&view, lang, files, &args.out, loaded, solved);
+    let published_visits: usize = routes.iter().map(|r| r.visits.len()).sum();
+    let newly_served = newly_served(&routes, &result);
+    print_changes(lang, args.full, published_visits, &changed, newly_served, cancelled_count(&cancelled, &args.cancel));
+    for c in &changed {
+        say!("  {}", describe(&data, c, lang));
+    }
+    ExitCode::SUCCESS
+}
+
+/// Requests cancelled on the command line or gone from the data since publishing.
+fn cancelled_count(gone: &[String], cancelled_here: &[String]) -> usize {
+    let all: std::collections::HashSet<&String> = gone.iter().chain(cancelled_here).collect();
+    all.len()
+}
+
+/// Requests the plan serves that no published visit served.
+fn newly_served(published: &[junkai_solver::weekly::PublishedRoute], result: &Plan) -> usize {
+    let before: std::collections::HashSet<usize> =
+        published.iter().flat_map(|r| r.visits.iter().flat_map(|v| v.requests.iter().copied())).collect();
+    let mut after: Vec<usize> = result.visits().flat_map(|(_, _, v)| v.requests.iter().copied()).collect();
+    after.sort_unstable();
+    after.dedup();
+    after.iter().filter(|r| !before.contains(r)).count()
+}
+
+fn print_changes(lang: Lang, full: bool, published: usize, changed: &[ChangedWindow], added: usize, cancelled: usize) {
+    let kept = published - changed.len();
+    match (lang, full) {
+        (Lang::Ja, false) => say!(
+            "再計画: 公開済みの訪問 {kept}/{published} 件を同じ時間枠で維持、新たに {added} 件の予約に対応、取消 {cancelled} 件"
+        ),
+        (Lang::En, false) => say!(
+            "replan: {kept}/{published} published visits kept in their windows, {added} more requests served, {cancelled} cancelled"
+        ),
+        (Lang::Ja, true) => {
+            say!("全体再最適化: 公開済みの訪問 {published} 件のうち {} 件の時間枠が変わります", changed.len())
+        }
+        (Lang::En, true) => say!("full re-optimisation: {} of {published} published windows change", changed.len()),
+    }
+}
+
+/// One changed window, e.g. `2026-12-08 小平公民館 10:30–11:30 → 13:00–14:00`.
+fn describe(data: &Dataset, c: &ChangedWindow, lang: Lang) -> String {
+    let p = &data.problem;
+    let date = data.calendar.date_of(p.horizon().days[c.day]);
+    let place = match c.place {
+        VisitPlace::Stop(s) => p.stops()[s].name.clone(),
+        VisitPlace::Home(r) => p.requests()[r].id.clone(),
+    };
+    let now = match (c.now, lang) {
+        (Some(w), _) => format!("{}–{}", w.start, w.end),
+        (None, Lang::Ja) => "訪問なし".to_string(),
+        (None, Lang::En) => "no visit".to_string(),
+    };
+    format!("{date} {place} {}–{} → {now}", c.published.start, c.published.end)
+}
