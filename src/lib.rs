@@ -8,4 +8,6 @@ pub mod cli;
 pub mod diagnostics;
 pub mod io;
 pub mod lang;
+pub mod pipeline;
 pub mod sample;
+pub mod server;

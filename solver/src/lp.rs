@@ -100,7 +100,17 @@ pub enum MipError {
     NoSolution,
     #[error("the MIP backend failed: {0}")]
     Backend(String),
+    #[error(
+        "the model is too large for the {backend} backend ({variables} variables, limit {limit}; the `highs` feature takes larger models)"
+    )]
+    TooLarge { variables: usize, limit: usize, backend: &'static str },
 }
+
+/// The largest model (in variables) worth handing to the backend: beyond it the pure-Rust
+/// `microlp` rarely finds a first solution within seconds, so the caller falls back at once.
+pub const MAX_VARIABLES: usize = backend::MAX_VARIABLES;
+/// Name of the compiled-in backend.
+pub const BACKEND: &str = backend::NAME;
 
 /// Solves the model (maximising) within `time_limit`.
 pub fn solve(model: &MipModel, time_limit: Duration) -> Result<MipOutcome, MipError> {
@@ -140,6 +150,9 @@ fn map_error(e: good_lp::ResolutionError) -> MipError {
 mod backend {
     use super::*;
 
+    pub const NAME: &str = "microlp";
+    pub const MAX_VARIABLES: usize = 2_500;
+
     pub fn solve(
         unsolved: good_lp::variable::UnsolvedProblem,
         rows: Vec<good_lp::Constraint>,
@@ -161,13 +174,16 @@ mod backend {
         let objective = model.objective_of(&values);
         let bound = if status == MipStatus::Optimal { Some(objective) } else { stats.best_bound };
         let gap = if status == MipStatus::Optimal { Some(0.0) } else { stats.gap };
-        Ok(MipOutcome { status, objective, bound, gap, values, backend: "microlp" })
+        Ok(MipOutcome { status, objective, bound, gap, values, backend: NAME })
     }
 }
 
 #[cfg(feature = "highs")]
 mod backend {
     use super::*;
+
+    pub const NAME: &str = "highs";
+    pub const MAX_VARIABLES: usize = 15_000;
 
     pub fn solve(
         unsolved: good_lp::variable::UnsolvedProblem,
@@ -189,7 +205,7 @@ mod backend {
         let values: Vec<f64> = vars.iter().map(|&v| solution.value(v)).collect();
         let objective = model.objective_of(&values);
         let (bound, gap) = if status == MipStatus::Optimal { (Some(objective), Some(0.0)) } else { (None, None) };
-        Ok(MipOutcome { status, objective, bound, gap, values, backend: "highs" })
+        Ok(MipOutcome { status, objective, bound, gap, values, backend: NAME })
     }
 }
 

@@ -17,6 +17,7 @@ mod pvrp;
 mod replan;
 mod roads;
 mod sample;
+mod serve;
 mod vrptw;
 
 use std::path::PathBuf;
@@ -63,6 +64,8 @@ pub enum Command {
     Pvrp(pvrp::PvrpArgs),
     /// 公開済みの時間枠を守って再計画する / re-plan keeping published windows
     Replan(replan::ReplanArgs),
+    /// HTTP サービスを起動する / run the HTTP service for planners, residents and drivers
+    Serve(serve::ServeArgs),
 }
 
 /// Options shared by the commands that read a data set for a horizon.
@@ -129,5 +132,6 @@ pub fn run() -> ExitCode {
         Command::Roads(args) => roads::run(&args, cli.lang),
         Command::Pvrp(args) => pvrp::run(&args, cli.lang),
         Command::Replan(args) => replan::run(&args, cli.lang),
+        Command::Serve(args) => serve::run(&args, cli.lang),
     }
 }

@@ -6,19 +6,18 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use junkai_solver::check::check;
-use junkai_solver::plan::Plan;
-use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan};
+use junkai_solver::weekly::{AssignmentMethod, PlanParams};
 
 use super::{DataArgs, EXIT_FAILURE, report};
+use crate::io::data_folder::load_documents;
 use crate::io::itinerary::{file_name, itinerary};
 use crate::io::output::OutputSet;
 use crate::io::plan_geojson::{crew_route_geojson, plan_geojson};
 use crate::io::plan_view::PlanView;
 use crate::io::problem_file::Dataset;
 use crate::io::timetable_csv::timetable_csv;
-use crate::io::travel::{Travel, travel};
 use crate::lang::Lang;
+use crate::pipeline::{self, Mode, PipelineError};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -43,8 +42,8 @@ pub struct PlanArgs {
     pub greedy: bool,
 }
 
-fn progress_bar(days: usize, lang: Lang) -> ProgressBar {
-    let bar = ProgressBar::new(days as u64);
+fn progress_bar(lang: Lang) -> ProgressBar {
+    let bar = ProgressBar::new(1);
     let label = if lang == Lang::Ja { "日別ルート最適化" } else { "routing days" };
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").expect("valid template").progress_chars("=> "),
@@ -55,16 +54,10 @@ fn progress_bar(days: usize, lang: Lang) -> ProgressBar {
 
 pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
     let started = Instant::now();
-    let data = match args.data.load(args.data.data.as_deref()) {
-        Ok(d) => d,
+    let (docs, choice) = match load_documents(args.data.data.as_deref()).and_then(|d| Ok((d, args.data.horizon()?))) {
+        Ok(loaded) => loaded,
         Err(diagnostics) => return report(&diagnostics, lang),
     };
-    let problem = &data.problem;
-    let travel = match travel(&data, args.data.folder().as_deref()) {
-        Ok(t) => t,
-        Err(diagnostics) => return report(&diagnostics, lang),
-    };
-    let matrix = &travel.matrix;
     let loaded = started.elapsed();
 
     let mut params = PlanParams::default();
@@ -74,59 +67,56 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
     } else {
         AssignmentMethod::Mip { time_limit: Duration::from_secs_f64(args.mip_time_limit.clamp(0.1, 3600.0)) }
     };
-    let days = problem.horizon().days.len().max(1);
-    if let Some(limit) = args.time_limit.filter(|t| t.is_finite() && *t > 0.0) {
-        params.search.time_limit = Some(Duration::from_secs_f64(limit / days as f64));
-    }
-    let bar = progress_bar(days, lang);
-    let result = plan(problem, matrix, &params, &mut |p| bar.set_position(p.days_done as u64));
+    let time_limit = args.time_limit.filter(|t| t.is_finite() && *t > 0.0).map(|t| Duration::from_secs_f64(t.min(1e6)));
+    let bar = progress_bar(lang);
+    let folder = args.data.folder();
+    let planned = pipeline::run(&docs, choice, folder.as_deref(), Mode::Plan, &params, time_limit, "", &mut |p| {
+        bar.set_length(p.days_total as u64);
+        bar.set_position(p.days_done as u64);
+    });
     bar.finish_and_clear();
+    let planned = match planned {
+        Ok(p) => p,
+        Err(PipelineError::Input(diagnostics)) => return report(&diagnostics, lang),
+        Err(PipelineError::Check(violations)) => return check_failed(&violations, lang),
+    };
     let solved = started.elapsed() - loaded;
-
-    let (view, files) = match check_and_write(&data, &travel, &result, &args.out, lang) {
-        Ok(written) => written,
+    let files = match write_outputs(&planned.data, &planned.view, &args.out, lang) {
+        Ok(files) => files,
         Err(code) => return code,
     };
-    print_summary(&view, lang, files, &args.out, loaded, solved);
+    print_summary(&planned.view, lang, files, &args.out, loaded, solved);
     ExitCode::SUCCESS
 }
 
-/// Checks the plan with the independent checker, then writes every output file into
-/// `out` at once (nothing is written when the check fails). Returns the plan's view and
-/// the number of files written.
-pub(super) fn check_and_write(
-    data: &Dataset,
-    travel: &Travel,
-    result: &Plan,
-    out_dir: &Path,
-    lang: Lang,
-) -> Result<(PlanView, usize), ExitCode> {
-    let violations = check(&data.problem, &travel.matrix, result);
-    if !violations.is_empty() {
-        for v in &violations {
-            eprintln!("{v}");
-        }
-        let msg = match lang {
-            Lang::Ja => "計画が検査に合格しなかったため、出力しませんでした（不具合として報告してください）",
-            Lang::En => "the plan failed its feasibility check; nothing was written (please report this bug)",
-        };
-        eprintln!("{msg}");
-        return Err(ExitCode::from(EXIT_FAILURE));
+/// Reports a plan that failed the independent check (a bug; nothing is written).
+pub(super) fn check_failed(violations: &[String], lang: Lang) -> ExitCode {
+    for v in violations {
+        eprintln!("{v}");
     }
+    let msg = match lang {
+        Lang::Ja => "計画が検査に合格しなかったため、出力しませんでした（不具合として報告してください）",
+        Lang::En => "the plan failed its feasibility check; nothing was written (please report this bug)",
+    };
+    eprintln!("{msg}");
+    ExitCode::from(EXIT_FAILURE)
+}
 
-    let view = PlanView::new(data, travel, result);
+/// Writes every output file of a checked plan into `out_dir` at once. Returns the number
+/// of files written.
+pub(super) fn write_outputs(data: &Dataset, view: &PlanView, out_dir: &Path, lang: Lang) -> Result<usize, ExitCode> {
     let mut out = OutputSet::default();
-    let mut json = serde_json::to_vec_pretty(&view).expect("plan view serialises");
+    let mut json = serde_json::to_vec_pretty(view).expect("plan view serialises");
     json.push(b'\n');
     out.add("plan.json", json);
-    let geo = plan_geojson(data, &view);
+    let geo = plan_geojson(data, view);
     out.add("plan.geojson", serde_json::to_vec_pretty(&geo).expect("GeoJSON serialises"));
-    out.add("timetable.csv", timetable_csv(&view, lang));
+    out.add("timetable.csv", timetable_csv(view, lang));
     for day in &view.days {
         for route in &day.routes {
             let name = file_name(day, route);
-            out.add(name.replace(".md", ".geojson"), crew_route_geojson(&view, day, route));
-            out.add(name, itinerary(data, &view, day, route, lang));
+            out.add(name.replace(".md", ".geojson"), crew_route_geojson(view, day, route));
+            out.add(name, itinerary(data, view, day, route, lang));
         }
     }
     let files = out.names().count();
@@ -134,7 +124,7 @@ pub(super) fn check_and_write(
         eprintln!("E1021 {}: {e}", out_dir.display());
         return Err(ExitCode::from(EXIT_FAILURE));
     }
-    Ok((view, files))
+    Ok(files)
 }
 
 /// One line on how the day assignment was made.

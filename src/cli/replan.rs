@@ -2,22 +2,23 @@
 //! writes the updated plan; `--full` re-optimises instead and reports which published
 //! windows that would change.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
 use junkai_solver::plan::{Plan, VisitPlace};
-use junkai_solver::weekly::{ChangedWindow, PlanParams, changed_windows, plan, replan};
+use junkai_solver::weekly::{ChangedWindow, PlanParams};
 
-use super::plan::{check_and_write, print_summary};
+use super::plan::{check_failed, print_summary, write_outputs};
 use super::report;
 use crate::diagnostics::Diagnostic;
 use crate::io::data_folder::{load_documents, read_document};
-use crate::io::problem_file::{Dataset, HorizonChoice, parse};
-use crate::io::published_plan::{PublishedPlan, Resolved, parse_published};
-use crate::io::travel::travel;
+use crate::io::problem_file::{Dataset, Documents, HorizonChoice};
+use crate::io::published_plan::{PublishedPlan, parse_published};
 use crate::lang::Lang;
+use crate::pipeline::{self, Mode, PipelineError};
 
 #[derive(Args)]
 pub struct ReplanArgs {
@@ -45,8 +46,8 @@ pub struct ReplanArgs {
     pub seed: u64,
 }
 
-/// Loads the published plan and the data for its horizon with the requested changes.
-fn load(args: &ReplanArgs) -> Result<(PublishedPlan, Dataset), Vec<Diagnostic>> {
+/// Loads the published plan and the documents with the requested changes.
+fn load(args: &ReplanArgs) -> Result<(PublishedPlan, Documents), Vec<Diagnostic>> {
     let label = args.plan.display().to_string();
     let text = std::fs::read_to_string(&args.plan).map_err(|e| vec![Diagnostic::unreadable(&label, &e.to_string())])?;
     let published = parse_published(&text, &label).map_err(|d| vec![d])?;
@@ -58,72 +59,73 @@ fn load(args: &ReplanArgs) -> Result<(PublishedPlan, Dataset), Vec<Diagnostic>> 
     }
     docs.changes.added = added.into_iter().filter_map(Result::ok).collect();
     docs.changes.cancelled = args.cancel.clone();
-    let choice = HorizonChoice { week_of: Some(published.first_monday), weeks: Some(published.weeks) };
-    let data = parse(&docs, choice)?;
-    Ok((published, data))
+    Ok((published, docs))
 }
 
 pub fn run(args: &ReplanArgs, lang: Lang) -> ExitCode {
     let started = Instant::now();
-    let (published, data) = match load(args) {
+    let (published, docs) = match load(args) {
         Ok(loaded) => loaded,
         Err(diagnostics) => return report(&diagnostics, lang),
     };
-    // Requests the plan served that the data no longer has, whether cancelled here or
-    // removed from the data since.
-    let Resolved { routes, cancelled } = match published.resolve(&data, &args.plan.display().to_string()) {
-        Ok(r) => r,
-        Err(diagnostics) => return report(&diagnostics, lang),
-    };
+    let loaded = started.elapsed();
     let folder = args
         .data
         .as_ref()
         .map(|p| if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() });
-    let travel = match travel(&data, folder.as_deref()) {
-        Ok(t) => t,
-        Err(diagnostics) => return report(&diagnostics, lang),
-    };
-    let loaded = started.elapsed();
-
     let mut params = PlanParams::default();
     params.search.seed = args.seed;
-    let problem = &data.problem;
-    let result = if args.full {
-        plan(problem, &travel.matrix, &params, &mut |_| {})
-    } else {
-        replan(problem, &travel.matrix, &routes, &params, &mut |_| {})
+    let mode = if args.full { Mode::Full(&published) } else { Mode::Replan(&published) };
+    let label = args.plan.display().to_string();
+    let planned = match pipeline::run(
+        &docs,
+        HorizonChoice::default(),
+        folder.as_deref(),
+        mode,
+        &params,
+        None,
+        &label,
+        &mut |_| {},
+    ) {
+        Ok(p) => p,
+        Err(PipelineError::Input(diagnostics)) => return report(&diagnostics, lang),
+        Err(PipelineError::Check(violations)) => return check_failed(&violations, lang),
     };
     let solved = started.elapsed() - loaded;
-    let changed = changed_windows(problem, &routes, &result);
-
-    let (view, files) = match check_and_write(&data, &travel, &result, &args.out, lang) {
-        Ok(written) => written,
+    let files = match write_outputs(&planned.data, &planned.view, &args.out, lang) {
+        Ok(files) => files,
         Err(code) => return code,
     };
-    print_summary(&view, lang, files, &args.out, loaded, solved);
-    let published_visits: usize = routes.iter().map(|r| r.visits.len()).sum();
-    let newly_served = newly_served(&routes, &result);
-    print_changes(lang, args.full, published_visits, &changed, newly_served, cancelled_count(&cancelled, &args.cancel));
-    for c in &changed {
-        say!("  {}", describe(&data, c, lang));
+    print_summary(&planned.view, lang, files, &args.out, loaded, solved);
+    let newly_served = newly_served(&published, &planned.plan, &planned.data);
+    let cancelled = cancelled_count(&planned.cancelled, &args.cancel);
+    print_changes(lang, args.full, planned.published_visits, &planned.changed, newly_served, cancelled);
+    for c in &planned.changed {
+        say!("  {}", describe(&planned.data, c, lang));
     }
     ExitCode::SUCCESS
 }
 
 /// Requests cancelled on the command line or gone from the data since publishing.
 fn cancelled_count(gone: &[String], cancelled_here: &[String]) -> usize {
-    let all: std::collections::HashSet<&String> = gone.iter().chain(cancelled_here).collect();
+    let all: HashSet<&String> = gone.iter().chain(cancelled_here).collect();
     all.len()
 }
 
 /// Requests the plan serves that no published visit served.
-fn newly_served(published: &[junkai_solver::weekly::PublishedRoute], result: &Plan) -> usize {
-    let before: std::collections::HashSet<usize> =
-        published.iter().flat_map(|r| r.visits.iter().flat_map(|v| v.requests.iter().copied())).collect();
-    let mut after: Vec<usize> = result.visits().flat_map(|(_, _, v)| v.requests.iter().copied()).collect();
-    after.sort_unstable();
-    after.dedup();
-    after.iter().filter(|r| !before.contains(r)).count()
+fn newly_served(published: &PublishedPlan, result: &Plan, data: &Dataset) -> usize {
+    let before: HashSet<&str> = published
+        .days
+        .iter()
+        .flat_map(|d| {
+            d.routes.iter().flat_map(|r| r.visits.iter().flat_map(|v| v.requests.iter().map(|q| q.id.as_str())))
+        })
+        .collect();
+    let after: HashSet<&str> = result
+        .visits()
+        .flat_map(|(_, _, v)| v.requests.iter().map(|&r| data.problem.requests()[r].id.as_str()))
+        .collect();
+    after.difference(&before).count()
 }
 
 fn print_changes(lang: Lang, full: bool, published: usize, changed: &[ChangedWindow], added: usize, cancelled: usize) {

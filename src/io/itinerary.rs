@@ -15,7 +15,24 @@ pub fn file_name(day: &DayView, route: &RouteView) -> String {
     format!("itinerary-{}-{safe}.md", day.date)
 }
 
-fn gsi_link(lat: f64, lon: f64) -> String {
+/// The items to bring for a route's services, each once, in order of first need.
+pub fn what_to_bring<'a>(data: &'a Dataset, route: &RouteView) -> Vec<&'a str> {
+    let mut bring: Vec<&str> = Vec::new();
+    let p = &data.problem;
+    for r in route.visits.iter().flat_map(|v| &v.requests) {
+        if let Some(k) = p.kinds().iter().position(|k| k.id == r.kind) {
+            for item in &data.kinds[k].bring {
+                if !bring.contains(&item.as_str()) {
+                    bring.push(item);
+                }
+            }
+        }
+    }
+    bring
+}
+
+/// A link to the GSI map (地理院地図) at a position.
+pub fn gsi_link(lat: f64, lon: f64) -> String {
     format!("https://maps.gsi.go.jp/#16/{lat:.6}/{lon:.6}/")
 }
 
@@ -125,19 +142,8 @@ pub fn itinerary(data: &Dataset, view: &PlanView, day: &DayView, route: &RouteVi
         }
         let _ = writeln!(md);
     }
-    let mut bring: Vec<&str> = Vec::new();
-    let p = &data.problem;
-    for r in route.visits.iter().flat_map(|v| &v.requests) {
-        if let Some(k) = p.kinds().iter().position(|k| k.id == r.kind) {
-            for item in &data.kinds[k].bring {
-                if !bring.contains(&item.as_str()) {
-                    bring.push(item);
-                }
-            }
-        }
-    }
     let _ = writeln!(md, "## {}\n", l.bring);
-    for item in bring {
+    for item in what_to_bring(data, route) {
         let _ = writeln!(md, "- [ ] {item}");
     }
     let _ = writeln!(md, "\n## {}\n", l.map);

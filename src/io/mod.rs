@@ -1,11 +1,14 @@
 pub mod cordeau;
 pub mod data_folder;
+pub mod driver_day;
+pub mod ical;
 pub mod itinerary;
 pub mod json_reader;
 pub mod output;
 pub mod plan_geojson;
 pub mod plan_view;
 pub mod problem_file;
+pub mod public_timetable;
 pub mod published_plan;
 pub mod roads;
 pub mod route_geometry;

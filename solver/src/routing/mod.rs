@@ -67,6 +67,19 @@ pub struct RoutingSolution {
     pub feasible: bool,
 }
 
+impl RoutingSolution {
+    /// No feasible solution: every job unassigned.
+    pub fn infeasible(inst: &Instance, iterations: u64) -> RoutingSolution {
+        RoutingSolution {
+            routes: vec![Vec::new(); inst.vehicles.len()],
+            unassigned: (0..inst.jobs.len()).collect(),
+            objective: Cost(i64::MAX),
+            iterations,
+            feasible: false,
+        }
+    }
+}
+
 /// Solves the instance. `progress(iteration, best objective)` is called now and then.
 pub fn solve(inst: &Instance, params: &SearchParams, progress: &mut dyn FnMut(u64, Cost)) -> RoutingSolution {
     solve_from(inst, params, None, progress)
@@ -97,12 +110,6 @@ pub fn solve_from(
                 feasible: true,
             }
         }
-        None => RoutingSolution {
-            routes: vec![Vec::new(); inst.vehicles.len()],
-            unassigned: (0..inst.jobs.len()).collect(),
-            objective: Cost(i64::MAX),
-            iterations: outcome.iterations,
-            feasible: false,
-        },
+        None => RoutingSolution::infeasible(inst, outcome.iterations),
     }
 }

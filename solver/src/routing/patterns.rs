@@ -274,15 +274,6 @@ pub fn solve_with_alternatives(
                 chosen,
             )
         }
-        None => (
-            RoutingSolution {
-                routes: vec![Vec::new(); inst.vehicles.len()],
-                unassigned: (0..inst.jobs.len()).collect(),
-                objective: Cost(i64::MAX),
-                iterations: outcome.iterations,
-                feasible: false,
-            },
-            choice,
-        ),
+        None => (RoutingSolution::infeasible(inst, outcome.iterations), choice),
     }
 }

@@ -18,9 +18,11 @@ const RULE_VISIT_PRIZE: i64 = 500_000;
 /// so routing gives up new visits before it gives up a published one.
 const LOCKED_VISIT_PRIZE: i64 = 1_000_000_000_000;
 
-/// The routed day: routes, and the indices (into the given visit list) that did not fit.
+/// The routed day: routes, the visits of each route (indices into the given visit list,
+/// parallel to `routes`), and the indices that did not fit.
 pub struct RoutedDay {
     pub routes: Vec<Route>,
+    pub visit_ids: Vec<Vec<usize>>,
     pub dropped: Vec<usize>,
 }
 
@@ -61,13 +63,16 @@ fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usi
     }
 }
 
-/// Routes the given visits on horizon day `day`. Visits whose windows are empty (never
+/// Routes the given visits on horizon day `day`, starting from `warm` when given (the
+/// visits of each unit in order, by unit index; visits not in it are inserted first), else
+/// from the published order of kept visits. Visits whose windows are empty (never
 /// produced by the assignment) end up dropped.
 pub fn route_day(
     problem: &Problem,
     matrix: &TravelMatrix,
     day: usize,
     visits: &[&TentativeVisit],
+    warm: Option<&[(usize, Vec<usize>)]>,
     search: &SearchParams,
     rates: CostRates,
 ) -> RoutedDay {
@@ -92,13 +97,21 @@ pub fn route_day(
         .collect();
     let jobs = visits.iter().map(|v| job_for(problem, v, day, &working)).collect();
     let instance = Instance { matrix, jobs, vehicles, rates };
-    let solution = routing::solve_from(&instance, search, kept_routes(visits, &working), &mut |_, _| {});
-    let routes = solution
-        .routes
+    let initial = match warm {
+        Some(routes) => Some(
+            working
+                .iter()
+                .map(|&v| routes.iter().filter(|(u, _)| *u == v).flat_map(|(_, ids)| ids.iter().copied()).collect())
+                .collect(),
+        ),
+        None => kept_routes(visits, &working),
+    };
+    let solution = routing::solve_from(&instance, search, initial, &mut |_, _| {});
+    let used: Vec<(usize, &Vec<usize>)> =
+        solution.routes.iter().enumerate().filter(|(_, jobs)| !jobs.is_empty()).collect();
+    let routes = used
         .iter()
-        .enumerate()
-        .filter(|(_, jobs)| !jobs.is_empty())
-        .map(|(k, jobs)| {
+        .map(|&(k, jobs)| {
             let times = routing::route_times(&instance, k, jobs);
             Route {
                 vehicle: working[k],
@@ -131,7 +144,8 @@ pub fn route_day(
             }
         })
         .collect();
-    RoutedDay { routes, dropped: solution.unassigned }
+    let visit_ids = used.into_iter().map(|(_, jobs)| jobs.clone()).collect();
+    RoutedDay { routes, visit_ids, dropped: solution.unassigned }
 }
 
 /// The published routes of kept visits, as the search's starting point: on each working

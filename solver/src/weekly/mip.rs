@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::assign::Ledger;
 use super::visits::{TentativeVisit, longest_window, place_location, place_open, request_place, vehicle_fits};
-use crate::lp::{MipError, MipModel, MipStatus, Var, solve};
+use crate::lp::{BACKEND, MAX_VARIABLES, MipError, MipModel, MipStatus, Var, solve};
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
 use crate::plan::{AssignmentReport, Unserved, UnservedReason, VisitPlace, VisitShortfall};
@@ -182,21 +182,34 @@ fn solve_week(
         }
     }
 
+    // Visit options (day, unit) per place; the model's size follows from them.
+    let place_options: Vec<Vec<(usize, usize)>> = places
+        .list
+        .iter()
+        .map(|&place| {
+            let mut opts: Vec<(usize, usize)> = match place {
+                VisitPlace::Stop(_) => (0..days.len())
+                    .filter(|&d| in_week(d) && place_open(problem, place, days[d]))
+                    .flat_map(|d| (0..units).map(move |u| (d, u)))
+                    .filter(|&(d, u)| works(u, d) && vehicle_fits(problem, u, place, &[]))
+                    .collect(),
+                VisitPlace::Home(r) => request_options[r].clone(),
+            };
+            opts.sort_unstable();
+            opts
+        })
+        .collect();
+    let variables = place_options.iter().chain(&request_options).map(Vec::len).sum::<usize>();
+    if variables > MAX_VARIABLES {
+        return Err(MipError::TooLarge { variables, limit: MAX_VARIABLES, backend: BACKEND });
+    }
+
     let mut m = MipModel::default();
     // x: visits.
     let mut x: HashMap<(usize, usize, usize), Var> = HashMap::new();
-    let mut place_options: Vec<Vec<(usize, usize)>> = vec![Vec::new(); places.list.len()];
     for (p, &place) in places.list.iter().enumerate() {
-        let mut opts: Vec<(usize, usize)> = match place {
-            VisitPlace::Stop(_) => (0..days.len())
-                .filter(|&d| in_week(d) && place_open(problem, place, days[d]))
-                .flat_map(|d| (0..units).map(move |u| (d, u)))
-                .filter(|&(d, u)| works(u, d) && vehicle_fits(problem, u, place, &[]))
-                .collect(),
-            VisitPlace::Home(r) => request_options[r].clone(),
-        };
-        opts.sort_unstable();
-        for &(d, u) in &opts {
+        let opts = &place_options[p];
+        for &(d, u) in opts {
             // Within one week every visit of a stop takes its own weekday, so consistency is
             // a cost per visit on a weekday (and with a unit) the stop has not had before.
             let consistency = match place {
@@ -211,7 +224,6 @@ fn solve_week(
             let cost = PER_DRIVING_MINUTE * driving_estimate(problem, matrix, &places.list, p, u) + consistency;
             x.insert((p, d, u), m.binary(-cost));
         }
-        place_options[p] = opts;
     }
     // y: request assignments, grouped by visit; c: class sessions.
     let mut y: Vec<Vec<((usize, usize), Var)>> = vec![Vec::new(); problem.requests().len()];

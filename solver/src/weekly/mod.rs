@@ -11,6 +11,7 @@ mod visits;
 
 use std::time::Duration;
 
+use crate::lp::MipError;
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
 use crate::plan::{AssignmentReport, DayPlan, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall};
@@ -66,17 +67,49 @@ pub(crate) struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// Routes the live visits of one day.
+    /// Routes the live visits of one day from scratch.
     pub fn solve_day(&self, ledger: &Ledger, day: usize) -> RoutedDay {
+        self.route(ledger, day, None, &self.params.search)
+    }
+
+    /// Routes the live visits of one day again after a change, starting from `before`
+    /// (its routes, with new visits inserted first) and with a shorter search: the
+    /// repairs call this once per attempt, so it must stay cheap on large days.
+    pub fn resolve_day(&self, ledger: &Ledger, day: usize, before: &RoutedDay) -> RoutedDay {
+        let s = self.params.search;
+        let search = SearchParams {
+            max_iterations: s.max_iterations / REPAIR_SEARCH_SHARE,
+            max_no_improvement: s.max_no_improvement / REPAIR_SEARCH_SHARE,
+            ..s
+        };
+        self.route(ledger, day, Some(before), &search)
+    }
+
+    fn route(&self, ledger: &Ledger, day: usize, before: Option<&RoutedDay>, search: &SearchParams) -> RoutedDay {
         let indices: Vec<usize> =
             (0..ledger.visits.len()).filter(|&i| !ledger.visits[i].dropped && ledger.visits[i].day == day).collect();
         let visits: Vec<&TentativeVisit> = indices.iter().map(|&i| &ledger.visits[i]).collect();
-        let search = SearchParams { seed: self.params.search.seed.wrapping_add(day as u64), ..self.params.search };
-        let mut routed = route_day(self.problem, self.matrix, day, &visits, &search, self.params.rates);
+        // The previous routes in this call's visit positions (ledger index → position).
+        let warm: Option<Vec<(usize, Vec<usize>)>> = before.map(|b| {
+            b.routes
+                .iter()
+                .zip(&b.visit_ids)
+                .map(|(r, ids)| (r.vehicle, ids.iter().filter_map(|i| indices.binary_search(i).ok()).collect()))
+                .collect()
+        });
+        let search = SearchParams { seed: search.seed.wrapping_add(day as u64), ..*search };
+        let mut routed =
+            route_day(self.problem, self.matrix, day, &visits, warm.as_deref(), &search, self.params.rates);
         routed.dropped = routed.dropped.iter().map(|&k| indices[k]).collect();
+        for ids in &mut routed.visit_ids {
+            ids.iter_mut().for_each(|k| *k = indices[*k]);
+        }
         routed
     }
 }
+
+/// A repair's re-routing runs this fraction (1/n) of the full search.
+const REPAIR_SEARCH_SHARE: u64 = 4;
 
 /// Plans the whole horizon.
 pub fn plan(
@@ -96,6 +129,7 @@ pub fn plan(
                 }
                 (a.unserved, a.shortfalls, a.report)
             }
+            Err(e @ MipError::TooLarge { .. }) => greedy(&mut ledger, format!("{e}; greedy assignment used")),
             Err(e) => greedy(&mut ledger, format!("MIP gave no solution ({e}); greedy assignment used")),
         },
     };

@@ -12,7 +12,7 @@ use std::time::Duration;
 use crate::matrix::TravelMatrix;
 use crate::rng::Rng;
 use crate::routing::{
-    Alternatives, CostRates, Instance, Job, Load, RouteVehicle, SearchParams, solve_with_alternatives,
+    Alternatives, CostRates, Instance, Job, Load, RouteVehicle, RoutingSolution, SearchParams, solve_with_alternatives,
 };
 use crate::units::{Cost, Seconds, TimeWindow};
 
@@ -72,6 +72,9 @@ fn initial_combos(inst: &PeriodicInstance, rng: &mut Rng) -> Vec<u32> {
     combo
 }
 
+/// Independent searches that share the time limit.
+const STARTS: u64 = 3;
+
 /// Solves the instance: one routing instance over all days (vehicle `d·m + k` is day
 /// `d`'s `k`-th vehicle), a job per customer and day it may be visited on, and each
 /// customer's combinations as alternatives (see `routing::solve_with_alternatives`).
@@ -113,18 +116,30 @@ pub fn solve_periodic(inst: &PeriodicInstance, seed: u64, time_limit: Duration) 
             .map(|c| inst.combos[c].iter().map(|&mask| days_of(mask).filter_map(|d| job_of[c][d]).collect()).collect())
             .collect(),
     };
-    let mut rng = Rng::seed(seed);
-    let first = initial_combos(inst, &mut rng);
-    let choice: Vec<usize> =
-        (1..n).map(|c| inst.combos[c].iter().position(|&mask| mask == first[c]).unwrap_or(0)).collect();
-    let params = SearchParams {
-        seed,
-        max_iterations: u64::MAX,
-        max_no_improvement: u64::MAX,
-        time_limit: Some(time_limit),
-        ..SearchParams::default()
-    };
-    let (solved, chosen) = solve_with_alternatives(&routing, &alternatives, choice, &params);
+    // Independent starts share the time: the search settles into one day pattern per
+    // customer and rarely leaves it, so fresh starts from other balanced patterns pay.
+    let mut best: Option<(RoutingSolution, Vec<usize>)> = None;
+    for start in 0..STARTS {
+        let run_seed = seed.wrapping_add(start * 0x9e37_79b9);
+        let mut rng = Rng::seed(run_seed);
+        let first = initial_combos(inst, &mut rng);
+        let choice: Vec<usize> =
+            (1..n).map(|c| inst.combos[c].iter().position(|&mask| mask == first[c]).unwrap_or(0)).collect();
+        let params = SearchParams {
+            seed: run_seed,
+            max_iterations: u64::MAX,
+            max_no_improvement: u64::MAX,
+            time_limit: Some(time_limit / STARTS as u32),
+            ..SearchParams::default()
+        };
+        let run = solve_with_alternatives(&routing, &alternatives, choice, &params);
+        let better = |b: &(RoutingSolution, Vec<usize>)| !b.0.feasible || run.0.objective < b.0.objective;
+        if run.0.feasible && best.as_ref().is_none_or(better) {
+            best = Some(run);
+        }
+    }
+    let (solved, chosen) =
+        best.unwrap_or_else(|| (RoutingSolution::infeasible(&routing, 0), vec![0; n.saturating_sub(1)]));
     let mut days = vec![Vec::new(); t];
     for (v, route) in solved.routes.iter().enumerate() {
         if !route.is_empty() {

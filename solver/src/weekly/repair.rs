@@ -10,7 +10,7 @@ use crate::plan::{Unserved, UnservedReason};
 /// Re-routes `day` with the ledger's current visits; keeps the result and returns `true`
 /// when every visit fits, otherwise leaves `routed` unchanged and returns `false`.
 fn try_day(ctx: &Context, ledger: &Ledger, routed: &mut [RoutedDay], day: usize) -> bool {
-    let attempt = ctx.solve_day(ledger, day);
+    let attempt = ctx.resolve_day(ledger, day, &routed[day]);
     let fits = attempt.dropped.is_empty();
     if fits {
         routed[day] = attempt;

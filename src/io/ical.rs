@@ -1,0 +1,102 @@
+//! iCalendar (RFC 5545) files of a stop's visits, in Asia/Tokyo time: CRLF lines folded
+//! at 75 octets, text escaped, one VEVENT per visit with a stable UID.
+
+use std::fmt::Write;
+
+use super::public_timetable::PublicVisit;
+
+/// Escapes TEXT values (backslash, semicolon, comma, newline).
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// Folds a content line at 75 octets without splitting a UTF-8 character.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+    out
+}
+
+/// `2026-12-08` and `10:30` → `20261208T103000`.
+fn local_time(date: &str, hhmm: &str) -> String {
+    format!("{}T{}00", date.replace('-', ""), hhmm.replace(':', ""))
+}
+
+/// The calendar of `visits` (normally one stop's), named `name`; `stamp` is the
+/// DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`).
+pub fn calendar(name: &str, visits: &[PublicVisit], stamp: &str) -> String {
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//junkai//junkai 0.1//JA".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+        "X-WR-TIMEZONE:Asia/Tokyo".into(),
+        "BEGIN:VTIMEZONE".into(),
+        "TZID:Asia/Tokyo".into(),
+        "BEGIN:STANDARD".into(),
+        "DTSTART:19700101T000000".into(),
+        "TZOFFSETFROM:+0900".into(),
+        "TZOFFSETTO:+0900".into(),
+        "TZNAME:JST".into(),
+        "END:STANDARD".into(),
+        "END:VTIMEZONE".into(),
+    ];
+    for v in visits {
+        let mut summary = format!("{}（{}）", v.unit_name, v.stop_name);
+        if let Some(class) = &v.class {
+            let _ = write!(summary, " {class}");
+        }
+        let services = if v.services.is_empty() {
+            "定期訪問（予約なしでご利用いただけます） / regular visit, walk-ins welcome".to_string()
+        } else {
+            v.services.join("、")
+        };
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:junkai-{}-{}-{}@junkai", v.date, v.stop_id, v.from.replace(':', "")),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.from)),
+            format!("DTEND;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.to)),
+            format!("SUMMARY:{}", escape(&summary)),
+            format!("LOCATION:{}", escape(&v.stop_name)),
+            format!("DESCRIPTION:{}", escape(&format!("サービス / services: {services}"))),
+            "TRANSP:TRANSPARENT".into(),
+            "END:VEVENT".into(),
+        ]);
+    }
+    lines.push("END:VCALENDAR".into());
+    lines.iter().map(|l| fold(l)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_fold_on_character_boundaries() {
+        let line = "SUMMARY:".to_string() + &"移動市役所".repeat(10);
+        let folded = fold(&line);
+        for part in folded.split("\r\n").filter(|p| !p.is_empty()) {
+            assert!(part.len() <= 75, "{part}");
+        }
+        let unfolded = folded.replace("\r\n ", "").trim_end().to_string();
+        assert_eq!(unfolded, line);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+}

@@ -1,0 +1,185 @@
+//! The one JSON shape of every 4xx/5xx answer: `{code, message, hint}` (plus `problems`
+//! for input diagnostics), in the language the client asks for (`Accept-Language`,
+//! default Japanese).
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::lang::Lang;
+
+/// An error answer.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: (String, String),
+    pub hint: (String, String),
+    /// Input diagnostics (rendered in both languages), for 422.
+    pub problems: Vec<Diagnostic>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    hint: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+struct Problem {
+    code: String,
+    path: String,
+    text: String,
+}
+
+fn pick(lang: Lang, text: &(String, String)) -> &str {
+    if lang == Lang::Ja { &text.0 } else { &text.1 }
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: [&str; 2], hint: [&str; 2]) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: (message[0].into(), message[1].into()),
+            hint: (hint[0].into(), hint[1].into()),
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "A401",
+            ["認証トークンがありません", "no bearer token"],
+            ["Authorization: Bearer <トークン> を付けてください", "send Authorization: Bearer <token>"],
+        )
+    }
+
+    pub fn forbidden() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "A403",
+            ["このトークンでは利用できません", "this token may not use this endpoint"],
+            [
+                "役割（計画担当・運転手）に合ったトークンを使ってください",
+                "use a token of the right role (planner or driver)",
+            ],
+        )
+    }
+
+    pub fn not_found(what_ja: &str, what_en: &str) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::NOT_FOUND,
+            "A404",
+            ["", ""],
+            ["一覧（GET）で id を確認してください", "check the id in the list (GET)"],
+        );
+        e.message = (format!("{what_ja}が見つかりません"), format!("{what_en} not found"));
+        e
+    }
+
+    pub fn bad_request(message: [&str; 2], hint: [&str; 2]) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "A400", message, hint)
+    }
+
+    pub fn busy() -> ApiError {
+        ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "A429",
+            ["別の計画を計算中です", "another solve is running"],
+            [
+                "GET /api/plans で進み具合を確かめ、終わってから再度送ってください",
+                "watch GET /api/plans and retry when it has finished",
+            ],
+        )
+    }
+
+    pub fn conflict(message: [&str; 2], hint: [&str; 2]) -> ApiError {
+        ApiError::new(StatusCode::CONFLICT, "A409", message, hint)
+    }
+
+    /// Bad input data: the coded diagnostics, as the CLI prints them.
+    pub fn invalid(problems: Vec<Diagnostic>) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "A422",
+            ["入力に問題があります（problems を参照）", "the input has problems (see problems)"],
+            ["各問題のコードと説明に従って直してください", "fix each problem as its code and text say"],
+        );
+        e.problems = problems;
+        e
+    }
+
+    /// An error answer made by the framework (status and its plain-text detail).
+    pub fn from_status(status: StatusCode, detail: &str) -> ApiError {
+        let (code, hint): (&'static str, [&str; 2]) = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => ("A413", ["本文を小さくしてください", "send a smaller body"]),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("A405", ["docs/API.md で使えるメソッドを確認してください", "see docs/API.md for the methods"])
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("A415", ["Content-Type: application/json を付けてください", "send Content-Type: application/json"])
+            }
+            StatusCode::REQUEST_TIMEOUT => ("A408", ["しばらくしてから再度お試しください", "retry later"]),
+            s if s.is_server_error() => ("A500", ["しばらくしてから再度お試しください", "retry later"]),
+            _ => (
+                "A400",
+                ["本文・クエリの形式を docs/API.md で確認してください", "check the body and query against docs/API.md"],
+            ),
+        };
+        let mut e = ApiError::new(status, code, ["", ""], hint);
+        let reason = status.canonical_reason().unwrap_or("error");
+        e.message = (format!("リクエストを処理できません（{reason}: {detail}）"), format!("{reason}: {detail}"));
+        e
+    }
+
+    pub fn internal(detail: &str) -> ApiError {
+        tracing::error!(detail, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A500",
+            ["サーバー内部のエラーです", "internal server error"],
+            [
+                "しばらくしてから再度お試しください。続く場合は管理者に連絡してください",
+                "retry later; tell the administrator if it persists",
+            ],
+        )
+    }
+
+    /// The answer in `lang`.
+    pub fn render(&self, lang: Lang) -> Response {
+        let problems = self
+            .problems
+            .iter()
+            .map(|d| Problem { code: d.code.as_str(), path: d.path.clone(), text: d.render(lang) })
+            .collect();
+        let body = Body { code: self.code, message: pick(lang, &self.message), hint: pick(lang, &self.hint), problems };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for ApiError {
+    /// Without a request at hand the answer is Japanese; handlers that know the client's
+    /// language call [`ApiError::render`] through [`super::lang::Localised`].
+    fn into_response(self) -> Response {
+        let lang = LANG.try_with(|l| *l).unwrap_or(Lang::Ja);
+        self.render(lang)
+    }
+}
+
+tokio::task_local! {
+    /// The language of the request being handled (set by the language middleware).
+    pub static LANG: Lang;
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::internal(&e.to_string())
+    }
+}

@@ -1,0 +1,147 @@
+//! `junkai serve`: the HTTP service for planners, residents and drivers (axum on tokio,
+//! SQLite through sqlx). Handlers are thin: they read the store, run the shared planning
+//! pipeline in the background, and convert with the same writers as the CLI.
+
+pub mod auth;
+pub mod config;
+mod driver;
+pub mod error;
+mod jobs;
+pub mod openapi;
+mod planner;
+mod public;
+pub mod store;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::io::data_folder::load_documents;
+use crate::lang::Lang;
+pub use config::ServeConfig;
+use jobs::Jobs;
+use store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<ServeConfig>,
+    pub store: Store,
+    pub jobs: Arc<Jobs>,
+}
+
+impl AppState {
+    /// Opens the database (creating, migrating and importing the data set on first start).
+    pub async fn open(config: ServeConfig) -> anyhow::Result<AppState> {
+        let store = Store::open(&config.db).await?;
+        let docs = load_documents(config.data.as_deref())
+            .map_err(|d| anyhow::anyhow!(d.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>().join("\n")))?;
+        if store.import_if_empty(&docs).await? {
+            tracing::info!(label = %docs.problem.0, "imported the data set into a new database");
+        }
+        let interrupted = store.fail_interrupted().await?;
+        if interrupted > 0 {
+            tracing::warn!(interrupted, "solves interrupted by the last shutdown were marked failed");
+        }
+        let jobs = Arc::new(Jobs::new(config.max_concurrent_solves));
+        Ok(AppState { config: Arc::new(config), store, jobs })
+    }
+}
+
+/// The language of a request: `?lang=en|ja`, else `Accept-Language` (English when it
+/// prefers `en`), else Japanese.
+pub fn request_lang(req: &Request) -> Lang {
+    let query = req.uri().query().unwrap_or_default();
+    if query.split('&').any(|p| p == "lang=en") {
+        return Lang::En;
+    }
+    if query.split('&').any(|p| p == "lang=ja") {
+        return Lang::Ja;
+    }
+    let accept = req.headers().get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if accept.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Ja }
+}
+
+async fn with_lang(State(_): State<AppState>, req: Request, next: Next) -> Response {
+    let lang = request_lang(&req);
+    let response = error::LANG.scope(lang, next.run(req)).await;
+    uniform_error(response, lang).await
+}
+
+/// Rewrites error answers that did not come from [`error::ApiError`] (a malformed JSON
+/// body or query, a body over the size limit, a wrong method, a time-out) into the one
+/// `{code, message, hint}` shape.
+async fn uniform_error(response: Response, lang: Lang) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.to_str().is_ok_and(|t| t.starts_with("application/json")));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024).await.unwrap_or_default();
+    let detail = String::from_utf8_lossy(&bytes).into_owned();
+    error::ApiError::from_status(status, &detail).render(lang)
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let limits = (
+        RequestBodyLimitLayer::new(state.config.max_body_bytes),
+        TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, state.config.request_timeout),
+    );
+    Router::new()
+        .merge(public::routes())
+        .merge(planner::routes())
+        .merge(driver::routes())
+        .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .fallback(not_found)
+        .layer(limits)
+        .layer(middleware::from_fn_with_state(state.clone(), with_lang))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> error::ApiError {
+    error::ApiError::not_found("ページ", "page")
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets running requests finish.
+pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+    let bind = config.bind.clone();
+    let state = AppState::open(config).await?;
+    let listener = tokio::net::TcpListener::bind(&bind).await?;
+    tracing::info!(address = %listener.local_addr()?, "junkai serve: listening");
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("junkai serve: stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received");
+}

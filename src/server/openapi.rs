@@ -1,0 +1,117 @@
+//! The OpenAPI 3.1 document (`/api/openapi.json`), built from one table of the routes;
+//! a test checks the table against the router.
+
+use axum::Json;
+use serde_json::{Map, Value, json};
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Public,
+    Planner,
+    Driver,
+}
+
+/// One documented operation: method, path, role, summary.
+pub struct Operation {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub role: Role,
+    pub summary: &'static str,
+}
+
+const fn op(method: &'static str, path: &'static str, role: Role, summary: &'static str) -> Operation {
+    Operation { method, path, role, summary }
+}
+
+/// Every route of the service.
+pub const OPERATIONS: &[Operation] = &[
+    op("get", "/api/health", Role::Public, "Liveness"),
+    op("get", "/api/openapi.json", Role::Public, "This document"),
+    op("get", "/api/public/stops", Role::Public, "Stops with their next visits"),
+    op("get", "/api/public/stops/{id}/visits", Role::Public, "A stop's visits (?from=&to=, YYYY-MM-DD)"),
+    op("get", "/api/public/stops/{id}/calendar.ics", Role::Public, "A stop's visits as iCalendar (Asia/Tokyo)"),
+    op("get", "/api/public/search", Role::Public, "Stops by name, reading (kana) or district (?q=)"),
+    op("get", "/api/public/map.geojson", Role::Public, "The published plan's map (no private data)"),
+    op("get", "/api/stops", Role::Planner, "List stops"),
+    op("post", "/api/stops", Role::Planner, "Create a stop (validated like problem.json)"),
+    op("get", "/api/stops/{id}", Role::Planner, "Read a stop"),
+    op("put", "/api/stops/{id}", Role::Planner, "Replace a stop"),
+    op("delete", "/api/stops/{id}", Role::Planner, "Delete a stop"),
+    op("get", "/api/units", Role::Planner, "List units"),
+    op("post", "/api/units", Role::Planner, "Create a unit"),
+    op("get", "/api/units/{id}", Role::Planner, "Read a unit"),
+    op("put", "/api/units/{id}", Role::Planner, "Replace a unit"),
+    op("delete", "/api/units/{id}", Role::Planner, "Delete a unit"),
+    op("get", "/api/requests", Role::Planner, "List requests (private data)"),
+    op("post", "/api/requests", Role::Planner, "Create a request"),
+    op("get", "/api/requests/{id}", Role::Planner, "Read a request"),
+    op("put", "/api/requests/{id}", Role::Planner, "Replace a request"),
+    op("delete", "/api/requests/{id}", Role::Planner, "Cancel (delete) a request"),
+    op("get", "/api/plans", Role::Planner, "Plan versions with status and progress"),
+    op(
+        "post",
+        "/api/plans",
+        Role::Planner,
+        "Start a solve in the background ({week, weeks, seed}); 202, or 429 when busy",
+    ),
+    op("get", "/api/plans/{id}", Role::Planner, "Status, progress, KPIs, errors"),
+    op("get", "/api/plans/{id}/plan.json", Role::Planner, "The plan document (format junkai-plan)"),
+    op("post", "/api/plans/{id}/publish", Role::Planner, "Publish a draft (the previous one is superseded)"),
+    op("post", "/api/replan", Role::Planner, "Re-plan around the published plan ({full, seed}); 202"),
+    op("get", "/api/unserved", Role::Planner, "Unserved requests with reasons"),
+    op("get", "/api/audit", Role::Planner, "Audit log (who changed what)"),
+    op("get", "/api/driver/days", Role::Driver, "The unit's working dates in the published plan"),
+    op("get", "/api/driver/itinerary", Role::Driver, "The unit's itinerary (?date=YYYY-MM-DD)"),
+];
+
+fn error_response(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+/// The document.
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for o in OPERATIONS {
+        let mut operation = json!({
+            "summary": o.summary,
+            "tags": [format!("{:?}", o.role).to_lowercase()],
+            "responses": { "200": { "description": "OK" }, "400": error_response("Bad request"), "422": error_response("Invalid data (coded problems)") },
+        });
+        if o.role != Role::Public {
+            operation["security"] = json!([{ format!("{:?}Token", o.role).to_lowercase(): [] }]);
+            operation["responses"]["401"] = error_response("No token");
+            operation["responses"]["403"] = error_response("Wrong role");
+        }
+        let params: Vec<Value> = o
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        if !params.is_empty() {
+            operation["parameters"] = Value::Array(params);
+        }
+        let entry = paths.entry(o.path.to_string()).or_insert_with(|| json!({}));
+        entry[o.method] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "junkai (巡回) API", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "Weekly routes and timetables for mobile public services. Errors share {code, message, hint}." },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "plannertoken": { "type": "http", "scheme": "bearer" },
+                "drivertoken": { "type": "http", "scheme": "bearer" }
+            },
+            "schemas": { "Error": { "type": "object", "required": ["code", "message", "hint"], "properties": {
+                "code": { "type": "string" }, "message": { "type": "string" }, "hint": { "type": "string" },
+                "problems": { "type": "array", "items": { "type": "object" } } } } }
+        }
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}

@@ -1,0 +1,296 @@
+//! Planner routes (bearer token): the data set's stops, units and requests, plan
+//! versions (solve in the background, publish, re-plan around the published plan),
+//! unserved requests and the audit log.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::Planner;
+use super::error::ApiError;
+use super::jobs::{Task, launch};
+use super::store::{Entity, PlanColumn, PlanRow};
+use crate::io::problem_file::{Documents, HorizonChoice, parse};
+use crate::io::published_plan::parse_published;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/stops", get(list_stops).post(create_stop))
+        .route("/api/stops/{id}", get(get_stop).put(put_stop).delete(delete_stop))
+        .route("/api/units", get(list_units).post(create_unit))
+        .route("/api/units/{id}", get(get_unit).put(put_unit).delete(delete_unit))
+        .route("/api/requests", get(list_requests).post(create_request))
+        .route("/api/requests/{id}", get(get_request).put(put_request).delete(delete_request))
+        .route("/api/plans", get(list_plans).post(start_plan))
+        .route("/api/plans/{id}", get(plan_status))
+        .route("/api/plans/{id}/plan.json", get(plan_document))
+        .route("/api/plans/{id}/publish", post(publish))
+        .route("/api/replan", post(start_replan))
+        .route("/api/unserved", get(unserved))
+        .route("/api/audit", get(audit))
+}
+
+const ACTOR: &str = "planner";
+
+/// The documents with one entity replaced (`Some`) or removed (`None`).
+fn with_change(mut docs: Documents, entity: Entity, id: &str, body: Option<&Value>) -> Documents {
+    let list: &mut Value = match entity {
+        Entity::Request => {
+            let (_, doc) = docs.requests.get_or_insert_with(|| {
+                ("requests".into(), json!({ "format": "junkai-requests", "version": 1, "requests": [] }))
+            });
+            &mut doc["requests"]
+        }
+        _ => &mut docs.problem.1[entity.json_key()],
+    };
+    if let Some(items) = list.as_array_mut() {
+        let at = items.iter().position(|i| i.get("id").and_then(Value::as_str) == Some(id));
+        match (at, body) {
+            (Some(i), Some(b)) => items[i] = b.clone(),
+            (None, Some(b)) => items.push(b.clone()),
+            (Some(i), None) => {
+                items.remove(i);
+            }
+            (None, None) => {}
+        }
+    }
+    docs
+}
+
+/// Validates the data set with the change and stores it (one transaction), or 422 with
+/// the coded problems.
+async fn write(state: &AppState, entity: Entity, id: &str, body: Option<Value>) -> Result<(), ApiError> {
+    let _guard = state.jobs.write_lock.lock().await;
+    let docs = state.store.documents().await?;
+    let changed = with_change(docs, entity, id, body.as_ref());
+    parse(&changed, HorizonChoice::default()).map_err(ApiError::invalid)?;
+    match body {
+        Some(b) => state.store.put(entity, id, &b, ACTOR).await?,
+        None => {
+            state.store.delete(entity, id, ACTOR).await?;
+        }
+    }
+    Ok(())
+}
+
+fn body_id(body: &Value) -> Result<String, ApiError> {
+    body.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).ok_or_else(|| {
+        ApiError::bad_request(
+            ["本文に id がありません", "the body has no `id`"],
+            ["\"id\": \"…\" を入れてください", "add \"id\": \"…\""],
+        )
+    })
+}
+
+async fn list(state: &AppState, entity: Entity) -> Result<Json<Value>, ApiError> {
+    Ok(Json(Value::Array(state.store.list(entity).await?)))
+}
+
+async fn get_one(state: &AppState, entity: Entity, id: &str) -> Result<Json<Value>, ApiError> {
+    let what = match entity {
+        Entity::Stop => ("訪問先", "stop"),
+        Entity::Unit => ("車両", "unit"),
+        Entity::Request => ("予約", "request"),
+    };
+    state.store.get(entity, id).await?.map(Json).ok_or_else(|| ApiError::not_found(what.0, what.1))
+}
+
+async fn create(state: &AppState, entity: Entity, body: Value) -> Result<Response, ApiError> {
+    let id = body_id(&body)?;
+    if state.store.get(entity, &id).await?.is_some() {
+        return Err(ApiError::conflict(
+            ["同じ id が既にあります", "an entity with this id exists"],
+            ["別の id にするか PUT で更新してください", "use another id, or PUT to update"],
+        ));
+    }
+    write(state, entity, &id, Some(body.clone())).await?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+async fn put(state: &AppState, entity: Entity, id: String, mut body: Value) -> Result<Json<Value>, ApiError> {
+    match body.get("id").and_then(Value::as_str) {
+        Some(given) if given != id => {
+            return Err(ApiError::bad_request(
+                ["本文の id と URL の id が違います", "the body's id differs from the URL's"],
+                ["id を URL と同じにしてください", "make them equal"],
+            ));
+        }
+        Some(_) => {}
+        None => body["id"] = json!(id),
+    }
+    write(state, entity, &id, Some(body.clone())).await?;
+    Ok(Json(body))
+}
+
+async fn delete(state: &AppState, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
+    let _existing = get_one(state, entity, &id).await?;
+    write(state, entity, &id, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+macro_rules! entity_routes {
+    ($entity:expr, $list:ident, $get:ident, $create:ident, $put:ident, $delete:ident) => {
+        async fn $list(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+            list(&s, $entity).await
+        }
+        async fn $get(_: Planner, State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+            get_one(&s, $entity, &id).await
+        }
+        async fn $create(_: Planner, State(s): State<AppState>, Json(b): Json<Value>) -> Result<Response, ApiError> {
+            create(&s, $entity, b).await
+        }
+        async fn $put(
+            _: Planner,
+            State(s): State<AppState>,
+            Path(id): Path<String>,
+            Json(b): Json<Value>,
+        ) -> Result<Json<Value>, ApiError> {
+            put(&s, $entity, id, b).await
+        }
+        async fn $delete(
+            _: Planner,
+            State(s): State<AppState>,
+            Path(id): Path<String>,
+        ) -> Result<StatusCode, ApiError> {
+            delete(&s, $entity, id).await
+        }
+    };
+}
+
+entity_routes!(Entity::Stop, list_stops, get_stop, create_stop, put_stop, delete_stop);
+entity_routes!(Entity::Unit, list_units, get_unit, create_unit, put_unit, delete_unit);
+entity_routes!(Entity::Request, list_requests, get_request, create_request, put_request, delete_request);
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlanBody {
+    /// Any date in the first week.
+    week: Option<NaiveDate>,
+    weeks: Option<u32>,
+    seed: Option<u64>,
+}
+
+fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
+    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
+    json!({
+        "id": row.id, "status": row.status, "kind": row.kind, "based_on": row.based_on,
+        "first_monday": row.first_monday, "weeks": row.weeks, "seed": row.seed,
+        "progress": progress.unwrap_or(row.progress), "created_at": row.created_at,
+        "finished_at": row.finished_at, "published_at": row.published_at,
+        "summary": parse(&row.summary_json), "error": parse(&row.error_json),
+        "links": { "self": format!("/api/plans/{}", row.id), "plan": format!("/api/plans/{}/plan.json", row.id) },
+    })
+}
+
+async fn start_plan(_: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
+    let docs = s.store.documents().await?;
+    let choice = HorizonChoice { week_of: body.week, weeks: body.weeks };
+    let data = parse(&docs, choice).map_err(ApiError::invalid)?;
+    let seed = body.seed.unwrap_or(1);
+    let monday = data.calendar.first_monday.to_string();
+    let id = s.store.create_plan("plan", None, &monday, data.calendar.weeks, seed, ACTOR).await?;
+    let choice = HorizonChoice { week_of: Some(data.calendar.first_monday), weeks: Some(data.calendar.weeks) };
+    launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
+    accepted(&s, id).await
+}
+
+async fn accepted(s: &AppState, id: i64) -> Result<Response, ApiError> {
+    let row = s.store.plan(id).await?.ok_or_else(|| ApiError::internal("a new plan vanished"))?;
+    let mut response = (StatusCode::ACCEPTED, Json(plan_json(&row, s.jobs.progress(id)))).into_response();
+    if let Ok(v) = format!("/api/plans/{id}").parse() {
+        response.headers_mut().insert(axum::http::header::LOCATION, v);
+    }
+    Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplanBody {
+    /// Re-optimise everything (and report changed windows) instead of keeping them.
+    #[serde(default)]
+    full: bool,
+    seed: Option<u64>,
+}
+
+async fn start_replan(
+    _: Planner,
+    State(s): State<AppState>,
+    body: Option<Json<ReplanBody>>,
+) -> Result<Response, ApiError> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let Some(published_id) = s.store.published_id().await? else {
+        return Err(ApiError::conflict(
+            ["公開中の計画がありません", "no plan is published"],
+            ["計画を作成して公開してから再計画してください", "make and publish a plan first"],
+        ));
+    };
+    let text = s.store.plan_output(published_id, PlanColumn::PlanJson).await?.unwrap_or_default();
+    let published = parse_published(&text, &format!("plans/{published_id}")).map_err(|d| ApiError::invalid(vec![d]))?;
+    let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
+    let docs = s.store.documents().await?;
+    let seed = body.seed.unwrap_or(1);
+    let kind = if body.full { "full" } else { "replan" };
+    let monday = published.first_monday.to_string();
+    let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, ACTOR).await?;
+    let task = if body.full { Task::Full(published) } else { Task::Replan(published) };
+    launch(s.clone(), permit, id, docs, HorizonChoice::default(), task, seed);
+    accepted(&s, id).await
+}
+
+async fn list_plans(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.plans().await?;
+    Ok(Json(Value::Array(rows.iter().map(|r| plan_json(r, s.jobs.progress(r.id))).collect())))
+}
+
+async fn find_plan(s: &AppState, id: i64) -> Result<PlanRow, ApiError> {
+    s.store.plan(id).await?.ok_or_else(|| ApiError::not_found("計画", "plan"))
+}
+
+async fn plan_status(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    let row = find_plan(&s, id).await?;
+    Ok(Json(plan_json(&row, s.jobs.progress(id))))
+}
+
+async fn plan_document(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    find_plan(&s, id).await?;
+    let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.ok_or_else(|| {
+        ApiError::conflict(
+            ["計画はまだ完成していません", "the plan is not finished"],
+            ["状態を確認してください", "check its status"],
+        )
+    })?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+async fn publish(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+    find_plan(&s, id).await?;
+    if !s.store.publish(id, ACTOR).await? {
+        return Err(ApiError::conflict(
+            ["公開できるのは完成した下書きだけです", "only a finished draft can be published"],
+            ["GET /api/plans/{id} で状態が draft か確認してください", "check that its status is draft"],
+        ));
+    }
+    let row = find_plan(&s, id).await?;
+    Ok(Json(plan_json(&row, None)))
+}
+
+/// Unserved requests with reasons, of the published plan (or the newest finished one).
+async fn unserved(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.plans().await?;
+    let chosen = rows.iter().find(|r| r.status == "published").or_else(|| rows.iter().find(|r| r.status == "draft"));
+    let Some(row) = chosen else { return Ok(Json(json!({ "plan": null, "unserved": [] }))) };
+    let summary: Value = row.summary_json.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
+    Ok(Json(json!({ "plan": row.id, "status": row.status, "unserved": summary["unserved"] })))
+}
+
+async fn audit(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(Value::Array(s.store.audit_log(200).await?)))
+}

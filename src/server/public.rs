@@ -1,0 +1,172 @@
+//! Public routes (no login): stops and their next visits, search by district or name
+//! (kana too), the map, and a calendar file per stop. They read only the published plan's
+//! public content and the stops' public fields: never requests or residents' data.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use super::store::{Entity, PlanColumn};
+use crate::io::ical::calendar;
+use crate::io::public_timetable::{PublicVisit, public_visits};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/health", get(health))
+        .route("/api/public/stops", get(stops))
+        .route("/api/public/stops/{id}/visits", get(stop_visits))
+        .route("/api/public/stops/{id}/calendar.ics", get(stop_calendar))
+        .route("/api/public/search", get(search))
+        .route("/api/public/map.geojson", get(map))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// Katakana → hiragana, lower-case ASCII: so that 「コナカ」 finds 「こなか」.
+pub fn fold_kana(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            _ => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A stop's public fields (what the problem file says about the place, nothing else).
+fn public_stop(stop: &Value) -> Value {
+    let keep = ["id", "name", "reading", "district", "address", "lon", "lat", "mountainous", "hosts", "windows"];
+    let mut out = serde_json::Map::new();
+    for key in keep {
+        if let Some(v) = stop.get(key) {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+/// The published plan's public visits (empty when nothing is published).
+async fn published_visits(s: &AppState) -> Result<Vec<PublicVisit>, ApiError> {
+    let Some(id) = s.store.published_id().await? else { return Ok(Vec::new()) };
+    let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
+    Ok(public_visits(&serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+fn today() -> String {
+    // Residents live in Japan: "today" is in Japan Standard Time (UTC+9, no DST).
+    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive().to_string()
+}
+
+fn with_next_visits(stop: &Value, visits: &[PublicVisit], from: &str) -> Value {
+    let mut out = public_stop(stop);
+    let id = stop.get("id").and_then(Value::as_str).unwrap_or_default();
+    let next: Vec<&PublicVisit> =
+        visits.iter().filter(|v| v.stop_id == id && v.date.as_str() >= from).take(3).collect();
+    out["next_visits"] = json!(next);
+    out
+}
+
+async fn stops(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let visits = published_visits(&s).await?;
+    let from = today();
+    let list = s.store.list(Entity::Stop).await?;
+    Ok(Json(Value::Array(list.iter().map(|st| with_next_visits(st, &visits, &from)).collect())))
+}
+
+#[derive(Debug, Deserialize)]
+struct Range {
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+async fn stop_visits(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<Value>, ApiError> {
+    let stop = s.store.get(Entity::Stop, &id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
+    let (from, to) = (range.from.map(|d| d.to_string()), range.to.map(|d| d.to_string()));
+    let visits: Vec<PublicVisit> = published_visits(&s)
+        .await?
+        .into_iter()
+        .filter(|v| v.stop_id == id)
+        .filter(|v| from.as_ref().is_none_or(|f| &v.date >= f) && to.as_ref().is_none_or(|t| &v.date <= t))
+        .collect();
+    Ok(Json(json!({ "stop": public_stop(&stop), "visits": visits })))
+}
+
+async fn stop_calendar(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+    let stop = s.store.get(Entity::Stop, &id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
+    let visits: Vec<PublicVisit> = published_visits(&s).await?.into_iter().filter(|v| v.stop_id == id).collect();
+    let name = stop.get("name").and_then(Value::as_str).unwrap_or(&id);
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let body = calendar(&format!("巡回 {name}"), &visits, &stamp);
+    let disposition =
+        format!("attachment; filename=\"junkai-{}.ics\"", id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// Stops whose name, reading or district contains the query (kana-insensitive).
+async fn search(State(s): State<AppState>, Query(query): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
+    let needle = fold_kana(query.q.trim());
+    let visits = published_visits(&s).await?;
+    let from = today();
+    let hits: Vec<Value> = s
+        .store
+        .list(Entity::Stop)
+        .await?
+        .iter()
+        .filter(|st| {
+            !needle.is_empty()
+                && ["name", "reading", "district", "address"]
+                    .iter()
+                    .filter_map(|k| st.get(*k).and_then(Value::as_str))
+                    .any(|t| fold_kana(t).contains(&needle))
+        })
+        .map(|st| with_next_visits(st, &visits, &from))
+        .collect();
+    Ok(Json(Value::Array(hits)))
+}
+
+async fn map(State(s): State<AppState>) -> Result<Response, ApiError> {
+    let Some(id) = s.store.published_id().await? else {
+        return Ok((
+            [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+            r#"{"type":"FeatureCollection","features":[]}"#.to_string(),
+        )
+            .into_response());
+    };
+    let text = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json".to_string())], text).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn katakana_finds_hiragana() {
+        assert_eq!(fold_kana("コナカ"), "こなか");
+        assert_eq!(fold_kana("Konaka"), "konaka");
+    }
+}

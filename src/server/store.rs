@@ -1,0 +1,407 @@
+//! The SQLite database (sqlx, WAL mode): the data set, plan versions and the audit log.
+//! Every write is one transaction. sqlx keeps the door open to PostgreSQL: the queries
+//! are plain SQL with bound parameters.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use serde_json::{Value, json};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+
+use crate::io::problem_file::{Documents, RequestChanges};
+
+/// The database handle.
+#[derive(Clone)]
+pub struct Store {
+    pub pool: SqlitePool,
+}
+
+/// Which list of the data set an entity belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entity {
+    Stop,
+    Unit,
+    Request,
+}
+
+impl Entity {
+    fn table(self) -> &'static str {
+        match self {
+            Entity::Stop => "stops",
+            Entity::Unit => "units",
+            Entity::Request => "requests",
+        }
+    }
+
+    /// The key of the list in the problem-file format.
+    pub fn json_key(self) -> &'static str {
+        match self {
+            Entity::Stop => "stops",
+            Entity::Unit => "vehicles",
+            Entity::Request => "requests",
+        }
+    }
+}
+
+/// One plan version as stored.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PlanRow {
+    pub id: i64,
+    pub status: String,
+    pub kind: String,
+    pub based_on: Option<i64>,
+    pub first_monday: String,
+    pub weeks: i64,
+    pub seed: i64,
+    pub progress: f64,
+    pub created_at: String,
+    pub finished_at: Option<String>,
+    pub published_at: Option<String>,
+    pub summary_json: Option<String>,
+    pub error_json: Option<String>,
+}
+
+const PLAN_COLUMNS: &str = "id, status, kind, based_on, first_monday, weeks, seed, progress, created_at, \
+                            finished_at, published_at, summary_json, error_json";
+
+/// The stored outputs of a finished plan.
+pub struct PlanOutputs {
+    pub plan_json: String,
+    pub map_geojson: String,
+    pub itineraries_json: String,
+    pub summary_json: String,
+}
+
+pub fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) the database file.
+    pub async fn open(path: &Path) -> Result<Store, sqlx::Error> {
+        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// Imports the documents when the database holds no data set yet; returns whether it did.
+    pub async fn import_if_empty(&self, docs: &Documents) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM dataset").fetch_optional(&mut *tx).await?;
+        if exists.is_some() {
+            return Ok(false);
+        }
+        let (label, problem) = &docs.problem;
+        let mut base = problem.clone();
+        let list = |v: &mut Value, key: &str| v.as_object_mut().and_then(|o| o.remove(key)).unwrap_or(json!([]));
+        let stops = list(&mut base, "stops");
+        let units = list(&mut base, "vehicles");
+        let mut requests = list(&mut base, "requests");
+        if let Some((_, doc)) = &docs.requests {
+            requests = doc.get("requests").cloned().unwrap_or(json!([]));
+        }
+        let at = now();
+        sqlx::query("INSERT INTO dataset (id, label, base_json, imported_at) VALUES (1, ?, ?, ?)")
+            .bind(label)
+            .bind(base.to_string())
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        for (entity, items) in [(Entity::Stop, &stops), (Entity::Unit, &units), (Entity::Request, &requests)] {
+            for (i, item) in items.as_array().into_iter().flatten().enumerate() {
+                let id = item.get("id").and_then(Value::as_str).unwrap_or_default();
+                insert(&mut tx, entity, id, i as i64, item, &at).await?;
+            }
+        }
+        audit(&mut tx, "system", "import", label, "").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The data set as documents for the parser (requests as a separate requests file
+    /// when there are any, so that the base's sample requests apply otherwise).
+    pub async fn documents(&self) -> Result<Documents, sqlx::Error> {
+        let row = sqlx::query("SELECT label, base_json FROM dataset WHERE id = 1").fetch_one(&self.pool).await?;
+        let label: String = row.get("label");
+        let mut problem: Value = serde_json::from_str(row.get::<&str, _>("base_json")).unwrap_or(json!({}));
+        for entity in [Entity::Stop, Entity::Unit] {
+            problem[entity.json_key()] = Value::Array(self.list(entity).await?);
+        }
+        let requests = self.list(Entity::Request).await?;
+        let requests = (!requests.is_empty()).then(|| {
+            ("requests".to_string(), json!({ "format": "junkai-requests", "version": 1, "requests": requests }))
+        });
+        Ok(Documents { problem: (label, problem), requests, changes: RequestChanges::default() })
+    }
+
+    /// The bodies of one list, in order.
+    pub async fn list(&self, entity: Entity) -> Result<Vec<Value>, sqlx::Error> {
+        let order = if entity == Entity::Request { "created_at, id" } else { "position, id" };
+        let rows: Vec<String> =
+            sqlx::query_scalar(&format!("SELECT body_json FROM {} ORDER BY {order}", entity.table()))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.iter().filter_map(|b| serde_json::from_str(b).ok()).collect())
+    }
+
+    pub async fn get(&self, entity: Entity, id: &str) -> Result<Option<Value>, sqlx::Error> {
+        let body: Option<String> =
+            sqlx::query_scalar(&format!("SELECT body_json FROM {} WHERE id = ?", entity.table()))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+
+    /// Creates or replaces an entity (already validated by the caller), with an audit entry.
+    pub async fn put(&self, entity: Entity, id: &str, body: &Value, actor: &str) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let table = entity.table();
+        let existing: Option<i64> = if entity == Entity::Request {
+            sqlx::query_scalar("SELECT 0 FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?
+        } else {
+            sqlx::query_scalar(&format!("SELECT position FROM {table} WHERE id = ?"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        };
+        let action = if existing.is_some() { "update" } else { "create" };
+        if existing.is_some() {
+            sqlx::query(&format!("UPDATE {table} SET body_json = ? WHERE id = ?"))
+                .bind(body.to_string())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        } else {
+            let position: i64 = if entity == Entity::Request {
+                0
+            } else {
+                sqlx::query_scalar(&format!("SELECT COALESCE(MAX(position) + 1, 0) FROM {table}"))
+                    .fetch_one(&mut *tx)
+                    .await?
+            };
+            insert(&mut tx, entity, id, position, body, &now()).await?;
+        }
+        audit(&mut tx, actor, action, &format!("{}/{id}", entity.json_key()), "").await?;
+        tx.commit().await
+    }
+
+    /// Deletes an entity; returns whether it existed.
+    pub async fn delete(&self, entity: Entity, id: &str, actor: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let done =
+            sqlx::query(&format!("DELETE FROM {} WHERE id = ?", entity.table())).bind(id).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit(&mut tx, actor, "delete", &format!("{}/{id}", entity.json_key()), "").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Records a new plan version (queued); returns its id.
+    pub async fn create_plan(
+        &self,
+        kind: &str,
+        based_on: Option<i64>,
+        first_monday: &str,
+        weeks: u32,
+        seed: u64,
+        actor: &str,
+    ) -> Result<i64, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO plans (status, kind, based_on, first_monday, weeks, seed, created_at) \
+             VALUES ('queued', ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(kind)
+        .bind(based_on)
+        .bind(first_monday)
+        .bind(i64::from(weeks))
+        .bind(seed as i64)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, kind, &format!("plans/{id}"), first_monday).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn set_running(&self, id: i64, progress: f64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE plans SET status = 'running', progress = ? WHERE id = ? AND status IN ('queued', 'running')",
+        )
+        .bind(progress)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Stores a finished plan's outputs as a draft.
+    pub async fn finish_plan(&self, id: i64, out: &PlanOutputs) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE plans SET status = 'draft', progress = 1, finished_at = ?, plan_json = ?, map_geojson = ?, \
+             itineraries_json = ?, summary_json = ? WHERE id = ?",
+        )
+        .bind(now())
+        .bind(&out.plan_json)
+        .bind(&out.map_geojson)
+        .bind(&out.itineraries_json)
+        .bind(&out.summary_json)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn fail_plan(&self, id: i64, error: &Value) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE plans SET status = 'failed', finished_at = ?, error_json = ? WHERE id = ?")
+            .bind(now())
+            .bind(error.to_string())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn plans(&self) -> Result<Vec<PlanRow>, sqlx::Error> {
+        sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY id DESC LIMIT 100"))
+            .fetch_all(&self.pool)
+            .await
+    }
+
+    /// One stored output column of a plan (`plan_json`, `map_geojson`, `itineraries_json`).
+    pub async fn plan_output(&self, id: i64, column: PlanColumn) -> Result<Option<String>, sqlx::Error> {
+        let value: Option<Option<String>> =
+            sqlx::query_scalar(&format!("SELECT {} FROM plans WHERE id = ?", column.name()))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(value.flatten())
+    }
+
+    /// The id of the published plan, if any.
+    pub async fn published_id(&self) -> Result<Option<i64>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM plans WHERE status = 'published' ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    /// Publishes a draft, superseding the plan published before; `false` if `id` is not a draft.
+    pub async fn publish(&self, id: i64, actor: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM plans WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
+        if status.as_deref() != Some("draft") {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
+        sqlx::query("UPDATE plans SET status = 'published', published_at = ? WHERE id = ?")
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "publish", &format!("plans/{id}"), "").await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Plans left queued or running by a previous process: marked failed at start.
+    pub async fn fail_interrupted(&self) -> Result<u64, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE plans SET status = 'failed', error_json = '{\"code\":\"A503\",\"message\":\"interrupted by a restart\"}' \
+             WHERE status IN ('queued', 'running')",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// The latest audit entries, newest first.
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
+        let rows = sqlx::query("SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?")
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                json!({ "at": r.get::<String, _>("at"), "actor": r.get::<String, _>("actor"),
+                        "action": r.get::<String, _>("action"), "target": r.get::<String, _>("target"),
+                        "detail": r.get::<String, _>("detail") })
+            })
+            .collect())
+    }
+}
+
+/// Stored output columns of a plan.
+#[derive(Clone, Copy, Debug)]
+pub enum PlanColumn {
+    PlanJson,
+    MapGeojson,
+    Itineraries,
+}
+
+impl PlanColumn {
+    fn name(self) -> &'static str {
+        match self {
+            PlanColumn::PlanJson => "plan_json",
+            PlanColumn::MapGeojson => "map_geojson",
+            PlanColumn::Itineraries => "itineraries_json",
+        }
+    }
+}
+
+async fn insert(
+    tx: &mut sqlx::SqliteConnection,
+    entity: Entity,
+    id: &str,
+    position: i64,
+    body: &Value,
+    at: &str,
+) -> Result<(), sqlx::Error> {
+    let sql = match entity {
+        Entity::Request => "INSERT INTO requests (id, body_json, created_at) VALUES (?, ?, ?)".to_string(),
+        _ => format!("INSERT INTO {} (id, position, body_json) VALUES (?, ?, ?)", entity.table()),
+    };
+    let query = sqlx::query(&sql).bind(id);
+    let query = match entity {
+        Entity::Request => query.bind(body.to_string()).bind(at),
+        _ => query.bind(position).bind(body.to_string()),
+    };
+    query.execute(tx).await?;
+    Ok(())
+}
+
+async fn audit(
+    tx: &mut sqlx::SqliteConnection,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
+        .bind(now())
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(detail)
+        .execute(tx)
+        .await?;
+    Ok(())
+}
