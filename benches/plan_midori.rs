@@ -12,8 +12,8 @@ use junkai_solver::check::check;
 use junkai_solver::matrix::great_circle_matrix;
 use junkai_solver::weekly::{PlanParams, plan};
 
-/// One full run; returns (requests served, requests, elapsed).
-fn run(weeks: u32) -> (usize, usize, Duration) {
+/// One full run; returns (requests served, requests, how days were assigned, elapsed).
+fn run(weeks: u32) -> (usize, usize, String, Duration) {
     let started = Instant::now();
     let docs = load_documents(None).expect("embedded data loads");
     let choice = HorizonChoice { week_of: NaiveDate::from_ymd_opt(2026, 12, 7), weeks: Some(weeks) };
@@ -24,27 +24,35 @@ fn run(weeks: u32) -> (usize, usize, Duration) {
     let result = plan(p, &matrix, &PlanParams::default(), &mut |_| {});
     assert!(check(p, &matrix, &result).is_empty(), "every benchmarked plan is feasible");
     let served = result.visits().map(|(_, _, v)| v.requests.len()).sum();
-    (served, p.requests().len(), started.elapsed())
+    let a = &result.assignment;
+    let assignment = format!(
+        "{} {} ({} variables, gap {})",
+        a.method,
+        a.backend,
+        a.variables,
+        a.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0))
+    );
+    (served, p.requests().len(), assignment, started.elapsed())
 }
 
 fn main() {
     // `cargo test --benches` passes `--bench`-less arguments; keep that run short.
     let quick = !std::env::args().any(|a| a == "--bench");
     let repeats = if quick { 1 } else { 20 };
-    println!("| horizon | served / requests | median | min | runs |");
-    println!("|---|---|---|---|---|");
+    println!("| horizon | served / requests | day assignment | median | min | runs |");
+    println!("|---|---|---|---|---|---|");
     for weeks in [1, 4] {
         let mut times = Vec::with_capacity(repeats);
-        let mut served = (0, 0);
+        let (mut served, mut assignment) = ((0, 0), String::new());
         for _ in 0..repeats {
-            let (s, n, t) = run(weeks);
-            served = (s, n);
+            let (s, n, a, t) = run(weeks);
+            (served, assignment) = ((s, n), a);
             times.push(t);
         }
         times.sort();
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "| {weeks} week(s) | {}/{} | {:.1} ms | {:.1} ms | {repeats} |",
+            "| {weeks} week(s) | {}/{} | {assignment} | {:.1} ms | {:.1} ms | {repeats} |",
             served.0,
             served.1,
             ms(times[times.len() / 2]),

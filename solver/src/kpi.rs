@@ -30,6 +30,10 @@ pub struct Kpis {
     /// Of the weeks in which a stop with a weekly minimum is visited, the share in which a
     /// visit falls on the stop's most frequent weekday (1 = perfectly regular).
     pub regular_weekday_share: f64,
+    /// Of the visits on such a stop's most frequent weekday, the share whose published
+    /// window starts within an hour of the stop's median start on that weekday
+    /// ("about the same time week after week"; 1 when no stop is visited twice so).
+    pub regular_time_share: f64,
 }
 
 impl Kpis {
@@ -69,7 +73,7 @@ impl Kpis {
             *unserved_by_reason.entry(u.reason).or_insert(0) += 1;
         }
         let mountainous: Vec<usize> = (0..problem.stops().len()).filter(|&s| problem.stops()[s].mountainous).collect();
-        let regular_weekday_share = regularity(problem, plan);
+        let (regular_weekday_share, regular_time_share) = regularity(problem, plan);
         Kpis {
             requests_total: problem.requests().len(),
             requests_served: served,
@@ -83,29 +87,40 @@ impl Kpis {
             utilisation: if shift_time.get() == 0 { 0.0 } else { unit_time.get() as f64 / shift_time.get() as f64 },
             unserved_by_reason,
             regular_weekday_share,
+            regular_time_share,
         }
     }
 }
 
-fn regularity(problem: &Problem, plan: &Plan) -> f64 {
-    let mut per_stop: BTreeMap<usize, Vec<(u32, usize)>> = BTreeMap::new();
+/// Weekday and time-of-day regularity of stops with a weekly minimum (see [`Kpis`]).
+fn regularity(problem: &Problem, plan: &Plan) -> (f64, f64) {
+    let mut per_stop: BTreeMap<usize, Vec<(u32, usize, Seconds)>> = BTreeMap::new();
     for (day, _, visit) in plan.visits() {
         if let VisitPlace::Stop(s) = visit.place
             && problem.stops()[s].rule.min_per_week > 0
         {
-            per_stop.entry(s).or_default().push((day.week(), day.weekday().index()));
+            per_stop.entry(s).or_default().push((day.week(), day.weekday().index(), visit.published.start));
         }
     }
     let (mut regular, mut weeks) = (0usize, 0usize);
+    let (mut on_time, mut repeated) = (0usize, 0usize);
     for visits in per_stop.values() {
         let mut count = [0usize; 7];
-        visits.iter().for_each(|&(_, k)| count[k] += 1);
+        visits.iter().for_each(|&(_, k, _)| count[k] += 1);
         let usual = (0..7).max_by_key(|&k| (count[k], std::cmp::Reverse(k))).unwrap_or(0);
-        let mut stop_weeks: Vec<u32> = visits.iter().map(|&(w, _)| w).collect();
+        let mut stop_weeks: Vec<u32> = visits.iter().map(|&(w, _, _)| w).collect();
         stop_weeks.sort_unstable();
         stop_weeks.dedup();
         weeks += stop_weeks.len();
-        regular += stop_weeks.iter().filter(|&&w| visits.iter().any(|&(vw, k)| vw == w && k == usual)).count();
+        regular += stop_weeks.iter().filter(|&&w| visits.iter().any(|&(vw, k, _)| vw == w && k == usual)).count();
+        let mut starts: Vec<Seconds> = visits.iter().filter(|&&(_, k, _)| k == usual).map(|&(_, _, t)| t).collect();
+        if starts.len() >= 2 {
+            starts.sort_unstable();
+            let median = starts[starts.len() / 2];
+            repeated += starts.len();
+            on_time += starts.iter().filter(|&&t| (t.get() - median.get()).abs() <= 3600).count();
+        }
     }
-    if weeks == 0 { 1.0 } else { regular as f64 / weeks as f64 }
+    let share = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    (share(regular, weeks), share(on_time, repeated))
 }

@@ -177,6 +177,11 @@ pub(super) fn print_summary(view: &PlanView, lang: Lang, files: usize, out: &Pat
             );
             say!("中山間地域の訪問先: {}/{} か所を訪問", k.mountainous_stops_visited, k.mountainous_stops);
             say!(
+                "定期訪問の規則性: いつもの曜日 {:.0}%、いつもの時刻（±1時間）{:.0}%",
+                k.regular_weekday_share * 100.0,
+                k.regular_time_share * 100.0
+            );
+            say!(
                 "運行: {routes} 便、訪問 {} 回、走行 {:.1} km、稼働 {:.1} 時間（稼働率 {:.0}%）",
                 k.visits,
                 k.distance.km(),
@@ -205,6 +210,11 @@ pub(super) fn print_summary(view: &PlanView, lang: Lang, files: usize, out: &Pat
                 k.mean_waiting_days
             );
             say!("mountainous stops visited: {}/{}", k.mountainous_stops_visited, k.mountainous_stops);
+            say!(
+                "regular visits: {:.0}% on the usual weekday, {:.0}% at the usual time (±1 h)",
+                k.regular_weekday_share * 100.0,
+                k.regular_time_share * 100.0
+            );
             say!(
                 "{routes} routes, {} visits, {:.1} km, {:.1} unit hours ({:.0}% utilisation)",
                 k.visits,
