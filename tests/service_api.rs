@@ -63,6 +63,12 @@ async fn call(app: &Router, method: &str, uri: &str, token: Option<&str>, body: 
     Answer { status, content_type, text: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
+async fn call_bytes(app: &Router, uri: &str) -> Vec<u8> {
+    let res = app.clone().oneshot(Request::builder().uri(uri).body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{uri}");
+    axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap().to_vec()
+}
+
 /// Every 4xx answer has the one error shape.
 fn assert_error_shape(a: &Answer) {
     let v = a.json();
@@ -169,6 +175,29 @@ async fn plan_publish_and_serve_residents_without_private_data() {
     );
     assert_eq!(dtstart.value.as_deref(), Some(expected.as_str()));
 
+    // The GTFS feed reads back with gtfs-structures: one route per unit, trips per day,
+    // stop times at the announced windows.
+    let zip = call_bytes(&app, "/api/public/gtfs.zip").await;
+    let path = dir.path().join("gtfs.zip");
+    std::fs::write(&path, &zip).unwrap();
+    let feed = gtfs_structures::Gtfs::from_path(&path).expect("the GTFS feed parses");
+    assert_eq!(feed.agencies[0].timezone, "Asia/Tokyo");
+    assert!(!feed.routes.is_empty() && feed.routes.len() <= 2, "one route per unit");
+    let konaka_times: Vec<String> = feed
+        .trips
+        .values()
+        .flat_map(|t| &t.stop_times)
+        .filter(|st| st.stop.id == "konaka")
+        .map(|st| format!("{:02}:{:02}", st.arrival_time.unwrap() / 3600, st.arrival_time.unwrap() % 3600 / 60))
+        .collect();
+    let announced: Vec<String> = list.iter().map(|v| v["from"].as_str().unwrap().to_string()).collect();
+    let mut sorted = konaka_times.clone();
+    sorted.sort();
+    let mut expected = announced.clone();
+    expected.sort();
+    assert_eq!(sorted, expected, "GTFS times are the announced windows");
+    assert!(!feed.calendar_dates.is_empty());
+
     // Search by kana (katakana finds the hiragana reading) and by district.
     let hits = call(&app, "GET", "/api/public/search?q=%E3%82%B3%E3%83%8A%E3%82%AB", None, None).await.json();
     assert_eq!(hits[0]["id"], "konaka", "コナカ → こなかしゅうかいじょ");
@@ -195,6 +224,15 @@ async fn plan_publish_and_serve_residents_without_private_data() {
         .map(str::to_string)
         .collect();
     assert!(private.iter().any(|p| p.contains('花')), "the fixture has a named resident");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut file, &mut text).unwrap();
+        for p in &private {
+            assert!(!text.contains(p.as_str()), "gtfs.zip/{} leaks `{p}`", file.name());
+        }
+    }
     let all_itineraries = days["dates"].as_array().unwrap().len();
     assert!(all_itineraries > 0);
     for uri in [

@@ -1,6 +1,7 @@
 pub mod cordeau;
 pub mod data_folder;
 pub mod driver_day;
+pub mod gtfs;
 pub mod ical;
 pub mod itinerary;
 pub mod json_reader;

@@ -1,5 +1,5 @@
 //! Settings of `junkai serve`: defaults, then a TOML file, then environment variables
-//! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PLANNER_TOKENS`,
+//! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_PLANNER_TOKENS`,
 //! `JUNKAI_DRIVER_TOKENS`), then command-line options.
 //!
 //! Tokens are kept only as SHA-256 hashes once loaded.
@@ -29,6 +29,8 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Solves that may run at once; further ones get 429.
     pub max_concurrent_solves: usize,
+    /// The service's public address (the GTFS feed's agency URL).
+    pub public_url: String,
 }
 
 impl Default for ServeConfig {
@@ -42,6 +44,7 @@ impl Default for ServeConfig {
             max_body_bytes: 1 << 20,
             request_timeout: Duration::from_secs(30),
             max_concurrent_solves: 1,
+            public_url: "http://127.0.0.1:8080/".into(),
         }
     }
 }
@@ -58,6 +61,7 @@ struct FileConfig {
     max_body_bytes: Option<usize>,
     request_timeout_s: Option<u64>,
     max_concurrent_solves: Option<usize>,
+    public_url: Option<String>,
 }
 
 /// A configuration problem: the setting, what is wrong, how to fix it.
@@ -116,6 +120,16 @@ impl ServeConfig {
         c.bind = env("JUNKAI_BIND").or(from_file.bind).unwrap_or(c.bind);
         c.db = env("JUNKAI_DB").map(PathBuf::from).or(from_file.db).unwrap_or(c.db);
         c.data = env("JUNKAI_DATA").map(PathBuf::from).or(from_file.data);
+        if let Some(url) = env("JUNKAI_PUBLIC_URL").or(from_file.public_url) {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(config_error(
+                    "public_url",
+                    format!("`{url}` is not an http(s) URL"),
+                    "write e.g. https://junkai.example.jp/",
+                ));
+            }
+            c.public_url = url;
+        }
         let planners = match env("JUNKAI_PLANNER_TOKENS") {
             Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
             None => from_file.planner_tokens.unwrap_or_default(),

@@ -33,6 +33,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("get", "/api/public/stops/{id}/calendar.ics", Role::Public, "A stop's visits as iCalendar (Asia/Tokyo)"),
     op("get", "/api/public/search", Role::Public, "Stops by name, reading (kana) or district (?q=)"),
     op("get", "/api/public/map.geojson", Role::Public, "The published plan's map (no private data)"),
+    op("get", "/api/public/gtfs.zip", Role::Public, "The published timetable as a GTFS feed (GTFS-JP readings)"),
     op("get", "/api/stops", Role::Planner, "List stops"),
     op("post", "/api/stops", Role::Planner, "Create a stop (validated like problem.json)"),
     op("get", "/api/stops/{id}", Role::Planner, "Read a stop"),

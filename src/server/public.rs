@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::error::ApiError;
 use super::store::{Entity, PlanColumn};
+use crate::io::gtfs::{Publisher, feed_zip};
 use crate::io::ical::calendar;
 use crate::io::public_timetable::{PublicVisit, public_visits};
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/public/stops/{id}/calendar.ics", get(stop_calendar))
         .route("/api/public/search", get(search))
         .route("/api/public/map.geojson", get(map))
+        .route("/api/public/gtfs.zip", get(gtfs))
 }
 
 async fn health() -> Json<Value> {
@@ -158,6 +160,24 @@ async fn map(State(s): State<AppState>) -> Result<Response, ApiError> {
     };
     let text = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
     Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json".to_string())], text).into_response())
+}
+
+/// The published timetable as a GTFS feed.
+async fn gtfs(State(s): State<AppState>) -> Result<Response, ApiError> {
+    let visits = published_visits(&s).await?;
+    let stops = s.store.list(Entity::Stop).await?;
+    let docs = s.store.documents().await?;
+    let name = docs.problem.1.get("name").and_then(Value::as_str).unwrap_or("junkai").to_string();
+    let publisher = Publisher { name: &name, url: &s.config.public_url };
+    let bytes = feed_zip(&publisher, &stops, &visits).map_err(|e| ApiError::internal(&e.to_string()))?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/zip"),
+            (axum::http::header::CONTENT_DISPOSITION, "attachment; filename=\"gtfs.zip\""),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[cfg(test)]
