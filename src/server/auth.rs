@@ -35,14 +35,39 @@ fn any_matches(hashes: &[TokenHash], token: &str) -> bool {
     hashes.iter().fold(false, |found, h| found | h.matches(token))
 }
 
+/// Name of the cookie the login page sets (HttpOnly, SameSite=Strict) for the web pages.
+pub const COOKIE: &str = "junkai_token";
+
+/// The presented token: `Authorization: Bearer …`, else the login cookie.
 fn bearer(parts: &Parts) -> Result<&str, ApiError> {
-    parts
+    let header = parts
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or_else(ApiError::unauthenticated)
+        .map(str::trim);
+    let cookie = || {
+        parts
+            .headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
+            .next()
+    };
+    header.or_else(cookie).filter(|t| !t.is_empty()).ok_or_else(ApiError::unauthenticated)
+}
+
+/// The role a token has, if any.
+pub fn role_of(state: &AppState, token: &str) -> Option<&'static str> {
+    if any_matches(&state.config.planner_tokens, token) {
+        Some("planner")
+    } else if state.config.driver_tokens.values().any(|h| any_matches(h, token)) {
+        Some("driver")
+    } else {
+        None
+    }
 }
 
 /// A request made with a planner token.

@@ -8,8 +8,9 @@ mod driver;
 pub mod error;
 mod jobs;
 pub mod openapi;
+mod pages;
 mod planner;
-mod public;
+pub mod public;
 pub mod store;
 
 use std::sync::Arc;
@@ -22,7 +23,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::io::data_folder::load_documents;
+use crate::io::data_folder::{load_boundary, load_documents};
 use crate::lang::Lang;
 pub use config::ServeConfig;
 use jobs::Jobs;
@@ -34,6 +35,10 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub store: Store,
     pub jobs: Arc<Jobs>,
+    /// The city boundary (GeoJSON text) for the pages' maps, if the data has one.
+    pub boundary: Option<Arc<str>>,
+    /// The public routes' snapshot of stops and the published timetable.
+    pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
 }
 
 impl AppState {
@@ -50,28 +55,53 @@ impl AppState {
             tracing::warn!(interrupted, "solves interrupted by the last shutdown were marked failed");
         }
         let jobs = Arc::new(Jobs::new(config.max_concurrent_solves));
-        Ok(AppState { config: Arc::new(config), store, jobs })
+        let boundary = load_boundary(config.data.as_deref()).map(Arc::from);
+        Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default() })
     }
 }
 
-/// The language of a request: `?lang=en|ja`, else `Accept-Language` (English when it
-/// prefers `en`), else Japanese.
-pub fn request_lang(req: &Request) -> Lang {
+/// The language asked for in the query (`?lang=en|ja`).
+fn query_lang(req: &Request) -> Option<Lang> {
     let query = req.uri().query().unwrap_or_default();
-    if query.split('&').any(|p| p == "lang=en") {
-        return Lang::En;
+    query.split('&').find_map(|p| match p {
+        "lang=en" => Some(Lang::En),
+        "lang=ja" => Some(Lang::Ja),
+        _ => None,
+    })
+}
+
+/// Name of the cookie that keeps the pages' language switch.
+const LANG_COOKIE: &str = "junkai_lang";
+
+/// The language of a request. API: `?lang=`, else `Accept-Language` (English when it
+/// prefers `en`), else Japanese. Pages are Japanese first: `?lang=`, else the switch's
+/// cookie, else Japanese.
+pub fn request_lang(req: &Request) -> Lang {
+    if let Some(lang) = query_lang(req) {
+        return lang;
     }
-    if query.split('&').any(|p| p == "lang=ja") {
-        return Lang::Ja;
+    let header = |name| req.headers().get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok()).unwrap_or("");
+    if req.uri().path().starts_with("/api/") {
+        let accept = header(axum::http::header::ACCEPT_LANGUAGE);
+        return if accept.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Ja };
     }
-    let accept = req.headers().get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if accept.trim_start().to_ascii_lowercase().starts_with("en") { Lang::En } else { Lang::Ja }
+    let cookies = header(axum::http::header::COOKIE);
+    let english = cookies.split(';').any(|c| c.trim() == format!("{LANG_COOKIE}=en"));
+    if english { Lang::En } else { Lang::Ja }
 }
 
 async fn with_lang(State(_): State<AppState>, req: Request, next: Next) -> Response {
     let lang = request_lang(&req);
-    let response = error::LANG.scope(lang, next.run(req)).await;
-    uniform_error(response, lang).await
+    let api = req.uri().path().starts_with("/api/");
+    let switched = !api && query_lang(&req).is_some();
+    let mut response = error::LANG.scope(lang, next.run(req)).await;
+    if switched {
+        let code = if lang == Lang::En { "en" } else { "ja" };
+        if let Ok(v) = format!("{LANG_COOKIE}={code}; Path=/; SameSite=Lax; Max-Age=31536000").parse() {
+            response.headers_mut().append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    if api { uniform_error(response, lang).await } else { response }
 }
 
 /// Rewrites error answers that did not come from [`error::ApiError`] (a malformed JSON
@@ -101,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(planner::routes())
         .merge(driver::routes())
+        .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .fallback(not_found)
         .layer(limits)

@@ -2,6 +2,8 @@
 //! (kana too), the map, and a calendar file per stop. They read only the published plan's
 //! public content and the stops' public fields: never requests or residents' data.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -43,7 +45,7 @@ pub fn fold_kana(s: &str) -> String {
 }
 
 /// A stop's public fields (what the problem file says about the place, nothing else).
-fn public_stop(stop: &Value) -> Value {
+pub(super) fn public_stop(stop: &Value) -> Value {
     let keep = ["id", "name", "reading", "district", "address", "lon", "lat", "mountainous", "hosts", "windows"];
     let mut out = serde_json::Map::new();
     for key in keep {
@@ -54,14 +56,45 @@ fn public_stop(stop: &Value) -> Value {
     Value::Object(out)
 }
 
-/// The published plan's public visits (empty when nothing is published).
-async fn published_visits(s: &AppState) -> Result<Vec<PublicVisit>, ApiError> {
-    let Some(id) = s.store.published_id().await? else { return Ok(Vec::new()) };
-    let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
-    Ok(public_visits(&serde_json::from_str(&text).unwrap_or(Value::Null)))
+/// What the public routes serve, read once per write generation of the store.
+pub struct PublicSnapshot {
+    pub generation: u64,
+    pub stops: Vec<Value>,
+    /// The published plan's visits at stops, by date and time.
+    pub visits: Vec<PublicVisit>,
+    pub map: String,
+    pub name: String,
+    /// The data's credit lines, joined for page footers.
+    pub credits: String,
 }
 
-fn today() -> String {
+/// The current snapshot (rebuilt after any write).
+pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiError> {
+    let generation = s.store.generation();
+    if let Some(current) = s.public.read().ok().and_then(|c| c.clone()).filter(|c| c.generation == generation) {
+        return Ok(current);
+    }
+    let (visits, map) = match s.store.published_id().await? {
+        Some(id) => {
+            let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
+            let map = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
+            (public_visits(&serde_json::from_str(&text).unwrap_or(Value::Null)), map)
+        }
+        None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string()),
+    };
+    let docs = s.store.documents().await?;
+    let name = docs.problem.1.get("name").and_then(Value::as_str).unwrap_or("junkai").to_string();
+    let credit_lines: Vec<String> =
+        docs.problem.1.get("credits").cloned().and_then(|c| serde_json::from_value(c).ok()).unwrap_or_default();
+    let stops = s.store.list(Entity::Stop).await?;
+    let fresh = Arc::new(PublicSnapshot { generation, stops, visits, map, name, credits: credit_lines.join(" / ") });
+    if let Ok(mut slot) = s.public.write() {
+        *slot = Some(fresh.clone());
+    }
+    Ok(fresh)
+}
+
+pub(super) fn today() -> String {
     // Residents live in Japan: "today" is in Japan Standard Time (UTC+9, no DST).
     (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive().to_string()
 }
@@ -76,10 +109,9 @@ fn with_next_visits(stop: &Value, visits: &[PublicVisit], from: &str) -> Value {
 }
 
 async fn stops(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let visits = published_visits(&s).await?;
+    let snap = snapshot(&s).await?;
     let from = today();
-    let list = s.store.list(Entity::Stop).await?;
-    Ok(Json(Value::Array(list.iter().map(|st| with_next_visits(st, &visits, &from)).collect())))
+    Ok(Json(Value::Array(snap.stops.iter().map(|st| with_next_visits(st, &snap.visits, &from)).collect())))
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,20 +125,22 @@ async fn stop_visits(
     Path(id): Path<String>,
     Query(range): Query<Range>,
 ) -> Result<Json<Value>, ApiError> {
-    let stop = s.store.get(Entity::Stop, &id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
+    let snap = snapshot(&s).await?;
+    let stop = find_stop(&snap, &id)?;
     let (from, to) = (range.from.map(|d| d.to_string()), range.to.map(|d| d.to_string()));
-    let visits: Vec<PublicVisit> = published_visits(&s)
-        .await?
-        .into_iter()
+    let visits: Vec<&PublicVisit> = snap
+        .visits
+        .iter()
         .filter(|v| v.stop_id == id)
         .filter(|v| from.as_ref().is_none_or(|f| &v.date >= f) && to.as_ref().is_none_or(|t| &v.date <= t))
         .collect();
-    Ok(Json(json!({ "stop": public_stop(&stop), "visits": visits })))
+    Ok(Json(json!({ "stop": public_stop(stop), "visits": visits })))
 }
 
 async fn stop_calendar(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let stop = s.store.get(Entity::Stop, &id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
-    let visits: Vec<PublicVisit> = published_visits(&s).await?.into_iter().filter(|v| v.stop_id == id).collect();
+    let snap = snapshot(&s).await?;
+    let stop = find_stop(&snap, &id)?;
+    let visits: Vec<PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id).cloned().collect();
     let name = stop.get("name").and_then(Value::as_str).unwrap_or(&id);
     let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
     let body = calendar(&format!("巡回 {name}"), &visits, &stamp);
@@ -131,12 +165,10 @@ struct SearchQuery {
 /// Stops whose name, reading or district contains the query (kana-insensitive).
 async fn search(State(s): State<AppState>, Query(query): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
     let needle = fold_kana(query.q.trim());
-    let visits = published_visits(&s).await?;
+    let snap = snapshot(&s).await?;
     let from = today();
-    let hits: Vec<Value> = s
-        .store
-        .list(Entity::Stop)
-        .await?
+    let hits: Vec<Value> = snap
+        .stops
         .iter()
         .filter(|st| {
             !needle.is_empty()
@@ -145,31 +177,28 @@ async fn search(State(s): State<AppState>, Query(query): Query<SearchQuery>) -> 
                     .filter_map(|k| st.get(*k).and_then(Value::as_str))
                     .any(|t| fold_kana(t).contains(&needle))
         })
-        .map(|st| with_next_visits(st, &visits, &from))
+        .map(|st| with_next_visits(st, &snap.visits, &from))
         .collect();
     Ok(Json(Value::Array(hits)))
 }
 
 async fn map(State(s): State<AppState>) -> Result<Response, ApiError> {
-    let Some(id) = s.store.published_id().await? else {
-        return Ok((
-            [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
-            r#"{"type":"FeatureCollection","features":[]}"#.to_string(),
-        )
-            .into_response());
-    };
-    let text = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json".to_string())], text).into_response())
+    let snap = snapshot(&s).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json")], snap.map.clone()).into_response())
+}
+
+fn find_stop<'a>(snap: &'a PublicSnapshot, id: &str) -> Result<&'a Value, ApiError> {
+    snap.stops
+        .iter()
+        .find(|st| st.get("id").and_then(Value::as_str) == Some(id))
+        .ok_or_else(|| ApiError::not_found("訪問先", "stop"))
 }
 
 /// The published timetable as a GTFS feed.
 async fn gtfs(State(s): State<AppState>) -> Result<Response, ApiError> {
-    let visits = published_visits(&s).await?;
-    let stops = s.store.list(Entity::Stop).await?;
-    let docs = s.store.documents().await?;
-    let name = docs.problem.1.get("name").and_then(Value::as_str).unwrap_or("junkai").to_string();
-    let publisher = Publisher { name: &name, url: &s.config.public_url };
-    let bytes = feed_zip(&publisher, &stops, &visits).map_err(|e| ApiError::internal(&e.to_string()))?;
+    let snap = snapshot(&s).await?;
+    let publisher = Publisher { name: &snap.name, url: &s.config.public_url };
+    let bytes = feed_zip(&publisher, &snap.stops, &snap.visits).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/zip"),

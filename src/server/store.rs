@@ -4,6 +4,8 @@
 
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -15,6 +17,9 @@ use crate::io::problem_file::{Documents, RequestChanges};
 #[derive(Clone)]
 pub struct Store {
     pub pool: SqlitePool,
+    /// Bumped by every committed write (entities, publishing): caches of public content
+    /// compare it to know they are current. All writes go through this process.
+    generation: Arc<AtomicU64>,
 }
 
 /// Which list of the data set an entity belongs to.
@@ -78,6 +83,15 @@ pub fn now() -> String {
 }
 
 impl Store {
+    /// The current write generation.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    fn bump(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
     /// Opens (creating and migrating if needed) the database file.
     pub async fn open(path: &Path) -> Result<Store, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
@@ -88,7 +102,7 @@ impl Store {
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store { pool, generation: Arc::new(AtomicU64::new(0)) })
     }
 
     /// Imports the documents when the database holds no data set yet; returns whether it did.
@@ -190,7 +204,9 @@ impl Store {
             insert(&mut tx, entity, id, position, body, &now()).await?;
         }
         audit(&mut tx, actor, action, &format!("{}/{id}", entity.json_key()), "").await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.bump();
+        Ok(())
     }
 
     /// Deletes an entity; returns whether it existed.
@@ -203,6 +219,7 @@ impl Store {
         }
         audit(&mut tx, actor, "delete", &format!("{}/{id}", entity.json_key()), "").await?;
         tx.commit().await?;
+        self.bump();
         Ok(true)
     }
 
@@ -318,6 +335,7 @@ impl Store {
             .await?;
         audit(&mut tx, actor, "publish", &format!("plans/{id}"), "").await?;
         tx.commit().await?;
+        self.bump();
         Ok(true)
     }
 

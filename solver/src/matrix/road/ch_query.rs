@@ -36,8 +36,16 @@ impl Upward {
         }
     }
 
-    /// Searches from `starts` along `arcs_of(v)` (only upwards by construction).
-    fn run<'h>(&mut self, starts: &[(usize, Cost)], arcs_of: impl Fn(usize) -> &'h [Arc]) {
+    /// Searches from `starts` along `arcs_of(v)` (only upwards by construction), with
+    /// stall-on-demand: a node that a higher, already reached node `w` reaches more cheaply
+    /// over an arc of `into(v)` (arcs from higher nodes into `v`, in search direction) is
+    /// not on a shortest up-down path; it is neither expanded nor reported as settled.
+    fn run<'h>(
+        &mut self,
+        starts: &[(usize, Cost)],
+        arcs_of: impl Fn(usize) -> &'h [Arc],
+        into: impl Fn(usize) -> &'h [Arc],
+    ) {
         self.round += 1;
         self.settled.clear();
         self.heap.clear();
@@ -56,6 +64,16 @@ impl Upward {
             if (t, d) != self.cost[vi] {
                 continue;
             }
+            let stalled = into(vi).iter().any(|a| {
+                let w = a.node as usize;
+                self.stamp[w] == round && {
+                    let (tw, dw) = self.cost[w];
+                    (tw + u64::from(a.time), dw + u64::from(a.dist)) < (t, d)
+                }
+            });
+            if stalled {
+                continue;
+            }
             self.settled.push(v);
             for a in arcs_of(vi) {
                 let w = a.node as usize;
@@ -71,25 +89,37 @@ impl Upward {
     }
 }
 
+/// Runs `each` for every point index with one search state per thread's share of the
+/// points: a state has arrays over all nodes, too costly to build per point or per
+/// rayon split on large graphs.
+fn per_point<T: Send>(n: usize, points: usize, each: impl Fn(&mut Upward, usize) -> T + Sync) -> Vec<T> {
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = points.div_ceil(threads).max(1);
+    let starts: Vec<usize> = (0..points).step_by(chunk).collect();
+    starts
+        .into_par_iter()
+        .flat_map_iter(|from| {
+            let mut search = Upward::new(n);
+            (from..(from + chunk).min(points)).map(|i| each(&mut search, i)).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Costs between all pairs of snapped points (`None` where unreachable).
 pub fn matrix(graph: &RoadGraph, h: &Hierarchy, snaps: &[Snap]) -> Vec<Vec<Option<Cost>>> {
     let n = graph.node_count();
     // Backward searches from every target fill the buckets: (node, target, time, dist).
-    let mut buckets: Vec<(u32, u32, u64, u64)> = (0..snaps.len())
-        .into_par_iter()
-        .map_init(
-            || Upward::new(n),
-            |search, j| {
-                search.run(&entries(graph, &snaps[j]), |v| h.down_arcs(v));
-                search
-                    .settled
-                    .iter()
-                    .map(|&v| (v, j as u32, search.cost[v as usize].0, search.cost[v as usize].1))
-                    .collect::<Vec<_>>()
-            },
-        )
-        .flatten()
-        .collect();
+    let mut buckets: Vec<(u32, u32, u64, u64)> = per_point(n, snaps.len(), |search, j| {
+        search.run(&entries(graph, &snaps[j]), |v| h.down_arcs(v), |v| h.up_arcs(v));
+        search
+            .settled
+            .iter()
+            .map(|&v| (v, j as u32, search.cost[v as usize].0, search.cost[v as usize].1))
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     buckets.par_sort_unstable_by_key(|b| b.0);
     let mut first = vec![0usize; n + 1];
     for b in &buckets {
@@ -98,35 +128,29 @@ pub fn matrix(graph: &RoadGraph, h: &Hierarchy, snaps: &[Snap]) -> Vec<Vec<Optio
     for v in 0..n {
         first[v + 1] += first[v];
     }
-    (0..snaps.len())
-        .into_par_iter()
-        .map_init(
-            || Upward::new(n),
-            |search, i| {
-                let mut row: Vec<Option<(u64, u64)>> = vec![None; snaps.len()];
-                search.run(&exits(graph, &snaps[i]), |v| h.up_arcs(v));
-                for &v in &search.settled {
-                    let (t, d) = search.cost[v as usize];
-                    for &(_, j, t2, d2) in &buckets[first[v as usize]..first[v as usize + 1]] {
-                        let c = (t + t2, d + d2);
-                        let slot = &mut row[j as usize];
-                        if slot.is_none_or(|s| c < s) {
-                            *slot = Some(c);
-                        }
-                    }
+    per_point(n, snaps.len(), |search, i| {
+        let mut row: Vec<Option<(u64, u64)>> = vec![None; snaps.len()];
+        search.run(&exits(graph, &snaps[i]), |v| h.up_arcs(v), |v| h.down_arcs(v));
+        for &v in &search.settled {
+            let (t, d) = search.cost[v as usize];
+            for &(_, j, t2, d2) in &buckets[first[v as usize]..first[v as usize + 1]] {
+                let c = (t + t2, d + d2);
+                let slot = &mut row[j as usize];
+                if slot.is_none_or(|s| c < s) {
+                    *slot = Some(c);
                 }
-                (0..snaps.len())
-                    .map(|j| {
-                        if i == j {
-                            return Some(Cost::default());
-                        }
-                        let via = row[j].map(|(t, d)| Cost { time_ms: t, length_dm: d });
-                        via.into_iter().chain(along_same_edge(graph, &snaps[i], &snaps[j])).min()
-                    })
-                    .collect()
-            },
-        )
-        .collect()
+            }
+        }
+        (0..snaps.len())
+            .map(|j| {
+                if i == j {
+                    return Some(Cost::default());
+                }
+                let via = row[j].map(|(t, d)| Cost { time_ms: t, length_dm: d });
+                via.into_iter().chain(along_same_edge(graph, &snaps[i], &snaps[j])).min()
+            })
+            .collect()
+    })
 }
 
 /// The original edges of the fastest path between two snapped points, with the nodes where
@@ -136,8 +160,8 @@ pub fn path(graph: &RoadGraph, h: &Hierarchy, a: &Snap, b: &Snap) -> Option<(usi
     let (mut fwd, mut bwd) = (Upward::new(n), Upward::new(n));
     let starts = exits(graph, a);
     let ends = entries(graph, b);
-    fwd.run(&starts, |v| h.up_arcs(v));
-    bwd.run(&ends, |v| h.down_arcs(v));
+    fwd.run(&starts, |v| h.up_arcs(v), |v| h.down_arcs(v));
+    bwd.run(&ends, |v| h.down_arcs(v), |v| h.up_arcs(v));
     let meet = fwd
         .settled
         .iter()

@@ -1,0 +1,371 @@
+//! Staff pages behind the login cookie: the planner's page (plan versions, the map,
+//! KPIs, unserved requests with reasons, create and publish buttons) and the driver's
+//! printable itinerary with its map.
+
+use std::fmt::Write;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::layout::{esc, page, t};
+use super::resident::credits;
+use super::svg_map::svg;
+use crate::lang::Lang;
+use crate::server::AppState;
+use crate::server::auth::{COOKIE, Driver, Planner, role_of};
+use crate::server::error::{ApiError, LANG};
+use crate::server::jobs::{Task, launch};
+use crate::server::store::PlanColumn;
+
+fn lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or(Lang::Ja)
+}
+
+fn login_form(lang: Lang, failed: bool) -> String {
+    let mut body = String::new();
+    if failed {
+        let _ = write!(
+            body,
+            "<p class=\"notice\" role=\"alert\">{}</p>",
+            t(lang, "トークンが違います。", "That token is not valid.")
+        );
+    }
+    let _ = write!(
+        body,
+        "<form method=\"post\" action=\"/login\"><div><label for=\"token\">{}</label>\
+         <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required></div>\
+         <p><button type=\"submit\">{}</button></p></form>",
+        t(lang, "担当者トークン（計画担当・運転手）", "Staff token (planner or driver)"),
+        t(lang, "ログイン", "Sign in")
+    );
+    page(
+        lang,
+        t(lang, "担当者ログイン", "Staff sign-in"),
+        "/login",
+        &[("/", t(lang, "住民向け", "Residents"))],
+        &body,
+        "",
+    )
+}
+
+pub async fn login_page() -> Html<String> {
+    Html(login_form(lang(), false))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    token: String,
+}
+
+/// Checks the token, sets the cookie, and opens the page of its role.
+pub async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+    let token = f.token.trim();
+    match role_of(&s, token) {
+        Some(role) => {
+            let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200");
+            ([(header::SET_COOKIE, cookie)], Redirect::to(&format!("/{role}"))).into_response()
+        }
+        None => (StatusCode::FORBIDDEN, Html(login_form(lang(), true))).into_response(),
+    }
+}
+
+pub async fn logout() -> Response {
+    let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanQuery {
+    plan: Option<i64>,
+}
+
+fn num(v: &Value) -> String {
+    match v {
+        Value::Number(n) => {
+            n.as_f64().map_or(n.to_string(), |f| if f.fract() == 0.0 { format!("{f:.0}") } else { format!("{f:.2}") })
+        }
+        Value::Null => "-".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `/planner`: versions, and the chosen (or newest finished) plan in detail.
+pub async fn planner(
+    who: Result<Planner, ApiError>,
+    State(s): State<AppState>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Response, ApiError> {
+    if who.is_err() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    let lang = lang();
+    let plans = s.store.plans().await?;
+    let running = plans.iter().any(|p| p.status == "queued" || p.status == "running");
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<form class=\"inline\" method=\"post\" action=\"/planner/plans\"><div><label for=\"week\">{}</label>\
+         <input id=\"week\" name=\"week\" type=\"date\"></div><div><label for=\"weeks\">{}</label>\
+         <input id=\"weeks\" name=\"weeks\" type=\"number\" min=\"1\" max=\"8\" value=\"1\"></div><button type=\"submit\">{}</button></form>",
+        t(lang, "対象週（その週の任意の日）", "Week (any day in it)"),
+        t(lang, "週数", "Weeks"),
+        t(lang, "計画を作成", "Make a plan")
+    );
+    let _ = write!(
+        body,
+        "<h2>{}</h2><table><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        t(lang, "計画の版", "Plan versions"),
+        t(lang, "状態", "Status"),
+        t(lang, "種類", "Kind"),
+        t(lang, "開始週", "First Monday"),
+        t(lang, "進捗", "Progress")
+    );
+    for p in plans.iter().take(10) {
+        let progress = s.jobs.progress(p.id).unwrap_or(p.progress);
+        let _ = write!(
+            body,
+            "<tr><td><a href=\"/planner?plan={0}\">{0}</a></td><td data-status=\"{1}\">{1}</td><td>{2}</td><td>{3}</td><td><progress value=\"{4:.2}\" max=\"1\">{5:.0}%</progress></td></tr>",
+            p.id,
+            esc(&p.status),
+            esc(&p.kind),
+            esc(&p.first_monday),
+            progress,
+            progress * 100.0
+        );
+    }
+    body.push_str("</tbody></table>");
+    let chosen = match q.plan {
+        Some(id) => plans.iter().find(|p| p.id == id),
+        None => plans.iter().find(|p| matches!(p.status.as_str(), "draft" | "published")),
+    };
+    if let Some(p) = chosen {
+        let summary: Value = p.summary_json.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
+        let _ = write!(body, "<h2>{} {} ({})</h2>", t(lang, "計画", "Plan"), p.id, esc(&p.status));
+        if p.status == "draft" {
+            let _ = write!(
+                body,
+                "<form method=\"post\" action=\"/planner/plans/{}/publish\"><button type=\"submit\">{}</button></form>",
+                p.id,
+                t(lang, "この計画を公開する", "Publish this plan")
+            );
+        }
+        let k = &summary["kpis"];
+        let rows = [
+            (
+                t(lang, "予約（対応/全体）", "Requests served / all"),
+                format!("{} / {}", num(&k["requests_served"]), num(&k["requests_total"])),
+            ),
+            (t(lang, "平均待ち日数", "Mean waiting days"), num(&k["mean_waiting_days"])),
+            (
+                t(lang, "中山間地域の訪問先", "Mountainous stops visited"),
+                format!("{} / {}", num(&k["mountainous_stops_visited"]), num(&k["mountainous_stops"])),
+            ),
+            (t(lang, "訪問回数", "Visits"), num(&k["visits"])),
+            (t(lang, "走行距離（m）", "Distance (m)"), num(&k["distance_m"])),
+            (t(lang, "稼働率", "Utilisation"), num(&k["utilisation"])),
+            (t(lang, "いつもの曜日の割合", "On the usual weekday"), num(&k["regular_weekday_share"])),
+        ];
+        let _ = write!(body, "<h3>KPI</h3><table><tbody>");
+        for (label, value) in rows {
+            let _ = write!(body, "<tr><th scope=\"row\">{}</th><td>{}</td></tr>", esc(label), esc(&value));
+        }
+        body.push_str("</tbody></table>");
+        let map_text = s.store.plan_output(p.id, PlanColumn::MapGeojson).await?.unwrap_or_default();
+        let map: Value = serde_json::from_str(&map_text).unwrap_or(Value::Null);
+        let boundary: Option<Value> = s.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
+        let _ = write!(
+            body,
+            "<h3>{}</h3>{}",
+            t(lang, "地図", "Map"),
+            svg(boundary.as_ref(), &map, t(lang, "計画の地図", "Map of the plan"))
+        );
+        let unserved = summary["unserved"].as_array().cloned().unwrap_or_default();
+        let _ = write!(body, "<h3>{} ({})</h3><ul>", t(lang, "未対応の予約", "Unserved requests"), unserved.len());
+        for u in &unserved {
+            let reason = if lang == Lang::Ja { &u["reason"]["ja"] } else { &u["reason"]["en"] };
+            let _ = write!(
+                body,
+                "<li>{} — {} ({})</li>",
+                esc(u["id"].as_str().unwrap_or("")),
+                esc(reason.as_str().unwrap_or("")),
+                esc(u["code"].as_str().unwrap_or(""))
+            );
+        }
+        body.push_str("</ul>");
+    }
+    let mut html = page(
+        lang,
+        t(lang, "計画担当", "Planner"),
+        "/planner",
+        &[("/", t(lang, "住民向け", "Residents")), ("/logout", t(lang, "ログアウト", "Sign out"))],
+        &body,
+        &credits(&s).await,
+    );
+    if running {
+        html = html.replacen("<head>", "<head>\n<meta http-equiv=\"refresh\" content=\"2\">", 1);
+    }
+    Ok(Html(html).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewPlanForm {
+    week: Option<String>,
+    weeks: Option<String>,
+}
+
+/// Starts a plan from the page's form, then returns to the page.
+pub async fn create_plan(
+    _: Planner,
+    State(s): State<AppState>,
+    Form(f): Form<NewPlanForm>,
+) -> Result<Response, ApiError> {
+    let week_of =
+        f.week.as_deref().filter(|w| !w.is_empty()).and_then(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
+    let weeks = f.weeks.as_deref().and_then(|w| w.parse().ok());
+    let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
+    let docs = s.store.documents().await?;
+    let choice = crate::io::problem_file::HorizonChoice { week_of, weeks };
+    let data = crate::io::problem_file::parse(&docs, choice).map_err(ApiError::invalid)?;
+    let monday = data.calendar.first_monday;
+    let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, 1, "planner").await?;
+    let choice = crate::io::problem_file::HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks) };
+    launch(s.clone(), permit, id, docs, choice, Task::Plan, 1);
+    Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
+}
+
+pub async fn publish(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    if !s.store.publish(id, "planner").await? {
+        return Err(ApiError::conflict(
+            ["公開できるのは下書きだけです", "only a draft can be published"],
+            ["状態を確認してください", "check its status"],
+        ));
+    }
+    Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DayQuery {
+    date: Option<String>,
+}
+
+/// `/driver`: the unit's itinerary for a day (default: the next working day), printable.
+pub async fn driver(
+    who: Result<Driver, ApiError>,
+    State(s): State<AppState>,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, ApiError> {
+    let Ok(d) = who else { return Ok(Redirect::to("/login").into_response()) };
+    let lang = lang();
+    let text = match s.store.published_id().await? {
+        Some(id) => s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default(),
+        None => String::new(),
+    };
+    let days: Vec<Value> = serde_json::from_str::<Vec<Value>>(&text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|day| day["unit_id"].as_str() == Some(d.unit.as_str()))
+        .collect();
+    let today = crate::server::public::today();
+    let chosen = match &q.date {
+        Some(date) => days.iter().find(|day| day["date"].as_str() == Some(date.as_str())),
+        None => days.iter().find(|day| day["date"].as_str().is_some_and(|x| x >= today.as_str())).or(days.first()),
+    };
+    let mut body = String::from("<nav aria-label=\"days\" class=\"no-print\"><ul>");
+    for day in &days {
+        let date = day["date"].as_str().unwrap_or("");
+        let _ = write!(body, "<li><a href=\"/driver?date={0}\">{0}</a></li>", esc(date));
+    }
+    body.push_str("</ul></nav>");
+    match chosen {
+        None => {
+            let _ = write!(
+                body,
+                "<p class=\"notice\">{}</p>",
+                t(lang, "公開中の運行はありません。", "No published itinerary.")
+            );
+        }
+        Some(day) => {
+            let _ = write!(
+                body,
+                "<h2>{} {} — {}</h2><p>{} {} ・ {} {}</p>",
+                esc(day["date"].as_str().unwrap_or("")),
+                esc(day["weekday"].as_str().unwrap_or("")),
+                esc(day["unit_name"].as_str().unwrap_or("")),
+                t(lang, "出発", "Leave"),
+                esc(day["departure"].as_str().unwrap_or("")),
+                t(lang, "帰着", "Back"),
+                esc(day["return_time"].as_str().unwrap_or(""))
+            );
+            let _ = write!(
+                body,
+                "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                t(lang, "到着–出発", "Arrive–leave"),
+                t(lang, "訪問先", "Stop"),
+                t(lang, "予約（個人情報）", "Bookings (personal data)"),
+                t(lang, "ナビ", "Navigate")
+            );
+            for st in day["stops"].as_array().into_iter().flatten() {
+                let bookings: Vec<String> = st["requests"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| {
+                        format!(
+                            "{} {} {}分 {}",
+                            r["kind_name"].as_str().unwrap_or(""),
+                            r["resident_name"].as_str().unwrap_or(""),
+                            num(&r["minutes"]),
+                            r["phone"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                let _ = write!(
+                    body,
+                    "<tr><td>{}</td><td>{}–{}</td><td>{}<br><span class=\"muted\">{}</span></td><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
+                    num(&st["order"]),
+                    esc(st["arrival"].as_str().unwrap_or("")),
+                    esc(st["departure"].as_str().unwrap_or("")),
+                    esc(st["name"].as_str().unwrap_or("")),
+                    esc(st["address"].as_str().unwrap_or("")),
+                    esc(&bookings.join(" / ")),
+                    esc(st["navigation"].as_str().unwrap_or("")),
+                    t(lang, "経路", "Route")
+                );
+            }
+            body.push_str("</tbody></table>");
+            let bring: Vec<String> =
+                day["bring"].as_array().into_iter().flatten().filter_map(|b| b.as_str().map(esc)).collect();
+            let _ = write!(
+                body,
+                "<h3>{}</h3><ul><li>{}</li></ul>",
+                t(lang, "持ち物", "What to bring"),
+                bring.join("</li><li>")
+            );
+            let boundary: Option<Value> = s.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
+            let _ = write!(
+                body,
+                "<h3>{}</h3>{}",
+                t(lang, "地図", "Map"),
+                svg(boundary.as_ref(), &day["geometry"], t(lang, "運行経路", "Route map"))
+            );
+            let _ = write!(
+                body,
+                "<p class=\"no-print\"><button type=\"button\" onclick=\"window.print()\">{}</button></p>",
+                t(lang, "印刷する", "Print")
+            );
+        }
+    }
+    let html = page(
+        lang,
+        t(lang, "運行表", "Itinerary"),
+        "/driver",
+        &[("/logout", t(lang, "ログアウト", "Sign out"))],
+        &body,
+        &credits(&s).await,
+    );
+    Ok(Html(html).into_response())
+}

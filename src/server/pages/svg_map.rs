@@ -1,0 +1,171 @@
+//! A map drawn by the server as SVG (no tiles, no network): the city boundary, each
+//! route's line (colour and dash pattern, so colour is not the only signal), and the
+//! stops and depots with their names as tooltips.
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+use super::layout::esc;
+
+/// Dash patterns per route, in the order of the routes' colours.
+const DASHES: [&str; 4] = ["", "10 5", "3 4", "14 4 3 4"];
+const WIDTH: f64 = 800.0;
+
+/// Equirectangular projection of the bounding box onto a `WIDTH`-wide canvas with a
+/// 20-unit margin: `x = (lon − min_lon)·cos(mid_lat)·scale`, `y = (max_lat − lat)·scale`.
+struct Frame {
+    min_lon: f64,
+    max_lat: f64,
+    k: f64,
+    scale: f64,
+    height: f64,
+}
+
+const MARGIN: f64 = 20.0;
+
+impl Frame {
+    fn new(points: &[[f64; 2]]) -> Frame {
+        let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (180.0f64, -180.0f64, 90.0f64, -90.0f64);
+        for p in points {
+            min_lon = min_lon.min(p[0]);
+            max_lon = max_lon.max(p[0]);
+            min_lat = min_lat.min(p[1]);
+            max_lat = max_lat.max(p[1]);
+        }
+        if points.is_empty() {
+            (min_lon, max_lon, min_lat, max_lat) = (139.2, 139.5, 36.3, 36.6);
+        }
+        let k = ((min_lat + max_lat) / 2.0).to_radians().cos();
+        let span = ((max_lon - min_lon) * k).max(1e-6);
+        let scale = (WIDTH - 2.0 * MARGIN) / span;
+        let height = (max_lat - min_lat).max(1e-6) * scale + 2.0 * MARGIN;
+        Frame { min_lon, max_lat, k, scale, height }
+    }
+
+    fn xy(&self, p: &[f64; 2]) -> (f64, f64) {
+        ((p[0] - self.min_lon) * self.k * self.scale + MARGIN, (self.max_lat - p[1]) * self.scale + MARGIN)
+    }
+}
+
+fn coords(v: &Value) -> Vec<[f64; 2]> {
+    v.as_array().into_iter().flatten().filter_map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?])).collect()
+}
+
+/// Outer rings of the boundary's polygons.
+fn rings(boundary: &Value) -> Vec<Vec<[f64; 2]>> {
+    let mut out = Vec::new();
+    let geometries: Vec<&Value> = match boundary.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {
+            boundary["features"].as_array().into_iter().flatten().map(|f| &f["geometry"]).collect()
+        }
+        Some("Feature") => vec![&boundary["geometry"]],
+        _ => vec![boundary],
+    };
+    for g in geometries {
+        match g.get("type").and_then(Value::as_str) {
+            Some("Polygon") => out.push(coords(&g["coordinates"][0])),
+            Some("MultiPolygon") => {
+                out.extend(g["coordinates"].as_array().into_iter().flatten().map(|poly| coords(&poly[0])))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn path(frame: &Frame, line: &[[f64; 2]]) -> String {
+    let mut d = String::new();
+    for (i, p) in line.iter().enumerate() {
+        let (x, y) = frame.xy(p);
+        let _ = write!(d, "{}{x:.1},{y:.1} ", if i == 0 { "M" } else { "L" });
+    }
+    d
+}
+
+/// The SVG element. `map` is a plan's `plan.geojson` (or an empty collection); `title`
+/// is the accessible name.
+pub fn svg(boundary: Option<&Value>, map: &Value, title: &str) -> String {
+    let boundary_rings = boundary.map(rings).unwrap_or_default();
+    let features: Vec<&Value> = map["features"].as_array().into_iter().flatten().collect();
+    let mut all: Vec<[f64; 2]> = boundary_rings.iter().flatten().copied().collect();
+    for f in &features {
+        match f["geometry"]["type"].as_str() {
+            Some("Point") => all.extend(coords(&Value::Array(vec![f["geometry"]["coordinates"].clone()]))),
+            Some("LineString") => all.extend(coords(&f["geometry"]["coordinates"])),
+            _ => {}
+        }
+    }
+    let frame = Frame::new(&all);
+    let mut s = format!(
+        "<svg class=\"map\" role=\"img\" aria-labelledby=\"map-title\" viewBox=\"0 0 {WIDTH} {:.0}\" xmlns=\"http://www.w3.org/2000/svg\">\
+         <title id=\"map-title\">{}</title>",
+        frame.height,
+        esc(title)
+    );
+    for ring in &boundary_rings {
+        let _ =
+            write!(s, "<path d=\"{}Z\" fill=\"#eef3ea\" stroke=\"#6b8e5a\" stroke-width=\"1.5\"/>", path(&frame, ring));
+    }
+    for (route_index, f) in features.iter().filter(|f| f["geometry"]["type"] == "LineString").enumerate() {
+        let p = &f["properties"];
+        let colour = p["stroke"].as_str().unwrap_or("#0072B2");
+        let dash = DASHES[route_index % DASHES.len()];
+        let name = format!("{} {}", p["date"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""));
+        let _ = write!(
+            s,
+            "<path class=\"route\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"3\" stroke-dasharray=\"{dash}\"><title>{}</title></path>",
+            path(&frame, &coords(&f["geometry"]["coordinates"])),
+            esc(colour),
+            esc(name.trim())
+        );
+    }
+    for f in features.iter().filter(|f| f["geometry"]["type"] == "Point") {
+        let c = &f["geometry"]["coordinates"];
+        let Some(point) = c.get(0).and_then(Value::as_f64).zip(c.get(1).and_then(Value::as_f64)) else { continue };
+        let (x, y) = frame.xy(&[point.0, point.1]);
+        let p = &f["properties"];
+        let name = p["name"].as_str().unwrap_or("");
+        if p["type"] == "depot" {
+            let _ = write!(
+                s,
+                "<rect class=\"depot\" x=\"{:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"#000\"><title>{}</title></rect>",
+                x - 6.0,
+                y - 6.0,
+                esc(name)
+            );
+        } else {
+            let _ = write!(
+                s,
+                "<circle class=\"stop\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"><title>{}</title></circle>",
+                esc(name)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn draws_boundary_routes_and_stops_inside_the_canvas() {
+        let boundary =
+            json!({ "type": "Polygon", "coordinates": [[[139.2, 36.3], [139.5, 36.3], [139.5, 36.6], [139.2, 36.3]]] });
+        let map = json!({ "type": "FeatureCollection", "features": [
+            { "type": "Feature", "geometry": { "type": "Point", "coordinates": [139.3, 36.4] }, "properties": { "type": "stop", "name": "小中<集会所>" } },
+            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政" } }
+        ]});
+        let out = svg(Some(&boundary), &map, "地図");
+        assert!(
+            out.contains("class=\"stop\"") && out.contains("class=\"route\"") && out.contains("小中&lt;集会所&gt;")
+        );
+        for cap in out.split("cx=\"").skip(1) {
+            let x: f64 = cap.split('"').next().unwrap().parse().unwrap();
+            assert!((0.0..=WIDTH).contains(&x));
+        }
+    }
+}

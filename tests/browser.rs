@@ -1,0 +1,263 @@
+//! The web pages in a real headless Chromium, driven through ChromeDriver (W3C WebDriver):
+//! a resident finds a hall and reads its next visit; a planner signs in and the plan's
+//! map is drawn. Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
+//! paths can be overridden with `JUNKAI_CHROMEDRIVER` and `JUNKAI_CHROMIUM`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use junkai::server::auth::TokenHash;
+use junkai::server::{AppState, ServeConfig, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+const PLANNER: &str = "planner-token-for-browser-01";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// One HTTP/1.1 exchange (enough for ChromeDriver, which keeps connections open: the
+/// answer is read by its `Content-Length`, or up to the last chunk).
+fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<Value> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    let payload = body.map(Value::to_string).unwrap_or_default();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+        payload.len()
+    )?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let n = stream.read(&mut buf)?;
+        raw.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&raw);
+        if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+            let head = head.to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            let done = match length {
+                Some(len) => rest.len() >= len,
+                None if head.contains("transfer-encoding: chunked") => rest.ends_with("0\r\n\r\n"),
+                None => n == 0,
+            };
+            if done || n == 0 {
+                let body = if length.is_none() && head.contains("chunked") { dechunk(rest) } else { rest.to_string() };
+                return Ok(serde_json::from_str(&body).unwrap_or(Value::Null));
+            }
+        } else if n == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no answer"));
+        }
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+struct WebDriver {
+    port: u16,
+    session: String,
+    process: Child,
+}
+
+impl WebDriver {
+    fn start(profile: &Path) -> WebDriver {
+        let driver = std::env::var("JUNKAI_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chromium = std::env::var("JUNKAI_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        assert!(
+            Path::new(&driver).exists() && Path::new(&chromium).exists(),
+            "the browser test needs {driver} and {chromium}: apt-get install chromium chromium-driver (as .ci/run does)"
+        );
+        let port = free_port();
+        let process = Command::new(&driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let started = Instant::now();
+        while http(port, "GET", "/status", None).is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not come up");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--window-size=1200,900", format!("--user-data-dir={}", profile.display())]
+        } } } });
+        let created = http(port, "POST", "/session", Some(&caps)).unwrap();
+        let session =
+            created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {created}")).to_string();
+        WebDriver { port, session, process }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let v = http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref()).unwrap();
+        assert!(v["value"].get("error").is_none(), "{method} {path}: {v}");
+        v["value"].clone()
+    }
+
+    fn go(&self, url: &str) {
+        self.call("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// Waits up to 10 s for an element matching `css`.
+    fn find(&self, css: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let v = http(
+                self.port,
+                "POST",
+                &format!("/session/{}/element", self.session),
+                Some(&json!({ "using": "css selector", "value": css })),
+            )
+            .unwrap();
+            if let Some(id) = v["value"].as_object().and_then(|o| o.values().next()).and_then(Value::as_str) {
+                return id.to_string();
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "no element {css}: {v}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn count(&self, css: &str) -> usize {
+        self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))
+            .as_array()
+            .map_or(0, Vec::len)
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/value"), Some(json!({ "text": text })));
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.call("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or_default().to_string()
+    }
+
+    fn rect(&self, css: &str) -> (f64, f64) {
+        let id = self.find(css);
+        let r = self.call("GET", &format!("/element/{id}/rect"), None);
+        (r["width"].as_f64().unwrap_or(0.0), r["height"].as_f64().unwrap_or(0.0))
+    }
+}
+
+impl Drop for WebDriver {
+    fn drop(&mut self) {
+        let _ = http(self.port, "DELETE", &format!("/session/{}", self.session), None);
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+/// Serves the tiny fixture with a published plan on a free port; returns the port and the
+/// announced next visit at 小中集会所 (from the public API).
+fn serve_published(dir: &Path) -> (u16, String) {
+    let port = free_port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let db = dir.join("junkai.sqlite");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let config = ServeConfig {
+                db,
+                data: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")),
+                planner_tokens: vec![TokenHash::of(PLANNER)],
+                ..ServeConfig::default()
+            };
+            let state = AppState::open(config).await.unwrap();
+            let app = router(state);
+            let call = |method: &str, uri: &str, body: Option<Value>| {
+                let app = app.clone();
+                let req = Request::builder()
+                    .method(method)
+                    .uri(uri)
+                    .header(header::AUTHORIZATION, format!("Bearer {PLANNER}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
+                    .unwrap();
+                async move {
+                    let res = app.oneshot(req).await.unwrap();
+                    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+                    serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null)
+                }
+            };
+            let id = call("POST", "/api/plans", Some(json!({ "week": "2026-12-07" }))).await["id"].as_i64().unwrap();
+            while call("GET", &format!("/api/plans/{id}"), None).await["status"] != "draft" {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            call("POST", &format!("/api/plans/{id}/publish"), None).await;
+            let visits = call("GET", "/api/public/stops/konaka/visits?from=2026-12-07", None).await;
+            let first = visits["visits"][0]["from"].as_str().unwrap_or_default().to_string();
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
+            tx.send(first).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    let first = rx.recv_timeout(Duration::from_secs(120)).expect("the server starts with a published plan");
+    (port, first)
+}
+
+#[test]
+fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let (port, announced) = serve_published(dir.path());
+    assert!(!announced.is_empty(), "the fixture's plan visits 小中集会所");
+    let browser = WebDriver::start(&dir.path().join("profile"));
+    let base = format!("http://127.0.0.1:{port}");
+
+    // A resident searches in katakana and reads the next visit in large type. The visits
+    // are in December 2026, so "next" means from today onwards; the announced time of the
+    // first one must be on the page.
+    browser.go(&format!("{base}/"));
+    assert_eq!(browser.call("GET", "/title", None), json!("巡回 — 移動市役所・移動診療の予定"));
+    browser.type_into("#q", "コナカ");
+    browser.click("button[type=submit]");
+    let heading = browser.text("#results");
+    assert!(heading.contains('1'), "one hall found: {heading}");
+    let next = browser.text("[data-testid=next-visit]");
+    assert!(next.contains(&announced), "the next visit `{next}` shows the announced start {announced}");
+    // Its page offers the calendar file.
+    browser.click("section.card h3 a");
+    assert!(browser.count("a[href$='calendar.ics']") == 1);
+
+    // A planner signs in; the plan's map is drawn with its routes and stops.
+    browser.go(&format!("{base}/login"));
+    browser.type_into("#token", PLANNER);
+    browser.click("button[type=submit]");
+    let (w, h) = browser.rect("svg.map");
+    assert!(w > 300.0 && h > 100.0, "the map is laid out: {w}×{h}");
+    assert!(browser.count("svg.map path.route") >= 1, "route lines");
+    assert!(browser.count("svg.map circle.stop") >= 3, "stops");
+    assert!(browser.text("main").contains("KPI"));
+
+    // English on request.
+    browser.go(&format!("{base}/?lang=en"));
+    assert_eq!(browser.call("GET", "/title", None), json!("junkai — mobile office and clinic visits"));
+}
