@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 const PLANNER: &str = "planner-token-for-browser-01";
+/// The W3C WebDriver key of an element reference.
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -112,7 +114,8 @@ impl WebDriver {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let v = http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref()).unwrap();
+        let v = http(self.port, method, &format!("/session/{}{path}", self.session), body.as_ref())
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         assert!(v["value"].get("error").is_none(), "{method} {path}: {v}");
         v["value"].clone()
     }
@@ -132,7 +135,7 @@ impl WebDriver {
                 Some(&json!({ "using": "css selector", "value": css })),
             )
             .unwrap();
-            if let Some(id) = v["value"].as_object().and_then(|o| o.values().next()).and_then(Value::as_str) {
+            if let Some(id) = v["value"][ELEMENT].as_str() {
                 return id.to_string();
             }
             assert!(started.elapsed() < Duration::from_secs(10), "no element {css}: {v}");
@@ -245,7 +248,8 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert!(next.contains(&announced), "the next visit `{next}` shows the announced start {announced}");
     // Its page offers the calendar file.
     browser.click("section.card h3 a");
-    assert!(browser.count("a[href$='calendar.ics']") == 1);
+    browser.find("a[href$='calendar.ics']");
+    assert_eq!(browser.count("a[href$='calendar.ics']"), 1);
 
     // A planner signs in; the plan's map is drawn with its routes and stops.
     browser.go(&format!("{base}/login"));
