@@ -66,6 +66,8 @@ pub struct PublicSnapshot {
     pub name: String,
     /// The data's credit lines, joined for page footers.
     pub credits: String,
+    /// `/api/public/stops` as served on a date (the next visits depend on "today").
+    stops_answer: std::sync::Mutex<Option<(String, axum::body::Bytes)>>,
 }
 
 /// The current snapshot (rebuilt after any write).
@@ -87,7 +89,9 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
     let credit_lines: Vec<String> =
         docs.problem.1.get("credits").cloned().and_then(|c| serde_json::from_value(c).ok()).unwrap_or_default();
     let stops = s.store.list(Entity::Stop).await?;
-    let fresh = Arc::new(PublicSnapshot { generation, stops, visits, map, name, credits: credit_lines.join(" / ") });
+    let credits = credit_lines.join(" / ");
+    let fresh =
+        Arc::new(PublicSnapshot { generation, stops, visits, map, name, credits, stops_answer: Default::default() });
     if let Ok(mut slot) = s.public.write() {
         *slot = Some(fresh.clone());
     }
@@ -108,10 +112,23 @@ fn with_next_visits(stop: &Value, visits: &[PublicVisit], from: &str) -> Value {
     out
 }
 
-async fn stops(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+/// Every stop with its next visits; the answer is built once per day and snapshot.
+async fn stops(State(s): State<AppState>) -> Result<Response, ApiError> {
     let snap = snapshot(&s).await?;
     let from = today();
-    Ok(Json(Value::Array(snap.stops.iter().map(|st| with_next_visits(st, &snap.visits, &from)).collect())))
+    let cached = snap.stops_answer.lock().ok().and_then(|c| c.clone()).filter(|(day, _)| *day == from);
+    let bytes = match cached {
+        Some((_, bytes)) => bytes,
+        None => {
+            let list: Vec<Value> = snap.stops.iter().map(|st| with_next_visits(st, &snap.visits, &from)).collect();
+            let bytes = axum::body::Bytes::from(serde_json::to_vec(&list).expect("JSON serialises"));
+            if let Ok(mut slot) = snap.stops_answer.lock() {
+                *slot = Some((from, bytes.clone()));
+            }
+            bytes
+        }
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response())
 }
 
 #[derive(Debug, Deserialize)]
