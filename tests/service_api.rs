@@ -342,3 +342,65 @@ async fn replanning_keeps_published_windows_and_serves_new_requests() {
     let plan = call(&app, "GET", &format!("/api/plans/{}/plan.json", replanned["id"]), Some(PLANNER), None).await;
     assert!(plan.text.contains("NEW-1"), "the new request is served (or listed unserved)");
 }
+
+#[tokio::test]
+async fn staff_pages_need_a_sign_in_of_the_right_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = app(dir.path()).await;
+    let page = |uri: &'static str, cookie: Option<&'static str>, method: &'static str| {
+        let app = app.clone();
+        async move {
+            let mut req = Request::builder().method(method).uri(uri);
+            if let Some(c) = cookie {
+                req = req.header(header::COOKIE, format!("junkai_token={c}"));
+            }
+            let req = req
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from("weeks=1"))
+                .unwrap();
+            let res = app.oneshot(req).await.unwrap();
+            let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
+            (res.status(), location)
+        }
+    };
+    // Without a sign-in the pages send staff to the sign-in page.
+    for uri in ["/planner", "/driver"] {
+        let (status, location) = page(uri, None, "GET").await;
+        assert!(status.is_redirection(), "{uri}: {status}");
+        assert_eq!(location.as_deref(), Some("/login"));
+    }
+    // A driver may not use the planner's page or its actions, nor a planner the driver's.
+    assert!(page("/planner", Some(DRIVER), "GET").await.0.is_redirection());
+    assert_eq!(page("/planner/plans", Some(DRIVER), "POST").await.0, StatusCode::FORBIDDEN);
+    assert_eq!(page("/planner/plans/1/publish", None, "POST").await.0, StatusCode::UNAUTHORIZED);
+    assert!(page("/driver", Some(PLANNER), "GET").await.0.is_redirection());
+    assert_eq!(page("/planner", Some(PLANNER), "GET").await.0, StatusCode::OK);
+    assert_eq!(page("/driver", Some(DRIVER), "GET").await.0, StatusCode::OK);
+
+    // Signing in sets an HttpOnly cookie and opens the page of the token's role.
+    for (token, role) in [(PLANNER, "/planner"), (DRIVER, "/driver")] {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("token={token}")))
+            .unwrap();
+        let res = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.headers()[header::LOCATION], role);
+        let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    }
+    let req = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("token=wrong-token-wrong-token"))
+        .unwrap();
+    assert_eq!(app.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    // Pages are Japanese first; the switch keeps English in a cookie.
+    let home = call(&app, "GET", "/", None, None).await;
+    assert!(home.text.contains("<html lang=\"ja\">"));
+    let res = app.clone().oneshot(Request::builder().uri("/?lang=en").body(Body::empty()).unwrap()).await.unwrap();
+    assert!(res.headers()[header::SET_COOKIE].to_str().unwrap().starts_with("junkai_lang=en"));
+}
