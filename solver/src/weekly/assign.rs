@@ -188,15 +188,7 @@ impl<'a> Ledger<'a> {
         let place = request_place(p, request);
         let vehicle = (0..p.vehicles().len()).find(|&u| self.works(u, day) && vehicle_fits(p, u, place, &[request]))?;
         let class_kind = p.kinds()[p.requests()[request].kind].class.map(|_| p.requests()[request].kind);
-        self.add_visit(TentativeVisit {
-            place,
-            day,
-            vehicle,
-            requests: vec![request],
-            class_kind,
-            dropped: false,
-            lock: None,
-        });
+        self.add_visit(TentativeVisit::new(place, day, vehicle, vec![request], class_kind));
         Some(self.visits.len() - 1)
     }
 
@@ -259,15 +251,7 @@ impl<'a> Ledger<'a> {
             }
         }
         let (_, day, vehicle) = best.ok_or(refusal)?;
-        self.add_visit(TentativeVisit {
-            place,
-            day,
-            vehicle,
-            requests: vec![request],
-            class_kind,
-            dropped: false,
-            lock: None,
-        });
+        self.add_visit(TentativeVisit::new(place, day, vehicle, vec![request], class_kind));
         Ok(())
     }
 
@@ -381,15 +365,7 @@ impl<'a> Ledger<'a> {
             }
         }
         let (_, day, vehicle) = best.ok_or(reason)?;
-        self.add_visit(TentativeVisit {
-            place,
-            day,
-            vehicle,
-            requests: Vec::new(),
-            class_kind: None,
-            dropped: false,
-            lock: None,
-        });
+        self.add_visit(TentativeVisit::new(place, day, vehicle, Vec::new(), None));
         Ok(())
     }
 }

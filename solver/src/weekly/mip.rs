@@ -365,15 +365,7 @@ fn solve_week(
             by_visit.get(&(p, d, u)).into_iter().flatten().filter(|&&(_, v)| on(v)).map(|&(r, _)| r).collect();
         requests.sort_unstable();
         let class_kind = c.iter().find(|&(key, &v)| (key.0, key.1, key.2) == (p, d, u) && on(v)).map(|(key, _)| key.3);
-        visits.push(TentativeVisit {
-            place: places.list[p],
-            day: d,
-            vehicle: u,
-            requests,
-            class_kind,
-            dropped: false,
-            lock: None,
-        });
+        visits.push(TentativeVisit::new(places.list[p], d, u, requests, class_kind));
     }
     let shortfalls = shortfall_vars
         .into_iter()

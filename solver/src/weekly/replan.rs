@@ -61,15 +61,9 @@ pub fn replan(
     let days_total = problem.horizon().days.len();
     for route in published.iter().filter(|r| r.day < days_total && r.vehicle < problem.vehicles().len()) {
         for v in &route.visits {
-            ledger.add_visit(TentativeVisit {
-                place: v.place,
-                day: route.day,
-                vehicle: route.vehicle,
-                requests: v.requests.clone(),
-                class_kind: v.class_kind,
-                dropped: false,
-                lock: Some(v.window),
-            });
+            let mut visit = TentativeVisit::new(v.place, route.day, route.vehicle, v.requests.clone(), v.class_kind);
+            visit.lock = Some(v.window);
+            ledger.add_visit(visit);
         }
     }
     let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);

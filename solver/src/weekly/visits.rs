@@ -22,6 +22,13 @@ pub struct TentativeVisit {
     pub lock: Option<TimeWindow>,
 }
 
+impl TentativeVisit {
+    /// A new, unlocked visit.
+    pub fn new(place: VisitPlace, day: usize, vehicle: usize, requests: Vec<usize>, class_kind: Option<usize>) -> Self {
+        TentativeVisit { place, day, vehicle, requests, class_kind, dropped: false, lock: None }
+    }
+}
+
 /// Equipment a request needs.
 pub fn needed_equipment(problem: &Problem, request: usize) -> EquipmentSet {
     problem.kinds()[problem.requests()[request].kind].equipment

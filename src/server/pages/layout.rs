@@ -95,3 +95,21 @@ pub fn page(lang: Lang, title: &str, path_and_query: &str, nav: &[(&str, &str)],
         credits = esc(credits),
     )
 }
+
+/// A data table: column headers (plain text) and rows of cells (HTML, already escaped).
+pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = String::from("<table><thead><tr>");
+    for h in headers {
+        out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+    }
+    out.push_str("</tr></thead><tbody>");
+    for row in rows {
+        out.push_str("<tr>");
+        for cell in row {
+            out.push_str(&format!("<td>{cell}</td>"));
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table>");
+    out
+}

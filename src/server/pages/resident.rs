@@ -9,7 +9,7 @@ use axum::response::Html;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::layout::{esc, page, t, url_encode};
+use super::layout::{esc, page, t, table, url_encode};
 use crate::io::public_timetable::PublicVisit;
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -163,33 +163,16 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
             esc(&visit_line(lang, v))
         );
     }
+    let mut rows: Vec<Vec<String>> =
+        visits.iter().map(|v| vec![esc(&visit_line(lang, v)), esc(&v.unit_name), esc(&services(lang, v))]).collect();
+    if rows.is_empty() {
+        rows.push(vec![esc(t(lang, "公開中の予定はありません", "No published visits")), String::new(), String::new()]);
+    }
+    let headers = [t(lang, "日時", "When"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
+    let _ = write!(body, "<h2>{}</h2>{}", t(lang, "予定", "Visits"), table(&headers, &rows));
     let _ = write!(
         body,
-        "<h2>{}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        t(lang, "予定", "Visits"),
-        t(lang, "日時", "When"),
-        t(lang, "車両", "Vehicle"),
-        t(lang, "内容", "Services")
-    );
-    for v in &visits {
-        let _ = write!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&visit_line(lang, v)),
-            esc(&v.unit_name),
-            esc(&services(lang, v))
-        );
-    }
-    if visits.is_empty() {
-        let _ = write!(
-            body,
-            "<tr><td colspan=\"3\">{}</td></tr>",
-            t(lang, "公開中の予定はありません", "No published visits")
-        );
-    }
-    let _ = write!(
-        body,
-        "</tbody></table><p class=\"no-print\"><a href=\"/api/public/stops/{}/calendar.ics\" download>{}</a> ・ \
+        "<p class=\"no-print\"><a href=\"/api/public/stops/{}/calendar.ics\" download>{}</a> ・ \
          <a href=\"/timetable?district={}\">{}</a></p>",
         url_encode(&id),
         t(lang, "カレンダーに追加（.ics）", "Add to calendar (.ics)"),
@@ -234,27 +217,24 @@ pub async fn timetable(State(s): State<AppState>, Query(q): Query<DistrictQuery>
             stops.iter().filter(|st| text(st, "district") == q.district).map(|st| text(st, "id")).collect();
         let visits: Vec<&PublicVisit> =
             snap.visits.iter().filter(|v| in_district.contains(&v.stop_id.as_str())).collect();
-        let _ = write!(
-            body,
-            "<h2>{} {}</h2><table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            esc(&q.district),
-            t(lang, "の巡回予定", "— visits"),
+        let rows: Vec<Vec<String>> = visits
+            .iter()
+            .map(|v| vec![esc(&visit_line(lang, v)), esc(&v.stop_name), esc(&v.unit_name), esc(&services(lang, v))])
+            .collect();
+        let headers = [
             t(lang, "日時", "When"),
             t(lang, "場所", "Where"),
             t(lang, "車両", "Vehicle"),
-            t(lang, "内容", "Services")
+            t(lang, "内容", "Services"),
+        ];
+        let _ = write!(
+            body,
+            "<h2>{} {}</h2>{}",
+            esc(&q.district),
+            t(lang, "の巡回予定", "— visits"),
+            table(&headers, &rows)
         );
-        for v in &visits {
-            let _ = write!(
-                body,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&visit_line(lang, v)),
-                esc(&v.stop_name),
-                esc(&v.unit_name),
-                esc(&services(lang, v))
-            );
-        }
-        body.push_str("</tbody></table>");
+
         let _ = write!(
             body,
             "<p class=\"no-print\"><button type=\"button\" onclick=\"window.print()\">{}</button></p>",

@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::layout::{esc, page, t};
+use super::layout::{esc, page, t, table};
 use super::resident::credits;
 use super::svg_map::svg;
 use crate::lang::Lang;
@@ -115,29 +115,28 @@ pub async fn planner(
         t(lang, "週数", "Weeks"),
         t(lang, "計画を作成", "Make a plan")
     );
-    let _ = write!(
-        body,
-        "<h2>{}</h2><table><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-        t(lang, "計画の版", "Plan versions"),
+    let rows: Vec<Vec<String>> = plans
+        .iter()
+        .take(10)
+        .map(|p| {
+            let progress = s.jobs.progress(p.id).unwrap_or(p.progress);
+            vec![
+                format!("<a href=\"/planner?plan={0}\">{0}</a>", p.id),
+                format!("<span data-status=\"{0}\">{0}</span>", esc(&p.status)),
+                esc(&p.kind),
+                esc(&p.first_monday),
+                format!("<progress value=\"{progress:.2}\" max=\"1\">{:.0}%</progress>", progress * 100.0),
+            ]
+        })
+        .collect();
+    let headers = [
+        "ID",
         t(lang, "状態", "Status"),
         t(lang, "種類", "Kind"),
         t(lang, "開始週", "First Monday"),
-        t(lang, "進捗", "Progress")
-    );
-    for p in plans.iter().take(10) {
-        let progress = s.jobs.progress(p.id).unwrap_or(p.progress);
-        let _ = write!(
-            body,
-            "<tr><td><a href=\"/planner?plan={0}\">{0}</a></td><td data-status=\"{1}\">{1}</td><td>{2}</td><td>{3}</td><td><progress value=\"{4:.2}\" max=\"1\">{5:.0}%</progress></td></tr>",
-            p.id,
-            esc(&p.status),
-            esc(&p.kind),
-            esc(&p.first_monday),
-            progress,
-            progress * 100.0
-        );
-    }
-    body.push_str("</tbody></table>");
+        t(lang, "進捗", "Progress"),
+    ];
+    let _ = write!(body, "<h2>{}</h2>{}", t(lang, "計画の版", "Plan versions"), table(&headers, &rows));
     let chosen = match q.plan {
         Some(id) => plans.iter().find(|p| p.id == id),
         None => plans.iter().find(|p| matches!(p.status.as_str(), "draft" | "published")),
@@ -300,43 +299,45 @@ pub async fn driver(
                 t(lang, "帰着", "Back"),
                 esc(day["return_time"].as_str().unwrap_or(""))
             );
-            let _ = write!(
-                body,
-                "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            let minutes = t(lang, "分", " min");
+            let rows: Vec<Vec<String>> = day["stops"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|st| {
+                    let bookings: Vec<String> = st["requests"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|r| {
+                            let text = |k: &str| r[k].as_str().unwrap_or("").to_string();
+                            format!(
+                                "{} {} {}{minutes} {}",
+                                text("kind_name"),
+                                text("resident_name"),
+                                num(&r["minutes"]),
+                                text("phone")
+                            )
+                        })
+                        .collect();
+                    let text = |k: &str| esc(st[k].as_str().unwrap_or(""));
+                    vec![
+                        num(&st["order"]),
+                        format!("{}–{}", text("arrival"), text("departure")),
+                        format!("{}<br><span class=\"muted\">{}</span>", text("name"), text("address")),
+                        esc(&bookings.join(" / ")),
+                        format!("<a href=\"{}\">{}</a>", text("navigation"), t(lang, "経路", "Route")),
+                    ]
+                })
+                .collect();
+            let headers = [
+                "#",
                 t(lang, "到着–出発", "Arrive–leave"),
                 t(lang, "訪問先", "Stop"),
                 t(lang, "予約（個人情報）", "Bookings (personal data)"),
-                t(lang, "ナビ", "Navigate")
-            );
-            for st in day["stops"].as_array().into_iter().flatten() {
-                let bookings: Vec<String> = st["requests"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|r| {
-                        format!(
-                            "{} {} {}分 {}",
-                            r["kind_name"].as_str().unwrap_or(""),
-                            r["resident_name"].as_str().unwrap_or(""),
-                            num(&r["minutes"]),
-                            r["phone"].as_str().unwrap_or("")
-                        )
-                    })
-                    .collect();
-                let _ = write!(
-                    body,
-                    "<tr><td>{}</td><td>{}–{}</td><td>{}<br><span class=\"muted\">{}</span></td><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
-                    num(&st["order"]),
-                    esc(st["arrival"].as_str().unwrap_or("")),
-                    esc(st["departure"].as_str().unwrap_or("")),
-                    esc(st["name"].as_str().unwrap_or("")),
-                    esc(st["address"].as_str().unwrap_or("")),
-                    esc(&bookings.join(" / ")),
-                    esc(st["navigation"].as_str().unwrap_or("")),
-                    t(lang, "経路", "Route")
-                );
-            }
-            body.push_str("</tbody></table>");
+                t(lang, "ナビ", "Navigate"),
+            ];
+            body.push_str(&table(&headers, &rows));
             let bring: Vec<String> =
                 day["bring"].as_array().into_iter().flatten().filter_map(|b| b.as_str().map(esc)).collect();
             let _ = write!(
