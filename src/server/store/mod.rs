@@ -1,5 +1,5 @@
 //! The SQLite database (sqlx, WAL mode): the data set, plan versions and the audit log.
-//! Every write is one transaction. sqlx keeps the door open to PostgreSQL: the queries
+//! Every write is one transaction. Plan versions: [`plans`]. sqlx keeps the door open to PostgreSQL: the queries
 //! are plain SQL with bound parameters.
 
 use std::path::Path;
@@ -12,6 +12,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use crate::io::problem_file::{Documents, RequestChanges};
+
+mod plans;
+pub use plans::{PlanColumn, PlanOutputs, PlanRow};
 
 /// The database handle.
 #[derive(Clone)]
@@ -49,35 +52,7 @@ impl Entity {
     }
 }
 
-/// One plan version as stored.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct PlanRow {
-    pub id: i64,
-    pub status: String,
-    pub kind: String,
-    pub based_on: Option<i64>,
-    pub first_monday: String,
-    pub weeks: i64,
-    pub seed: i64,
-    pub progress: f64,
-    pub created_at: String,
-    pub finished_at: Option<String>,
-    pub published_at: Option<String>,
-    pub summary_json: Option<String>,
-    pub error_json: Option<String>,
-}
-
-const PLAN_COLUMNS: &str = "id, status, kind, based_on, first_monday, weeks, seed, progress, created_at, \
-                            finished_at, published_at, summary_json, error_json";
-
-/// The stored outputs of a finished plan.
-pub struct PlanOutputs {
-    pub plan_json: String,
-    pub map_geojson: String,
-    pub itineraries_json: String,
-    pub summary_json: String,
-}
-
+/// The current local time, RFC 3339 (seconds).
 pub fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
@@ -88,7 +63,7 @@ impl Store {
         self.generation.load(Ordering::Acquire)
     }
 
-    fn bump(&self) {
+    pub(super) fn bump(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -223,133 +198,6 @@ impl Store {
         Ok(true)
     }
 
-    /// Records a new plan version (queued); returns its id.
-    pub async fn create_plan(
-        &self,
-        kind: &str,
-        based_on: Option<i64>,
-        first_monday: &str,
-        weeks: u32,
-        seed: u64,
-        actor: &str,
-    ) -> Result<i64, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO plans (status, kind, based_on, first_monday, weeks, seed, created_at) \
-             VALUES ('queued', ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(kind)
-        .bind(based_on)
-        .bind(first_monday)
-        .bind(i64::from(weeks))
-        .bind(seed as i64)
-        .bind(now())
-        .fetch_one(&mut *tx)
-        .await?;
-        audit(&mut tx, actor, kind, &format!("plans/{id}"), first_monday).await?;
-        tx.commit().await?;
-        Ok(id)
-    }
-
-    pub async fn set_running(&self, id: i64, progress: f64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE plans SET status = 'running', progress = ? WHERE id = ? AND status IN ('queued', 'running')",
-        )
-        .bind(progress)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Stores a finished plan's outputs as a draft.
-    pub async fn finish_plan(&self, id: i64, out: &PlanOutputs) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE plans SET status = 'draft', progress = 1, finished_at = ?, plan_json = ?, map_geojson = ?, \
-             itineraries_json = ?, summary_json = ? WHERE id = ?",
-        )
-        .bind(now())
-        .bind(&out.plan_json)
-        .bind(&out.map_geojson)
-        .bind(&out.itineraries_json)
-        .bind(&out.summary_json)
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn fail_plan(&self, id: i64, error: &Value) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE plans SET status = 'failed', finished_at = ?, error_json = ? WHERE id = ?")
-            .bind(now())
-            .bind(error.to_string())
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    pub async fn plan(&self, id: i64) -> Result<Option<PlanRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-    }
-
-    pub async fn plans(&self) -> Result<Vec<PlanRow>, sqlx::Error> {
-        sqlx::query_as(&format!("SELECT {PLAN_COLUMNS} FROM plans ORDER BY id DESC LIMIT 100"))
-            .fetch_all(&self.pool)
-            .await
-    }
-
-    /// One stored output column of a plan (`plan_json`, `map_geojson`, `itineraries_json`).
-    pub async fn plan_output(&self, id: i64, column: PlanColumn) -> Result<Option<String>, sqlx::Error> {
-        let value: Option<Option<String>> =
-            sqlx::query_scalar(&format!("SELECT {} FROM plans WHERE id = ?", column.name()))
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(value.flatten())
-    }
-
-    /// The id of the published plan, if any.
-    pub async fn published_id(&self) -> Result<Option<i64>, sqlx::Error> {
-        sqlx::query_scalar("SELECT id FROM plans WHERE status = 'published' ORDER BY id DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await
-    }
-
-    /// Publishes a draft, superseding the plan published before; `false` if `id` is not a draft.
-    pub async fn publish(&self, id: i64, actor: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let status: Option<String> =
-            sqlx::query_scalar("SELECT status FROM plans WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
-        if status.as_deref() != Some("draft") {
-            return Ok(false);
-        }
-        sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
-        sqlx::query("UPDATE plans SET status = 'published', published_at = ? WHERE id = ?")
-            .bind(now())
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        audit(&mut tx, actor, "publish", &format!("plans/{id}"), "").await?;
-        tx.commit().await?;
-        self.bump();
-        Ok(true)
-    }
-
-    /// Plans left queued or running by a previous process: marked failed at start.
-    pub async fn fail_interrupted(&self) -> Result<u64, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE plans SET status = 'failed', error_json = '{\"code\":\"A503\",\"message\":\"interrupted by a restart\"}' \
-             WHERE status IN ('queued', 'running')",
-        )
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected())
-    }
-
     /// The latest audit entries, newest first.
     pub async fn audit_log(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
         let rows = sqlx::query("SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?")
@@ -364,24 +212,6 @@ impl Store {
                         "detail": r.get::<String, _>("detail") })
             })
             .collect())
-    }
-}
-
-/// Stored output columns of a plan.
-#[derive(Clone, Copy, Debug)]
-pub enum PlanColumn {
-    PlanJson,
-    MapGeojson,
-    Itineraries,
-}
-
-impl PlanColumn {
-    fn name(self) -> &'static str {
-        match self {
-            PlanColumn::PlanJson => "plan_json",
-            PlanColumn::MapGeojson => "map_geojson",
-            PlanColumn::Itineraries => "itineraries_json",
-        }
     }
 }
 
@@ -406,7 +236,7 @@ async fn insert(
     Ok(())
 }
 
-async fn audit(
+pub(super) async fn audit(
     tx: &mut sqlx::SqliteConnection,
     actor: &str,
     action: &str,
