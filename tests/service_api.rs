@@ -283,6 +283,9 @@ async fn writes_are_validated_like_files_and_audited() {
     let audit = call(&app, "GET", "/api/audit", Some(PLANNER), None).await.json();
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions[..2], ["delete", "create"], "{audit}");
+    let actor = audit[0]["actor"].as_str().unwrap();
+    assert!(actor.starts_with("planner:") && actor.len() == 16, "who: a token's public label, {actor}");
+    assert!(!audit.to_string().contains(PLANNER), "the token itself is never logged");
 
     // Oversized bodies are refused before they are read.
     let huge = json!({ "id": "x", "name": "x".repeat(100_000) });

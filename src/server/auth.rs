@@ -24,6 +24,12 @@ impl TokenHash {
         TokenHash(Sha256::digest(token.as_bytes()).into())
     }
 
+    /// A short public name of the token for the audit log (`planner:1a2b3c4d`): the
+    /// first 4 bytes of the hash, which identify a token without revealing it.
+    pub fn label(&self, role: &str) -> String {
+        format!("{role}:{}", self.0[..4].iter().map(|b| format!("{b:02x}")).collect::<String>())
+    }
+
     /// Constant-time comparison with a presented token.
     pub fn matches(&self, token: &str) -> bool {
         bool::from(self.0.ct_eq(&TokenHash::of(token).0))
@@ -70,15 +76,21 @@ pub fn role_of(state: &AppState, token: &str) -> Option<&'static str> {
     }
 }
 
-/// A request made with a planner token.
-pub struct Planner;
+/// A request made with a planner token; `who` names the token in the audit log.
+pub struct Planner {
+    pub who: String,
+}
 
 impl FromRequestParts<AppState> for Planner {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(parts)?;
-        if any_matches(&state.config.planner_tokens, token) { Ok(Planner) } else { Err(ApiError::forbidden()) }
+        if any_matches(&state.config.planner_tokens, token) {
+            Ok(Planner { who: TokenHash::of(token).label("planner") })
+        } else {
+            Err(ApiError::forbidden())
+        }
     }
 }
 

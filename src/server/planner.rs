@@ -36,8 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/audit", get(audit))
 }
 
-const ACTOR: &str = "planner";
-
 /// The documents with one entity replaced (`Some`) or removed (`None`).
 fn with_change(mut docs: Documents, entity: Entity, id: &str, body: Option<&Value>) -> Documents {
     let list: &mut Value = match entity {
@@ -65,15 +63,15 @@ fn with_change(mut docs: Documents, entity: Entity, id: &str, body: Option<&Valu
 
 /// Validates the data set with the change and stores it (one transaction), or 422 with
 /// the coded problems.
-async fn write(state: &AppState, entity: Entity, id: &str, body: Option<Value>) -> Result<(), ApiError> {
+async fn write(state: &AppState, who: &str, entity: Entity, id: &str, body: Option<Value>) -> Result<(), ApiError> {
     let _guard = state.jobs.write_lock.lock().await;
     let docs = state.store.documents().await?;
     let changed = with_change(docs, entity, id, body.as_ref());
     parse(&changed, HorizonChoice::default()).map_err(ApiError::invalid)?;
     match body {
-        Some(b) => state.store.put(entity, id, &b, ACTOR).await?,
+        Some(b) => state.store.put(entity, id, &b, who).await?,
         None => {
-            state.store.delete(entity, id, ACTOR).await?;
+            state.store.delete(entity, id, who).await?;
         }
     }
     Ok(())
@@ -101,7 +99,7 @@ async fn get_one(state: &AppState, entity: Entity, id: &str) -> Result<Json<Valu
     state.store.get(entity, id).await?.map(Json).ok_or_else(|| ApiError::not_found(what.0, what.1))
 }
 
-async fn create(state: &AppState, entity: Entity, body: Value) -> Result<Response, ApiError> {
+async fn create(state: &AppState, who: &str, entity: Entity, body: Value) -> Result<Response, ApiError> {
     let id = body_id(&body)?;
     if state.store.get(entity, &id).await?.is_some() {
         return Err(ApiError::conflict(
@@ -109,11 +107,17 @@ async fn create(state: &AppState, entity: Entity, body: Value) -> Result<Respons
             ["別の id にするか PUT で更新してください", "use another id, or PUT to update"],
         ));
     }
-    write(state, entity, &id, Some(body.clone())).await?;
+    write(state, who, entity, &id, Some(body.clone())).await?;
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-async fn put(state: &AppState, entity: Entity, id: String, mut body: Value) -> Result<Json<Value>, ApiError> {
+async fn put(
+    state: &AppState,
+    who: &str,
+    entity: Entity,
+    id: String,
+    mut body: Value,
+) -> Result<Json<Value>, ApiError> {
     match body.get("id").and_then(Value::as_str) {
         Some(given) if given != id => {
             return Err(ApiError::bad_request(
@@ -124,13 +128,13 @@ async fn put(state: &AppState, entity: Entity, id: String, mut body: Value) -> R
         Some(_) => {}
         None => body["id"] = json!(id),
     }
-    write(state, entity, &id, Some(body.clone())).await?;
+    write(state, who, entity, &id, Some(body.clone())).await?;
     Ok(Json(body))
 }
 
-async fn delete(state: &AppState, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
+async fn delete(state: &AppState, who: &str, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
     let _existing = get_one(state, entity, &id).await?;
-    write(state, entity, &id, None).await?;
+    write(state, who, entity, &id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -142,23 +146,23 @@ macro_rules! entity_routes {
         async fn $get(_: Planner, State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
             get_one(&s, $entity, &id).await
         }
-        async fn $create(_: Planner, State(s): State<AppState>, Json(b): Json<Value>) -> Result<Response, ApiError> {
-            create(&s, $entity, b).await
+        async fn $create(p: Planner, State(s): State<AppState>, Json(b): Json<Value>) -> Result<Response, ApiError> {
+            create(&s, &p.who, $entity, b).await
         }
         async fn $put(
-            _: Planner,
+            p: Planner,
             State(s): State<AppState>,
             Path(id): Path<String>,
             Json(b): Json<Value>,
         ) -> Result<Json<Value>, ApiError> {
-            put(&s, $entity, id, b).await
+            put(&s, &p.who, $entity, id, b).await
         }
         async fn $delete(
-            _: Planner,
+            p: Planner,
             State(s): State<AppState>,
             Path(id): Path<String>,
         ) -> Result<StatusCode, ApiError> {
-            delete(&s, $entity, id).await
+            delete(&s, &p.who, $entity, id).await
         }
     };
 }
@@ -188,7 +192,7 @@ fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
     })
 }
 
-async fn start_plan(_: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
+async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
@@ -196,7 +200,7 @@ async fn start_plan(_: Planner, State(s): State<AppState>, body: Option<Json<Pla
     let data = parse(&docs, choice).map_err(ApiError::invalid)?;
     let seed = body.seed.unwrap_or(1);
     let monday = data.calendar.first_monday.to_string();
-    let id = s.store.create_plan("plan", None, &monday, data.calendar.weeks, seed, ACTOR).await?;
+    let id = s.store.create_plan("plan", None, &monday, data.calendar.weeks, seed, &p.who).await?;
     let choice = HorizonChoice { week_of: Some(data.calendar.first_monday), weeks: Some(data.calendar.weeks) };
     launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
     accepted(&s, id).await
@@ -221,7 +225,7 @@ struct ReplanBody {
 }
 
 async fn start_replan(
-    _: Planner,
+    p: Planner,
     State(s): State<AppState>,
     body: Option<Json<ReplanBody>>,
 ) -> Result<Response, ApiError> {
@@ -239,7 +243,7 @@ async fn start_replan(
     let seed = body.seed.unwrap_or(1);
     let kind = if body.full { "full" } else { "replan" };
     let monday = published.first_monday.to_string();
-    let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, ACTOR).await?;
+    let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, &p.who).await?;
     let task = if body.full { Task::Full(published) } else { Task::Replan(published) };
     launch(s.clone(), permit, id, docs, HorizonChoice::default(), task, seed);
     accepted(&s, id).await
@@ -270,9 +274,9 @@ async fn plan_document(_: Planner, State(s): State<AppState>, Path(id): Path<i64
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], text).into_response())
 }
 
-async fn publish(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     find_plan(&s, id).await?;
-    if !s.store.publish(id, ACTOR).await? {
+    if !s.store.publish(id, &p.who).await? {
         return Err(ApiError::conflict(
             ["公開できるのは完成した下書きだけです", "only a finished draft can be published"],
             ["GET /api/plans/{id} で状態が draft か確認してください", "check that its status is draft"],

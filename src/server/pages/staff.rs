@@ -218,7 +218,7 @@ pub struct NewPlanForm {
 
 /// Starts a plan from the page's form, then returns to the page.
 pub async fn create_plan(
-    _: Planner,
+    planner: Planner,
     State(s): State<AppState>,
     Form(f): Form<NewPlanForm>,
 ) -> Result<Response, ApiError> {
@@ -230,14 +230,14 @@ pub async fn create_plan(
     let choice = crate::io::problem_file::HorizonChoice { week_of, weeks };
     let data = crate::io::problem_file::parse(&docs, choice).map_err(ApiError::invalid)?;
     let monday = data.calendar.first_monday;
-    let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, 1, "planner").await?;
+    let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, 1, &planner.who).await?;
     let choice = crate::io::problem_file::HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks) };
     launch(s.clone(), permit, id, docs, choice, Task::Plan, 1);
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }
 
-pub async fn publish(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    if !s.store.publish(id, "planner").await? {
+pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    if !s.store.publish(id, &p.who).await? {
         return Err(ApiError::conflict(
             ["公開できるのは下書きだけです", "only a draft can be published"],
             ["状態を確認してください", "check its status"],
