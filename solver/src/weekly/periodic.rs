@@ -72,8 +72,10 @@ fn initial_combos(inst: &PeriodicInstance, rng: &mut Rng) -> Vec<u32> {
     combo
 }
 
-/// Independent searches that share the time limit.
+/// Independent searches that share the time limit on small instances; larger ones (more
+/// customer-day jobs than `MULTI_START_JOBS`) need the whole time for one search.
 const STARTS: u64 = 3;
+const MULTI_START_JOBS: usize = 400;
 
 /// Solves the instance: one routing instance over all days (vehicle `d·m + k` is day
 /// `d`'s `k`-th vehicle), a job per customer and day it may be visited on, and each
@@ -119,7 +121,8 @@ pub fn solve_periodic(inst: &PeriodicInstance, seed: u64, time_limit: Duration) 
     // Independent starts share the time: the search settles into one day pattern per
     // customer and rarely leaves it, so fresh starts from other balanced patterns pay.
     let mut best: Option<(RoutingSolution, Vec<usize>)> = None;
-    for start in 0..STARTS {
+    let starts = if routing.jobs.len() <= MULTI_START_JOBS { STARTS } else { 1 };
+    for start in 0..starts {
         let run_seed = seed.wrapping_add(start * 0x9e37_79b9);
         let mut rng = Rng::seed(run_seed);
         let first = initial_combos(inst, &mut rng);
@@ -129,7 +132,7 @@ pub fn solve_periodic(inst: &PeriodicInstance, seed: u64, time_limit: Duration) 
             seed: run_seed,
             max_iterations: u64::MAX,
             max_no_improvement: u64::MAX,
-            time_limit: Some(time_limit / STARTS as u32),
+            time_limit: Some(time_limit / starts as u32),
             ..SearchParams::default()
         };
         let run = solve_with_alternatives(&routing, &alternatives, choice, &params);
