@@ -8,7 +8,7 @@ use crate::matrix::TravelMatrix;
 use crate::model::Problem;
 use crate::plan::{Route, Visit};
 use crate::routing::{self, CostRates, Instance, Job, Load, RouteVehicle, SearchParams};
-use crate::units::{Cost, TimeWindow};
+use crate::units::{Cost, Seconds, TimeWindow};
 
 /// Prize of serving one request, per priority step (dominates any route cost).
 const PRIZE_PER_PRIORITY: i64 = 1_000_000;
@@ -26,20 +26,34 @@ pub struct RoutedDay {
     pub dropped: Vec<usize>,
 }
 
-fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usize]) -> Job {
+/// How far a visit may start from its usual time (see `TentativeVisit::usual`).
+const USUAL_TIME_SLACK: Seconds = Seconds(3600);
+
+/// Start windows that keep the whole service inside an opening window and inside `limit`.
+fn start_windows(problem: &Problem, visit: &TentativeVisit, day: usize, limit: Option<TimeWindow>) -> Vec<TimeWindow> {
     let weekday = problem.horizon().days[day].weekday();
     let duration = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
-    // Start times that keep the whole service inside an opening window (and inside the
-    // published window of a kept visit).
-    let windows = place_windows(problem, visit.place, weekday)
+    place_windows(problem, visit.place, weekday)
         .into_iter()
-        .filter_map(|w| match visit.lock {
-            Some(lock) => w.intersection(&lock),
+        .filter_map(|w| match limit {
+            Some(l) => w.intersection(&l),
             None => Some(w),
         })
         .filter(|w| w.length() >= duration)
         .map(|w| TimeWindow::new(w.start, w.end - duration))
-        .collect::<Vec<_>>();
+        .collect()
+}
+
+fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usize], keep_usual: bool) -> Job {
+    let duration = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
+    // A kept visit stays inside its published window; another one, if asked, near its
+    // usual time (when that leaves a feasible start at all).
+    let usual = visit
+        .usual
+        .filter(|_| keep_usual && visit.lock.is_none())
+        .map(|u| TimeWindow::new(u.start - USUAL_TIME_SLACK, u.start + USUAL_TIME_SLACK + duration.max(u.length())));
+    let near_usual = start_windows(problem, visit, day, usual.or(visit.lock));
+    let windows = if near_usual.is_empty() { start_windows(problem, visit, day, visit.lock) } else { near_usual };
     let (consultations, seats) = visit_usage(problem, &visit.requests);
     let priorities: i64 = visit.requests.iter().map(|&r| 1 + i64::from(problem.requests()[r].priority)).sum();
     Job {
@@ -65,8 +79,9 @@ fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usi
 
 /// Routes the given visits on horizon day `day`, starting from `warm` when given (the
 /// visits of each unit in order, by unit index; visits not in it are inserted first), else
-/// from the published order of kept visits. Visits whose windows are empty (never
-/// produced by the assignment) end up dropped.
+/// from the published order of kept visits. Visits are held near their usual time; if
+/// that loses a visit, the day is routed again without that wish. Visits whose windows
+/// are empty (never produced by the assignment) end up dropped.
 pub fn route_day(
     problem: &Problem,
     matrix: &TravelMatrix,
@@ -75,6 +90,24 @@ pub fn route_day(
     warm: Option<&[(usize, Vec<usize>)]>,
     search: &SearchParams,
     rates: CostRates,
+) -> RoutedDay {
+    let routed = route_day_with(problem, matrix, day, visits, warm, search, rates, true);
+    if routed.dropped.is_empty() || visits.iter().all(|v| v.usual.is_none()) {
+        return routed;
+    }
+    route_day_with(problem, matrix, day, visits, warm, search, rates, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn route_day_with(
+    problem: &Problem,
+    matrix: &TravelMatrix,
+    day: usize,
+    visits: &[&TentativeVisit],
+    warm: Option<&[(usize, Vec<usize>)]>,
+    search: &SearchParams,
+    rates: CostRates,
+    keep_usual: bool,
 ) -> RoutedDay {
     let weekday = problem.horizon().days[day].weekday();
     let working: Vec<usize> =
@@ -95,7 +128,7 @@ pub fn route_day(
             }
         })
         .collect();
-    let jobs = visits.iter().map(|v| job_for(problem, v, day, &working)).collect();
+    let jobs = visits.iter().map(|v| job_for(problem, v, day, &working, keep_usual)).collect();
     let instance = Instance { matrix, jobs, vehicles, rates };
     let initial = match warm {
         Some(routes) => Some(

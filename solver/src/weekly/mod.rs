@@ -137,6 +137,7 @@ pub fn plan(
     let days_total = problem.horizon().days.len();
     let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
     for day in 0..days_total {
+        remember_usual_times(problem, &mut ledger, &routed, day);
         routed.push(ctx.solve_day(&ledger, day));
         progress(PlanProgress { days_done: day + 1, days_total });
     }
@@ -156,6 +157,24 @@ pub fn plan(
         .map(|(day, r)| DayPlan { day: problem.horizon().days[day], routes: r.routes })
         .collect();
     Plan { days, unserved, shortfalls, assignment }
+}
+
+/// Gives each stop visit of `day` the window of the stop's latest visit on the same
+/// weekday in an earlier week (`routed` holds the days before `day`), so that routing
+/// keeps it at about the same time.
+pub(crate) fn remember_usual_times(problem: &Problem, ledger: &mut Ledger, routed: &[RoutedDay], day: usize) {
+    let days = &problem.horizon().days;
+    let weekday = days[day].weekday();
+    for visit in ledger.visits.iter_mut().filter(|v| v.day == day && !v.dropped) {
+        if !matches!(visit.place, VisitPlace::Stop(_)) {
+            continue;
+        }
+        visit.usual = (0..day.min(routed.len()))
+            .rev()
+            .filter(|&d| days[d].weekday() == weekday && days[d].week() < days[day].week())
+            .find_map(|d| routed[d].routes.iter().flat_map(|r| &r.visits).find(|v| v.place == visit.place))
+            .map(|v| v.published);
+    }
 }
 
 /// The greedy assignment: requests by deadline and priority, then weekly minimums.

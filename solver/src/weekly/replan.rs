@@ -6,7 +6,7 @@
 use super::assign::Ledger;
 use super::day_routing::RoutedDay;
 use super::visits::{TentativeVisit, request_place};
-use super::{Context, PlanParams, PlanProgress, defer_open_requests, repair};
+use super::{Context, PlanParams, PlanProgress, defer_open_requests, remember_usual_times, repair};
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
 use crate::plan::{AssignmentReport, DayPlan, Plan, Unserved, UnservedReason, VisitPlace};
@@ -68,6 +68,7 @@ pub fn replan(
     }
     let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
     for day in 0..days_total {
+        remember_usual_times(problem, &mut ledger, &routed, day);
         routed.push(ctx.solve_day(&ledger, day));
         progress(PlanProgress { days_done: day + 1, days_total });
     }

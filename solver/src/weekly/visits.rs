@@ -20,12 +20,16 @@ pub struct TentativeVisit {
     /// A published visit being kept (re-planning): its window, which the service must
     /// stay within, on its `vehicle`.
     pub lock: Option<TimeWindow>,
+    /// The window of the stop's visit on the same weekday in an earlier week: routing
+    /// tries to start within an hour of it (residents remember the time), and drops the
+    /// wish when the day does not fit otherwise.
+    pub usual: Option<TimeWindow>,
 }
 
 impl TentativeVisit {
     /// A new, unlocked visit.
     pub fn new(place: VisitPlace, day: usize, vehicle: usize, requests: Vec<usize>, class_kind: Option<usize>) -> Self {
-        TentativeVisit { place, day, vehicle, requests, class_kind, dropped: false, lock: None }
+        TentativeVisit { place, day, vehicle, requests, class_kind, dropped: false, lock: None, usual: None }
     }
 }
 
