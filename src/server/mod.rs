@@ -9,7 +9,7 @@ pub mod error;
 mod jobs;
 pub mod openapi;
 mod pages;
-mod planner;
+pub(crate) mod planner;
 pub mod public;
 pub mod store;
 

@@ -63,7 +63,13 @@ fn with_change(mut docs: Documents, entity: Entity, id: &str, body: Option<&Valu
 
 /// Validates the data set with the change and stores it (one transaction), or 422 with
 /// the coded problems.
-async fn write(state: &AppState, who: &str, entity: Entity, id: &str, body: Option<Value>) -> Result<(), ApiError> {
+pub(crate) async fn write(
+    state: &AppState,
+    who: &str,
+    entity: Entity,
+    id: &str,
+    body: Option<Value>,
+) -> Result<(), ApiError> {
     let _guard = state.jobs.write_lock.lock().await;
     let docs = state.store.documents().await?;
     let changed = with_change(docs, entity, id, body.as_ref());
@@ -77,7 +83,7 @@ async fn write(state: &AppState, who: &str, entity: Entity, id: &str, body: Opti
     Ok(())
 }
 
-fn body_id(body: &Value) -> Result<String, ApiError> {
+pub(crate) fn body_id(body: &Value) -> Result<String, ApiError> {
     body.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string).ok_or_else(|| {
         ApiError::bad_request(
             ["本文に id がありません", "the body has no `id`"],
@@ -192,17 +198,22 @@ fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
     })
 }
 
-async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
-    let body = body.map(|Json(b)| b).unwrap_or_default();
+/// Starts a plan of the current data for `choice` in the background; returns its id.
+pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, seed: u64) -> Result<i64, ApiError> {
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
-    let choice = HorizonChoice { week_of: body.week, weeks: body.weeks };
     let data = parse(&docs, choice).map_err(ApiError::invalid)?;
-    let seed = body.seed.unwrap_or(1);
-    let monday = data.calendar.first_monday.to_string();
-    let id = s.store.create_plan("plan", None, &monday, data.calendar.weeks, seed, &p.who).await?;
-    let choice = HorizonChoice { week_of: Some(data.calendar.first_monday), weeks: Some(data.calendar.weeks) };
+    let monday = data.calendar.first_monday;
+    let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
+    let choice = HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks) };
     launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
+    Ok(id)
+}
+
+async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let choice = HorizonChoice { week_of: body.week, weeks: body.weeks };
+    let id = begin_plan(&s, &p.who, choice, body.seed.unwrap_or(1)).await?;
     accepted(&s, id).await
 }
 
@@ -224,12 +235,9 @@ struct ReplanBody {
     seed: Option<u64>,
 }
 
-async fn start_replan(
-    p: Planner,
-    State(s): State<AppState>,
-    body: Option<Json<ReplanBody>>,
-) -> Result<Response, ApiError> {
-    let body = body.map(|Json(b)| b).unwrap_or_default();
+/// Starts a re-plan around the published plan with the current requests (`full`:
+/// from scratch, reporting changed windows); returns its id.
+pub(crate) async fn begin_replan(s: &AppState, who: &str, full: bool, seed: u64) -> Result<i64, ApiError> {
     let Some(published_id) = s.store.published_id().await? else {
         return Err(ApiError::conflict(
             ["公開中の計画がありません", "no plan is published"],
@@ -240,12 +248,21 @@ async fn start_replan(
     let published = parse_published(&text, &format!("plans/{published_id}")).map_err(|d| ApiError::invalid(vec![d]))?;
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
-    let seed = body.seed.unwrap_or(1);
-    let kind = if body.full { "full" } else { "replan" };
+    let kind = if full { "full" } else { "replan" };
     let monday = published.first_monday.to_string();
-    let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, &p.who).await?;
-    let task = if body.full { Task::Full(published) } else { Task::Replan(published) };
+    let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, who).await?;
+    let task = if full { Task::Full(published) } else { Task::Replan(published) };
     launch(s.clone(), permit, id, docs, HorizonChoice::default(), task, seed);
+    Ok(id)
+}
+
+async fn start_replan(
+    p: Planner,
+    State(s): State<AppState>,
+    body: Option<Json<ReplanBody>>,
+) -> Result<Response, ApiError> {
+    let body = body.map(|Json(b)| b).unwrap_or_default();
+    let id = begin_replan(&s, &p.who, body.full, body.seed.unwrap_or(1)).await?;
     accepted(&s, id).await
 }
 

@@ -3,6 +3,7 @@
 //! page and the drivers' itinerary.
 
 mod layout;
+mod planner_forms;
 mod resident;
 mod staff;
 pub mod svg_map;
@@ -22,5 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/planner", get(staff::planner))
         .route("/planner/plans", post(staff::create_plan))
         .route("/planner/plans/{id}/publish", post(staff::publish))
+        .route("/planner/requests", post(planner_forms::add_request))
+        .route("/planner/replan", post(planner_forms::replan))
         .route("/driver", get(staff::driver))
 }

@@ -12,13 +12,15 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::layout::{esc, page, t, table};
+use super::planner_forms::{replan_buttons, request_form};
 use super::resident::credits;
 use super::svg_map::svg;
+use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::{COOKIE, Driver, Planner, role_of};
 use crate::server::error::{ApiError, LANG};
-use crate::server::jobs::{Task, launch};
+use crate::server::planner::begin_plan;
 use crate::server::store::PlanColumn;
 
 fn lang() -> Lang {
@@ -196,6 +198,10 @@ pub async fn planner(
         }
         body.push_str("</ul>");
     }
+    if s.store.published_id().await?.is_some() {
+        body.push_str(&replan_buttons(lang));
+    }
+    body.push_str(&request_form(&s, lang).await?);
     let mut html = page(
         lang,
         t(lang, "計画担当", "Planner"),
@@ -225,14 +231,7 @@ pub async fn create_plan(
     let week_of =
         f.week.as_deref().filter(|w| !w.is_empty()).and_then(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
     let weeks = f.weeks.as_deref().and_then(|w| w.parse().ok());
-    let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
-    let docs = s.store.documents().await?;
-    let choice = crate::io::problem_file::HorizonChoice { week_of, weeks };
-    let data = crate::io::problem_file::parse(&docs, choice).map_err(ApiError::invalid)?;
-    let monday = data.calendar.first_monday;
-    let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, 1, &planner.who).await?;
-    let choice = crate::io::problem_file::HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks) };
-    launch(s.clone(), permit, id, docs, choice, Task::Plan, 1);
+    let id = begin_plan(&s, &planner.who, HorizonChoice { week_of, weeks }, 1).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }
 
