@@ -87,7 +87,7 @@ pub fn assign(
     time_limit: Duration,
 ) -> Result<MipAssignment, MipError> {
     let weeks = problem.horizon().weeks;
-    let per_week = time_limit / weeks.max(1);
+    let started = std::time::Instant::now();
     let mut served = vec![false; problem.requests().len()];
     let mut familiar: Familiar = HashMap::new();
     let (mut visits, mut shortfalls) = (Vec::new(), Vec::new());
@@ -100,6 +100,9 @@ pub fn assign(
         ..AssignmentReport::default()
     };
     for week in 0..weeks {
+        // Time a week does not use passes on to the weeks after it.
+        let left = time_limit.saturating_sub(started.elapsed());
+        let per_week = (left / (weeks - week).max(1)).max(Duration::from_millis(100));
         let w = solve_week(problem, matrix, ledger, week, &served, &familiar, per_week)?;
         for v in &w.visits {
             served.iter_mut().enumerate().filter(|(r, _)| v.requests.contains(r)).for_each(|(_, s)| *s = true);
