@@ -344,6 +344,10 @@ async fn replanning_keeps_published_windows_and_serves_new_requests() {
     assert!(summary["published_visits"].as_u64().unwrap() > 0);
     let plan = call(&app, "GET", &format!("/api/plans/{}/plan.json", replanned["id"]), Some(PLANNER), None).await;
     assert!(plan.text.contains("NEW-1"), "the new request is served (or listed unserved)");
+    // The planner page reports the published windows the re-plan keeps.
+    let page = call(&app, "GET", &format!("/planner?plan={}&lang=en", replanned["id"]), Some(PLANNER), None).await;
+    let published = summary["published_visits"].as_u64().unwrap();
+    assert!(page.text.contains(&format!("0 of {published} published windows change")), "{}", page.text);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use junkai_solver::plan::VisitPlace;
 use junkai_solver::weekly::PlanParams;
 use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -69,7 +70,13 @@ fn outputs(planned: &Planned) -> PlanOutputs {
         .iter()
         .map(|c| {
             let p = &planned.data.problem;
+            // Home visits are private: only stops are named.
+            let (stop_id, stop_name) = match c.place {
+                VisitPlace::Stop(s) => (Some(p.stops()[s].id.clone()), p.stops()[s].name.clone()),
+                VisitPlace::Home(_) => (None, String::new()),
+            };
             json!({ "date": planned.data.calendar.date_of(p.horizon().days[c.day]).to_string(),
+                    "stop_id": stop_id, "stop_name": stop_name,
                     "published": [c.published.start.to_string(), c.published.end.to_string()],
                     "now": c.now.map(|w| [w.start.to_string(), w.end.to_string()]) })
         })

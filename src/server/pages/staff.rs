@@ -184,6 +184,9 @@ pub async fn planner(
             t(lang, "地図", "Map"),
             svg(boundary.as_ref(), &map, t(lang, "計画の地図", "Map of the plan"))
         );
+        if p.kind != "plan" {
+            body.push_str(&changed_windows(lang, &summary));
+        }
         let unserved = summary["unserved"].as_array().cloned().unwrap_or_default();
         let _ = write!(body, "<h3>{} ({})</h3><ul>", t(lang, "未対応の予約", "Unserved requests"), unserved.len());
         for u in &unserved {
@@ -214,6 +217,36 @@ pub async fn planner(
         html = html.replacen("<head>", "<head>\n<meta http-equiv=\"refresh\" content=\"2\">", 1);
     }
     Ok(Html(html).into_response())
+}
+
+/// For a re-plan: how many published windows it keeps, and each one it changes.
+fn changed_windows(lang: Lang, summary: &Value) -> String {
+    let changed = summary["changed_windows"].as_array().cloned().unwrap_or_default();
+    let published = summary["published_visits"].as_u64().unwrap_or(0);
+    let mut out = format!(
+        "<h3>{}</h3><p>{}</p><ul>",
+        t(lang, "公開済みの時間枠", "Published windows"),
+        esc(&match lang {
+            Lang::Ja => format!("公開済みの訪問 {published} 件のうち {} 件の時間枠が変わります", changed.len()),
+            Lang::En => format!("{} of {published} published windows change", changed.len()),
+        })
+    );
+    for c in &changed {
+        let window = |w: &Value| match (w[0].as_str(), w[1].as_str()) {
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            _ => t(lang, "訪問なし", "no visit").to_string(),
+        };
+        let _ = write!(
+            out,
+            "<li>{} {} {} → {}</li>",
+            esc(c["date"].as_str().unwrap_or("")),
+            esc(c["stop_name"].as_str().filter(|n| !n.is_empty()).unwrap_or(t(lang, "自宅訪問", "home visit"))),
+            esc(&window(&c["published"])),
+            esc(&window(&c["now"]))
+        );
+    }
+    out.push_str("</ul>");
+    out
 }
 
 #[derive(Debug, Deserialize)]
