@@ -44,7 +44,8 @@ pub struct PlanArgs {
 
 fn progress_bar(lang: Lang) -> ProgressBar {
     let bar = ProgressBar::new(1);
-    let label = if lang == Lang::Ja { "日別ルート最適化" } else { "routing days" };
+    let label =
+        if lang == Lang::Ja { "日程割当・日別ルート最適化" } else { "assigning days, routing days" };
     bar.set_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").expect("valid template").progress_chars("=> "),
     );

@@ -120,6 +120,10 @@ pub fn plan(
 ) -> Plan {
     let ctx = Context { problem, matrix, params };
     let mut ledger = Ledger::new(problem, matrix);
+    let days_total = problem.horizon().days.len();
+    // The day assignment comes first (it may take the MIP's time limit): report the
+    // work ahead before it starts.
+    progress(PlanProgress { days_done: 0, days_total });
     let (mut unserved, mut shortfalls, assignment) = match params.assignment {
         AssignmentMethod::Greedy => greedy(&mut ledger, "greedy assignment requested".into()),
         AssignmentMethod::Mip { time_limit } => match mip::assign(problem, matrix, &ledger, time_limit) {
@@ -134,7 +138,6 @@ pub fn plan(
         },
     };
 
-    let days_total = problem.horizon().days.len();
     let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
     for day in 0..days_total {
         remember_usual_times(problem, &mut ledger, &routed, day);
