@@ -85,6 +85,19 @@ impl Context<'_> {
         self.route(ledger, day, Some(before), &search)
     }
 
+    /// Routes every day of the horizon in order, each keeping its stops near the time of
+    /// their visits on the same weekday of earlier weeks.
+    pub fn route_all_days(&self, ledger: &mut Ledger, progress: &mut dyn FnMut(PlanProgress)) -> Vec<RoutedDay> {
+        let days_total = self.problem.horizon().days.len();
+        let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
+        for day in 0..days_total {
+            remember_usual_times(self.problem, ledger, &routed, day);
+            routed.push(self.solve_day(ledger, day));
+            progress(PlanProgress { days_done: day + 1, days_total });
+        }
+        routed
+    }
+
     fn route(&self, ledger: &Ledger, day: usize, before: Option<&RoutedDay>, search: &SearchParams) -> RoutedDay {
         let indices: Vec<usize> =
             (0..ledger.visits.len()).filter(|&i| !ledger.visits[i].dropped && ledger.visits[i].day == day).collect();
@@ -138,12 +151,7 @@ pub fn plan(
         },
     };
 
-    let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
-    for day in 0..days_total {
-        remember_usual_times(problem, &mut ledger, &routed, day);
-        routed.push(ctx.solve_day(&ledger, day));
-        progress(PlanProgress { days_done: day + 1, days_total });
-    }
+    let mut routed = ctx.route_all_days(&mut ledger, progress);
     repair::move_dropped(&ctx, &mut ledger, &mut routed);
     for visit in ledger.visits.iter().filter(|v| v.dropped) {
         unserved.extend(visit.requests.iter().map(|&request| Unserved { request, reason: UnservedReason::Capacity }));
@@ -153,19 +161,13 @@ pub fn plan(
     defer_open_requests(problem, &mut unserved);
     unserved.sort_by_key(|u| u.request);
 
-    let days = routed
-        .into_iter()
-        .enumerate()
-        .filter(|(_, r)| !r.routes.is_empty())
-        .map(|(day, r)| DayPlan { day: problem.horizon().days[day], routes: r.routes })
-        .collect();
-    Plan { days, unserved, shortfalls, assignment }
+    Plan { days: day_plans(problem, routed), unserved, shortfalls, assignment }
 }
 
 /// Gives each stop visit of `day` the window of the stop's latest visit on the same
 /// weekday in an earlier week (`routed` holds the days before `day`), so that routing
 /// keeps it at about the same time.
-pub(crate) fn remember_usual_times(problem: &Problem, ledger: &mut Ledger, routed: &[RoutedDay], day: usize) {
+fn remember_usual_times(problem: &Problem, ledger: &mut Ledger, routed: &[RoutedDay], day: usize) {
     let days = &problem.horizon().days;
     let weekday = days[day].weekday();
     for visit in ledger.visits.iter_mut().filter(|v| v.day == day && !v.dropped) {
@@ -178,6 +180,16 @@ pub(crate) fn remember_usual_times(problem: &Problem, ledger: &mut Ledger, route
             .find_map(|d| routed[d].routes.iter().flat_map(|r| &r.visits).find(|v| v.place == visit.place))
             .map(|v| v.published);
     }
+}
+
+/// The routed days as the plan's days (days without routes left out).
+pub(crate) fn day_plans(problem: &Problem, routed: Vec<RoutedDay>) -> Vec<DayPlan> {
+    routed
+        .into_iter()
+        .enumerate()
+        .filter(|(_, r)| !r.routes.is_empty())
+        .map(|(day, r)| DayPlan { day: problem.horizon().days[day], routes: r.routes })
+        .collect()
 }
 
 /// The greedy assignment: requests by deadline and priority, then weekly minimums.

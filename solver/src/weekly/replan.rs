@@ -4,12 +4,11 @@
 //! window.
 
 use super::assign::Ledger;
-use super::day_routing::RoutedDay;
 use super::visits::{TentativeVisit, request_place};
-use super::{Context, PlanParams, PlanProgress, defer_open_requests, remember_usual_times, repair};
+use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair};
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{AssignmentReport, DayPlan, Plan, Unserved, UnservedReason, VisitPlace};
+use crate::plan::{AssignmentReport, Plan, Unserved, UnservedReason, VisitPlace};
 use crate::units::TimeWindow;
 
 /// A visit of the published plan, in the current problem's indices.
@@ -66,12 +65,7 @@ pub fn replan(
             ledger.add_visit(visit);
         }
     }
-    let mut routed: Vec<RoutedDay> = Vec::with_capacity(days_total);
-    for day in 0..days_total {
-        remember_usual_times(problem, &mut ledger, &routed, day);
-        routed.push(ctx.solve_day(&ledger, day));
-        progress(PlanProgress { days_done: day + 1, days_total });
-    }
+    let mut routed = ctx.route_all_days(&mut ledger, progress);
     for visit in routed.iter_mut().flat_map(|r| std::mem::take(&mut r.dropped)) {
         ledger.visits[visit].dropped = true;
     }
@@ -98,18 +92,12 @@ pub fn replan(
 
     let kept = ledger.visits.iter().filter(|v| v.lock.is_some() && !v.dropped).count();
     let locked = ledger.visits.iter().filter(|v| v.lock.is_some()).count();
-    let days = routed
-        .into_iter()
-        .enumerate()
-        .filter(|(_, r)| !r.routes.is_empty())
-        .map(|(day, r)| DayPlan { day: problem.horizon().days[day], routes: r.routes })
-        .collect();
     let assignment = AssignmentReport {
         method: "replan".into(),
         message: format!("{kept} of {locked} published visits kept in their windows"),
         ..AssignmentReport::default()
     };
-    Plan { days, unserved, shortfalls: Vec::new(), assignment }
+    Plan { days: day_plans(problem, routed), unserved, shortfalls: Vec::new(), assignment }
 }
 
 /// Why a request with candidate days still did not fit: the visit rule when it allowed
