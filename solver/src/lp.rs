@@ -146,6 +146,25 @@ fn map_error(e: good_lp::ResolutionError) -> MipError {
     }
 }
 
+/// Adds the rows to a backend's problem and solves it: the solution, its status and the
+/// variables' values.
+fn solve_rows<P: SolverModel<Error = good_lp::ResolutionError>>(
+    mut problem: P,
+    rows: Vec<good_lp::Constraint>,
+    vars: &[good_lp::Variable],
+) -> Result<(P::Solution, MipStatus, Vec<f64>), MipError> {
+    for row in rows {
+        problem.add_constraint(row);
+    }
+    let solution = problem.solve().map_err(map_error)?;
+    let status = match solution.status() {
+        SolutionStatus::Optimal => MipStatus::Optimal,
+        _ => MipStatus::TimeLimit,
+    };
+    let values: Vec<f64> = vars.iter().map(|&v| solution.value(v)).collect();
+    Ok((solution, status, values))
+}
+
 #[cfg(not(feature = "highs"))]
 mod backend {
     use super::*;
@@ -160,16 +179,8 @@ mod backend {
         time_limit: Duration,
         model: &MipModel,
     ) -> Result<MipOutcome, MipError> {
-        let mut p = unsolved.using(good_lp::microlp).with_time_limit(time_limit.as_secs_f64());
-        for row in rows {
-            p.add_constraint(row);
-        }
-        let solution = p.solve().map_err(map_error)?;
-        let status = match solution.status() {
-            SolutionStatus::Optimal => MipStatus::Optimal,
-            _ => MipStatus::TimeLimit,
-        };
-        let values: Vec<f64> = vars.iter().map(|&v| solution.value(v)).collect();
+        let p = unsolved.using(good_lp::microlp).with_time_limit(time_limit.as_secs_f64());
+        let (solution, status, values) = solve_rows(p, rows, vars)?;
         let stats = solution.into_inner().stats();
         let objective = model.objective_of(&values);
         let bound = if status == MipStatus::Optimal { Some(objective) } else { stats.best_bound };
@@ -194,15 +205,7 @@ mod backend {
     ) -> Result<MipOutcome, MipError> {
         let mut p = unsolved.using(good_lp::highs).with_time_limit(time_limit.as_secs_f64()).set_threads(1);
         p.set_verbose(false);
-        for row in rows {
-            p.add_constraint(row);
-        }
-        let solution = p.solve().map_err(map_error)?;
-        let status = match solution.status() {
-            SolutionStatus::Optimal => MipStatus::Optimal,
-            _ => MipStatus::TimeLimit,
-        };
-        let values: Vec<f64> = vars.iter().map(|&v| solution.value(v)).collect();
+        let (_, status, values) = solve_rows(p, rows, vars)?;
         let objective = model.objective_of(&values);
         let (bound, gap) = if status == MipStatus::Optimal { (Some(objective), Some(0.0)) } else { (None, None) };
         Ok(MipOutcome { status, objective, bound, gap, values, backend: NAME })
