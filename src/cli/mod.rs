@@ -97,8 +97,7 @@ impl DataArgs {
 
     /// The data folder (or the folder of a single problem file); `None` for the embedded data.
     pub fn folder(&self) -> Option<PathBuf> {
-        let path = self.data.as_ref()?;
-        if path.is_dir() { Some(path.clone()) } else { path.parent().map(std::path::Path::to_path_buf) }
+        data_folder(self.data.as_deref())
     }
 
     /// Loads and validates the data set for the chosen horizon.
@@ -107,6 +106,13 @@ impl DataArgs {
         let docs = load_documents(path)?;
         parse(&docs, choice)
     }
+}
+
+/// The folder of a `--data` path (the path itself, or a problem file's folder); `None` for
+/// the embedded data.
+pub fn data_folder(path: Option<&std::path::Path>) -> Option<PathBuf> {
+    let path = path?;
+    if path.is_dir() { Some(path.to_path_buf()) } else { path.parent().map(std::path::Path::to_path_buf) }
 }
 
 /// Prints diagnostics to stderr, one per line, and returns the bad-input exit code.

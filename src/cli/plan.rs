@@ -15,9 +15,10 @@ use crate::io::output::OutputSet;
 use crate::io::plan_geojson::{crew_route_geojson, plan_geojson};
 use crate::io::plan_view::PlanView;
 use crate::io::problem_file::Dataset;
+use crate::io::problem_file::{Documents, HorizonChoice};
 use crate::io::timetable_csv::timetable_csv;
 use crate::lang::Lang;
-use crate::pipeline::{self, Mode, PipelineError};
+use crate::pipeline::{self, Mode, PipelineError, Planned};
 
 #[derive(Args)]
 pub struct PlanArgs {
@@ -69,29 +70,62 @@ pub fn run(args: &PlanArgs, lang: Lang) -> ExitCode {
         AssignmentMethod::Mip { time_limit: Duration::from_secs_f64(args.mip_time_limit.clamp(0.1, 3600.0)) }
     };
     let time_limit = args.time_limit.filter(|t| t.is_finite() && *t > 0.0).map(|t| Duration::from_secs_f64(t.min(1e6)));
+    let run = PipelineRun { choice, folder: args.data.folder(), mode: Mode::Plan, time_limit, label: String::new() };
+    match plan_and_write(&docs, &run, &params, &args.out, lang, started, loaded) {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+/// What to run through the pipeline besides the documents and the parameters.
+pub(super) struct PipelineRun<'a> {
+    pub choice: HorizonChoice,
+    pub folder: Option<PathBuf>,
+    pub mode: Mode<'a>,
+    pub time_limit: Option<Duration>,
+    /// The published plan's name in messages (re-planning).
+    pub label: String,
+}
+
+/// Runs the pipeline with a progress bar, writes every output into `out` and prints the
+/// summary; on bad input or a failed check, reports it and returns the exit code.
+pub(super) fn plan_and_write(
+    docs: &Documents,
+    run: &PipelineRun,
+    params: &PlanParams,
+    out: &Path,
+    lang: Lang,
+    started: Instant,
+    loaded: Duration,
+) -> Result<Planned, ExitCode> {
     let bar = progress_bar(lang);
-    let folder = args.data.folder();
-    let planned = pipeline::run(&docs, choice, folder.as_deref(), Mode::Plan, &params, time_limit, "", &mut |p| {
-        bar.set_length(p.days_total as u64);
-        bar.set_position(p.days_done as u64);
-    });
+    let planned = pipeline::run(
+        docs,
+        run.choice,
+        run.folder.as_deref(),
+        run.mode,
+        params,
+        run.time_limit,
+        &run.label,
+        &mut |p| {
+            bar.set_length(p.days_total as u64);
+            bar.set_position(p.days_done as u64);
+        },
+    );
     bar.finish_and_clear();
     let planned = match planned {
         Ok(p) => p,
-        Err(PipelineError::Input(diagnostics)) => return report(&diagnostics, lang),
-        Err(PipelineError::Check(violations)) => return check_failed(&violations, lang),
+        Err(PipelineError::Input(diagnostics)) => return Err(report(&diagnostics, lang)),
+        Err(PipelineError::Check(violations)) => return Err(check_failed(&violations, lang)),
     };
     let solved = started.elapsed() - loaded;
-    let files = match write_outputs(&planned.data, &planned.view, &args.out, lang) {
-        Ok(files) => files,
-        Err(code) => return code,
-    };
-    print_summary(&planned.view, lang, files, &args.out, loaded, solved);
-    ExitCode::SUCCESS
+    let files = write_outputs(&planned.data, &planned.view, out, lang)?;
+    print_summary(&planned.view, lang, files, out, loaded, solved);
+    Ok(planned)
 }
 
 /// Reports a plan that failed the independent check (a bug; nothing is written).
-pub(super) fn check_failed(violations: &[String], lang: Lang) -> ExitCode {
+fn check_failed(violations: &[String], lang: Lang) -> ExitCode {
     for v in violations {
         eprintln!("{v}");
     }

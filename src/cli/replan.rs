@@ -3,7 +3,7 @@
 //! windows that would change.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -11,14 +11,14 @@ use clap::Args;
 use junkai_solver::plan::{Plan, VisitPlace};
 use junkai_solver::weekly::{ChangedWindow, PlanParams};
 
-use super::plan::{check_failed, print_summary, write_outputs};
-use super::report;
+use super::plan::{PipelineRun, plan_and_write};
+use super::{data_folder, report};
 use crate::diagnostics::Diagnostic;
 use crate::io::data_folder::{load_documents, read_document};
 use crate::io::problem_file::{Dataset, Documents, HorizonChoice};
 use crate::io::published_plan::{PublishedPlan, parse_published};
 use crate::lang::Lang;
-use crate::pipeline::{self, Mode, PipelineError};
+use crate::pipeline::Mode;
 
 #[derive(Args)]
 pub struct ReplanArgs {
@@ -69,34 +69,19 @@ pub fn run(args: &ReplanArgs, lang: Lang) -> ExitCode {
         Err(diagnostics) => return report(&diagnostics, lang),
     };
     let loaded = started.elapsed();
-    let folder = args
-        .data
-        .as_ref()
-        .map(|p| if p.is_dir() { p.clone() } else { p.parent().map(Path::to_path_buf).unwrap_or_default() });
     let mut params = PlanParams::default();
     params.search.seed = args.seed;
-    let mode = if args.full { Mode::Full(&published) } else { Mode::Replan(&published) };
-    let label = args.plan.display().to_string();
-    let planned = match pipeline::run(
-        &docs,
-        HorizonChoice::default(),
-        folder.as_deref(),
-        mode,
-        &params,
-        None,
-        &label,
-        &mut |_| {},
-    ) {
-        Ok(p) => p,
-        Err(PipelineError::Input(diagnostics)) => return report(&diagnostics, lang),
-        Err(PipelineError::Check(violations)) => return check_failed(&violations, lang),
+    let run = PipelineRun {
+        choice: HorizonChoice::default(),
+        folder: data_folder(args.data.as_deref()),
+        mode: if args.full { Mode::Full(&published) } else { Mode::Replan(&published) },
+        time_limit: None,
+        label: args.plan.display().to_string(),
     };
-    let solved = started.elapsed() - loaded;
-    let files = match write_outputs(&planned.data, &planned.view, &args.out, lang) {
-        Ok(files) => files,
+    let planned = match plan_and_write(&docs, &run, &params, &args.out, lang, started, loaded) {
+        Ok(p) => p,
         Err(code) => return code,
     };
-    print_summary(&planned.view, lang, files, &args.out, loaded, solved);
     let newly_served = newly_served(&published, &planned.plan, &planned.data);
     let cancelled = cancelled_count(&planned.cancelled, &args.cancel);
     print_changes(lang, args.full, planned.published_visits, &planned.changed, newly_served, cancelled);
