@@ -9,12 +9,10 @@ use junkai_solver::matrix::road::*;
 use junkai_solver::model::Point;
 use proptest::prelude::*;
 
-/// A grid of `w × h` nodes 0.001° apart; every street two-way at 36 km/h except where
-/// `one_way` says so, and with some streets removed.
-fn grid(w: usize, h: usize, removed: &[bool], one_way: &[bool]) -> RoadGraph {
-    let nodes: Vec<(f64, f64)> =
-        (0..w * h).map(|i| (139.3 + (i % w) as f64 * 0.001, 36.5 + (i / w) as f64 * 0.001)).collect();
-    let mut edges = Vec::new();
+/// The streets of a `w × h` grid: `(from, to, length in metres, two-way)`, with street
+/// `k` (counted from 1) left out where `removed[k]` and one-way where `one_way[k]`.
+fn streets(w: usize, h: usize, removed: &[bool], one_way: &[bool]) -> Vec<(usize, usize, f64, bool)> {
+    let mut out = Vec::new();
     let mut k = 0;
     for i in 0..w * h {
         for j in [i + 1, i + w] {
@@ -26,17 +24,29 @@ fn grid(w: usize, h: usize, removed: &[bool], one_way: &[bool]) -> RoadGraph {
                 continue;
             }
             let length_m = if j == i + 1 { 89.5 } else { 111.3 };
-            let edge = |from: usize, to: usize| RoadEdge {
-                from: from as u32,
-                to: to as u32,
-                length_m,
-                time_s: length_m / 10.0,
-                geometry: vec![],
-            };
-            edges.push(edge(i, j));
-            if !one_way.get(k).copied().unwrap_or(false) {
-                edges.push(edge(j, i));
-            }
+            out.push((i, j, length_m, !one_way.get(k).copied().unwrap_or(false)));
+        }
+    }
+    out
+}
+
+/// A grid of `w × h` nodes 0.001° apart; every street two-way at 36 km/h except where
+/// `one_way` says so, and with some streets removed.
+fn grid(w: usize, h: usize, removed: &[bool], one_way: &[bool]) -> RoadGraph {
+    let nodes: Vec<(f64, f64)> =
+        (0..w * h).map(|i| (139.3 + (i % w) as f64 * 0.001, 36.5 + (i / w) as f64 * 0.001)).collect();
+    let mut edges = Vec::new();
+    for (i, j, length_m, two_way) in streets(w, h, removed, one_way) {
+        let edge = |from: usize, to: usize| RoadEdge {
+            from: from as u32,
+            to: to as u32,
+            length_m,
+            time_s: length_m / 10.0,
+            geometry: vec![],
+        };
+        edges.push(edge(i, j));
+        if two_way {
+            edges.push(edge(j, i));
         }
     }
     RoadGraph::new(nodes, edges).expect("valid grid")
@@ -65,21 +75,12 @@ fn floyd(g: &RoadGraph, w: usize, h: usize, removed: &[bool], one_way: &[bool]) 
     for (i, row) in d.iter_mut().enumerate() {
         row[i] = Some(0);
     }
-    let mut k = 0;
-    for i in 0..w * h {
-        for j in [i + 1, i + w] {
-            if j >= w * h || (j == i + 1 && (i + 1) % w == 0) {
-                continue;
-            }
-            k += 1;
-            if removed.get(k).copied().unwrap_or(false) {
-                continue;
-            }
-            let t = if j == i + 1 { 8950 } else { 11130 };
-            d[i][j] = Some(t);
-            if !one_way.get(k).copied().unwrap_or(false) {
-                d[j][i] = Some(t);
-            }
+    // Street times at 10 m/s, in milliseconds (as the graph stores them).
+    for (i, j, length_m, two_way) in streets(w, h, removed, one_way) {
+        let t = (length_m * 100.0).round() as u64;
+        d[i][j] = Some(t);
+        if two_way {
+            d[j][i] = Some(t);
         }
     }
     for m in 0..n {
