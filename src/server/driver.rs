@@ -34,7 +34,7 @@ struct DayQuery {
 /// The itinerary of `date` (default: the unit's next working day from today, JST).
 async fn itinerary(d: Driver, State(s): State<AppState>, Query(q): Query<DayQuery>) -> Result<Json<Value>, ApiError> {
     let days = unit_days(&s, &d.unit).await?;
-    let today = (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive().to_string();
+    let today = super::public::today();
     let wanted = q.date.map(|x| x.to_string());
     let day = days.into_iter().find(|day| {
         let date = day.get("date").and_then(Value::as_str).unwrap_or_default();

@@ -168,9 +168,13 @@ impl IntoResponse for ApiError {
     /// Without a request at hand the answer is Japanese; handlers that know the client's
     /// language call [`ApiError::render`] through [`super::lang::Localised`].
     fn into_response(self) -> Response {
-        let lang = LANG.try_with(|l| *l).unwrap_or(Lang::Ja);
-        self.render(lang)
+        self.render(current_lang())
     }
+}
+
+/// The language of the request being handled (Japanese outside a request).
+pub fn current_lang() -> Lang {
+    LANG.try_with(|l| *l).unwrap_or(Lang::Ja)
 }
 
 tokio::task_local! {

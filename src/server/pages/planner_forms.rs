@@ -14,14 +14,10 @@ use super::layout::{esc, page, t};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
-use crate::server::error::{ApiError, LANG};
+use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::{begin_replan, write};
 use crate::server::public::snapshot;
 use crate::server::store::Entity;
-
-fn lang() -> Lang {
-    LANG.try_with(|l| *l).unwrap_or(Lang::Ja)
-}
 
 fn field(lang: Lang, id: &str, ja: &str, en: &str, input: &str) -> String {
     format!("<div><label for=\"{id}\">{}</label>{input}</div>", t(lang, ja, en))
@@ -144,7 +140,7 @@ pub async fn add_request(
 ) -> Result<Response, ApiError> {
     let body = f.to_json();
     let id = f.id.trim().to_string();
-    let lang = lang();
+    let lang = current_lang();
     let refused = |problems: Vec<String>| {
         let mut html = format!(
             "<p class=\"notice\" role=\"alert\">{}</p><ul>",

@@ -13,12 +13,8 @@ use super::layout::{esc, page, t, table, url_encode};
 use crate::io::public_timetable::PublicVisit;
 use crate::lang::Lang;
 use crate::server::AppState;
-use crate::server::error::{ApiError, LANG};
+use crate::server::error::{ApiError, current_lang};
 use crate::server::public::{fold_kana, snapshot, today};
-
-fn lang() -> Lang {
-    LANG.try_with(|l| *l).unwrap_or(Lang::Ja)
-}
 
 fn nav(lang: Lang) -> Vec<(&'static str, &'static str)> {
     vec![("/", t(lang, "さがす", "Find a hall")), ("/timetable", t(lang, "時刻表を印刷", "Print a timetable"))]
@@ -66,7 +62,7 @@ pub struct FindQuery {
 
 /// `/`: the search form, and the matching halls with their next visit.
 pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Result<Html<String>, ApiError> {
-    let lang = lang();
+    let lang = current_lang();
     let snap = snapshot(&s).await?;
     let (stops, visits) = (&snap.stops, &snap.visits);
     let from = today();
@@ -149,7 +145,7 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
 
 /// `/stops/{id}`: a hall's visits, calendar link, print link.
 pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, ApiError> {
-    let lang = lang();
+    let lang = current_lang();
     let snap = snapshot(&s).await?;
     let st = snap.stops.iter().find(|st| text(st, "id") == id).ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
     let from = today();
@@ -197,7 +193,7 @@ pub struct DistrictQuery {
 
 /// `/timetable?district=`: an A4 timetable of a district's published visits.
 pub async fn timetable(State(s): State<AppState>, Query(q): Query<DistrictQuery>) -> Result<Html<String>, ApiError> {
-    let lang = lang();
+    let lang = current_lang();
     let snap = snapshot(&s).await?;
     let stops = &snap.stops;
     let mut districts: Vec<&str> = stops.iter().map(|st| text(st, "district")).filter(|d| !d.is_empty()).collect();

@@ -19,13 +19,9 @@ use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::{COOKIE, Driver, Planner, role_of};
-use crate::server::error::{ApiError, LANG};
+use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::begin_plan;
 use crate::server::store::PlanColumn;
-
-fn lang() -> Lang {
-    LANG.try_with(|l| *l).unwrap_or(Lang::Ja)
-}
 
 fn login_form(lang: Lang, failed: bool) -> String {
     let mut body = String::new();
@@ -55,7 +51,7 @@ fn login_form(lang: Lang, failed: bool) -> String {
 }
 
 pub async fn login_page() -> Html<String> {
-    Html(login_form(lang(), false))
+    Html(login_form(current_lang(), false))
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +67,7 @@ pub async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Respo
             let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200");
             ([(header::SET_COOKIE, cookie)], Redirect::to(&format!("/{role}"))).into_response()
         }
-        None => (StatusCode::FORBIDDEN, Html(login_form(lang(), true))).into_response(),
+        None => (StatusCode::FORBIDDEN, Html(login_form(current_lang(), true))).into_response(),
     }
 }
 
@@ -104,7 +100,7 @@ pub async fn planner(
     if who.is_err() {
         return Ok(Redirect::to("/login").into_response());
     }
-    let lang = lang();
+    let lang = current_lang();
     let plans = s.store.plans().await?;
     let running = plans.iter().any(|p| p.status == "queued" || p.status == "running");
     let mut body = String::new();
@@ -290,7 +286,7 @@ pub async fn driver(
     Query(q): Query<DayQuery>,
 ) -> Result<Response, ApiError> {
     let Ok(d) = who else { return Ok(Redirect::to("/login").into_response()) };
-    let lang = lang();
+    let lang = current_lang();
     let text = match s.store.published_id().await? {
         Some(id) => s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default(),
         None => String::new(),
