@@ -5,6 +5,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod diagnostics;
 pub mod io;
 pub mod lang;

@@ -64,7 +64,9 @@ pub fn run(
 ) -> Result<Planned, PipelineError> {
     let choice = match mode {
         Mode::Plan => choice,
-        Mode::Replan(p) | Mode::Full(p) => HorizonChoice { week_of: Some(p.first_monday), weeks: Some(p.weeks) },
+        Mode::Replan(p) | Mode::Full(p) => {
+            HorizonChoice { week_of: Some(p.first_monday), weeks: Some(p.weeks), today: choice.today }
+        }
     };
     let data = parse(docs, choice).map_err(PipelineError::Input)?;
     let Resolved { routes, cancelled } = match mode {

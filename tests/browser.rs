@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, header};
-use junkai::server::auth::TokenHash;
 use junkai::server::{AppState, ServeConfig, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+mod common;
+use common::shifted;
 
 const PLANNER: &str = "planner-token-for-browser-01";
 /// The W3C WebDriver key of an element reference.
@@ -164,6 +166,30 @@ impl WebDriver {
         self.call("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or_default().to_string()
     }
 
+    fn script(&self, js: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({ "script": js, "args": [] })))
+    }
+
+    /// One Chrome DevTools Protocol command through ChromeDriver.
+    fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call("POST", "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params })))
+    }
+
+    /// The font families Chromium really drew the text of the first `css` element with.
+    fn rendered_fonts(&self, css: &str) -> Vec<String> {
+        self.cdp("DOM.enable", json!({}));
+        self.cdp("CSS.enable", json!({}));
+        let root = self.cdp("DOM.getDocument", json!({ "depth": 0 }))["root"]["nodeId"].clone();
+        let node = self.cdp("DOM.querySelector", json!({ "nodeId": root, "selector": css }))["nodeId"].clone();
+        let fonts = self.cdp("CSS.getPlatformFontsForNode", json!({ "nodeId": node }));
+        fonts["fonts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["familyName"].as_str().map(String::from))
+            .collect()
+    }
+
     fn rect(&self, css: &str) -> (f64, f64) {
         let id = self.find(css);
         let r = self.call("GET", &format!("/element/{id}/rect"), None);
@@ -185,16 +211,13 @@ fn serve_published(dir: &Path) -> (u16, String) {
     let port = free_port();
     let (tx, rx) = std::sync::mpsc::channel();
     let db = dir.join("junkai.sqlite");
+    let fixture = common::tiny_fixture(dir);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
-            let config = ServeConfig {
-                db,
-                data: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")),
-                planner_tokens: vec![TokenHash::of(PLANNER)],
-                ..ServeConfig::default()
-            };
+            let config = ServeConfig { db, data: Some(fixture), clock: common::clock(), ..ServeConfig::default() };
             let state = AppState::open(config).await.unwrap();
+            common::add_staff(&state, "planner", junkai::server::store::Role::Planner, None, PLANNER).await;
             let app = router(state);
             let call = |method: &str, uri: &str, body: Option<Value>| {
                 let app = app.clone();
@@ -211,12 +234,14 @@ fn serve_published(dir: &Path) -> (u16, String) {
                     serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null)
                 }
             };
-            let id = call("POST", "/api/plans", Some(json!({ "week": "2026-12-07" }))).await["id"].as_i64().unwrap();
+            let week = json!({ "week": shifted("2026-12-07") });
+            let id = call("POST", "/api/plans", Some(week)).await["id"].as_i64().unwrap();
             while call("GET", &format!("/api/plans/{id}"), None).await["status"] != "draft" {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             call("POST", &format!("/api/plans/{id}/publish"), None).await;
-            let visits = call("GET", "/api/public/stops/konaka/visits?from=2026-12-07", None).await;
+            let uri = format!("/api/public/stops/konaka/visits?from={}", shifted("2026-12-07"));
+            let visits = call("GET", &uri, None).await;
             let first = visits["visits"][0]["from"].as_str().unwrap_or_default().to_string();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
             tx.send(first).unwrap();
@@ -235,11 +260,16 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     let browser = WebDriver::start(&dir.path().join("profile"));
     let base = format!("http://127.0.0.1:{port}");
 
-    // A resident searches in katakana and reads the next visit in large type. The visits
-    // are in December 2026, so "next" means from today onwards; the announced time of the
-    // first one must be on the page.
+    // A resident searches in katakana and reads the next visit in large type. The server's
+    // clock is pinned to the week before the plan, so "next" is the first visit of the
+    // plan; the announced time of the first one must be on the page.
     browser.go(&format!("{base}/"));
     assert_eq!(browser.call("GET", "/title", None), json!("巡回 — 移動市役所・移動診療の予定"));
+    // Japanese text is drawn in a CJK font (Debian's fonts-noto-cjk), not as boxes.
+    let fonts = browser.rendered_fonts("header h1");
+    assert!(fonts.iter().any(|f| f.contains("CJK")), "the heading is drawn with {fonts:?}");
+    let loaded = browser.script("return document.fonts.check('16px \"Noto Sans CJK JP\"', '巡回 移動市役所');");
+    assert_eq!(loaded, json!(true), "document.fonts.check finds the CJK font");
     browser.type_into("#q", "コナカ");
     browser.click("button[type=submit]");
     let heading = browser.text("#results");
@@ -253,7 +283,8 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
 
     // A planner signs in; the plan's map is drawn with its routes and stops.
     browser.go(&format!("{base}/login"));
-    browser.type_into("#token", PLANNER);
+    browser.type_into("#name", "planner");
+    browser.type_into("#password", common::PASSWORD);
     browser.click("button[type=submit]");
     let (w, h) = browser.rect("svg.map");
     assert!(w > 300.0 && h > 100.0, "the map is laid out: {w}×{h}");

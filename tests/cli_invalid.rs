@@ -2,13 +2,11 @@
 //! nothing is written; every error code has at least one such file.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use junkai::diagnostics::Code;
 
-fn junkai() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_junkai"))
-}
+mod common;
+use common::junkai;
 
 fn tiny() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")

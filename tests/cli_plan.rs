@@ -3,17 +3,11 @@
 //! plan for the tiny fixture, and determinism for a seed.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-fn junkai() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_junkai"))
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+mod common;
+use common::{junkai, repo};
 
 fn run_plan(args: &[&str], out: &Path) -> String {
     let o = junkai().args(["plan"]).args(args).arg("--out").arg(out).output().unwrap();

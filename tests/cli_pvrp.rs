@@ -3,16 +3,10 @@
 //! capacity, duration, claimed distance), and broken instance files are refused with E1022.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn junkai() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_junkai"))
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+mod common;
+use common::{junkai, repo};
 
 struct Customer {
     x: f64,

@@ -4,13 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 
-fn junkai() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_junkai"))
-}
+mod common;
+use common::junkai;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")

@@ -2,21 +2,15 @@
 //! checked against petgraph's Dijkstra), refusing damaged sources without writing, and
 //! planning the tiny fixture over its hand-written network with road-following maps.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use junkai::io::travel::load_road_graph;
 use junkai_solver::matrix::road::{SnapIndex, road_matrix, snap_points};
 use junkai_solver::model::Point;
 use petgraph::graph::DiGraph;
 
-fn junkai() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_junkai"))
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+mod common;
+use common::{junkai, repo};
 
 fn import(source: &Path, out: &Path) -> String {
     let o = junkai().args(["--lang", "en", "roads", "import"]).arg(source).arg("--out").arg(out).output().unwrap();

@@ -2,34 +2,38 @@
 //! the error shape, planning in the background, publishing, re-planning, calendars, and
 //! that public answers never contain residents' data.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use junkai::server::auth::TokenHash;
 use junkai::server::openapi::{OPERATIONS, Role};
+use junkai::server::store::Role as StaffRole;
 use junkai::server::{AppState, ServeConfig, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+mod common;
+use common::shifted;
+use common::staff::{self, send};
+
 const PLANNER: &str = "planner-token-for-tests-0001";
 const DRIVER: &str = "driver-token-for-tests-00001";
+const VIEWER: &str = "viewer-token-for-tests-00001";
 
 async fn app(dir: &Path) -> (AppState, Router) {
-    let mut drivers = BTreeMap::new();
-    drivers.insert("gyosei".to_string(), vec![TokenHash::of(DRIVER)]);
     let config = ServeConfig {
         db: dir.join("junkai.sqlite"),
-        data: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")),
-        planner_tokens: vec![TokenHash::of(PLANNER)],
-        driver_tokens: drivers,
+        data: Some(common::tiny_fixture(dir)),
+        clock: common::clock(),
         max_body_bytes: 64 * 1024,
         ..ServeConfig::default()
     };
     let state = AppState::open(config).await.unwrap();
+    common::add_staff(&state, "planner", StaffRole::Planner, None, PLANNER).await;
+    common::add_staff(&state, "driver", StaffRole::Driver, Some("gyosei"), DRIVER).await;
+    common::add_staff(&state, "viewer", StaffRole::Viewer, None, VIEWER).await;
     (state.clone(), router(state))
 }
 
@@ -111,16 +115,23 @@ async fn every_documented_route_exists_and_enforces_its_role() {
                 let a = call(&app, &method, &uri, None, body).await;
                 assert!(a.status.is_success(), "{method} {uri}: {} {}", a.status, a.text);
             }
-            Role::Planner | Role::Driver => {
+            Role::Viewer | Role::Planner | Role::Driver | Role::Admin => {
                 let none = call(&app, &method, &uri, None, body.clone()).await;
                 assert_eq!(none.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
                 assert_error_shape(&none);
-                let other = if op.role == Role::Planner { DRIVER } else { PLANNER };
-                let wrong = call(&app, &method, &uri, Some(other), body.clone()).await;
-                assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{method} {uri} with the other role's token");
-                assert_error_shape(&wrong);
+                let others: &[&str] = match op.role {
+                    Role::Viewer => &[DRIVER],
+                    Role::Planner => &[VIEWER, DRIVER],
+                    Role::Driver => &[PLANNER, VIEWER],
+                    _ => &[PLANNER, VIEWER, DRIVER],
+                };
+                for other in others {
+                    let wrong = call(&app, &method, &uri, Some(other), body.clone()).await;
+                    assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{method} {uri} with another role's token");
+                    assert_error_shape(&wrong);
+                }
                 let bad = call(&app, &method, &uri, Some("not-a-valid-token-at-all"), body).await;
-                assert_eq!(bad.status, StatusCode::FORBIDDEN, "{method} {uri} with an unknown token");
+                assert_eq!(bad.status, StatusCode::UNAUTHORIZED, "{method} {uri} with an unknown token");
             }
         }
     }
@@ -139,7 +150,7 @@ async fn plan_publish_and_serve_residents_without_private_data() {
     assert_eq!(stops.as_array().unwrap().len(), 4);
     assert!(stops.as_array().unwrap().iter().all(|s| s["next_visits"].as_array().unwrap().is_empty()));
 
-    let done = plan_and_wait(&app, "/api/plans", json!({ "week": "2026-12-07" })).await;
+    let done = plan_and_wait(&app, "/api/plans", json!({ "week": shifted("2026-12-07") })).await;
     assert_eq!(done["status"], "draft", "{done}");
     assert!(done["summary"]["kpis"]["requests_served"].as_u64().unwrap() > 0, "{done}");
     let id = done["id"].as_i64().unwrap();
@@ -151,11 +162,21 @@ async fn plan_publish_and_serve_residents_without_private_data() {
     let again = call(&app, "POST", &format!("/api/plans/{id}/publish"), Some(PLANNER), None).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "a published plan is not a draft");
 
-    let visits = call(&app, "GET", "/api/public/stops/konaka/visits?from=2026-12-07&to=2026-12-11", None, None).await;
+    let visits = call(
+        &app,
+        "GET",
+        &format!("/api/public/stops/konaka/visits?from={}&to={}", shifted("2026-12-07"), shifted("2026-12-11")),
+        None,
+        None,
+    )
+    .await;
     let list = visits.json()["visits"].as_array().unwrap().clone();
     assert!(!list.is_empty(), "{}", visits.text);
     assert!(list.iter().all(|v| v["stop_id"] == "konaka" && v["from"].as_str().unwrap() < v["to"].as_str().unwrap()));
-    let none = call(&app, "GET", "/api/public/stops/konaka/visits?from=2027-01-01", None, None).await.json();
+    let none =
+        call(&app, "GET", &format!("/api/public/stops/konaka/visits?from={}", shifted("2027-01-01")), None, None)
+            .await
+            .json();
     assert!(none["visits"].as_array().unwrap().is_empty(), "the date range filters");
 
     // The calendar file parses back with the same visits, in Asia/Tokyo.
@@ -283,8 +304,7 @@ async fn writes_are_validated_like_files_and_audited() {
     let audit = call(&app, "GET", "/api/audit", Some(PLANNER), None).await.json();
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions[..2], ["delete", "create"], "{audit}");
-    let actor = audit[0]["actor"].as_str().unwrap();
-    assert!(actor.starts_with("planner:") && actor.len() == 16, "who: a token's public label, {actor}");
+    assert_eq!(audit[0]["actor"], "user:planner", "the person who acted: {audit}");
     assert!(!audit.to_string().contains(PLANNER), "the token itself is never logged");
 
     // Oversized bodies are refused before they are read.
@@ -327,10 +347,10 @@ async fn replanning_keeps_published_windows_and_serves_new_requests() {
     let (_, app) = app(dir.path()).await;
     let no_plan = call(&app, "POST", "/api/replan", Some(PLANNER), Some(json!({}))).await;
     assert_eq!(no_plan.status, StatusCode::CONFLICT, "nothing published yet");
-    let first = plan_and_wait(&app, "/api/plans", json!({ "week": "2026-12-07" })).await;
+    let first = plan_and_wait(&app, "/api/plans", json!({ "week": shifted("2026-12-07") })).await;
     let id = first["id"].as_i64().unwrap();
     call(&app, "POST", &format!("/api/plans/{id}/publish"), Some(PLANNER), None).await;
-    let request = json!({ "id": "NEW-1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-07", "latest": "2026-12-11",
+    let request = json!({ "id": "NEW-1", "kind": "admin", "stop": "konaka", "earliest": shifted("2026-12-07"), "latest": shifted("2026-12-11"),
                           "resident": { "name": "新規 太郎", "phone": "000-0000-9999" } });
     let created = call(&app, "POST", "/api/requests", Some(PLANNER), Some(request)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text);
@@ -354,56 +374,37 @@ async fn replanning_keeps_published_windows_and_serves_new_requests() {
 async fn staff_pages_need_a_sign_in_of_the_right_role() {
     let dir = tempfile::tempdir().unwrap();
     let (_, app) = app(dir.path()).await;
-    let page = |uri: &'static str, cookie: Option<&'static str>, method: &'static str| {
-        let app = app.clone();
-        async move {
-            let mut req = Request::builder().method(method).uri(uri);
-            if let Some(c) = cookie {
-                req = req.header(header::COOKIE, format!("junkai_token={c}"));
-            }
-            let req = req
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from("weeks=1"))
-                .unwrap();
-            let res = app.oneshot(req).await.unwrap();
-            let location = res.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string());
-            (res.status(), location)
-        }
-    };
     // Without a sign-in the pages send staff to the sign-in page.
-    for uri in ["/planner", "/driver"] {
-        let (status, location) = page(uri, None, "GET").await;
-        assert!(status.is_redirection(), "{uri}: {status}");
-        assert_eq!(location.as_deref(), Some("/login"));
+    for uri in ["/planner", "/driver", "/account", "/admin/users"] {
+        let answer = send(&app, "GET", uri, None, None).await;
+        assert!(answer.status.is_redirection(), "{uri}: {}", answer.status);
+        assert_eq!(answer.location(), Some("/login"));
     }
+    // Signing in sets an HttpOnly, SameSite cookie and opens the page of the account's role.
+    for (name, home) in [("planner", "/planner"), ("driver", "/driver"), ("viewer", "/planner")] {
+        let answer = staff::try_sign_in(&app, name, common::PASSWORD).await;
+        assert_eq!(answer.location(), Some(home), "{name}");
+        let cookie = answer.headers[header::SET_COOKIE].to_str().unwrap();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http: not Secure");
+    }
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let driver = staff::sign_in(&app, "driver", common::PASSWORD).await;
+    let viewer = staff::sign_in(&app, "viewer", common::PASSWORD).await;
     // A driver may not use the planner's page or its actions, nor a planner the driver's.
-    assert!(page("/planner", Some(DRIVER), "GET").await.0.is_redirection());
-    assert_eq!(page("/planner/plans", Some(DRIVER), "POST").await.0, StatusCode::FORBIDDEN);
-    assert_eq!(page("/planner/plans/1/publish", None, "POST").await.0, StatusCode::UNAUTHORIZED);
-    assert!(page("/driver", Some(PLANNER), "GET").await.0.is_redirection());
-    assert_eq!(page("/planner", Some(PLANNER), "GET").await.0, StatusCode::OK);
-    assert_eq!(page("/driver", Some(DRIVER), "GET").await.0, StatusCode::OK);
-
-    // Signing in sets an HttpOnly cookie and opens the page of the token's role.
-    for (token, role) in [(PLANNER, "/planner"), (DRIVER, "/driver")] {
-        let req = Request::builder()
-            .method("POST")
-            .uri("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("token={token}")))
-            .unwrap();
-        let res = app.clone().oneshot(req).await.unwrap();
-        assert_eq!(res.headers()[header::LOCATION], role);
-        let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    }
-    let req = Request::builder()
-        .method("POST")
-        .uri("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("token=wrong-token-wrong-token"))
-        .unwrap();
-    assert_eq!(app.clone().oneshot(req).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert!(driver.get(&app, "/planner").await.status.is_redirection());
+    assert_eq!(driver.post(&app, "/planner/plans", "weeks=1").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&app, "POST", "/planner/plans/1/publish", None, Some("")).await.status, StatusCode::UNAUTHORIZED);
+    assert!(planner.get(&app, "/driver").await.status.is_redirection());
+    assert_eq!(planner.get(&app, "/planner").await.status, StatusCode::OK);
+    assert_eq!(driver.get(&app, "/driver").await.status, StatusCode::OK);
+    // A viewer sees the plans, without the forms, and may not act.
+    let page = viewer.get(&app, "/planner").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.text.contains("action=\"/planner/plans\""), "no plan form for viewers");
+    assert_eq!(viewer.post(&app, "/planner/plans", "weeks=1").await.status, StatusCode::FORBIDDEN);
+    // Only admins reach the accounts page.
+    assert_eq!(planner.get(&app, "/admin/users").await.status, StatusCode::FORBIDDEN);
 
     // Pages are Japanese first; the switch keeps English in a cookie.
     let home = call(&app, "GET", "/", None, None).await;
@@ -416,37 +417,28 @@ async fn staff_pages_need_a_sign_in_of_the_right_role() {
 async fn planners_add_requests_from_the_page_with_the_same_checks() {
     let dir = tempfile::tempdir().unwrap();
     let (_, app) = app(dir.path()).await;
-    let form = |body: &'static str, cookie: &'static str| {
-        let app = app.clone();
-        async move {
-            let req = Request::builder()
-                .method("POST")
-                .uri("/planner/requests?lang=en")
-                .header(header::COOKIE, format!("junkai_token={cookie}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .unwrap();
-            let res = app.oneshot(req).await.unwrap();
-            let status = res.status();
-            let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-            (status, String::from_utf8_lossy(&bytes).into_owned())
-        }
-    };
-    let page = call(&app, "GET", "/planner", Some(PLANNER), None).await;
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let page = planner.get(&app, "/planner").await;
     assert!(page.text.contains("action=\"/planner/requests\""), "the page has the form");
-    let good = "id=WEB-1&kind=admin&stop=konaka&earliest=2026-12-07&latest=2026-12-11&priority=4&name=Web+Taro&phone=";
-    let (status, _) = form(good, PLANNER).await;
-    assert!(status.is_redirection(), "{status}");
+    let good = format!(
+        "id=WEB-1&kind=admin&stop=konaka&earliest={}&latest={}&priority=4&name=Web+Taro&phone=",
+        shifted("2026-12-07"),
+        shifted("2026-12-11")
+    );
+    let answer = planner.post(&app, "/planner/requests?lang=en", &good).await;
+    assert!(answer.status.is_redirection(), "{} {}", answer.status, answer.text);
     let stored = call(&app, "GET", "/api/requests/WEB-1", Some(PLANNER), None).await.json();
     assert_eq!(stored["resident"]["name"], "Web Taro");
     assert!(stored["resident"].get("phone").is_none(), "empty fields are left out");
     // Dates the wrong way round: the CLI's E1013, shown on the page; nothing stored.
-    let bad = "id=WEB-2&kind=admin&stop=konaka&earliest=2026-12-11&latest=2026-12-07";
-    let (status, html) = form(bad, PLANNER).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html.contains("E1013"), "{html}");
+    let bad =
+        format!("id=WEB-2&kind=admin&stop=konaka&earliest={}&latest={}", shifted("2026-12-11"), shifted("2026-12-07"));
+    let answer = planner.post(&app, "/planner/requests?lang=en", &bad).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(answer.text.contains("E1013"), "{}", answer.text);
     assert_eq!(call(&app, "GET", "/api/requests/WEB-2", Some(PLANNER), None).await.status, StatusCode::NOT_FOUND);
-    let (status, html) = form(good, PLANNER).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a duplicate id is refused: {html}");
-    assert_eq!(form(good, DRIVER).await.0, StatusCode::FORBIDDEN);
+    let answer = planner.post(&app, "/planner/requests?lang=en", &good).await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "a duplicate id is refused: {}", answer.text);
+    let driver = staff::sign_in(&app, "driver", common::PASSWORD).await;
+    assert_eq!(driver.post(&app, "/planner/requests", &good).await.status, StatusCode::FORBIDDEN);
 }

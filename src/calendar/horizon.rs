@@ -1,6 +1,6 @@
 //! The planning horizon: whole weeks from a Monday, minus holidays and city closures.
 
-use chrono::{Datelike, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use junkai_solver::model::{Day, Horizon, WeekdaySet};
 
 use super::holidays::{FIRST_YEAR, LAST_YEAR, holiday_on};
@@ -49,12 +49,6 @@ pub struct Calendar {
     /// Open weekdays that are closed (holidays, closures).
     pub closed: Vec<ClosedDay>,
     pub horizon: Horizon,
-}
-
-/// Today's date in Japan.
-pub fn today_in_tokyo() -> NaiveDate {
-    let tokyo = FixedOffset::east_opt(9 * 3600).expect("valid offset");
-    Utc::now().with_timezone(&tokyo).date_naive()
 }
 
 /// The Monday of the week after `today`'s week.

@@ -4,4 +4,4 @@
 pub mod holidays;
 mod horizon;
 
-pub use horizon::{Calendar, CalendarSettings, ClosedDay, next_monday, today_in_tokyo};
+pub use horizon::{Calendar, CalendarSettings, ClosedDay, next_monday};

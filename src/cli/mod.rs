@@ -18,6 +18,7 @@ mod replan;
 mod roads;
 mod sample;
 mod serve;
+mod users;
 mod vrptw;
 
 use std::path::PathBuf;
@@ -26,6 +27,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use crate::clock::Clock;
 use crate::diagnostics::Diagnostic;
 use crate::io::data_folder::load_documents;
 use crate::io::problem_file::{Dataset, HorizonChoice, parse};
@@ -66,6 +68,8 @@ pub enum Command {
     Replan(replan::ReplanArgs),
     /// HTTP サービスを起動する / run the HTTP service for planners, residents and drivers
     Serve(serve::ServeArgs),
+    /// スタッフのアカウント / staff accounts of the service
+    Users(users::UsersArgs),
 }
 
 /// Options shared by the commands that read a data set for a horizon.
@@ -82,6 +86,22 @@ pub struct DataArgs {
     /// Number of weeks (1–8); default: the file's `calendar.weeks`, else 1.
     #[arg(long)]
     pub weeks: Option<u32>,
+    /// Today's date (YYYY-MM-DD) for defaults such as "next week"; default: the
+    /// environment's `JUNKAI_TODAY`, else the system clock (Japan time).
+    #[arg(long)]
+    pub today: Option<String>,
+}
+
+/// The clock of a command: `--today`, else `JUNKAI_TODAY`, else the system clock.
+pub fn clock(today: Option<&str>) -> Result<Clock, Diagnostic> {
+    let (setting, text) = match today {
+        Some(t) => ("--today", t.to_string()),
+        None => match std::env::var("JUNKAI_TODAY") {
+            Ok(t) => ("JUNKAI_TODAY", t),
+            Err(_) => return Ok(Clock::system()),
+        },
+    };
+    Clock::parse(&text).ok_or_else(|| Diagnostic::bad_date(setting, &text))
 }
 
 impl DataArgs {
@@ -92,7 +112,8 @@ impl DataArgs {
                 Some(NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| vec![Diagnostic::bad_date("--week", s)])?)
             }
         };
-        Ok(HorizonChoice { week_of, weeks: self.weeks })
+        let today = clock(self.today.as_deref()).map_err(|d| vec![d])?.today();
+        Ok(HorizonChoice { week_of, weeks: self.weeks, today })
     }
 
     /// The data folder (or the folder of a single problem file); `None` for the embedded data.
@@ -139,5 +160,6 @@ pub fn run() -> ExitCode {
         Command::Pvrp(args) => pvrp::run(&args, cli.lang),
         Command::Replan(args) => replan::run(&args, cli.lang),
         Command::Serve(args) => serve::run(&args, cli.lang),
+        Command::Users(args) => users::run(&args, cli.lang),
     }
 }

@@ -68,11 +68,15 @@ pub fn run(args: &ReplanArgs, lang: Lang) -> ExitCode {
         Ok(loaded) => loaded,
         Err(diagnostics) => return report(&diagnostics, lang),
     };
+    let today = match super::clock(None) {
+        Ok(clock) => clock.today(),
+        Err(d) => return report(&[d], lang),
+    };
     let loaded = started.elapsed();
     let mut params = PlanParams::default();
     params.search.seed = args.seed;
     let run = PipelineRun {
-        choice: HorizonChoice::default(),
+        choice: HorizonChoice::from_file(today),
         folder: data_folder(args.data.as_deref()),
         mode: if args.full { Mode::Full(&published) } else { Mode::Replan(&published) },
         time_limit: None,

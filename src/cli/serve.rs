@@ -49,15 +49,6 @@ pub fn run(args: &ServeArgs, lang: Lang) -> ExitCode {
     if let Some(b) = &args.bind {
         config.bind = b.clone();
     }
-    if config.planner_tokens.is_empty() {
-        let msg = match lang {
-            Lang::Ja => {
-                "計画担当のトークンが未設定のため、計画担当 API は使えません（JUNKAI_PLANNER_TOKENS を設定してください）"
-            }
-            Lang::En => "no planner token is set: the planner API is closed (set JUNKAI_PLANNER_TOKENS)",
-        };
-        tracing::warn!("{msg}");
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -65,7 +56,7 @@ pub fn run(args: &ServeArgs, lang: Lang) -> ExitCode {
             return ExitCode::from(EXIT_FAILURE);
         }
     };
-    match runtime.block_on(serve(config)) {
+    match runtime.block_on(serve(config, lang)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("junkai serve: {e:#}");

@@ -1,16 +1,14 @@
 //! Settings of `junkai serve`: defaults, then a TOML file, then environment variables
-//! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_PLANNER_TOKENS`,
-//! `JUNKAI_DRIVER_TOKENS`), then command-line options.
-//!
-//! Tokens are kept only as SHA-256 hashes once loaded.
+//! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_TODAY`), then
+//! command-line options. Staff accounts and their API tokens live in the database
+//! (`junkai users add`), not here.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::auth::TokenHash;
+use crate::clock::Clock;
 
 /// The server's settings.
 #[derive(Clone, Debug)]
@@ -20,9 +18,6 @@ pub struct ServeConfig {
     pub db: PathBuf,
     /// Data folder imported into an empty database; `None`: the embedded Midori data.
     pub data: Option<PathBuf>,
-    pub planner_tokens: Vec<TokenHash>,
-    /// Unit id → hashes of its drivers' tokens.
-    pub driver_tokens: BTreeMap<String, Vec<TokenHash>>,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
     /// Time limit of every request (solves run in the background and are not bound by it).
@@ -31,6 +26,20 @@ pub struct ServeConfig {
     pub max_concurrent_solves: usize,
     /// The service's public address (the GTFS feed's agency URL).
     pub public_url: String,
+    /// Where "now" and "today" come from: the system clock, or pinned by `today`.
+    pub clock: Clock,
+    /// A session ends after this long without a request…
+    pub session_idle: Duration,
+    /// …and this long after sign-in in any case.
+    pub session_max: Duration,
+    /// Failed sign-ins in a row that lock an account, and for how long.
+    pub lock_after_failures: i64,
+    pub lock_for: Duration,
+    /// Failed sign-ins from one address within `lock_for` that pause that address.
+    pub address_failures: usize,
+    /// Days after a request's last visit or cancellation at which residents' names and
+    /// phone numbers are erased.
+    pub retention_days: i64,
 }
 
 impl Default for ServeConfig {
@@ -39,12 +48,17 @@ impl Default for ServeConfig {
             bind: "127.0.0.1:8080".into(),
             db: PathBuf::from("junkai.sqlite"),
             data: None,
-            planner_tokens: Vec::new(),
-            driver_tokens: BTreeMap::new(),
             max_body_bytes: 1 << 20,
             request_timeout: Duration::from_secs(30),
             max_concurrent_solves: 1,
             public_url: "http://127.0.0.1:8080/".into(),
+            clock: Clock::system(),
+            session_idle: Duration::from_secs(60 * 60),
+            session_max: Duration::from_secs(12 * 60 * 60),
+            lock_after_failures: 5,
+            lock_for: Duration::from_secs(15 * 60),
+            address_failures: 20,
+            retention_days: 90,
         }
     }
 }
@@ -56,12 +70,18 @@ struct FileConfig {
     bind: Option<String>,
     db: Option<PathBuf>,
     data: Option<PathBuf>,
-    planner_tokens: Option<Vec<String>>,
-    driver_tokens: Option<BTreeMap<String, Vec<String>>>,
     max_body_bytes: Option<usize>,
     request_timeout_s: Option<u64>,
     max_concurrent_solves: Option<usize>,
     public_url: Option<String>,
+    /// Pins the clock: `YYYY-MM-DD` (09:00 JST that day) or an RFC 3339 instant.
+    today: Option<String>,
+    session_idle_minutes: Option<u64>,
+    session_max_hours: Option<u64>,
+    lock_after_failures: Option<i64>,
+    lock_minutes: Option<u64>,
+    address_failures: Option<usize>,
+    retention_days: Option<i64>,
 }
 
 /// A configuration problem: the setting, what is wrong, how to fix it.
@@ -77,32 +97,12 @@ fn config_error(setting: &str, cause: impl Into<String>, hint: &str) -> ConfigEr
     ConfigError { setting: setting.into(), cause: cause.into(), hint: hint.into() }
 }
 
-/// `unit=token,unit=token` (environment form of driver tokens).
-fn parse_driver_pairs(text: &str) -> Result<BTreeMap<String, Vec<String>>, ConfigError> {
-    let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (unit, token) = pair.split_once('=').ok_or_else(|| {
-            config_error("JUNKAI_DRIVER_TOKENS", format!("`{pair}` is not unit=token"), "write e.g. iryo-1=SECRET")
-        })?;
-        map.entry(unit.trim().to_string()).or_default().push(token.trim().to_string());
-    }
-    Ok(map)
-}
-
-fn hash_all(setting: &str, tokens: &[String]) -> Result<Vec<TokenHash>, ConfigError> {
-    tokens
-        .iter()
-        .map(|t| {
-            if t.len() < 16 {
-                Err(config_error(setting, "a token is shorter than 16 characters", "use a long random token"))
-            } else {
-                Ok(TokenHash::of(t))
-            }
-        })
-        .collect()
-}
-
 impl ServeConfig {
+    /// Whether cookies must be `Secure` (the service is reached over https).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// Loads the settings: `file` (if given), then the environment `env`.
     pub fn load(file: Option<&Path>, env: &dyn Fn(&str) -> Option<String>) -> Result<ServeConfig, ConfigError> {
         let mut c = ServeConfig::default();
@@ -130,18 +130,14 @@ impl ServeConfig {
             }
             c.public_url = url;
         }
-        let planners = match env("JUNKAI_PLANNER_TOKENS") {
-            Some(list) => list.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-            None => from_file.planner_tokens.unwrap_or_default(),
-        };
-        c.planner_tokens = hash_all("planner_tokens", &planners)?;
-        let drivers = match env("JUNKAI_DRIVER_TOKENS") {
-            Some(text) => parse_driver_pairs(&text)?,
-            None => from_file.driver_tokens.unwrap_or_default(),
-        };
-        for (unit, tokens) in drivers {
-            let hashes = hash_all(&format!("driver_tokens.{unit}"), &tokens)?;
-            c.driver_tokens.insert(unit, hashes);
+        if let Some(text) = env("JUNKAI_TODAY").or(from_file.today) {
+            c.clock = Clock::parse(&text).ok_or_else(|| {
+                config_error(
+                    "today",
+                    format!("`{text}` is not a date"),
+                    "write e.g. today = \"2026-12-07\" (YYYY-MM-DD)",
+                )
+            })?;
         }
         if let Some(b) = from_file.max_body_bytes {
             c.max_body_bytes = b.clamp(1024, 64 << 20);
@@ -152,6 +148,25 @@ impl ServeConfig {
         if let Some(n) = from_file.max_concurrent_solves {
             c.max_concurrent_solves = n.clamp(1, 16);
         }
+        let minutes = |m: u64| Duration::from_secs(m * 60);
+        if let Some(m) = from_file.session_idle_minutes {
+            c.session_idle = minutes(m.clamp(5, 24 * 60));
+        }
+        if let Some(h) = from_file.session_max_hours {
+            c.session_max = minutes(h.clamp(1, 24 * 7) * 60);
+        }
+        if let Some(n) = from_file.lock_after_failures {
+            c.lock_after_failures = n.clamp(3, 100);
+        }
+        if let Some(m) = from_file.lock_minutes {
+            c.lock_for = minutes(m.clamp(1, 24 * 60));
+        }
+        if let Some(n) = from_file.address_failures {
+            c.address_failures = n.clamp(5, 10_000);
+        }
+        if let Some(d) = from_file.retention_days {
+            c.retention_days = d.clamp(1, 3650);
+        }
         Ok(c)
     }
 }
@@ -161,25 +176,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn environment_overrides_the_file_and_tokens_are_hashed() {
+    fn environment_overrides_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("junkai.toml");
-        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\nplanner_tokens = [\"planner-token-from-file\"]\n").unwrap();
+        std::fs::write(&file, "bind = \"0.0.0.0:9000\"\ntoday = \"2026-12-07\"\nretention_days = 30\n").unwrap();
         let env = |k: &str| (k == "JUNKAI_BIND").then(|| "127.0.0.1:9999".to_string());
         let c = ServeConfig::load(Some(&file), &env).unwrap();
         assert_eq!(c.bind, "127.0.0.1:9999");
-        assert_eq!(c.planner_tokens.len(), 1);
-        assert!(c.planner_tokens[0].matches("planner-token-from-file"));
-        assert!(!format!("{c:?}").contains("planner-token-from-file"), "no clear token is kept");
+        assert_eq!(c.clock.today().to_string(), "2026-12-07");
+        assert_eq!(c.retention_days, 30);
+        let env = |k: &str| (k == "JUNKAI_TODAY").then(|| "2027-11-30".to_string());
+        assert_eq!(ServeConfig::load(Some(&file), &env).unwrap().clock.today().to_string(), "2027-11-30");
     }
 
     #[test]
     fn bad_settings_are_named() {
-        let env = |k: &str| (k == "JUNKAI_DRIVER_TOKENS").then(|| "iryo-1".to_string());
+        let env = |k: &str| (k == "JUNKAI_TODAY").then(|| "12/07".to_string());
         let e = ServeConfig::load(None, &env).unwrap_err();
-        assert!(e.to_string().contains("JUNKAI_DRIVER_TOKENS"), "{e}");
-        let env = |k: &str| (k == "JUNKAI_PLANNER_TOKENS").then(|| "short".to_string());
-        assert!(ServeConfig::load(None, &env).unwrap_err().to_string().contains("16 characters"));
+        assert!(e.to_string().contains("today"), "{e}");
+        let env = |k: &str| (k == "JUNKAI_PUBLIC_URL").then(|| "ftp://x".to_string());
+        assert!(ServeConfig::load(None, &env).unwrap_err().to_string().contains("public_url"));
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "bnd = 1\n").unwrap();

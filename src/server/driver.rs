@@ -1,6 +1,8 @@
-//! Driver routes (a token per unit): the unit's itinerary for a day of the published
-//! plan — stops in order with times, requests with residents' names, what to bring, the
-//! route as GeoJSON and navigation links.
+//! Driver routes (driver accounts): the itinerary of the driver's unit for a day of the
+//! published plan — stops in order with times, requests with residents' names, what to
+//! bring, the route as GeoJSON and navigation links. A driver bound to a unit sees that
+//! unit's days; one without sees the days a planner assigned them to a unit. Every read of
+//! an itinerary (it holds residents' names and phones) is audited.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -10,20 +12,28 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::AppState;
-use super::auth::Driver;
+use super::auth::{Account, Driver};
 use super::error::ApiError;
 use super::store::PlanColumn;
 
-pub fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/driver/itinerary", get(itinerary)).route("/api/driver/days", get(days))
 }
 
-/// The published plan's itineraries of one unit.
-async fn unit_days(s: &AppState, unit: &str) -> Result<Vec<Value>, ApiError> {
+/// The published plan's itineraries that `account` drives, by date.
+pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<Value>, ApiError> {
     let Some(id) = s.store.published_id().await? else { return Ok(Vec::new()) };
     let text = s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default();
     let all: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
-    Ok(all.into_iter().filter(|d| d.get("unit_id").and_then(Value::as_str) == Some(unit)).collect())
+    let assigned = s.store.crew_days(account.id).await?;
+    let drives = |day: &Value| {
+        let (date, unit) = (day["date"].as_str().unwrap_or(""), day["unit_id"].as_str().unwrap_or(""));
+        match &account.unit_id {
+            Some(fixed) => fixed == unit,
+            None => assigned.iter().any(|(d, u)| d == date && u == unit),
+        }
+    };
+    Ok(all.into_iter().filter(|d| drives(d)).collect())
 }
 
 #[derive(Debug, Deserialize)]
@@ -33,8 +43,8 @@ struct DayQuery {
 
 /// The itinerary of `date` (default: the unit's next working day from today, JST).
 async fn itinerary(d: Driver, State(s): State<AppState>, Query(q): Query<DayQuery>) -> Result<Json<Value>, ApiError> {
-    let days = unit_days(&s, &d.unit).await?;
-    let today = super::public::today();
+    let days = driver_days(&s, &d.0.account).await?;
+    let today = super::public::today(&s);
     let wanted = q.date.map(|x| x.to_string());
     let day = days.into_iter().find(|day| {
         let date = day.get("date").and_then(Value::as_str).unwrap_or_default();
@@ -43,11 +53,15 @@ async fn itinerary(d: Driver, State(s): State<AppState>, Query(q): Query<DayQuer
             None => date >= today.as_str(),
         }
     });
-    day.map(Json).ok_or_else(|| ApiError::not_found("この日の運行", "an itinerary for that day"))
+    let day = day.ok_or_else(|| ApiError::not_found("この日の運行", "an itinerary for that day"))?;
+    let target = format!("itinerary/{}/{}", day["date"].as_str().unwrap_or(""), day["unit_id"].as_str().unwrap_or(""));
+    s.store.audit_read(&d.who(), &target, "api").await?;
+    Ok(Json(day))
 }
 
 /// The dates on which the unit runs in the published plan.
 async fn days(d: Driver, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let dates: Vec<Value> = unit_days(&s, &d.unit).await?.iter().filter_map(|day| day.get("date").cloned()).collect();
-    Ok(Json(serde_json::json!({ "unit_id": d.unit, "dates": dates })))
+    let days = driver_days(&s, &d.0.account).await?;
+    let dates: Vec<Value> = days.iter().map(|day| day["date"].clone()).collect();
+    Ok(Json(serde_json::json!({ "unit_id": d.0.account.unit_id, "dates": dates })))
 }

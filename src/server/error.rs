@@ -56,8 +56,11 @@ impl ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "A401",
-            ["認証トークンがありません", "no bearer token"],
-            ["Authorization: Bearer <トークン> を付けてください", "send Authorization: Bearer <token>"],
+            ["サインインしていないか、トークンが無効です", "not signed in, or the token is not valid"],
+            [
+                "/login でサインインするか、Authorization: Bearer <APIトークン> を付けてください",
+                "sign in at /login, or send Authorization: Bearer <API token>",
+            ],
         )
     }
 
@@ -65,12 +68,45 @@ impl ApiError {
         ApiError::new(
             StatusCode::FORBIDDEN,
             "A403",
-            ["このトークンでは利用できません", "this token may not use this endpoint"],
+            ["このアカウントの役割では利用できません", "this account's role may not use this endpoint"],
             [
-                "役割（計画担当・運転手）に合ったトークンを使ってください",
-                "use a token of the right role (planner or driver)",
+                "役割（管理者・計画担当・運転手・閲覧者）に合ったアカウントを使ってください",
+                "use an account of the right role (admin, planner, driver or viewer)",
             ],
         )
+    }
+
+    /// A state-changing request by cookie without this session's CSRF token.
+    pub fn csrf() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "A4030",
+            [
+                "フォームの確認用トークン（CSRF）がないか、一致しません",
+                "the form's CSRF token is missing or does not match",
+            ],
+            [
+                "ページを開き直してから送信してください（API は X-CSRF-Token ヘッダーを付けるか Bearer トークンを使ってください）",
+                "reload the page and send the form again (API clients: send X-CSRF-Token or use a bearer token)",
+            ],
+        )
+    }
+
+    /// Too many failed sign-ins from one address or for one account.
+    pub fn throttled(minutes: i64) -> ApiError {
+        let ja = format!("サインインの失敗が続いたため、一時的に受け付けを止めています（約{minutes}分）");
+        let en = format!("too many failed sign-ins: sign-in is paused for about {minutes} minutes");
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "A4290",
+            ["", ""],
+            [
+                "時間をおいてからもう一度お試しください。急ぐ場合は管理者にロックの解除を依頼してください",
+                "wait and try again, or ask an administrator to unlock the account",
+            ],
+        );
+        e.message = (ja, en);
+        e
     }
 
     pub fn not_found(what_ja: &str, what_en: &str) -> ApiError {

@@ -8,7 +8,7 @@ mod driver;
 pub mod error;
 mod jobs;
 pub mod openapi;
-mod pages;
+pub mod pages;
 pub(crate) mod planner;
 pub mod public;
 pub mod store;
@@ -39,12 +39,14 @@ pub struct AppState {
     pub boundary: Option<Arc<str>>,
     /// The public routes' snapshot of stops and the published timetable.
     pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
+    /// Failed sign-ins per client address.
+    pub throttle: Arc<auth::throttle::AddressThrottle>,
 }
 
 impl AppState {
     /// Opens the database (creating, migrating and importing the data set on first start).
     pub async fn open(config: ServeConfig) -> anyhow::Result<AppState> {
-        let store = Store::open(&config.db).await?;
+        let store = Store::open(&config.db, config.clock.clone()).await?;
         let docs = load_documents(config.data.as_deref())
             .map_err(|d| anyhow::anyhow!(d.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>().join("\n")))?;
         if store.import_if_empty(&docs).await? {
@@ -56,7 +58,9 @@ impl AppState {
         }
         let jobs = Arc::new(Jobs::new(config.max_concurrent_solves));
         let boundary = load_boundary(config.data.as_deref()).map(Arc::from);
-        Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default() })
+        let throttle =
+            Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
+        Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default(), throttle })
     }
 }
 
@@ -134,6 +138,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(limits)
         .layer(middleware::from_fn_with_state(state.clone(), with_lang))
         .layer(TraceLayer::new_for_http())
@@ -145,12 +150,22 @@ async fn not_found() -> error::ApiError {
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets running requests finish.
-pub async fn serve(config: ServeConfig) -> anyhow::Result<()> {
+pub async fn serve(config: ServeConfig, lang: Lang) -> anyhow::Result<()> {
     let bind = config.bind.clone();
     let state = AppState::open(config).await?;
+    if state.store.users().await?.is_empty() {
+        let msg = match lang {
+            Lang::Ja => {
+                "スタッフのアカウントがありません。最初の管理者を junkai users add 名前 --role admin で作ってください"
+            }
+            Lang::En => "no staff account yet: create the first admin with `junkai users add NAME --role admin`",
+        };
+        tracing::warn!("{msg}");
+    }
     let listener = tokio::net::TcpListener::bind(&bind).await?;
     tracing::info!(address = %listener.local_addr()?, "junkai serve: listening");
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("junkai serve: stopped");
     Ok(())
 }

@@ -8,8 +8,12 @@ use serde_json::{Map, Value, json};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
     Public,
+    /// Viewers, planners and admins (no personal data).
+    Viewer,
+    /// Planners and admins.
     Planner,
     Driver,
+    Admin,
 }
 
 /// One documented operation: method, path, role, summary.
@@ -34,14 +38,14 @@ pub const OPERATIONS: &[Operation] = &[
     op("get", "/api/public/search", Role::Public, "Stops by name, reading (kana) or district (?q=)"),
     op("get", "/api/public/map.geojson", Role::Public, "The published plan's map (no private data)"),
     op("get", "/api/public/gtfs.zip", Role::Public, "The published timetable as a GTFS feed (GTFS-JP readings)"),
-    op("get", "/api/stops", Role::Planner, "List stops"),
+    op("get", "/api/stops", Role::Viewer, "List stops"),
     op("post", "/api/stops", Role::Planner, "Create a stop (validated like problem.json)"),
-    op("get", "/api/stops/{id}", Role::Planner, "Read a stop"),
+    op("get", "/api/stops/{id}", Role::Viewer, "Read a stop"),
     op("put", "/api/stops/{id}", Role::Planner, "Replace a stop"),
     op("delete", "/api/stops/{id}", Role::Planner, "Delete a stop"),
-    op("get", "/api/units", Role::Planner, "List units"),
+    op("get", "/api/units", Role::Viewer, "List units"),
     op("post", "/api/units", Role::Planner, "Create a unit"),
-    op("get", "/api/units/{id}", Role::Planner, "Read a unit"),
+    op("get", "/api/units/{id}", Role::Viewer, "Read a unit"),
     op("put", "/api/units/{id}", Role::Planner, "Replace a unit"),
     op("delete", "/api/units/{id}", Role::Planner, "Delete a unit"),
     op("get", "/api/requests", Role::Planner, "List requests (private data)"),
@@ -49,18 +53,18 @@ pub const OPERATIONS: &[Operation] = &[
     op("get", "/api/requests/{id}", Role::Planner, "Read a request"),
     op("put", "/api/requests/{id}", Role::Planner, "Replace a request"),
     op("delete", "/api/requests/{id}", Role::Planner, "Cancel (delete) a request"),
-    op("get", "/api/plans", Role::Planner, "Plan versions with status and progress"),
+    op("get", "/api/plans", Role::Viewer, "Plan versions with status and progress"),
     op(
         "post",
         "/api/plans",
         Role::Planner,
         "Start a solve in the background ({week, weeks, seed}); 202, or 429 when busy",
     ),
-    op("get", "/api/plans/{id}", Role::Planner, "Status, progress, KPIs, errors"),
-    op("get", "/api/plans/{id}/plan.json", Role::Planner, "The plan document (format junkai-plan)"),
+    op("get", "/api/plans/{id}", Role::Viewer, "Status, progress, KPIs, errors"),
+    op("get", "/api/plans/{id}/plan.json", Role::Viewer, "The plan document (format junkai-plan)"),
     op("post", "/api/plans/{id}/publish", Role::Planner, "Publish a draft (the previous one is superseded)"),
     op("post", "/api/replan", Role::Planner, "Re-plan around the published plan ({full, seed}); 202"),
-    op("get", "/api/unserved", Role::Planner, "Unserved requests with reasons"),
+    op("get", "/api/unserved", Role::Viewer, "Unserved requests with reasons"),
     op("get", "/api/audit", Role::Planner, "Audit log (who changed what)"),
     op("get", "/api/driver/days", Role::Driver, "The unit's working dates in the published plan"),
     op("get", "/api/driver/itinerary", Role::Driver, "The unit's itinerary (?date=YYYY-MM-DD)"),
@@ -80,8 +84,8 @@ pub fn build() -> Value {
             "responses": { "200": { "description": "OK" }, "400": error_response("Bad request"), "422": error_response("Invalid data (coded problems)") },
         });
         if o.role != Role::Public {
-            operation["security"] = json!([{ format!("{:?}Token", o.role).to_lowercase(): [] }]);
-            operation["responses"]["401"] = error_response("No token");
+            operation["security"] = json!([{ "apiToken": [] }, { "session": [] }]);
+            operation["responses"]["401"] = error_response("Not signed in, or no valid token");
             operation["responses"]["403"] = error_response("Wrong role");
         }
         let params: Vec<Value> = o
@@ -103,8 +107,8 @@ pub fn build() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": {
-                "plannertoken": { "type": "http", "scheme": "bearer" },
-                "drivertoken": { "type": "http", "scheme": "bearer" }
+                "apiToken": { "type": "http", "scheme": "bearer", "description": "A per-account API token (junkai users token, or the account page)" },
+                "session": { "type": "apiKey", "in": "cookie", "name": "junkai_session", "description": "A signed-in session; state-changing requests also need X-CSRF-Token" }
             },
             "schemas": { "Error": { "type": "object", "required": ["code", "message", "hint"], "properties": {
                 "code": { "type": "string" }, "message": { "type": "string" }, "hint": { "type": "string" },

@@ -1,4 +1,4 @@
-//! Planner routes (bearer token): the data set's stops, units and requests, plan
+//! Planner routes (planner and admin accounts; reads of plans also for viewers): the data set's stops, units and requests, plan
 //! versions (solve in the background, publish, re-plan around the published plan),
 //! unserved requests and the audit log.
 
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::auth::Planner;
+use super::auth::{Planner, Viewer};
 use super::error::ApiError;
 use super::jobs::{Task, launch};
 use super::store::{Entity, PlanColumn, PlanRow};
@@ -73,7 +73,7 @@ pub(crate) async fn write(
     let _guard = state.jobs.write_lock.lock().await;
     let docs = state.store.documents().await?;
     let changed = with_change(docs, entity, id, body.as_ref());
-    parse(&changed, HorizonChoice::default()).map_err(ApiError::invalid)?;
+    parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)?;
     match body {
         Some(b) => state.store.put(entity, id, &b, who).await?,
         None => {
@@ -92,7 +92,16 @@ pub(crate) fn body_id(body: &Value) -> Result<String, ApiError> {
     })
 }
 
-async fn list(state: &AppState, entity: Entity) -> Result<Json<Value>, ApiError> {
+/// Requests hold residents' names and phones: every read of them is audited.
+async fn audit_if_personal(state: &AppState, who: &str, entity: Entity, target: &str) -> Result<(), ApiError> {
+    if entity == Entity::Request {
+        state.store.audit_read(who, target, "api").await?;
+    }
+    Ok(())
+}
+
+async fn list(state: &AppState, who: &str, entity: Entity) -> Result<Json<Value>, ApiError> {
+    audit_if_personal(state, who, entity, "requests").await?;
     Ok(Json(Value::Array(state.store.list(entity).await?)))
 }
 
@@ -145,15 +154,16 @@ async fn delete(state: &AppState, who: &str, entity: Entity, id: String) -> Resu
 }
 
 macro_rules! entity_routes {
-    ($entity:expr, $list:ident, $get:ident, $create:ident, $put:ident, $delete:ident) => {
-        async fn $list(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-            list(&s, $entity).await
+    ($entity:expr, $reader:ident, $list:ident, $get:ident, $create:ident, $put:ident, $delete:ident) => {
+        async fn $list(r: $reader, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+            list(&s, &r.who(), $entity).await
         }
-        async fn $get(_: Planner, State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+        async fn $get(r: $reader, State(s): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+            audit_if_personal(&s, &r.who(), $entity, &format!("requests/{id}")).await?;
             get_one(&s, $entity, &id).await
         }
         async fn $create(p: Planner, State(s): State<AppState>, Json(b): Json<Value>) -> Result<Response, ApiError> {
-            create(&s, &p.who, $entity, b).await
+            create(&s, &p.who(), $entity, b).await
         }
         async fn $put(
             p: Planner,
@@ -161,21 +171,21 @@ macro_rules! entity_routes {
             Path(id): Path<String>,
             Json(b): Json<Value>,
         ) -> Result<Json<Value>, ApiError> {
-            put(&s, &p.who, $entity, id, b).await
+            put(&s, &p.who(), $entity, id, b).await
         }
         async fn $delete(
             p: Planner,
             State(s): State<AppState>,
             Path(id): Path<String>,
         ) -> Result<StatusCode, ApiError> {
-            delete(&s, &p.who, $entity, id).await
+            delete(&s, &p.who(), $entity, id).await
         }
     };
 }
 
-entity_routes!(Entity::Stop, list_stops, get_stop, create_stop, put_stop, delete_stop);
-entity_routes!(Entity::Unit, list_units, get_unit, create_unit, put_unit, delete_unit);
-entity_routes!(Entity::Request, list_requests, get_request, create_request, put_request, delete_request);
+entity_routes!(Entity::Stop, Viewer, list_stops, get_stop, create_stop, put_stop, delete_stop);
+entity_routes!(Entity::Unit, Viewer, list_units, get_unit, create_unit, put_unit, delete_unit);
+entity_routes!(Entity::Request, Planner, list_requests, get_request, create_request, put_request, delete_request);
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -205,15 +215,15 @@ pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, s
     let data = parse(&docs, choice).map_err(ApiError::invalid)?;
     let monday = data.calendar.first_monday;
     let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
-    let choice = HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks) };
+    let choice = HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks), today: choice.today };
     launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
     Ok(id)
 }
 
 async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
-    let choice = HorizonChoice { week_of: body.week, weeks: body.weeks };
-    let id = begin_plan(&s, &p.who, choice, body.seed.unwrap_or(1)).await?;
+    let choice = HorizonChoice { week_of: body.week, weeks: body.weeks, today: s.config.clock.today() };
+    let id = begin_plan(&s, &p.who(), choice, body.seed.unwrap_or(1)).await?;
     accepted(&s, id).await
 }
 
@@ -252,7 +262,7 @@ pub(crate) async fn begin_replan(s: &AppState, who: &str, full: bool, seed: u64)
     let monday = published.first_monday.to_string();
     let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, who).await?;
     let task = if full { Task::Full(published) } else { Task::Replan(published) };
-    launch(s.clone(), permit, id, docs, HorizonChoice::default(), task, seed);
+    launch(s.clone(), permit, id, docs, HorizonChoice::from_file(s.config.clock.today()), task, seed);
     Ok(id)
 }
 
@@ -262,11 +272,11 @@ async fn start_replan(
     body: Option<Json<ReplanBody>>,
 ) -> Result<Response, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
-    let id = begin_replan(&s, &p.who, body.full, body.seed.unwrap_or(1)).await?;
+    let id = begin_replan(&s, &p.who(), body.full, body.seed.unwrap_or(1)).await?;
     accepted(&s, id).await
 }
 
-async fn list_plans(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn list_plans(_: Viewer, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = s.store.plans().await?;
     Ok(Json(Value::Array(rows.iter().map(|r| plan_json(r, s.jobs.progress(r.id))).collect())))
 }
@@ -275,12 +285,12 @@ async fn find_plan(s: &AppState, id: i64) -> Result<PlanRow, ApiError> {
     s.store.plan(id).await?.ok_or_else(|| ApiError::not_found("計画", "plan"))
 }
 
-async fn plan_status(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn plan_status(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     let row = find_plan(&s, id).await?;
     Ok(Json(plan_json(&row, s.jobs.progress(id))))
 }
 
-async fn plan_document(_: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+async fn plan_document(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     find_plan(&s, id).await?;
     let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.ok_or_else(|| {
         ApiError::conflict(
@@ -293,7 +303,7 @@ async fn plan_document(_: Planner, State(s): State<AppState>, Path(id): Path<i64
 
 async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     find_plan(&s, id).await?;
-    if !s.store.publish(id, &p.who).await? {
+    if !s.store.publish(id, &p.who()).await? {
         return Err(ApiError::conflict(
             ["公開できるのは完成した下書きだけです", "only a finished draft can be published"],
             ["GET /api/plans/{id} で状態が draft か確認してください", "check that its status is draft"],
@@ -304,7 +314,7 @@ async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> 
 }
 
 /// Unserved requests with reasons, of the published plan (or the newest finished one).
-async fn unserved(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn unserved(_: Viewer, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = s.store.plans().await?;
     let chosen = rows.iter().find(|r| r.status == "published").or_else(|| rows.iter().find(|r| r.status == "draft"));
     let Some(row) = chosen else { return Ok(Json(json!({ "plan": null, "unserved": [] }))) };

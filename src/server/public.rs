@@ -98,9 +98,9 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
     Ok(fresh)
 }
 
-pub(super) fn today() -> String {
-    // Residents live in Japan: "today" is in Japan Standard Time (UTC+9, no DST).
-    (chrono::Utc::now() + chrono::Duration::hours(9)).date_naive().to_string()
+/// Today's date in Japan from the server's clock, as `YYYY-MM-DD`.
+pub(super) fn today(s: &AppState) -> String {
+    s.config.clock.today().to_string()
 }
 
 fn with_next_visits(stop: &Value, visits: &[PublicVisit], from: &str) -> Value {
@@ -115,7 +115,7 @@ fn with_next_visits(stop: &Value, visits: &[PublicVisit], from: &str) -> Value {
 /// Every stop with its next visits; the answer is built once per day and snapshot.
 async fn stops(State(s): State<AppState>) -> Result<Response, ApiError> {
     let snap = snapshot(&s).await?;
-    let from = today();
+    let from = today(&s);
     let cached = snap.stops_answer.lock().ok().and_then(|c| c.clone()).filter(|(day, _)| *day == from);
     let bytes = match cached {
         Some((_, bytes)) => bytes,
@@ -159,7 +159,7 @@ async fn stop_calendar(State(s): State<AppState>, Path(id): Path<String>) -> Res
     let stop = find_stop(&snap, &id)?;
     let visits: Vec<PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id).cloned().collect();
     let name = stop.get("name").and_then(Value::as_str).unwrap_or(&id);
-    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let stamp = s.config.clock.now().naive_utc().format("%Y%m%dT%H%M%SZ").to_string();
     let body = calendar(&format!("巡回 {name}"), &visits, &stamp);
     let disposition =
         format!("attachment; filename=\"junkai-{}.ics\"", id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
@@ -183,7 +183,7 @@ struct SearchQuery {
 async fn search(State(s): State<AppState>, Query(query): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
     let needle = fold_kana(query.q.trim());
     let snap = snapshot(&s).await?;
-    let from = today();
+    let from = today(&s);
     let hits: Vec<Value> = snap
         .stops
         .iter()

@@ -17,7 +17,7 @@ use junkai_solver::model::{Problem, ProblemParts};
 use serde_json::Value;
 
 use super::json_reader::{Reader, field, index};
-use crate::calendar::{Calendar, CalendarSettings, next_monday, today_in_tokyo};
+use crate::calendar::{Calendar, CalendarSettings, next_monday};
 use crate::diagnostics::Diagnostic;
 pub use changes::RequestChanges;
 pub use entities::{DepotInfo, KindInfo, StopInfo};
@@ -39,12 +39,21 @@ pub struct Documents {
 }
 
 /// Which weeks to plan, as asked on the command line; unset values come from the file's
-/// `calendar.week` / `calendar.weeks`, then default to next week and one week.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// `calendar.week` / `calendar.weeks`, then default to the week after `today` and one week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HorizonChoice {
     /// Any date in the first week.
     pub week_of: Option<NaiveDate>,
     pub weeks: Option<u32>,
+    /// Today's date in Japan, from the caller's clock ([`crate::clock::Clock`]).
+    pub today: NaiveDate,
+}
+
+impl HorizonChoice {
+    /// The file's horizon, else next week from `today`.
+    pub fn from_file(today: NaiveDate) -> HorizonChoice {
+        HorizonChoice { week_of: None, weeks: None, today }
+    }
 }
 
 /// Seeded sample requests to generate when a data set has no requests of its own.
@@ -131,9 +140,9 @@ fn check_format(reader: &mut Reader, top: &serde_json::Map<String, Value>, expec
 }
 
 /// Calendar settings and the horizon the file asks for (if any).
-fn parse_calendar(reader: &mut Reader, v: Option<&Value>) -> (CalendarSettings, HorizonChoice) {
+fn parse_calendar(reader: &mut Reader, v: Option<&Value>, today: NaiveDate) -> (CalendarSettings, HorizonChoice) {
     let mut settings = CalendarSettings::default();
-    let mut choice = HorizonChoice::default();
+    let mut choice = HorizonChoice::from_file(today);
     let Some(v) = v else { return (settings, choice) };
     let path = "calendar";
     let keys = ["week", "weeks", "open_weekdays", "annual_closures", "closures", "national_holidays"];
@@ -244,11 +253,11 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
             .collect(),
         None => Vec::new(),
     };
-    let (settings, in_file) = parse_calendar(&mut reader, top.get("calendar"));
+    let (settings, in_file) = parse_calendar(&mut reader, top.get("calendar"), choice.today);
     let travel = parse_travel(&mut reader, top.get("travel"));
     let sample = parse_sample(&mut reader, top.get("sample_requests"));
     let roads = parse_roads(&mut reader, top.get("roads"));
-    let week_of = choice.week_of.or(in_file.week_of).unwrap_or_else(|| next_monday(today_in_tokyo()));
+    let week_of = choice.week_of.or(in_file.week_of).unwrap_or_else(|| next_monday(choice.today));
     let weeks = choice.weeks.or(in_file.weeks).unwrap_or(1);
     let calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
         let d = if choice.week_of.is_none() && choice.weeks.is_none() { d.in_file(problem_label) } else { d };

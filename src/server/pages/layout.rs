@@ -20,6 +20,11 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// The hidden CSRF field every staff form carries (see `server::auth`).
+pub fn csrf_field(token: &str) -> String {
+    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
+}
+
 /// Percent-encodes a query value.
 pub fn url_encode(s: &str) -> String {
     s.bytes()
@@ -40,7 +45,7 @@ const STYLE: &str = r#"
 * { box-sizing: border-box; }
 html { font-size: 112.5%; }
 body { margin: 0; color: var(--ink); background: var(--bg); line-height: 1.6;
-       font-family: "Noto Sans JP", "Hiragino Sans", "Yu Gothic", "Meiryo", system-ui, sans-serif; }
+       font-family: "Noto Sans JP", "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", "Meiryo", system-ui, sans-serif; }
 header, main, footer { max-width: 60rem; margin: 0 auto; padding: 0.75rem 1rem; }
 header { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; align-items: baseline; border-bottom: 2px solid var(--accent); }
 header h1 { font-size: 1.5rem; margin: 0; }

@@ -1,12 +1,16 @@
 //! Server-rendered web pages (Japanese first, `?lang=en` for English; no CDN, no
-//! scripts needed): residents' search and timetables, the staff sign-in, the planner's
-//! page and the drivers' itinerary.
+//! scripts needed): residents' search and timetables, the staff sign-in and accounts, the
+//! planner's page and the drivers' itinerary.
 
+mod account;
+mod admin;
 mod layout;
 mod planner_forms;
 mod resident;
 mod staff;
 pub mod svg_map;
+
+pub use admin::valid_name as valid_account_name;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -18,8 +22,16 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(resident::home))
         .route("/stops/{id}", get(resident::stop))
         .route("/timetable", get(resident::timetable))
-        .route("/login", get(staff::login_page).post(staff::login))
-        .route("/logout", get(staff::logout))
+        .route("/login", get(account::login_page).post(account::login))
+        .route("/logout", get(account::logout_page).post(account::logout))
+        .route("/account", get(account::account_page))
+        .route("/account/password", post(account::change_password))
+        .route("/account/tokens", post(account::add_token))
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/admin/users", get(admin::users_page).post(admin::add_user))
+        .route("/admin/users/{id}", post(admin::change_user))
+        .route("/admin/users/{id}/password", post(admin::reset_password))
+        .route("/admin/crew-days", post(admin::assign_crew_day))
         .route("/planner", get(staff::planner))
         .route("/planner/plans", post(staff::create_plan))
         .route("/planner/plans/{id}/publish", post(staff::publish))

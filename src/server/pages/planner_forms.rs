@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::layout::{esc, page, t};
+use super::layout::{csrf_field, esc, page, t};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -24,7 +24,7 @@ fn field(lang: Lang, id: &str, ja: &str, en: &str, input: &str) -> String {
 }
 
 /// The "add a request" form, with the data set's service kinds and stops to choose from.
-pub async fn request_form(s: &AppState, lang: Lang) -> Result<String, ApiError> {
+pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<String, ApiError> {
     let docs = s.store.documents().await?;
     let snap = snapshot(s).await?;
     let mut kinds = String::new();
@@ -48,8 +48,9 @@ pub async fn request_form(s: &AppState, lang: Lang) -> Result<String, ApiError> 
         );
     }
     let mut form = format!(
-        "<h2>{}</h2><form class=\"inline\" method=\"post\" action=\"/planner/requests\">",
-        t(lang, "予約を追加", "Add a request")
+        "<h2>{}</h2><form class=\"inline\" method=\"post\" action=\"/planner/requests\">{}",
+        t(lang, "予約を追加", "Add a request"),
+        csrf_field(csrf)
     );
     form += &field(lang, "r-id", "予約番号", "Request id", "<input id=\"r-id\" name=\"id\" required>");
     form +=
@@ -90,10 +91,11 @@ pub async fn request_form(s: &AppState, lang: Lang) -> Result<String, ApiError> 
 }
 
 /// The re-plan buttons (shown when a plan is published).
-pub fn replan_buttons(lang: Lang) -> String {
+pub fn replan_buttons(lang: Lang, csrf: &str) -> String {
     format!(
-        "<form class=\"inline\" method=\"post\" action=\"/planner/replan\"><button type=\"submit\">{}</button>\
+        "<form class=\"inline\" method=\"post\" action=\"/planner/replan\">{}<button type=\"submit\">{}</button>\
          <button type=\"submit\" name=\"full\" value=\"1\">{}</button></form>",
+        csrf_field(csrf),
         t(lang, "再計画（公開済みの時間枠は変えない）", "Re-plan (keep published windows)"),
         t(lang, "全体を再最適化（変わる時間枠を表示）", "Re-optimise all (lists changed windows)")
     )
@@ -159,7 +161,7 @@ pub async fn add_request(
     if s.store.get(Entity::Request, &id).await?.is_some() {
         return Ok(refused(vec![format!("{id}: {}", t(lang, "同じ予約番号が既にあります", "this id exists"))]));
     }
-    match write(&s, &planner.who, Entity::Request, &id, Some(body)).await {
+    match write(&s, &planner.who(), Entity::Request, &id, Some(body)).await {
         Ok(()) => Ok(Redirect::to("/planner").into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             Ok(refused(e.problems.iter().map(|d| d.render(lang)).collect()))
@@ -178,6 +180,6 @@ pub async fn replan(
     State(s): State<AppState>,
     Form(f): Form<ReplanForm>,
 ) -> Result<Response, ApiError> {
-    let id = begin_replan(&s, &planner.who, f.full.is_some(), 1).await?;
+    let id = begin_replan(&s, &planner.who(), f.full.is_some(), 1).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }

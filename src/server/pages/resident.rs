@@ -65,7 +65,7 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
     let lang = current_lang();
     let snap = snapshot(&s).await?;
     let (stops, visits) = (&snap.stops, &snap.visits);
-    let from = today();
+    let from = today(&s);
     let mut body = format!(
         "<p>{}</p><form class=\"inline\" role=\"search\" action=\"/\" method=\"get\"><div><label for=\"q\">{}</label>\
          <input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" autocomplete=\"off\"></div><button type=\"submit\">{}</button>\
@@ -148,7 +148,7 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
     let lang = current_lang();
     let snap = snapshot(&s).await?;
     let st = snap.stops.iter().find(|st| text(st, "id") == id).ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
-    let from = today();
+    let from = today(&s);
     let visits: Vec<&PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id && v.date >= from).collect();
     let mut body = format!("<p>{} {}</p>", esc(text(st, "district")), esc(text(st, "address")));
     if let Some(v) = visits.first() {

@@ -1,80 +1,27 @@
-//! Staff pages behind the login cookie: the planner's page (plan versions, the map,
-//! KPIs, unserved requests with reasons, create and publish buttons) and the driver's
-//! printable itinerary with its map.
+//! Staff pages behind the sign-in: the planner's page (plan versions, the map, KPIs,
+//! unserved requests with reasons, create and publish buttons; read-only for viewers) and
+//! the driver's printable itinerary with its map (audited: it names residents).
 
 use std::fmt::Write;
 
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::layout::{esc, page, t, table};
+use super::account::staff_nav;
+use super::layout::{csrf_field, esc, page, t, table};
 use super::planner_forms::{replan_buttons, request_form};
 use super::resident::credits;
 use super::svg_map::svg;
 use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
-use crate::server::auth::{COOKIE, Driver, Planner, role_of};
+use crate::server::auth::{Driver, Planner, Viewer};
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::begin_plan;
 use crate::server::store::PlanColumn;
-
-fn login_form(lang: Lang, failed: bool) -> String {
-    let mut body = String::new();
-    if failed {
-        let _ = write!(
-            body,
-            "<p class=\"notice\" role=\"alert\">{}</p>",
-            t(lang, "トークンが違います。", "That token is not valid.")
-        );
-    }
-    let _ = write!(
-        body,
-        "<form method=\"post\" action=\"/login\"><div><label for=\"token\">{}</label>\
-         <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required></div>\
-         <p><button type=\"submit\">{}</button></p></form>",
-        t(lang, "担当者トークン（計画担当・運転手）", "Staff token (planner or driver)"),
-        t(lang, "ログイン", "Sign in")
-    );
-    page(
-        lang,
-        t(lang, "担当者ログイン", "Staff sign-in"),
-        "/login",
-        &[("/", t(lang, "住民向け", "Residents"))],
-        &body,
-        "",
-    )
-}
-
-pub async fn login_page() -> Html<String> {
-    Html(login_form(current_lang(), false))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct LoginForm {
-    token: String,
-}
-
-/// Checks the token, sets the cookie, and opens the page of its role.
-pub async fn login(State(s): State<AppState>, Form(f): Form<LoginForm>) -> Response {
-    let token = f.token.trim();
-    match role_of(&s, token) {
-        Some(role) => {
-            let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200");
-            ([(header::SET_COOKIE, cookie)], Redirect::to(&format!("/{role}"))).into_response()
-        }
-        None => (StatusCode::FORBIDDEN, Html(login_form(current_lang(), true))).into_response(),
-    }
-}
-
-pub async fn logout() -> Response {
-    let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
-}
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PlanQuery {
@@ -93,26 +40,28 @@ fn num(v: &Value) -> String {
 
 /// `/planner`: versions, and the chosen (or newest finished) plan in detail.
 pub async fn planner(
-    who: Result<Planner, ApiError>,
+    who: Result<Viewer, ApiError>,
     State(s): State<AppState>,
     Query(q): Query<PlanQuery>,
 ) -> Result<Response, ApiError> {
-    if who.is_err() {
-        return Ok(Redirect::to("/login").into_response());
-    }
+    let Ok(Viewer(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
+    let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf().to_string());
     let lang = current_lang();
     let plans = s.store.plans().await?;
     let running = plans.iter().any(|p| p.status == "queued" || p.status == "running");
     let mut body = String::new();
-    let _ = write!(
-        body,
-        "<form class=\"inline\" method=\"post\" action=\"/planner/plans\"><div><label for=\"week\">{}</label>\
+    if may_plan {
+        let _ = write!(
+            body,
+            "<form class=\"inline\" method=\"post\" action=\"/planner/plans\">{}<div><label for=\"week\">{}</label>\
          <input id=\"week\" name=\"week\" type=\"date\"></div><div><label for=\"weeks\">{}</label>\
          <input id=\"weeks\" name=\"weeks\" type=\"number\" min=\"1\" max=\"8\" value=\"1\"></div><button type=\"submit\">{}</button></form>",
-        t(lang, "対象週（その週の任意の日）", "Week (any day in it)"),
-        t(lang, "週数", "Weeks"),
-        t(lang, "計画を作成", "Make a plan")
-    );
+            csrf_field(&csrf),
+            t(lang, "対象週（その週の任意の日）", "Week (any day in it)"),
+            t(lang, "週数", "Weeks"),
+            t(lang, "計画を作成", "Make a plan")
+        );
+    }
     let rows: Vec<Vec<String>> = plans
         .iter()
         .take(10)
@@ -142,11 +91,12 @@ pub async fn planner(
     if let Some(p) = chosen {
         let summary: Value = p.summary_json.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
         let _ = write!(body, "<h2>{} {} ({})</h2>", t(lang, "計画", "Plan"), p.id, esc(&p.status));
-        if p.status == "draft" {
+        if p.status == "draft" && may_plan {
             let _ = write!(
                 body,
-                "<form method=\"post\" action=\"/planner/plans/{}/publish\"><button type=\"submit\">{}</button></form>",
+                "<form method=\"post\" action=\"/planner/plans/{}/publish\">{}<button type=\"submit\">{}</button></form>",
                 p.id,
+                csrf_field(&csrf),
                 t(lang, "この計画を公開する", "Publish this plan")
             );
         }
@@ -197,18 +147,14 @@ pub async fn planner(
         }
         body.push_str("</ul>");
     }
-    if s.store.published_id().await?.is_some() {
-        body.push_str(&replan_buttons(lang));
+    if may_plan {
+        if s.store.published_id().await?.is_some() {
+            body.push_str(&replan_buttons(lang, &csrf));
+        }
+        body.push_str(&request_form(&s, lang, &csrf).await?);
     }
-    body.push_str(&request_form(&s, lang).await?);
-    let mut html = page(
-        lang,
-        t(lang, "計画担当", "Planner"),
-        "/planner",
-        &[("/", t(lang, "住民向け", "Residents")), ("/logout", t(lang, "ログアウト", "Sign out"))],
-        &body,
-        &credits(&s).await,
-    );
+    let mut html =
+        page(lang, t(lang, "計画担当", "Planner"), "/planner", &staff_nav(lang, &caller), &body, &credits(&s).await);
     if running {
         html = html.replacen("<head>", "<head>\n<meta http-equiv=\"refresh\" content=\"2\">", 1);
     }
@@ -260,12 +206,12 @@ pub async fn create_plan(
     let week_of =
         f.week.as_deref().filter(|w| !w.is_empty()).and_then(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
     let weeks = f.weeks.as_deref().and_then(|w| w.parse().ok());
-    let id = begin_plan(&s, &planner.who, HorizonChoice { week_of, weeks }, 1).await?;
+    let id = begin_plan(&s, &planner.who(), HorizonChoice { week_of, weeks, today: s.config.clock.today() }, 1).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }
 
 pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    if !s.store.publish(id, &p.who).await? {
+    if !s.store.publish(id, &p.who()).await? {
         return Err(ApiError::conflict(
             ["公開できるのは下書きだけです", "only a draft can be published"],
             ["状態を確認してください", "check its status"],
@@ -285,18 +231,10 @@ pub async fn driver(
     State(s): State<AppState>,
     Query(q): Query<DayQuery>,
 ) -> Result<Response, ApiError> {
-    let Ok(d) = who else { return Ok(Redirect::to("/login").into_response()) };
+    let Ok(Driver(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
     let lang = current_lang();
-    let text = match s.store.published_id().await? {
-        Some(id) => s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default(),
-        None => String::new(),
-    };
-    let days: Vec<Value> = serde_json::from_str::<Vec<Value>>(&text)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|day| day["unit_id"].as_str() == Some(d.unit.as_str()))
-        .collect();
-    let today = crate::server::public::today();
+    let days = crate::server::driver::driver_days(&s, &caller.account).await?;
+    let today = crate::server::public::today(&s);
     let chosen = match &q.date {
         Some(date) => days.iter().find(|day| day["date"].as_str() == Some(date.as_str())),
         None => days.iter().find(|day| day["date"].as_str().is_some_and(|x| x >= today.as_str())).or(days.first()),
@@ -316,6 +254,9 @@ pub async fn driver(
             );
         }
         Some(day) => {
+            let target =
+                format!("itinerary/{}/{}", day["date"].as_str().unwrap_or(""), day["unit_id"].as_str().unwrap_or(""));
+            s.store.audit_read(&caller.who(), &target, "page").await?;
             let _ = write!(
                 body,
                 "<h2>{} {} — {}</h2><p>{} {} ・ {} {}</p>",
@@ -388,13 +329,7 @@ pub async fn driver(
             );
         }
     }
-    let html = page(
-        lang,
-        t(lang, "運行表", "Itinerary"),
-        "/driver",
-        &[("/logout", t(lang, "ログアウト", "Sign out"))],
-        &body,
-        &credits(&s).await,
-    );
+    let html =
+        page(lang, t(lang, "運行表", "Itinerary"), "/driver", &staff_nav(lang, &caller), &body, &credits(&s).await);
     Ok(Html(html).into_response())
 }

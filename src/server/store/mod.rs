@@ -11,9 +11,12 @@ use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
+use crate::clock::Clock;
 use crate::io::problem_file::{Documents, RequestChanges};
 
+mod accounts;
 mod plans;
+pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow};
 
 /// The database handle.
@@ -23,6 +26,8 @@ pub struct Store {
     /// Bumped by every committed write (entities, publishing): caches of public content
     /// compare it to know they are current. All writes go through this process.
     generation: Arc<AtomicU64>,
+    /// Stamps every row and audit entry.
+    pub clock: Clock,
 }
 
 /// Which list of the data set an entity belongs to.
@@ -52,11 +57,6 @@ impl Entity {
     }
 }
 
-/// The current local time, RFC 3339 (seconds).
-pub fn now() -> String {
-    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-}
-
 impl Store {
     /// The current write generation.
     pub fn generation(&self) -> u64 {
@@ -68,7 +68,7 @@ impl Store {
     }
 
     /// Opens (creating and migrating if needed) the database file.
-    pub async fn open(path: &Path) -> Result<Store, sqlx::Error> {
+    pub async fn open(path: &Path, clock: Clock) -> Result<Store, sqlx::Error> {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -77,7 +77,7 @@ impl Store {
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool, generation: Arc::new(AtomicU64::new(0)) })
+        Ok(Store { pool, generation: Arc::new(AtomicU64::new(0)), clock })
     }
 
     /// Imports the documents when the database holds no data set yet; returns whether it did.
@@ -96,7 +96,7 @@ impl Store {
         if let Some((_, doc)) = &docs.requests {
             requests = doc.get("requests").cloned().unwrap_or(json!([]));
         }
-        let at = now();
+        let at = self.clock.stamp();
         sqlx::query("INSERT INTO dataset (id, label, base_json, imported_at) VALUES (1, ?, ?, ?)")
             .bind(label)
             .bind(base.to_string())
@@ -109,7 +109,7 @@ impl Store {
                 insert(&mut tx, entity, id, i as i64, item, &at).await?;
             }
         }
-        audit(&mut tx, "system", "import", label, "").await?;
+        audit(&mut tx, &at, "system", "import", label, "").await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -176,9 +176,9 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?
             };
-            insert(&mut tx, entity, id, position, body, &now()).await?;
+            insert(&mut tx, entity, id, position, body, &self.clock.stamp()).await?;
         }
-        audit(&mut tx, actor, action, &format!("{}/{id}", entity.json_key()), "").await?;
+        audit(&mut tx, &self.clock.stamp(), actor, action, &format!("{}/{id}", entity.json_key()), "").await?;
         tx.commit().await?;
         self.bump();
         Ok(())
@@ -192,7 +192,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        audit(&mut tx, actor, "delete", &format!("{}/{id}", entity.json_key()), "").await?;
+        audit(&mut tx, &self.clock.stamp(), actor, "delete", &format!("{}/{id}", entity.json_key()), "").await?;
         tx.commit().await?;
         self.bump();
         Ok(true)
@@ -236,15 +236,17 @@ async fn insert(
     Ok(())
 }
 
+/// Appends an audit entry stamped `at`, inside the caller's transaction.
 pub(super) async fn audit(
     tx: &mut sqlx::SqliteConnection,
+    at: &str,
     actor: &str,
     action: &str,
     target: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)")
-        .bind(now())
+        .bind(at)
         .bind(actor)
         .bind(action)
         .bind(target)

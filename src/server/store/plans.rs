@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Store, audit, now};
+use super::{Store, audit};
 
 /// One plan version as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -55,10 +55,10 @@ impl Store {
         .bind(first_monday)
         .bind(i64::from(weeks))
         .bind(seed as i64)
-        .bind(now())
+        .bind(self.clock.stamp())
         .fetch_one(&mut *tx)
         .await?;
-        audit(&mut tx, actor, kind, &format!("plans/{id}"), first_monday).await?;
+        audit(&mut tx, &self.clock.stamp(), actor, kind, &format!("plans/{id}"), first_monday).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -80,7 +80,7 @@ impl Store {
             "UPDATE plans SET status = 'draft', progress = 1, finished_at = ?, plan_json = ?, map_geojson = ?, \
              itineraries_json = ?, summary_json = ? WHERE id = ?",
         )
-        .bind(now())
+        .bind(self.clock.stamp())
         .bind(&out.plan_json)
         .bind(&out.map_geojson)
         .bind(&out.itineraries_json)
@@ -93,7 +93,7 @@ impl Store {
 
     pub async fn fail_plan(&self, id: i64, error: &Value) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE plans SET status = 'failed', finished_at = ?, error_json = ? WHERE id = ?")
-            .bind(now())
+            .bind(self.clock.stamp())
             .bind(error.to_string())
             .bind(id)
             .execute(&self.pool)
@@ -141,11 +141,11 @@ impl Store {
         }
         sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
         sqlx::query("UPDATE plans SET status = 'published', published_at = ? WHERE id = ?")
-            .bind(now())
+            .bind(self.clock.stamp())
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "publish", &format!("plans/{id}"), "").await?;
+        audit(&mut tx, &self.clock.stamp(), actor, "publish", &format!("plans/{id}"), "").await?;
         tx.commit().await?;
         self.bump();
         Ok(true)

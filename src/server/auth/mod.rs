@@ -1,0 +1,215 @@
+//! Who is calling, and may they: staff accounts signed in by a server-side session
+//! (cookie) or by a per-account API token (`Authorization: Bearer`), CSRF checks for every
+//! state-changing request that comes with the cookie, and one extractor per role so that
+//! a handler states who may call it in its signature.
+//!
+//! [`authenticate`] runs once per request (a middleware): it resolves the caller, refuses
+//! a cookie-authenticated POST/PUT/DELETE without this session's CSRF token (403 A4030),
+//! and leaves a [`Caller`] in the request's extensions for the extractors.
+
+pub mod password;
+pub mod session_cookie;
+pub mod throttle;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use subtle::ConstantTimeEq;
+
+use super::AppState;
+use super::error::ApiError;
+pub use super::store::{Account, Role};
+
+/// The name of the CSRF field in forms and of its header for scripts.
+pub const CSRF_FIELD: &str = "csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How the caller proved who they are.
+#[derive(Clone, Debug)]
+pub enum Via {
+    /// A signed-in browser session, with its CSRF token (for the forms of its pages).
+    Session { csrf: String },
+    /// An API token (machine clients; no cookie, so no CSRF).
+    Token,
+}
+
+/// The signed-in account of a request.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub account: Account,
+    pub via: Via,
+}
+
+impl Caller {
+    /// The person in the audit log (`user:name`).
+    pub fn who(&self) -> String {
+        self.account.actor()
+    }
+
+    /// The CSRF token to put into the page's forms (empty for API tokens).
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf } => csrf,
+            Via::Token => "",
+        }
+    }
+}
+
+/// `Authorization: Bearer …`, if sent.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Resolves the caller: a bearer token wins over the cookie.
+async fn resolve(s: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, ApiError> {
+    if let Some(token) = bearer(headers) {
+        let account = s.store.token_account(token).await?;
+        return Ok(account.map(|account| Caller { account, via: Via::Token }));
+    }
+    let Some(id) = session_cookie::read(headers) else { return Ok(None) };
+    let found =
+        s.store.session(&id, s.config.session_idle.as_secs() as i64, s.config.session_max.as_secs() as i64).await?;
+    Ok(found.map(|row| Caller { account: row.account, via: Via::Session { csrf: row.csrf_token } }))
+}
+
+fn changes_state(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether `presented` is the session's CSRF token (constant time).
+pub fn csrf_matches(expected: &str, presented: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(presented.as_bytes()))
+}
+
+/// The CSRF token sent with a request: the header, else the form field (the body is read
+/// and put back).
+async fn presented_csrf(req: Request, limit: usize) -> Result<(Request, Option<String>), ApiError> {
+    if let Some(v) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        let v = v.to_string();
+        return Ok((req, Some(v)));
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Ok((req, None));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        ApiError::from_status(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "the form is larger than max_body_bytes")
+    })?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let token = fields.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v);
+    Ok((Request::from_parts(parts, Body::from(bytes)), token))
+}
+
+/// The client's IP address as the connection gives it ("unknown" without one, as in tests
+/// that call the router directly); the key of sign-in throttling.
+#[derive(Clone, Debug)]
+pub struct ClientAddress(pub String);
+
+/// The middleware: resolves the caller and enforces CSRF on cookie-authenticated writes.
+pub async fn authenticate(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    let address = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let caller = match resolve(&s, req.headers()).await {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    let mut req = req;
+    if let Some(Caller { via: Via::Session { csrf }, .. }) = &caller
+        && changes_state(req.method())
+    {
+        let (back, presented) = match presented_csrf(req, s.config.max_body_bytes).await {
+            Ok(r) => r,
+            Err(e) => return e.into_response(),
+        };
+        if !presented.is_some_and(|p| csrf_matches(csrf, &p)) {
+            return ApiError::csrf().into_response();
+        }
+        req = back;
+    }
+    req.extensions_mut().insert(caller);
+    req.extensions_mut().insert(ClientAddress(address));
+    next.run(req).await
+}
+
+/// The caller left by [`authenticate`]; 401 when nobody is signed in.
+fn caller(parts: &Parts) -> Result<Caller, ApiError> {
+    parts.extensions.get::<Option<Caller>>().cloned().flatten().ok_or_else(ApiError::unauthenticated)
+}
+
+/// The caller if their role passes `allowed`; 401 without a caller, 403 with another role.
+fn with_role(parts: &Parts, allowed: fn(Role) -> bool) -> Result<Caller, ApiError> {
+    let c = caller(parts)?;
+    if allowed(c.account.role) { Ok(c) } else { Err(ApiError::forbidden()) }
+}
+
+/// Declares an extractor that admits the roles `allowed` lets through.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub Caller);
+
+        impl $name {
+            pub fn who(&self) -> String {
+                self.0.who()
+            }
+        }
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = ApiError;
+
+            async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
+                with_role(parts, $allowed).map($name)
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// Any signed-in staff member.
+    Staff,
+    |_| true
+);
+role_extractor!(
+    /// Admins only (accounts).
+    Admin,
+    |r| r == Role::Admin
+);
+role_extractor!(
+    /// Planners and admins: the data set, requests, plans, publishing.
+    Planner,
+    Role::plans
+);
+role_extractor!(
+    /// Anyone who may read plans without personal data: viewers, planners, admins.
+    Viewer,
+    |r| r != Role::Driver
+);
+role_extractor!(
+    /// Drivers and crews: their unit's itinerary.
+    Driver,
+    |r| r == Role::Driver
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_tokens_match_only_themselves_and_never_when_empty() {
+        assert!(csrf_matches("abc123", "abc123"));
+        assert!(!csrf_matches("abc123", "abc124"));
+        assert!(!csrf_matches("abc123", ""));
+        assert!(!csrf_matches("", ""));
+    }
+}

@@ -1,0 +1,252 @@
+//! Staff sign-in and one's own account: the sign-in form (name and password, its own CSRF
+//! cookie, throttled per address and per account), sign-out, changing the password
+//! (which ends every session), and one's API tokens (issued once, listed, revoked).
+//! Pages are maud templates, escaped by default.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{page, t};
+use crate::lang::Lang;
+use crate::server::AppState;
+use crate::server::auth::password::{self, check_policy, random_secret};
+use crate::server::auth::session_cookie::{self, LOGIN_CSRF, SESSION};
+use crate::server::auth::{CSRF_FIELD, Caller, ClientAddress, Role, Staff, csrf_matches};
+use crate::server::error::{ApiError, current_lang};
+
+/// The links of every staff page: the role's own page, the account page, admin, sign-out.
+pub fn staff_nav(lang: Lang, caller: &Caller) -> Vec<(&'static str, &'static str)> {
+    let mut nav = Vec::new();
+    match caller.account.role {
+        Role::Driver => nav.push(("/driver", t(lang, "運行表", "Itinerary"))),
+        _ => nav.push(("/planner", t(lang, "計画", "Plans"))),
+    }
+    if caller.account.role == Role::Admin {
+        nav.push(("/admin/users", t(lang, "アカウント管理", "Accounts")));
+    }
+    nav.push(("/account", t(lang, "自分のアカウント", "My account")));
+    nav.push(("/logout", t(lang, "ログアウト", "Sign out")));
+    nav
+}
+
+/// The hidden CSRF field of a staff form.
+pub fn csrf_input(token: &str) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
+}
+
+fn sign_in_page(lang: Lang, csrf: &str, problem: Option<&str>) -> String {
+    let body = html! {
+        @if let Some(p) = problem { p.notice role="alert" { (p) } }
+        form method="post" action="/login" {
+            (csrf_input(csrf))
+            div { label for="name" { (t(lang, "アカウント名", "Account name")) }
+                  input id="name" name="name" autocomplete="username" required; }
+            div { label for="password" { (t(lang, "パスワード", "Password")) }
+                  input id="password" name="password" type="password" autocomplete="current-password" required; }
+            p { button type="submit" { (t(lang, "ログイン", "Sign in")) } }
+        }
+    };
+    let nav = [("/", t(lang, "住民向け", "Residents"))];
+    page(lang, t(lang, "担当者ログイン", "Staff sign-in"), "/login", &nav, &body.into_string(), "")
+}
+
+/// The sign-in page with a fresh CSRF cookie for its form.
+fn sign_in_answer(s: &AppState, status: StatusCode, problem: Option<&str>) -> Response {
+    let csrf = random_secret();
+    let cookie = session_cookie::set(LOGIN_CSRF, &csrf, 30 * 60, s.config.secure_cookies());
+    (status, [(header::SET_COOKIE, cookie)], Html(sign_in_page(current_lang(), &csrf, problem))).into_response()
+}
+
+pub async fn login_page(State(s): State<AppState>) -> Response {
+    sign_in_answer(&s, StatusCode::OK, None)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    name: String,
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Checks name and password; opens a session and the page of the account's role.
+pub async fn login(
+    State(s): State<AppState>,
+    Extension(ClientAddress(from)): Extension<ClientAddress>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let expected = session_cookie::value(&headers, LOGIN_CSRF).unwrap_or_default();
+    if !csrf_matches(&expected, &f.csrf) {
+        return Err(ApiError::csrf());
+    }
+    let now = s.config.clock.unix();
+    let lock_minutes = (s.config.lock_for.as_secs() as i64 + 59) / 60;
+    if s.throttle.wait(&from, now).is_some() {
+        s.store.audit_event(&format!("address:{from}"), "sign-in-throttled", &format!("users/{}", f.name), "").await?;
+        return Err(ApiError::throttled(lock_minutes));
+    }
+    let found = s.store.user_by_name(f.name.trim()).await?;
+    let hash = found.as_ref().map_or(password::dummy_hash(), |(_, h)| h.as_str());
+    let matches = password::verify(&f.password, hash);
+    let Some((account, _)) = found.filter(|(a, _)| !a.disabled) else {
+        s.throttle.failed(&from, now);
+        s.store
+            .audit_event(&format!("address:{from}"), "sign-in-failed", &format!("users/{}", f.name), "unknown")
+            .await?;
+        return Ok(sign_in_answer(&s, StatusCode::FORBIDDEN, Some(wrong(lang))));
+    };
+    if account.locked_until.is_some_and(|until| until > now) {
+        s.store.audit_event(&account.actor(), "sign-in-locked", &format!("users/{}", account.name), &from).await?;
+        return Err(ApiError::throttled(lock_minutes));
+    }
+    if !matches {
+        s.throttle.failed(&from, now);
+        let locked = s
+            .store
+            .sign_in_failed(account.id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64)
+            .await?;
+        let action = if locked { "account-locked" } else { "sign-in-failed" };
+        s.store.audit_event(&format!("address:{from}"), action, &format!("users/{}", account.name), "").await?;
+        return Ok(sign_in_answer(&s, StatusCode::FORBIDDEN, Some(wrong(lang))));
+    }
+    let (session, _) = s.store.open_session(account.id).await?;
+    s.store.audit_event(&account.actor(), "sign-in", &format!("users/{}", account.name), &from).await?;
+    let cookie =
+        session_cookie::set(SESSION, &session, s.config.session_max.as_secs() as i64, s.config.secure_cookies());
+    let home = if account.role == Role::Driver { "/driver" } else { "/planner" };
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(home)).into_response())
+}
+
+fn wrong(lang: Lang) -> &'static str {
+    t(lang, "アカウント名またはパスワードが違います。", "The account name or password is wrong.")
+}
+
+/// `GET /logout`: a button that signs out (a POST with the CSRF token).
+pub async fn logout_page(who: Result<Staff, ApiError>) -> Response {
+    let Ok(Staff(caller)) = who else { return Redirect::to("/login").into_response() };
+    let lang = current_lang();
+    let body = html! {
+        form method="post" action="/logout" { (csrf_input(caller.csrf()))
+            button type="submit" { (t(lang, "ログアウトする", "Sign out")) } }
+    };
+    let nav = staff_nav(lang, &caller);
+    Html(page(lang, t(lang, "ログアウト", "Sign out"), "/logout", &nav, &body.into_string(), "")).into_response()
+}
+
+/// `POST /logout`: ends the session on the server and removes the cookie.
+pub async fn logout(State(s): State<AppState>, Staff(caller): Staff, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(id) = session_cookie::read(&headers) {
+        s.store.close_session(&id).await?;
+    }
+    s.store.audit_event(&caller.who(), "sign-out", &format!("users/{}", caller.account.name), "").await?;
+    let cookie = session_cookie::set(SESSION, "", 0, s.config.secure_cookies());
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+/// `/account`: change the password; one's API tokens.
+pub async fn account_page(who: Result<Staff, ApiError>, State(s): State<AppState>) -> Result<Response, ApiError> {
+    let Ok(Staff(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
+    Ok(Html(account_html(&s, &caller, None).await?).into_response())
+}
+
+/// The account page, with `notice` (a message, or a token shown once) on top.
+async fn account_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> Result<String, ApiError> {
+    let lang = current_lang();
+    let tokens = s.store.tokens(Some(caller.account.id)).await?;
+    let role = caller.account.role.label();
+    let body = html! {
+        @if let Some(n) = notice { (n) }
+        p { (caller.account.name) " — " (t(lang, role[0], role[1])) }
+        h2 { (t(lang, "パスワードの変更", "Change password")) }
+        form method="post" action="/account/password" { (csrf_input(caller.csrf()))
+            div { label for="current" { (t(lang, "今のパスワード", "Current password")) }
+                  input id="current" name="current" type="password" autocomplete="current-password" required; }
+            div { label for="new" { (t(lang, "新しいパスワード（12文字以上）", "New password (12 characters or more)")) }
+                  input id="new" name="new" type="password" autocomplete="new-password" minlength="12" required; }
+            p { button type="submit" { (t(lang, "変更する（すべての端末でログアウトします）", "Change (signs out everywhere)")) } }
+        }
+        h2 { (t(lang, "API トークン", "API tokens")) }
+        ul { @for tk in &tokens {
+            li { (tk.label) " — " (tk.created_at)
+                form.inline method="post" action={ "/account/tokens/" (tk.id) "/revoke" } { (csrf_input(caller.csrf()))
+                    button type="submit" { (t(lang, "失効させる", "Revoke")) } } }
+        } }
+        form.inline method="post" action="/account/tokens" { (csrf_input(caller.csrf()))
+            div { label for="label" { (t(lang, "用途", "Label")) } input id="label" name="label" maxlength="80" required; }
+            button type="submit" { (t(lang, "トークンを発行", "Issue a token")) }
+        }
+    };
+    let nav = staff_nav(lang, caller);
+    Ok(page(lang, t(lang, "自分のアカウント", "My account"), "/account", &nav, &body.into_string(), ""))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+/// Changes one's password (the current one is asked again) and ends every session.
+pub async fn change_password(
+    State(s): State<AppState>,
+    Staff(caller): Staff,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let (account, hash) = s.store.user_by_name(&caller.account.name).await?.ok_or_else(ApiError::unauthenticated)?;
+    let problem = if !password::verify(&f.current, &hash) {
+        Some(t(lang, "今のパスワードが違います。", "The current password is wrong."))
+    } else {
+        check_policy(&account.name, &f.new).err().map(|p| t(lang, p.text()[0], p.text()[1]))
+    };
+    if let Some(p) = problem {
+        let notice = html! { p.notice role="alert" { (p) } };
+        return Ok(
+            (StatusCode::UNPROCESSABLE_ENTITY, Html(account_html(&s, &caller, Some(notice)).await?)).into_response()
+        );
+    }
+    s.store.set_password(account.id, &f.new, &caller.who()).await?;
+    let cookie = session_cookie::set(SESSION, "", 0, s.config.secure_cookies());
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    label: String,
+}
+
+/// Issues an API token and shows it once.
+pub async fn add_token(
+    State(s): State<AppState>,
+    Staff(caller): Staff,
+    Form(f): Form<TokenForm>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let label: String = f.label.trim().chars().filter(|c| !c.is_control()).take(80).collect();
+    let token = s.store.add_token(caller.account.id, &label, &caller.who()).await?;
+    let notice = html! {
+        div.notice role="status" {
+            p { (t(lang, "新しいトークンです。この画面を閉じると二度と表示されません。", "Your new token. It is shown only now.")) }
+            p { code data-testid="new-token" { (token) } }
+        }
+    };
+    Ok(Html(account_html(&s, &caller, Some(notice)).await?).into_response())
+}
+
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    Staff(caller): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let own = if caller.account.role == Role::Admin { None } else { Some(caller.account.id) };
+    if !s.store.revoke_token(id, own, &caller.who()).await? {
+        return Err(ApiError::not_found("トークン", "token"));
+    }
+    Ok(Redirect::to("/account").into_response())
+}
