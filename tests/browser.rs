@@ -3,8 +3,6 @@
 //! map is drawn. Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
 //! paths can be overridden with `JUNKAI_CHROMEDRIVER` and `JUNKAI_CHROMIUM`.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -16,65 +14,16 @@ use serde_json::{Value, json};
 use tower::ServiceExt;
 
 mod common;
+use common::http::free_port;
 use common::shifted;
 
 const PLANNER: &str = "planner-token-for-browser-01";
 /// The W3C WebDriver key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// One HTTP/1.1 exchange (enough for ChromeDriver, which keeps connections open: the
-/// answer is read by its `Content-Length`, or up to the last chunk).
+/// One exchange with ChromeDriver (its answers are JSON).
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<Value> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
-    let payload = body.map(Value::to_string).unwrap_or_default();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-        payload.len()
-    )?;
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 8192];
-    loop {
-        let n = stream.read(&mut buf)?;
-        raw.extend_from_slice(&buf[..n]);
-        let text = String::from_utf8_lossy(&raw);
-        if let Some((head, rest)) = text.split_once("\r\n\r\n") {
-            let head = head.to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
-            let done = match length {
-                Some(len) => rest.len() >= len,
-                None if head.contains("transfer-encoding: chunked") => rest.ends_with("0\r\n\r\n"),
-                None => n == 0,
-            };
-            if done || n == 0 {
-                let body = if length.is_none() && head.contains("chunked") { dechunk(rest) } else { rest.to_string() };
-                return Ok(serde_json::from_str(&body).unwrap_or(Value::Null));
-            }
-        } else if n == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no answer"));
-        }
-    }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
-    }
-    out
+    common::http::request(port, method, path, None, body).map(|(_, v)| v)
 }
 
 struct WebDriver {

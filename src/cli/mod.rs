@@ -12,6 +12,7 @@ macro_rules! say {
 }
 
 mod check;
+mod database;
 mod plan;
 mod pvrp;
 mod replan;
@@ -70,6 +71,12 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// スタッフのアカウント / staff accounts of the service
     Users(users::UsersArgs),
+    /// 期限を過ぎた個人情報を消去する / erase residents' personal data past its retention
+    Purge(database::PurgeArgs),
+    /// データベースのバックアップ（稼働中でも可） / a consistent copy of the database
+    Backup(database::BackupArgs),
+    /// バックアップから戻す（サービス停止中） / put a backup back (server stopped)
+    Restore(database::RestoreArgs),
 }
 
 /// Options shared by the commands that read a data set for a horizon.
@@ -161,5 +168,8 @@ pub fn run() -> ExitCode {
         Command::Replan(args) => replan::run(&args, cli.lang),
         Command::Serve(args) => serve::run(&args, cli.lang),
         Command::Users(args) => users::run(&args, cli.lang),
+        Command::Purge(args) => database::purge(&args, cli.lang),
+        Command::Backup(args) => database::backup(&args, cli.lang),
+        Command::Restore(args) => database::restore_backup(&args, cli.lang),
     }
 }

@@ -2,7 +2,7 @@
 //! requests to handle with residents' names (private: only for the crew and planners),
 //! what to bring, the route line, and navigation links.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::itinerary::{gsi_link, itinerary, what_to_bring};
@@ -11,7 +11,7 @@ use super::plan_view::{PlanView, RouteView};
 use super::problem_file::Dataset;
 use crate::lang::Lang;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DriverRequest {
     pub id: String,
     pub kind_name: String,
@@ -22,7 +22,7 @@ pub struct DriverRequest {
     pub note: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DriverStop {
     pub order: usize,
     pub stop_id: Option<String>,
@@ -41,7 +41,7 @@ pub struct DriverStop {
     pub map: String,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DriverDay {
     pub date: String,
     pub weekday: String,

@@ -41,11 +41,16 @@ pub struct AppState {
     pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
     /// Failed sign-ins per client address.
     pub throttle: Arc<auth::throttle::AddressThrottle>,
+    /// The database's exclusive lock: one server per database.
+    _lock: Arc<std::fs::File>,
 }
 
 impl AppState {
     /// Opens the database (creating, migrating and importing the data set on first start).
     pub async fn open(config: ServeConfig) -> anyhow::Result<AppState> {
+        // Before anything is written: a second server on the same database stops here and
+        // leaves the running one's solves alone.
+        let lock = Arc::new(store::backup::lock(&config.db)?);
         let store = Store::open(&config.db, config.clock.clone()).await?;
         let docs = load_documents(config.data.as_deref())
             .map_err(|d| anyhow::anyhow!(d.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>().join("\n")))?;
@@ -60,7 +65,7 @@ impl AppState {
         let boundary = load_boundary(config.data.as_deref()).map(Arc::from);
         let throttle =
             Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
-        Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default(), throttle })
+        Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default(), throttle, _lock: lock })
     }
 }
 
@@ -164,10 +169,27 @@ pub async fn serve(config: ServeConfig, lang: Lang) -> anyhow::Result<()> {
     }
     let listener = tokio::net::TcpListener::bind(&bind).await?;
     tracing::info!(address = %listener.local_addr()?, "junkai serve: listening");
+    tokio::spawn(purge_daily(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     tracing::info!("junkai serve: stopped");
     Ok(())
+}
+
+/// Erases expired personal data at start and then every hour (cheap when there is none;
+/// the date, not the hour, decides what expires).
+async fn purge_daily(state: AppState) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match state.store.purge(state.config.retention_days, false, "system").await {
+            Ok(r) if !r.requests.is_empty() || r.itinerary_days > 0 => {
+                tracing::info!(requests = r.requests.len(), days = r.itinerary_days, cutoff = %r.cutoff, "personal data erased");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "purging personal data failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -8,6 +8,7 @@
 //! the plan, which is why the second date is in the same season.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod staff;
 
 use std::path::{Path, PathBuf};

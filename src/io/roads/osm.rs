@@ -54,7 +54,7 @@ pub fn read_ways(
         .map_err(|e| e.to_string())?
         .for_each(|element| {
             seen += 1;
-            if seen % 100_000 == 0 {
+            if seen.is_multiple_of(100_000) {
                 progress(seen);
             }
             if let Element::Way(w) = element {

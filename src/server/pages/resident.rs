@@ -41,10 +41,10 @@ fn visit_line(lang: Lang, v: &PublicVisit) -> String {
 
 fn services(lang: Lang, v: &PublicVisit) -> String {
     let mut list = v.services.clone();
-    if let Some(c) = &v.class {
-        if !list.contains(c) {
-            list.push(c.clone());
-        }
+    if let Some(c) = &v.class
+        && !list.contains(c)
+    {
+        list.push(c.clone());
     }
     if list.is_empty() {
         t(lang, "窓口・相談（予約なしでご利用いただけます）", "counter and consultation (no booking needed)")

@@ -15,9 +15,12 @@ use crate::clock::Clock;
 use crate::io::problem_file::{Documents, RequestChanges};
 
 mod accounts;
+pub mod backup;
 mod plans;
+mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow};
+pub use retention::PurgeReport;
 
 /// The database handle.
 #[derive(Clone)]

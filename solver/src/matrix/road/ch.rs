@@ -234,7 +234,7 @@ pub fn build(graph: &RoadGraph, progress: &mut dyn FnMut(usize, usize)) -> Hiera
             b.deleted_neighbours[w as usize] += 1;
             b.level[w as usize] = b.level[w as usize].max(depth);
         }
-        if next_rank % 10_000 == 0 {
+        if next_rank.is_multiple_of(10_000) {
             progress(next_rank as usize, n);
         }
     }

@@ -1,0 +1,132 @@
+//! Erasing residents' personal data when it is no longer needed: a request's resident
+//! (name, phone) and note, and the same fields in every stored crew itinerary, once
+//! `retention_days` have passed since the request's last visit. Plans, KPIs, timetables
+//! and the audit log stay; they hold no personal fields.
+//!
+//! A request's last day is the date of its last visit in the published plan, else its
+//! `latest` date (no visit can come after it). A cancelled request is deleted from the
+//! requests at once; its name in an itinerary goes with that itinerary day's date.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{PlanColumn, Store, audit};
+use crate::io::driver_day::DriverDay;
+use crate::io::published_plan::parse_published;
+
+/// What a purge erased (or, in a dry run, would erase).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeReport {
+    /// Days on or before which personal data is erased.
+    pub cutoff: String,
+    /// Requests whose resident and note were erased.
+    pub requests: Vec<String>,
+    /// Crew itinerary days whose bookings were erased, over all plan versions.
+    pub itinerary_days: usize,
+}
+
+/// The text that replaces an erased field in a printable itinerary.
+const ERASED: &str = "（削除済み）";
+
+/// Erases the personal fields of `day`'s bookings; whether it held any.
+fn scrub_day(day: &mut DriverDay) -> bool {
+    let mut secrets: Vec<String> = Vec::new();
+    for r in day.stops.iter_mut().flat_map(|s| s.requests.iter_mut()) {
+        for field in [&mut r.resident_name, &mut r.phone, &mut r.note] {
+            if !field.is_empty() {
+                secrets.push(std::mem::take(field));
+            }
+        }
+    }
+    // Longest first, so that a name contained in a note is not left half-replaced.
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    for s in &secrets {
+        day.itinerary_ja = day.itinerary_ja.replace(s.as_str(), ERASED);
+        day.itinerary_en = day.itinerary_en.replace(s.as_str(), ERASED);
+    }
+    !secrets.is_empty()
+}
+
+/// Whether a stored request body holds personal fields.
+fn has_personal(body: &Value) -> bool {
+    body.get("resident").is_some() || body.get("note").is_some()
+}
+
+impl Store {
+    /// The date of each request's last visit in the published plan.
+    async fn visit_dates(&self) -> Result<HashMap<String, NaiveDate>, sqlx::Error> {
+        let mut out = HashMap::new();
+        let Some(id) = self.published_id().await? else { return Ok(out) };
+        let text = self.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
+        let Ok(plan) = parse_published(&text, "published") else { return Ok(out) };
+        for day in &plan.days {
+            for r in day.routes.iter().flat_map(|r| &r.visits).flat_map(|v| &v.requests) {
+                let last = out.entry(r.id.clone()).or_insert(day.date);
+                *last = (*last).max(day.date);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Erases personal data older than `retention_days` (see the module doc); with
+    /// `dry_run`, reports what it would erase and changes nothing. One transaction.
+    pub async fn purge(&self, retention_days: i64, dry_run: bool, actor: &str) -> Result<PurgeReport, sqlx::Error> {
+        let cutoff = self.clock.today() - Duration::days(retention_days);
+        let visits = self.visit_dates().await?;
+        let mut tx = self.pool.begin().await?;
+        let mut report = PurgeReport { cutoff: cutoff.to_string(), ..PurgeReport::default() };
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, body_json FROM requests ORDER BY id").fetch_all(&mut *tx).await?;
+        for (id, text) in rows {
+            let Ok(mut body) = serde_json::from_str::<Value>(&text) else { continue };
+            let latest = body.get("latest").and_then(Value::as_str).and_then(|d| d.parse::<NaiveDate>().ok());
+            let Some(last) = visits.get(&id).copied().or(latest) else { continue };
+            if last > cutoff || !has_personal(&body) {
+                continue;
+            }
+            if let Some(map) = body.as_object_mut() {
+                map.remove("resident");
+                map.remove("note");
+            }
+            sqlx::query("UPDATE requests SET body_json = ? WHERE id = ?")
+                .bind(body.to_string())
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            report.requests.push(id);
+        }
+        let plans: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, itineraries_json FROM plans WHERE itineraries_json IS NOT NULL")
+                .fetch_all(&mut *tx)
+                .await?;
+        for (id, text) in plans {
+            let Ok(mut days) = serde_json::from_str::<Vec<DriverDay>>(&text) else { continue };
+            let old = |d: &DriverDay| d.date.parse::<NaiveDate>().is_ok_and(|date| date <= cutoff);
+            let erased = days.iter_mut().filter(|d| old(d)).map(scrub_day).filter(|&e| e).count();
+            if erased > 0 {
+                let json = serde_json::to_string(&days).expect("itineraries serialise");
+                sqlx::query("UPDATE plans SET itineraries_json = ? WHERE id = ?")
+                    .bind(json)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                report.itinerary_days += erased;
+            }
+        }
+        if dry_run {
+            tx.rollback().await?;
+            return Ok(report);
+        }
+        let detail =
+            format!("cutoff {cutoff}: {} requests, {} itinerary days", report.requests.len(), report.itinerary_days);
+        audit(&mut tx, &self.clock.stamp(), actor, "purge", "personal-data", &detail).await?;
+        tx.commit().await?;
+        if !report.requests.is_empty() || report.itinerary_days > 0 {
+            self.bump();
+        }
+        Ok(report)
+    }
+}

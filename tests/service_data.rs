@@ -1,0 +1,187 @@
+//! The service's database as a whole: personal data erased on schedule (and only then),
+//! backups taken during writes that restore every acknowledged write, and one server per
+//! database.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::Duration;
+use junkai::server::store::backup::restore;
+use junkai::server::store::{Entity, Role, Store};
+use junkai::server::{AppState, ServeConfig, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+mod common;
+use common::{junkai, shifted};
+
+const PLANNER: &str = "planner-token-for-data-tests-1";
+const DRIVER: &str = "driver-token-for-data-tests-01";
+
+fn config(dir: &Path, db: &str) -> ServeConfig {
+    ServeConfig {
+        db: dir.join(db),
+        data: Some(common::tiny_fixture(dir)),
+        clock: common::clock(),
+        ..ServeConfig::default()
+    }
+}
+
+async fn app(dir: &Path) -> (AppState, Router) {
+    let state = AppState::open(config(dir, "junkai.sqlite")).await.unwrap();
+    common::add_staff(&state, "planner", Role::Planner, None, PLANNER).await;
+    common::add_staff(&state, "driver", Role::Driver, Some("gyosei"), DRIVER).await;
+    (state.clone(), router(state))
+}
+
+async fn call(app: &Router, method: &str, uri: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn publish_a_plan(app: &Router) -> i64 {
+    let (status, started) =
+        call(app, "POST", "/api/plans", PLANNER, Some(json!({ "week": shifted("2026-12-07") }))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    while call(app, "GET", &format!("/api/plans/{id}"), PLANNER, None).await.1["status"] != "draft" {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(call(app, "POST", &format!("/api/plans/{id}/publish"), PLANNER, None).await.0, StatusCode::OK);
+    id
+}
+
+/// Every itinerary's bookings as text (names, phones, notes, Markdown).
+async fn itineraries(state: &AppState, plan: i64) -> String {
+    state.store.plan_output(plan, junkai::server::store::PlanColumn::Itineraries).await.unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn personal_data_is_erased_after_the_retention_period_and_plans_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let plan = publish_a_plan(&app).await;
+    let name = "試験 花子";
+    assert!(itineraries(&state, plan).await.contains(name), "R1's resident rides in the crews' itineraries");
+    // R1 expires 90 days after the day the published plan visits it.
+    let doc = call(&app, "GET", &format!("/api/plans/{plan}/plan.json"), PLANNER, None).await.1;
+    let visited = doc["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d.to_string().contains("\"R1\""))
+        .and_then(|d| d["date"].as_str()?.parse::<chrono::NaiveDate>().ok())
+        .expect("the plan serves R1");
+    let days_to = |date: chrono::NaiveDate| (date - state.config.clock.today()).num_days();
+    state.config.clock.advance(Duration::days(days_to(visited) + 89));
+    let early = state.store.purge(90, false, "test").await.unwrap();
+    assert!(!early.requests.contains(&"R1".to_string()), "not before 90 days after the last visit: {early:?}");
+    let request = call(&app, "GET", "/api/requests/R1", PLANNER, None).await.1;
+    assert_eq!(request["resident"]["name"], name);
+
+    // The CLI's dry run reports and keeps everything.
+    state.config.clock.advance(Duration::days(1));
+    let today = state.config.clock.today().to_string();
+    let db = dir.path().join("junkai.sqlite");
+    let out = junkai().env("JUNKAI_TODAY", &today).args(["purge", "--dry-run", "--db"]).arg(&db).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("R1") && said.contains("試行"), "{said}");
+    assert!(itineraries(&state, plan).await.contains(name), "a dry run erases nothing");
+
+    let report = state.store.purge(90, false, "system").await.unwrap();
+    assert!(report.requests.contains(&"R1".to_string()) && report.itinerary_days > 0, "{report:?}");
+    let request = call(&app, "GET", "/api/requests/R1", PLANNER, None).await.1;
+    assert!(
+        request.get("resident").is_none() && request["kind"] == "admin",
+        "the request stays without its resident: {request}"
+    );
+    let text = itineraries(&state, plan).await;
+    assert!(!text.contains(name) && !text.contains("000-0000-0001"), "names and phones are gone, Markdown included");
+    assert!(text.contains("（削除済み）"));
+    let (status, plan_doc) = call(&app, "GET", &format!("/api/plans/{plan}"), PLANNER, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(plan_doc["summary"]["kpis"]["requests_served"].as_u64().unwrap() > 0, "KPIs stay");
+    let log = call(&app, "GET", "/api/audit", PLANNER, None).await.1;
+    assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "purge"), "the purge is audited");
+    let again = state.store.purge(90, false, "system").await.unwrap();
+    assert!(again.requests.is_empty() && again.itinerary_days == 0, "nothing left to erase");
+}
+
+#[tokio::test]
+async fn a_backup_taken_during_writes_restores_every_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let writer = {
+        let (app, acknowledged) = (app.clone(), acknowledged.clone());
+        tokio::spawn(async move {
+            for i in 0..120 {
+                let id = format!("hall-{i:03}");
+                let stop = json!({ "id": id, "name": format!("集会所{i}"), "district": "東町",
+                                   "lon": 139.3 + f64::from(i) * 1e-4, "lat": 36.53,
+                                   "windows": { "weekdays": [["09:00", "12:00"]] }, "hosts": ["admin"],
+                                   "visit_rule": { "min_per_week": 0, "max_per_week": 1 } });
+                let (status, body) = call(&app, "POST", "/api/stops", PLANNER, Some(stop)).await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                acknowledged.lock().unwrap().push(id);
+            }
+        })
+    };
+    while acknowledged.lock().unwrap().len() < 40 {
+        assert!(!writer.is_finished(), "the writer stopped early");
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    let before: Vec<String> = acknowledged.lock().unwrap().clone();
+    let backup = dir.path().join("backup.sqlite");
+    state.store.backup(&backup).await.unwrap();
+    writer.await.unwrap();
+    assert!(state.store.backup(&backup).await.is_err(), "a backup never overwrites a file");
+
+    // Restore into a fresh database file and read it back.
+    let restored = dir.path().join("restored.sqlite");
+    restore(&backup, &restored).await.unwrap();
+    let store = Store::open(&restored, common::clock()).await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&store.pool).await.unwrap();
+    assert_eq!(integrity, "ok");
+    let stops: Vec<String> =
+        store.list(Entity::Stop).await.unwrap().iter().filter_map(|s| s["id"].as_str().map(String::from)).collect();
+    for id in &before {
+        assert!(stops.contains(id), "{id} was acknowledged before the backup and is in it");
+    }
+    let all = acknowledged.lock().unwrap().clone();
+    assert!(stops.iter().filter(|s| s.starts_with("hall-")).all(|s| all.contains(s)), "nothing unacknowledged");
+    assert!(store.user_by_name("planner").await.unwrap().is_some(), "accounts come back too");
+
+    // A restore over the running server's database is refused; so is a file that is no backup.
+    let refused = restore(&backup, &dir.path().join("junkai.sqlite")).await.unwrap_err();
+    assert!(refused.to_string().starts_with("E4006"), "{refused}");
+    std::fs::write(dir.path().join("junk.sqlite"), "not a database").unwrap();
+    let junk = restore(&dir.path().join("junk.sqlite"), &dir.path().join("other.sqlite")).await.unwrap_err();
+    assert!(junk.to_string().starts_with("E4008"), "{junk}");
+}
+
+#[tokio::test]
+async fn a_second_server_on_the_same_database_stops_before_touching_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let (_, started) = call(&app, "POST", "/api/plans", PLANNER, Some(json!({ "week": shifted("2026-12-07") }))).await;
+    let id = started["id"].as_i64().unwrap();
+    let second = AppState::open(config(dir.path(), "junkai.sqlite")).await;
+    let error = second.err().expect("the second server does not start").to_string();
+    assert!(error.starts_with("E4006"), "{error}");
+    let row = state.store.plan(id).await.unwrap().unwrap();
+    assert_ne!(row.status, "failed", "the running server's solve is left alone");
+}
