@@ -219,6 +219,9 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert!(fonts.iter().any(|f| f.contains("CJK")), "the heading is drawn with {fonts:?}");
     let loaded = browser.script("return document.fonts.check('16px \"Noto Sans CJK JP\"', '巡回 移動市役所');");
     assert_eq!(loaded, json!(true), "document.fonts.check finds the CJK font");
+    // The stylesheet is applied under the Content-Security-Policy (same origin only).
+    let family = browser.script("return getComputedStyle(document.body).fontFamily;");
+    assert!(family.as_str().is_some_and(|f| f.contains("Noto Sans CJK JP")), "body font: {family}");
     browser.type_into("#q", "コナカ");
     browser.click("button[type=submit]");
     let heading = browser.text("#results");

@@ -183,5 +183,5 @@ async fn a_second_server_on_the_same_database_stops_before_touching_it() {
     let error = second.err().expect("the second server does not start").to_string();
     assert!(error.starts_with("E4006"), "{error}");
     let row = state.store.plan(id).await.unwrap().unwrap();
-    assert_ne!(row.status, "failed", "the running server's solve is left alone");
+    assert_ne!(row.status, junkai::server::store::PlanStatus::Failed, "the running server's solve is left alone");
 }

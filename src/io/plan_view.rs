@@ -6,7 +6,7 @@ use junkai_solver::kpi::Kpis;
 use junkai_solver::model::{Place, Point};
 use junkai_solver::plan::{Plan, UnservedReason, VisitPlace};
 use junkai_solver::units::Seconds;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::problem_file::{Contact, Dataset, OutsideHorizon};
 use super::route_geometry::route_line;
@@ -17,11 +17,16 @@ use crate::lang::Text;
 /// deficiencies (Okabe–Ito palette).
 pub const VEHICLE_COLOURS: [&str; 7] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
+/// Positions are not in `plan.json` (home visits are private); a plan read back has none.
+fn unknown_point() -> Point {
+    Point { lon: 0.0, lat: 0.0 }
+}
+
 fn hhmm(t: Seconds) -> String {
     t.to_string()
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RequestView {
     pub id: String,
     pub kind: String,
@@ -33,14 +38,14 @@ pub struct RequestView {
     pub contact: Contact,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct VisitView {
     /// Stop id, or `None` for a home visit (whose place is private).
     pub stop_id: Option<String>,
     pub name: String,
     pub district: String,
     pub address: String,
-    #[serde(skip)]
+    #[serde(skip, default = "unknown_point")]
     pub location: Point,
     pub mountainous: bool,
     pub arrival: String,
@@ -54,21 +59,21 @@ pub struct VisitView {
 }
 
 /// The lunch break of a route, taken at the place of visit number `after_visit` (1-based).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LunchView {
     pub start: String,
     pub end: String,
     pub after_visit: usize,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RouteView {
     pub vehicle_id: String,
     pub vehicle_name: String,
     pub colour: String,
     pub depot_id: String,
     pub depot_name: String,
-    #[serde(skip)]
+    #[serde(skip, default = "unknown_point")]
     pub depot_location: Point,
     /// The route's line for public maps (home visits left out), and for the crew.
     #[serde(skip)]
@@ -84,41 +89,41 @@ pub struct RouteView {
     pub visits: Vec<VisitView>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DayView {
     pub date: NaiveDate,
     pub weekday: String,
     pub routes: Vec<RouteView>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UnservedView {
     pub id: String,
-    pub code: &'static str,
+    pub code: String,
     pub reason: Text,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ShortfallView {
     pub stop_id: String,
     pub stop_name: String,
     pub week_of: NaiveDate,
     pub planned: u32,
     pub required: u32,
-    pub code: &'static str,
+    pub code: String,
     pub reason: Text,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ClosedView {
     pub date: NaiveDate,
     pub reason: Text,
 }
 
 /// Everything the writers need.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PlanView {
-    pub format: &'static str,
+    pub format: String,
     pub version: u32,
     pub name: String,
     pub sample_requests: bool,
@@ -251,7 +256,7 @@ impl PlanView {
             .iter()
             .map(|u| UnservedView {
                 id: p.requests()[u.request].id.clone(),
-                code: u.reason.code(),
+                code: u.reason.code().to_string(),
                 reason: reason_text(u.reason),
             })
             .collect();
@@ -264,12 +269,12 @@ impl PlanView {
                 week_of: data.calendar.first_monday + chrono::Duration::days(i64::from(s.week) * 7),
                 planned: s.planned,
                 required: s.required,
-                code: s.reason.code(),
+                code: s.reason.code().to_string(),
                 reason: reason_text(s.reason),
             })
             .collect();
         PlanView {
-            format: "junkai-plan",
+            format: "junkai-plan".to_string(),
             version: 1,
             name: data.name.clone(),
             sample_requests: data.sample_requests,

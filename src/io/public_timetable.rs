@@ -3,7 +3,8 @@
 //! the services offered — never the requests or who made them.
 
 use serde::Serialize;
-use serde_json::Value;
+
+use super::plan_view::PlanView;
 
 /// A visit as residents see it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,37 +24,30 @@ pub struct PublicVisit {
     pub class: Option<String>,
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
-}
-
 /// Every public visit of a plan, by date and time.
-pub fn public_visits(plan: &Value) -> Vec<PublicVisit> {
+pub fn public_visits(plan: &PlanView) -> Vec<PublicVisit> {
     let mut out = Vec::new();
-    for day in plan.get("days").and_then(Value::as_array).into_iter().flatten() {
-        for route in day.get("routes").and_then(Value::as_array).into_iter().flatten() {
-            for v in route.get("visits").and_then(Value::as_array).into_iter().flatten() {
-                let Some(stop_id) = v.get("stop_id").and_then(Value::as_str) else { continue };
+    for day in &plan.days {
+        for route in &day.routes {
+            for v in &route.visits {
+                let Some(stop_id) = &v.stop_id else { continue };
                 let mut services: Vec<String> = Vec::new();
-                for r in v.get("requests").and_then(Value::as_array).into_iter().flatten() {
-                    let name = text(r, "kind_name");
-                    if !name.is_empty() && !services.contains(&name) {
-                        services.push(name);
+                for r in &v.requests {
+                    if !r.kind_name.is_empty() && !services.contains(&r.kind_name) {
+                        services.push(r.kind_name.clone());
                     }
                 }
-                let class = v.get("class").and_then(|c| c.get(1)).and_then(Value::as_str).map(str::to_string);
-                let window = |i: usize| v["published"].get(i).and_then(Value::as_str).unwrap_or_default().to_string();
                 out.push(PublicVisit {
-                    stop_id: stop_id.to_string(),
-                    stop_name: text(v, "name"),
-                    date: text(day, "date"),
-                    weekday: text(day, "weekday"),
-                    from: window(0),
-                    to: window(1),
-                    unit_id: text(route, "vehicle_id"),
-                    unit_name: text(route, "vehicle_name"),
+                    stop_id: stop_id.clone(),
+                    stop_name: v.name.clone(),
+                    date: day.date.to_string(),
+                    weekday: day.weekday.clone(),
+                    from: v.published.0.clone(),
+                    to: v.published.1.clone(),
+                    unit_id: route.vehicle_id.clone(),
+                    unit_name: route.vehicle_name.clone(),
                     services,
-                    class,
+                    class: v.class.as_ref().map(|(_, name)| name.clone()),
                 });
             }
         }

@@ -9,29 +9,27 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::AppState;
 use super::auth::{Account, Driver};
 use super::error::ApiError;
 use super::store::PlanColumn;
+use crate::io::driver_day::DriverDay;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/driver/itinerary", get(itinerary)).route("/api/driver/days", get(days))
 }
 
 /// The published plan's itineraries that `account` drives, by date.
-pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<Value>, ApiError> {
+pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
     let Some(id) = s.store.published_id().await? else { return Ok(Vec::new()) };
     let text = s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default();
-    let all: Vec<Value> = serde_json::from_str(&text).unwrap_or_default();
+    let all: Vec<DriverDay> =
+        serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))?;
     let assigned = s.store.crew_days(account.id).await?;
-    let drives = |day: &Value| {
-        let (date, unit) = (day["date"].as_str().unwrap_or(""), day["unit_id"].as_str().unwrap_or(""));
-        match &account.unit_id {
-            Some(fixed) => fixed == unit,
-            None => assigned.iter().any(|(d, u)| d == date && u == unit),
-        }
+    let drives = |day: &DriverDay| match &account.unit_id {
+        Some(fixed) => *fixed == day.unit_id,
+        None => assigned.iter().any(|(d, u)| *d == day.date && *u == day.unit_id),
     };
     Ok(all.into_iter().filter(|d| drives(d)).collect())
 }
@@ -42,26 +40,26 @@ struct DayQuery {
 }
 
 /// The itinerary of `date` (default: the unit's next working day from today, JST).
-async fn itinerary(d: Driver, State(s): State<AppState>, Query(q): Query<DayQuery>) -> Result<Json<Value>, ApiError> {
+async fn itinerary(
+    d: Driver,
+    State(s): State<AppState>,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<DriverDay>, ApiError> {
     let days = driver_days(&s, &d.0.account).await?;
     let today = super::public::today(&s);
     let wanted = q.date.map(|x| x.to_string());
-    let day = days.into_iter().find(|day| {
-        let date = day.get("date").and_then(Value::as_str).unwrap_or_default();
-        match &wanted {
-            Some(w) => date == w,
-            None => date >= today.as_str(),
-        }
+    let day = days.into_iter().find(|day| match &wanted {
+        Some(w) => day.date == *w,
+        None => day.date >= today,
     });
     let day = day.ok_or_else(|| ApiError::not_found("この日の運行", "an itinerary for that day"))?;
-    let target = format!("itinerary/{}/{}", day["date"].as_str().unwrap_or(""), day["unit_id"].as_str().unwrap_or(""));
-    s.store.audit_read(&d.who(), &target, "api").await?;
+    s.store.audit_read(&d.who(), &format!("itinerary/{}/{}", day.date, day.unit_id), "api").await?;
     Ok(Json(day))
 }
 
 /// The dates on which the unit runs in the published plan.
-async fn days(d: Driver, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn days(d: Driver, State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let days = driver_days(&s, &d.0.account).await?;
-    let dates: Vec<Value> = days.iter().map(|day| day["date"].clone()).collect();
+    let dates: Vec<&str> = days.iter().map(|day| day.date.as_str()).collect();
     Ok(Json(serde_json::json!({ "unit_id": d.0.account.unit_id, "dates": dates })))
 }

@@ -8,11 +8,10 @@ use std::sync::{Arc, Mutex};
 
 use junkai_solver::plan::VisitPlace;
 use junkai_solver::weekly::PlanParams;
-use serde_json::json;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::AppState;
-use super::store::PlanOutputs;
+use super::store::{ChangedWindow, FailureProblem, PlanFailure, PlanOutputs, PlanSummary};
 use crate::io::driver_day::driver_days;
 use crate::io::plan_geojson::plan_geojson;
 use crate::io::problem_file::{Documents, HorizonChoice};
@@ -75,22 +74,29 @@ fn outputs(planned: &Planned) -> PlanOutputs {
                 VisitPlace::Stop(s) => (Some(p.stops()[s].id.clone()), p.stops()[s].name.clone()),
                 VisitPlace::Home(_) => (None, String::new()),
             };
-            json!({ "date": planned.data.calendar.date_of(p.horizon().days[c.day]).to_string(),
-                    "stop_id": stop_id, "stop_name": stop_name,
-                    "published": [c.published.start.to_string(), c.published.end.to_string()],
-                    "now": c.now.map(|w| [w.start.to_string(), w.end.to_string()]) })
+            ChangedWindow {
+                date: planned.data.calendar.date_of(p.horizon().days[c.day]).to_string(),
+                stop_id,
+                stop_name,
+                published: (c.published.start.to_string(), c.published.end.to_string()),
+                now: c.now.map(|w| (w.start.to_string(), w.end.to_string())),
+            }
         })
         .collect();
-    let summary = json!({
-        "kpis": view.kpis, "assignment": view.assignment, "unserved": view.unserved,
-        "shortfalls": view.shortfalls, "published_visits": planned.published_visits,
-        "changed_windows": changed, "cancelled": planned.cancelled,
-    });
+    let summary = PlanSummary {
+        kpis: view.kpis.clone(),
+        assignment: view.assignment.clone(),
+        unserved: view.unserved.clone(),
+        shortfalls: view.shortfalls.clone(),
+        published_visits: planned.published_visits,
+        changed_windows: changed,
+        cancelled: planned.cancelled.clone(),
+    };
     PlanOutputs {
         plan_json: serde_json::to_string(view).expect("plan view serialises"),
         map_geojson: serde_json::to_string(&plan_geojson(&planned.data, view)).expect("GeoJSON serialises"),
         itineraries_json: serde_json::to_string(&driver_days(&planned.data, view)).expect("itineraries serialise"),
-        summary_json: summary.to_string(),
+        summary,
     }
 }
 
@@ -127,17 +133,31 @@ pub fn launch(
         let stored = match solved {
             Ok(Ok(out)) => state.store.finish_plan(id, &out).await,
             Ok(Err(PipelineError::Input(problems))) => {
-                let list: Vec<_> = problems
+                let problems = problems
                     .iter()
-                    .map(|d| json!({ "code": d.code.as_str(), "path": d.path, "ja": d.render(Lang::Ja), "en": d.render(Lang::En) }))
+                    .map(|d| FailureProblem {
+                        code: d.code.as_str().to_string(),
+                        path: d.path.clone(),
+                        ja: d.render(Lang::Ja),
+                        en: d.render(Lang::En),
+                    })
                     .collect();
-                state.store.fail_plan(id, &json!({ "code": "A422", "problems": list })).await
+                state
+                    .store
+                    .fail_plan(id, &PlanFailure { code: "A422".into(), problems, ..PlanFailure::default() })
+                    .await
             }
             Ok(Err(PipelineError::Check(violations))) => {
                 tracing::error!(id, ?violations, "a plan failed its feasibility check");
-                state.store.fail_plan(id, &json!({ "code": "A500", "violations": violations })).await
+                state
+                    .store
+                    .fail_plan(id, &PlanFailure { code: "A500".into(), violations, ..PlanFailure::default() })
+                    .await
             }
-            Err(join) => state.store.fail_plan(id, &json!({ "code": "A500", "message": join.to_string() })).await,
+            Err(join) => {
+                let failure = PlanFailure { code: "A500".into(), message: join.to_string(), ..PlanFailure::default() };
+                state.store.fail_plan(id, &failure).await
+            }
         };
         if let Err(e) = stored {
             tracing::error!(id, error = %e, "could not store the outcome of a solve");

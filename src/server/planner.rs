@@ -15,7 +15,7 @@ use super::AppState;
 use super::auth::{Planner, Viewer};
 use super::error::ApiError;
 use super::jobs::{Task, launch};
-use super::store::{Entity, PlanColumn, PlanRow};
+use super::store::{Entity, PlanColumn, PlanKind, PlanRow, PlanStatus};
 use crate::io::problem_file::{Documents, HorizonChoice, parse};
 use crate::io::published_plan::parse_published;
 
@@ -197,13 +197,12 @@ struct PlanBody {
 }
 
 fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
-    let parse = |s: &Option<String>| s.as_deref().and_then(|t| serde_json::from_str::<Value>(t).ok());
     json!({
         "id": row.id, "status": row.status, "kind": row.kind, "based_on": row.based_on,
         "first_monday": row.first_monday, "weeks": row.weeks, "seed": row.seed,
         "progress": progress.unwrap_or(row.progress), "created_at": row.created_at,
         "finished_at": row.finished_at, "published_at": row.published_at,
-        "summary": parse(&row.summary_json), "error": parse(&row.error_json),
+        "summary": row.summary(), "error": row.failure(),
         "links": { "self": format!("/api/plans/{}", row.id), "plan": format!("/api/plans/{}/plan.json", row.id) },
     })
 }
@@ -214,7 +213,7 @@ pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, s
     let docs = s.store.documents().await?;
     let data = parse(&docs, choice).map_err(ApiError::invalid)?;
     let monday = data.calendar.first_monday;
-    let id = s.store.create_plan("plan", None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
+    let id = s.store.create_plan(PlanKind::Plan, None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
     let choice = HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks), today: choice.today };
     launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
     Ok(id)
@@ -258,7 +257,7 @@ pub(crate) async fn begin_replan(s: &AppState, who: &str, full: bool, seed: u64)
     let published = parse_published(&text, &format!("plans/{published_id}")).map_err(|d| ApiError::invalid(vec![d]))?;
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
-    let kind = if full { "full" } else { "replan" };
+    let kind = if full { PlanKind::Full } else { PlanKind::Replan };
     let monday = published.first_monday.to_string();
     let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, who).await?;
     let task = if full { Task::Full(published) } else { Task::Replan(published) };
@@ -316,10 +315,13 @@ async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> 
 /// Unserved requests with reasons, of the published plan (or the newest finished one).
 async fn unserved(_: Viewer, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = s.store.plans().await?;
-    let chosen = rows.iter().find(|r| r.status == "published").or_else(|| rows.iter().find(|r| r.status == "draft"));
+    let chosen = rows
+        .iter()
+        .find(|r| r.status == PlanStatus::Published)
+        .or_else(|| rows.iter().find(|r| r.status == PlanStatus::Draft));
     let Some(row) = chosen else { return Ok(Json(json!({ "plan": null, "unserved": [] }))) };
-    let summary: Value = row.summary_json.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default();
-    Ok(Json(json!({ "plan": row.id, "status": row.status, "unserved": summary["unserved"] })))
+    let unserved = row.summary().map(|s| s.unserved).unwrap_or_default();
+    Ok(Json(json!({ "plan": row.id, "status": row.status, "unserved": unserved })))
 }
 
 async fn audit(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {

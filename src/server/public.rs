@@ -17,6 +17,7 @@ use super::error::ApiError;
 use super::store::{Entity, PlanColumn};
 use crate::io::gtfs::{Publisher, feed_zip};
 use crate::io::ical::calendar;
+use crate::io::plan_view::PlanView;
 use crate::io::public_timetable::{PublicVisit, public_visits};
 
 pub fn routes() -> Router<AppState> {
@@ -80,7 +81,9 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         Some(id) => {
             let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
             let map = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
-            (public_visits(&serde_json::from_str(&text).unwrap_or(Value::Null)), map)
+            let plan: PlanView =
+                serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored plan {id}: {e}")))?;
+            (public_visits(&plan), map)
         }
         None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string()),
     };

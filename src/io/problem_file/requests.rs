@@ -11,7 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::io::json_reader::{Reader, field, index};
 
 /// Private data of a request: stored and shown to the unit's crew, never published.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Contact {
     pub name: String,
     pub phone: String,
@@ -19,7 +19,7 @@ pub struct Contact {
 }
 
 /// Why a request is not part of this horizon.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutsideReason {
     /// Its latest date is before the horizon.
@@ -28,7 +28,7 @@ pub enum OutsideReason {
     Later,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OutsideHorizon {
     pub id: String,
     pub reason: OutsideReason,

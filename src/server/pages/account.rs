@@ -10,12 +10,12 @@ use axum::{Extension, Form};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::layout::{page, t};
+use super::layout::{Page, csrf_input, t};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::password::{self, check_policy, random_secret};
 use crate::server::auth::session_cookie::{self, LOGIN_CSRF, SESSION};
-use crate::server::auth::{CSRF_FIELD, Caller, ClientAddress, Role, Staff, csrf_matches};
+use crate::server::auth::{Caller, ClientAddress, Role, Staff, csrf_matches};
 use crate::server::error::{ApiError, current_lang};
 
 /// The links of every staff page: the role's own page, the account page, admin, sign-out.
@@ -33,11 +33,6 @@ pub fn staff_nav(lang: Lang, caller: &Caller) -> Vec<(&'static str, &'static str
     nav
 }
 
-/// The hidden CSRF field of a staff form.
-pub fn csrf_input(token: &str) -> Markup {
-    html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
-}
-
 fn sign_in_page(lang: Lang, csrf: &str, problem: Option<&str>) -> String {
     let body = html! {
         @if let Some(p) = problem { p.notice role="alert" { (p) } }
@@ -51,7 +46,7 @@ fn sign_in_page(lang: Lang, csrf: &str, problem: Option<&str>) -> String {
         }
     };
     let nav = [("/", t(lang, "住民向け", "Residents"))];
-    page(lang, t(lang, "担当者ログイン", "Staff sign-in"), "/login", &nav, &body.into_string(), "")
+    Page::new(lang, t(lang, "担当者ログイン", "Staff sign-in"), "/login").nav(&nav).render(body)
 }
 
 /// The sign-in page with a fresh CSRF cookie for its form.
@@ -136,7 +131,7 @@ pub async fn logout_page(who: Result<Staff, ApiError>) -> Response {
             button type="submit" { (t(lang, "ログアウトする", "Sign out")) } }
     };
     let nav = staff_nav(lang, &caller);
-    Html(page(lang, t(lang, "ログアウト", "Sign out"), "/logout", &nav, &body.into_string(), "")).into_response()
+    Html(Page::new(lang, t(lang, "ログアウト", "Sign out"), "/logout").nav(&nav).render(body)).into_response()
 }
 
 /// `POST /logout`: ends the session on the server and removes the cookie.
@@ -183,7 +178,7 @@ async fn account_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> 
         }
     };
     let nav = staff_nav(lang, caller);
-    Ok(page(lang, t(lang, "自分のアカウント", "My account"), "/account", &nav, &body.into_string(), ""))
+    Ok(Page::new(lang, t(lang, "自分のアカウント", "My account"), "/account").nav(&nav).render(body))
 }
 
 #[derive(Debug, Deserialize)]

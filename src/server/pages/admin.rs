@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::account::{csrf_input, staff_nav};
-use super::layout::{page, t};
+use super::account::staff_nav;
+use super::layout::{Page, csrf_input, t};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::password::generate_password;
@@ -80,7 +80,7 @@ async fn users_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> Re
                 button type="submit" { (t(lang, "失効させる", "Revoke")) } } } } }
     };
     let nav = staff_nav(lang, caller);
-    Ok(page(lang, t(lang, "アカウント管理", "Accounts"), "/admin/users", &nav, &body.into_string(), ""))
+    Ok(Page::new(lang, t(lang, "アカウント管理", "Accounts"), "/admin/users").nav(&nav).render(body))
 }
 
 fn unit_select(lang: Lang, id: &str, current: Option<&str>, units: &[String]) -> Markup {

@@ -1,29 +1,17 @@
-//! The pages' shared frame: escaping, the document skeleton (Japanese first, an English
-//! switch), and one small stylesheet inlined (no CDN, works offline, readable at 200 %
-//! zoom, print-friendly).
+//! The pages' shared frame as maud templates (escaped by default): the document skeleton
+//! (Japanese first, an English switch), one small stylesheet and one tiny script served
+//! from the same origin (no CDN, works offline, readable at 200 % zoom, print-friendly),
+//! and the pieces every page uses (tables, the CSRF field).
+//!
+//! Bidirectional-override characters (U+202A–U+202E, U+2066–U+2069) never reach a page:
+//! stored free text could otherwise reorder what staff and residents read.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use maud::{DOCTYPE, Markup, html};
 
 use crate::lang::Lang;
-
-/// Escapes text for HTML content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// The hidden CSRF field every staff form carries (see `server::auth`).
-pub fn csrf_field(token: &str) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
-}
+use crate::server::auth::CSRF_FIELD;
 
 /// Percent-encodes a query value.
 pub fn url_encode(s: &str) -> String {
@@ -40,7 +28,7 @@ pub fn t<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
     if lang == Lang::Ja { ja } else { en }
 }
 
-const STYLE: &str = r#"
+pub const STYLE: &str = r#"
 :root { --ink:#1a1a1a; --muted:#555; --line:#bbb; --accent:#0b5cad; --bg:#fff; --soft:#f3f6fa; }
 * { box-sizing: border-box; }
 html { font-size: 112.5%; }
@@ -75,46 +63,129 @@ footer { font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--li
 }
 "#;
 
-/// A whole page. `path_and_query` is the page's own address without `lang` (for the
-/// language switch).
-pub fn page(lang: Lang, title: &str, path_and_query: &str, nav: &[(&str, &str)], body: &str, credits: &str) -> String {
-    let (other, other_label) = match lang {
-        Lang::Ja => ("en", "English"),
-        Lang::En => ("ja", "日本語"),
-    };
-    let sep = if path_and_query.contains('?') { '&' } else { '?' };
-    let mut links = String::new();
-    for (href, label) in nav {
-        links.push_str(&format!("<li><a href=\"{}\">{}</a></li>", esc(href), esc(label)));
-    }
-    format!(
-        "<!doctype html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n<header>\n<h1>{title}</h1>\n<nav aria-label=\"{navlabel}\"><ul>{links}\
-         <li><a href=\"{switch}\" hreflang=\"{other}\" lang=\"{other}\">{other_label}</a></li></ul></nav>\n</header>\n\
-         <main id=\"main\">\n{body}\n</main>\n<footer><p>{credits}</p></footer>\n</body>\n</html>\n",
-        code = if lang == Lang::Ja { "ja" } else { "en" },
-        title = esc(title),
-        navlabel = t(lang, "メニュー", "Menu"),
-        switch = esc(&format!("{path_and_query}{sep}lang={other}")),
-        credits = esc(credits),
+/// Print buttons (`button[data-print]`) call the browser's print dialogue.
+pub const SCRIPT: &str = "document.querySelectorAll('button[data-print]').forEach(function (b) {\n  b.addEventListener('click', function () { window.print(); });\n});\n";
+
+/// `/assets/style.css`
+pub async fn stylesheet() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE)
+}
+
+/// `/assets/print.js`
+pub async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        SCRIPT,
     )
 }
 
-/// A data table: column headers (plain text) and rows of cells (HTML, already escaped).
-pub fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = String::from("<table><thead><tr>");
-    for h in headers {
-        out.push_str(&format!("<th scope=\"col\">{}</th>", esc(h)));
+/// Whether `c` changes the direction of the text around it.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A whole page: frame settings, then [`Page::render`] with the body.
+pub struct Page<'a> {
+    lang: Lang,
+    title: &'a str,
+    /// The page's own address without `lang` (for the language switch).
+    path: &'a str,
+    nav: &'a [(&'a str, &'a str)],
+    credits: &'a str,
+    refresh_seconds: Option<u32>,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(lang: Lang, title: &'a str, path: &'a str) -> Page<'a> {
+        Page { lang, title, path, nav: &[], credits: "", refresh_seconds: None }
     }
-    out.push_str("</tr></thead><tbody>");
-    for row in rows {
-        out.push_str("<tr>");
-        for cell in row {
-            out.push_str(&format!("<td>{cell}</td>"));
+
+    pub fn nav(mut self, nav: &'a [(&'a str, &'a str)]) -> Self {
+        self.nav = nav;
+        self
+    }
+
+    pub fn credits(mut self, credits: &'a str) -> Self {
+        self.credits = credits;
+        self
+    }
+
+    /// Reloads the page every `seconds` (progress of a running solve).
+    pub fn refresh(mut self, seconds: u32) -> Self {
+        self.refresh_seconds = Some(seconds);
+        self
+    }
+
+    pub fn render(self, body: Markup) -> String {
+        let lang = self.lang;
+        let (other, other_label) = match lang {
+            Lang::Ja => ("en", "English"),
+            Lang::En => ("ja", "日本語"),
+        };
+        let sep = if self.path.contains('?') { '&' } else { '?' };
+        let markup = html! {
+            (DOCTYPE)
+            html lang=(if lang == Lang::Ja { "ja" } else { "en" }) {
+                head {
+                    meta charset="utf-8";
+                    meta name="viewport" content="width=device-width, initial-scale=1";
+                    @if let Some(s) = self.refresh_seconds { meta http-equiv="refresh" content=(s); }
+                    title { (self.title) }
+                    link rel="stylesheet" href="/assets/style.css";
+                    script src="/assets/print.js" defer {}
+                }
+                body {
+                    header {
+                        h1 { (self.title) }
+                        nav aria-label=(t(lang, "メニュー", "Menu")) { ul {
+                            @for (href, label) in self.nav { li { a href=(href) { (label) } } }
+                            li { a href={ (self.path) (sep) "lang=" (other) } hreflang=(other) lang=(other) { (other_label) } }
+                        } }
+                    }
+                    main id="main" { (body) }
+                    footer { p { (self.credits) } }
+                }
+            }
+        };
+        markup.into_string().chars().filter(|&c| !is_bidi_control(c)).collect()
+    }
+}
+
+/// A data table: column headers and rows of cells.
+pub fn table(headers: &[&str], rows: &[Vec<Markup>]) -> Markup {
+    html! {
+        table {
+            thead { tr { @for h in headers { th scope="col" { (h) } } } }
+            tbody { @for row in rows { tr { @for cell in row { td { (cell) } } } } }
         }
-        out.push_str("</tr>");
     }
-    out.push_str("</tbody></table>");
-    out
+}
+
+/// Plain text as a table cell.
+pub fn cell(text: &str) -> Markup {
+    html! { (text) }
+}
+
+/// The hidden CSRF field every staff form carries (see `server::auth`).
+pub fn csrf_input(token: &str) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
+}
+
+/// A print button (works through `/assets/print.js`; hidden when printing).
+pub fn print_button(label: &str) -> Markup {
+    html! { p.no-print { button type="button" data-print { (label) } } }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_escape_text_and_drop_direction_overrides() {
+        let html = Page::new(Lang::Ja, "<b>題</b>", "/x?a=1").render(html! { p { "\u{202E}evil\"'<script>" } });
+        assert!(html.contains("&lt;b&gt;題&lt;/b&gt;") && html.contains("evil&quot;'&lt;script&gt;"), "{html}");
+        assert!(!html.contains('\u{202E}'));
+        assert!(html.contains("href=\"/x?a=1&amp;lang=en\""), "the switch keeps the query: {html}");
+        assert!(html.starts_with("<!DOCTYPE html><html lang=\"ja\">"));
+    }
 }

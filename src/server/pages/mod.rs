@@ -4,10 +4,11 @@
 
 mod account;
 mod admin;
+mod driver_page;
 mod layout;
 mod planner_forms;
+mod planner_page;
 mod resident;
-mod staff;
 pub mod svg_map;
 
 pub use admin::valid_name as valid_account_name;
@@ -20,6 +21,8 @@ use super::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(resident::home))
+        .route("/assets/style.css", get(layout::stylesheet))
+        .route("/assets/print.js", get(layout::script))
         .route("/stops/{id}", get(resident::stop))
         .route("/timetable", get(resident::timetable))
         .route("/login", get(account::login_page).post(account::login))
@@ -32,10 +35,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}", post(admin::change_user))
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/crew-days", post(admin::assign_crew_day))
-        .route("/planner", get(staff::planner))
-        .route("/planner/plans", post(staff::create_plan))
-        .route("/planner/plans/{id}/publish", post(staff::publish))
+        .route("/planner", get(planner_page::planner))
+        .route("/planner/plans", post(planner_page::create_plan))
+        .route("/planner/plans/{id}/publish", post(planner_page::publish))
         .route("/planner/requests", post(planner_forms::add_request))
         .route("/planner/replan", post(planner_forms::replan))
-        .route("/driver", get(staff::driver))
+        .route("/driver", get(driver_page::driver))
 }

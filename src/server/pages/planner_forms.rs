@@ -1,8 +1,6 @@
 //! The planner page's forms: add a resident's request (validated like the API and the
 //! CLI, with the coded problems shown on a page), and re-plan around the published plan.
 
-use std::fmt::Write;
-
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -10,7 +8,9 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::layout::{csrf_field, esc, page, t};
+use maud::{Markup, html};
+
+use super::layout::{Page, csrf_input, t};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -19,86 +19,54 @@ use crate::server::planner::{begin_replan, write};
 use crate::server::public::snapshot;
 use crate::server::store::Entity;
 
-fn field(lang: Lang, id: &str, ja: &str, en: &str, input: &str) -> String {
-    format!("<div><label for=\"{id}\">{}</label>{input}</div>", t(lang, ja, en))
+fn field(lang: Lang, id: &str, ja: &str, en: &str, input: Markup) -> Markup {
+    html! { div { label for=(id) { (t(lang, ja, en)) } (input) } }
 }
 
 /// The "add a request" form, with the data set's service kinds and stops to choose from.
-pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<String, ApiError> {
+pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup, ApiError> {
     let docs = s.store.documents().await?;
     let snap = snapshot(s).await?;
-    let mut kinds = String::new();
-    for k in docs.problem.1["service_kinds"].as_array().into_iter().flatten() {
-        let name = if lang == Lang::En { k["name_en"].as_str().or(k["name"].as_str()) } else { k["name"].as_str() };
-        let _ = write!(
-            kinds,
-            "<option value=\"{}\">{}</option>",
-            esc(k["id"].as_str().unwrap_or("")),
-            esc(name.unwrap_or(""))
-        );
-    }
-    let mut stops = String::new();
-    for st in &snap.stops {
-        let _ = write!(
-            stops,
-            "<option value=\"{}\">{} ({})</option>",
-            esc(st["id"].as_str().unwrap_or("")),
-            esc(st["name"].as_str().unwrap_or("")),
-            esc(st["district"].as_str().unwrap_or(""))
-        );
-    }
-    let mut form = format!(
-        "<h2>{}</h2><form class=\"inline\" method=\"post\" action=\"/planner/requests\">{}",
-        t(lang, "予約を追加", "Add a request"),
-        csrf_field(csrf)
-    );
-    form += &field(lang, "r-id", "予約番号", "Request id", "<input id=\"r-id\" name=\"id\" required>");
-    form +=
-        &field(lang, "r-kind", "サービス", "Service", &format!("<select id=\"r-kind\" name=\"kind\">{kinds}</select>"));
-    form += &field(lang, "r-stop", "場所", "Stop", &format!("<select id=\"r-stop\" name=\"stop\">{stops}</select>"));
-    form += &field(
-        lang,
-        "r-earliest",
-        "いつから",
-        "Earliest",
-        "<input id=\"r-earliest\" name=\"earliest\" type=\"date\" required>",
-    );
-    form += &field(
-        lang,
-        "r-latest",
-        "いつまで",
-        "Latest",
-        "<input id=\"r-latest\" name=\"latest\" type=\"date\" required>",
-    );
-    form += &field(
-        lang,
-        "r-priority",
-        "優先度（1–5）",
-        "Priority (1–5)",
-        "<input id=\"r-priority\" name=\"priority\" type=\"number\" min=\"1\" max=\"5\" value=\"3\">",
-    );
-    form +=
-        &field(lang, "r-name", "お名前", "Resident's name", "<input id=\"r-name\" name=\"name\" autocomplete=\"off\">");
-    form += &field(
-        lang,
-        "r-phone",
-        "電話番号",
-        "Phone",
-        "<input id=\"r-phone\" name=\"phone\" type=\"tel\" autocomplete=\"off\">",
-    );
-    let _ = write!(form, "<button type=\"submit\">{}</button></form>", t(lang, "追加", "Add"));
-    Ok(form)
+    let kinds: Vec<(String, String)> = docs.problem.1["service_kinds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|k| {
+            let name = if lang == Lang::En { k["name_en"].as_str().or(k["name"].as_str()) } else { k["name"].as_str() };
+            (k["id"].as_str().unwrap_or("").to_string(), name.unwrap_or("").to_string())
+        })
+        .collect();
+    let text = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
+    Ok(html! {
+        h2 { (t(lang, "予約を追加", "Add a request")) }
+        form.inline method="post" action="/planner/requests" {
+            (csrf_input(csrf))
+            (field(lang, "r-id", "予約番号", "Request id", html! { input id="r-id" name="id" required; }))
+            (field(lang, "r-kind", "サービス", "Service", html! {
+                select id="r-kind" name="kind" { @for (id, name) in &kinds { option value=(id) { (name) } } } }))
+            (field(lang, "r-stop", "場所", "Stop", html! {
+                select id="r-stop" name="stop" { @for st in &snap.stops {
+                    option value=(text(st, "id")) { (text(st, "name")) " (" (text(st, "district")) ")" } } } }))
+            (field(lang, "r-earliest", "いつから", "Earliest", html! { input id="r-earliest" name="earliest" type="date" required; }))
+            (field(lang, "r-latest", "いつまで", "Latest", html! { input id="r-latest" name="latest" type="date" required; }))
+            (field(lang, "r-priority", "優先度（1–5）", "Priority (1–5)", html! {
+                input id="r-priority" name="priority" type="number" min="1" max="5" value="3"; }))
+            (field(lang, "r-name", "お名前", "Resident's name", html! { input id="r-name" name="name" autocomplete="off"; }))
+            (field(lang, "r-phone", "電話番号", "Phone", html! { input id="r-phone" name="phone" type="tel" autocomplete="off"; }))
+            button type="submit" { (t(lang, "追加", "Add")) }
+        }
+    })
 }
 
 /// The re-plan buttons (shown when a plan is published).
-pub fn replan_buttons(lang: Lang, csrf: &str) -> String {
-    format!(
-        "<form class=\"inline\" method=\"post\" action=\"/planner/replan\">{}<button type=\"submit\">{}</button>\
-         <button type=\"submit\" name=\"full\" value=\"1\">{}</button></form>",
-        csrf_field(csrf),
-        t(lang, "再計画（公開済みの時間枠は変えない）", "Re-plan (keep published windows)"),
-        t(lang, "全体を再最適化（変わる時間枠を表示）", "Re-optimise all (lists changed windows)")
-    )
+pub fn replan_buttons(lang: Lang, csrf: &str) -> Markup {
+    html! {
+        form.inline method="post" action="/planner/replan" {
+            (csrf_input(csrf))
+            button type="submit" { (t(lang, "再計画（公開済みの時間枠は変えない）", "Re-plan (keep published windows)")) }
+            button type="submit" name="full" value="1" { (t(lang, "全体を再最適化（変わる時間枠を表示）", "Re-optimise all (lists changed windows)")) }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,19 +112,13 @@ pub async fn add_request(
     let id = f.id.trim().to_string();
     let lang = current_lang();
     let refused = |problems: Vec<String>| {
-        let mut html = format!(
-            "<p class=\"notice\" role=\"alert\">{}</p><ul>",
-            t(lang, "予約を追加できませんでした。", "The request was not added.")
-        );
-        for p in problems {
-            let _ = write!(html, "<li>{}</li>", esc(&p));
-        }
-        let _ = write!(html, "</ul><p><a href=\"/planner\">{}</a></p>", t(lang, "戻る", "Back"));
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Html(page(lang, t(lang, "予約の追加", "Add a request"), "/planner", &[], &html, "")),
-        )
-            .into_response()
+        let body = html! {
+            p.notice role="alert" { (t(lang, "予約を追加できませんでした。", "The request was not added.")) }
+            ul { @for p in &problems { li { (p) } } }
+            p { a href="/planner" { (t(lang, "戻る", "Back")) } }
+        };
+        let page = Page::new(lang, t(lang, "予約の追加", "Add a request"), "/planner").render(body);
+        (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
     };
     if s.store.get(Entity::Request, &id).await?.is_some() {
         return Ok(refused(vec![format!("{id}: {}", t(lang, "同じ予約番号が既にあります", "this id exists"))]));

@@ -2,14 +2,14 @@
 //! see its next visits in large type, add them to a calendar, and print an A4 timetable of
 //! a district for those without smartphones.
 
-use std::fmt::Write;
-
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::layout::{esc, page, t, table, url_encode};
+use maud::{Markup, html};
+
+use super::layout::{Page, cell, print_button, t, table, url_encode};
 use crate::io::public_timetable::PublicVisit;
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -60,87 +60,72 @@ pub struct FindQuery {
     q: String,
 }
 
+/// The districts of the stops, sorted, once each.
+fn districts(stops: &[Value]) -> Vec<&str> {
+    let mut list: Vec<&str> = stops.iter().map(|st| text(st, "district")).filter(|d| !d.is_empty()).collect();
+    list.sort();
+    list.dedup();
+    list
+}
+
+/// A hall found by the search, with its next visit.
+fn hall_card(lang: Lang, st: &Value, next: Option<&PublicVisit>) -> Markup {
+    let id = text(st, "id");
+    html! {
+        section.card aria-labelledby={ "h-" (id) } {
+            h3 id={ "h-" (id) } { a href={ "/stops/" (url_encode(id)) } { (text(st, "name")) } }
+            p.muted { (text(st, "district")) " " (text(st, "address")) }
+            @match next {
+                Some(v) => {
+                    p.next data-testid="next-visit" { (t(lang, "次回", "Next:")) " " (visit_line(lang, v)) }
+                    p { (t(lang, "内容", "Services")) ": " (services(lang, v)) }
+                }
+                None => p.next data-testid="next-visit" { (t(lang, "予定はまだ公開されていません", "No visit published yet")) }
+            }
+        }
+    }
+}
+
 /// `/`: the search form, and the matching halls with their next visit.
 pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Result<Html<String>, ApiError> {
     let lang = current_lang();
     let snap = snapshot(&s).await?;
     let (stops, visits) = (&snap.stops, &snap.visits);
     let from = today(&s);
-    let mut body = format!(
-        "<p>{}</p><form class=\"inline\" role=\"search\" action=\"/\" method=\"get\"><div><label for=\"q\">{}</label>\
-         <input id=\"q\" name=\"q\" type=\"search\" value=\"{}\" autocomplete=\"off\"></div><button type=\"submit\">{}</button>\
-         <input type=\"hidden\" name=\"lang\" value=\"{}\"></form>",
-        t(
-            lang,
-            "移動市役所・移動診療車がお住まいの地区に来る日時を調べられます。",
-            "Find when the mobile city office and the mobile clinic come to your area."
-        ),
-        t(lang, "集会所の名前・よみ・地区名", "Hall name, reading or district"),
-        esc(&q.q),
-        t(lang, "さがす", "Search"),
-        if lang == Lang::Ja { "ja" } else { "en" },
-    );
     let needle = fold_kana(q.q.trim());
-    if needle.is_empty() {
-        let mut districts: Vec<&str> = stops.iter().map(|st| text(st, "district")).filter(|d| !d.is_empty()).collect();
-        districts.sort();
-        districts.dedup();
-        let _ = write!(body, "<h2>{}</h2><ul>", t(lang, "地区からさがす", "Browse by district"));
-        for d in districts {
-            let _ = write!(body, "<li><a href=\"/?q={}\">{}</a></li>", url_encode(d), esc(d));
+    let hits: Vec<&Value> = stops
+        .iter()
+        .filter(|st| {
+            !needle.is_empty()
+                && ["name", "reading", "district", "address"].iter().any(|k| fold_kana(text(st, k)).contains(&needle))
+        })
+        .collect();
+    let body = html! {
+        p { (t(lang, "移動市役所・移動診療車がお住まいの地区に来る日時を調べられます。",
+               "Find when the mobile city office and the mobile clinic come to your area.")) }
+        form.inline role="search" action="/" method="get" {
+            div { label for="q" { (t(lang, "集会所の名前・よみ・地区名", "Hall name, reading or district")) }
+                  input id="q" name="q" type="search" value=(q.q) autocomplete="off"; }
+            button type="submit" { (t(lang, "さがす", "Search")) }
+            input type="hidden" name="lang" value=(if lang == Lang::Ja { "ja" } else { "en" });
         }
-        body.push_str("</ul>");
-    } else {
-        let hits: Vec<&Value> = stops
-            .iter()
-            .filter(|st| {
-                ["name", "reading", "district", "address"].iter().any(|k| fold_kana(text(st, k)).contains(&needle))
-            })
-            .collect();
-        let _ = write!(
-            body,
-            "<h2 id=\"results\">{}: {}</h2>",
-            t(lang, "検索結果", "Results"),
-            esc(&format!("{} {}", hits.len(), t(lang, "件", "halls")))
-        );
-        if hits.is_empty() {
-            let _ = write!(
-                body,
-                "<p class=\"notice\">{}</p>",
-                t(lang, "見つかりませんでした。地区名でもさがせます。", "Nothing found. Try a district name.")
-            );
+        @if needle.is_empty() {
+            h2 { (t(lang, "地区からさがす", "Browse by district")) }
+            ul { @for d in districts(stops) { li { a href={ "/?q=" (url_encode(d)) } { (d) } } } }
+        } @else {
+            h2 id="results" { (t(lang, "検索結果", "Results")) ": " (hits.len()) " " (t(lang, "件", "halls")) }
+            @if hits.is_empty() {
+                p.notice { (t(lang, "見つかりませんでした。地区名でもさがせます。", "Nothing found. Try a district name.")) }
+            }
+            @for st in &hits {
+                (hall_card(lang, st, visits.iter().find(|v| v.stop_id == text(st, "id") && v.date >= from)))
+            }
         }
-        for st in hits {
-            let id = text(st, "id");
-            let next = visits.iter().find(|v| v.stop_id == id && v.date >= from);
-            let next_html = match next {
-                Some(v) => format!(
-                    "<p class=\"next\" data-testid=\"next-visit\">{} {}</p><p>{}: {}</p>",
-                    t(lang, "次回", "Next:"),
-                    esc(&visit_line(lang, v)),
-                    t(lang, "内容", "Services"),
-                    esc(&services(lang, v))
-                ),
-                None => format!(
-                    "<p class=\"next\" data-testid=\"next-visit\">{}</p>",
-                    t(lang, "予定はまだ公開されていません", "No visit published yet")
-                ),
-            };
-            let _ = write!(
-                body,
-                "<section class=\"card\" aria-labelledby=\"h-{id}\"><h3 id=\"h-{id}\"><a href=\"/stops/{}\">{}</a></h3>\
-                 <p class=\"muted\">{} {}</p>{next_html}</section>",
-                url_encode(id),
-                esc(text(st, "name")),
-                esc(text(st, "district")),
-                esc(text(st, "address")),
-                id = esc(id),
-            );
-        }
-    }
+    };
     let title = t(lang, "巡回 — 移動市役所・移動診療の予定", "junkai — mobile office and clinic visits");
     let self_url = if q.q.is_empty() { "/".to_string() } else { format!("/?q={}", url_encode(&q.q)) };
-    Ok(Html(page(lang, title, &self_url, &nav(lang), &body, &credits(&s).await)))
+    let credits = credits(&s).await;
+    Ok(Html(Page::new(lang, title, &self_url).nav(&nav(lang)).credits(&credits).render(body)))
 }
 
 /// `/stops/{id}`: a hall's visits, calendar link, print link.
@@ -150,39 +135,28 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
     let st = snap.stops.iter().find(|st| text(st, "id") == id).ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
     let from = today(&s);
     let visits: Vec<&PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id && v.date >= from).collect();
-    let mut body = format!("<p>{} {}</p>", esc(text(st, "district")), esc(text(st, "address")));
-    if let Some(v) = visits.first() {
-        let _ = write!(
-            body,
-            "<p class=\"next\" data-testid=\"next-visit\">{} {}</p>",
-            t(lang, "次回", "Next:"),
-            esc(&visit_line(lang, v))
-        );
-    }
-    let mut rows: Vec<Vec<String>> =
-        visits.iter().map(|v| vec![esc(&visit_line(lang, v)), esc(&v.unit_name), esc(&services(lang, v))]).collect();
+    let mut rows: Vec<Vec<Markup>> =
+        visits.iter().map(|v| vec![cell(&visit_line(lang, v)), cell(&v.unit_name), cell(&services(lang, v))]).collect();
     if rows.is_empty() {
-        rows.push(vec![esc(t(lang, "公開中の予定はありません", "No published visits")), String::new(), String::new()]);
+        rows.push(vec![cell(t(lang, "公開中の予定はありません", "No published visits")), cell(""), cell("")]);
     }
     let headers = [t(lang, "日時", "When"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
-    let _ = write!(body, "<h2>{}</h2>{}", t(lang, "予定", "Visits"), table(&headers, &rows));
-    let _ = write!(
-        body,
-        "<p class=\"no-print\"><a href=\"/api/public/stops/{}/calendar.ics\" download>{}</a> ・ \
-         <a href=\"/timetable?district={}\">{}</a></p>",
-        url_encode(&id),
-        t(lang, "カレンダーに追加（.ics）", "Add to calendar (.ics)"),
-        url_encode(text(st, "district")),
-        t(lang, "地区の時刻表を印刷", "Print the district's timetable")
-    );
-    Ok(Html(page(
-        lang,
-        text(st, "name"),
-        &format!("/stops/{}", url_encode(&id)),
-        &nav(lang),
-        &body,
-        &credits(&s).await,
-    )))
+    let body = html! {
+        p { (text(st, "district")) " " (text(st, "address")) }
+        @if let Some(v) = visits.first() {
+            p.next data-testid="next-visit" { (t(lang, "次回", "Next:")) " " (visit_line(lang, v)) }
+        }
+        h2 { (t(lang, "予定", "Visits")) }
+        (table(&headers, &rows))
+        p.no-print {
+            a href={ "/api/public/stops/" (url_encode(&id)) "/calendar.ics" } download { (t(lang, "カレンダーに追加（.ics）", "Add to calendar (.ics)")) }
+            " ・ "
+            a href={ "/timetable?district=" (url_encode(text(st, "district"))) } { (t(lang, "地区の時刻表を印刷", "Print the district's timetable")) }
+        }
+    };
+    let self_url = format!("/stops/{}", url_encode(&id));
+    let credits = credits(&s).await;
+    Ok(Html(Page::new(lang, text(st, "name"), &self_url).nav(&nav(lang)).credits(&credits).render(body)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -196,47 +170,36 @@ pub async fn timetable(State(s): State<AppState>, Query(q): Query<DistrictQuery>
     let lang = current_lang();
     let snap = snapshot(&s).await?;
     let stops = &snap.stops;
-    let mut districts: Vec<&str> = stops.iter().map(|st| text(st, "district")).filter(|d| !d.is_empty()).collect();
-    districts.sort();
-    districts.dedup();
-    let mut body = format!(
-        "<form class=\"inline\" action=\"/timetable\" method=\"get\"><div><label for=\"district\">{}</label><select id=\"district\" name=\"district\">",
-        t(lang, "地区", "District")
-    );
-    for d in &districts {
-        let selected = if *d == q.district { " selected" } else { "" };
-        let _ = write!(body, "<option value=\"{0}\"{selected}>{0}</option>", esc(d));
-    }
-    let _ = write!(body, "</select></div><button type=\"submit\">{}</button></form>", t(lang, "表示", "Show"));
-    if !q.district.is_empty() {
-        let in_district: Vec<&str> =
-            stops.iter().filter(|st| text(st, "district") == q.district).map(|st| text(st, "id")).collect();
-        let visits: Vec<&PublicVisit> =
-            snap.visits.iter().filter(|v| in_district.contains(&v.stop_id.as_str())).collect();
-        let rows: Vec<Vec<String>> = visits
-            .iter()
-            .map(|v| vec![esc(&visit_line(lang, v)), esc(&v.stop_name), esc(&v.unit_name), esc(&services(lang, v))])
-            .collect();
-        let headers = [
-            t(lang, "日時", "When"),
-            t(lang, "場所", "Where"),
-            t(lang, "車両", "Vehicle"),
-            t(lang, "内容", "Services"),
-        ];
-        let _ = write!(
-            body,
-            "<h2>{} {}</h2>{}",
-            esc(&q.district),
-            t(lang, "の巡回予定", "— visits"),
-            table(&headers, &rows)
-        );
-
-        let _ = write!(
-            body,
-            "<p class=\"no-print\"><button type=\"button\" onclick=\"window.print()\">{}</button></p>",
-            t(lang, "印刷する（A4）", "Print (A4)")
-        );
-    }
+    let in_district: Vec<&str> =
+        stops.iter().filter(|st| text(st, "district") == q.district).map(|st| text(st, "id")).collect();
+    let rows: Vec<Vec<Markup>> = snap
+        .visits
+        .iter()
+        .filter(|v| in_district.contains(&v.stop_id.as_str()))
+        .map(|v| vec![cell(&visit_line(lang, v)), cell(&v.stop_name), cell(&v.unit_name), cell(&services(lang, v))])
+        .collect();
+    let headers =
+        [t(lang, "日時", "When"), t(lang, "場所", "Where"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
+    let body = html! {
+        form.inline action="/timetable" method="get" {
+            div { label for="district" { (t(lang, "地区", "District")) }
+                select id="district" name="district" {
+                    @for d in districts(stops) { option value=(d) selected[d == q.district] { (d) } }
+                } }
+            button type="submit" { (t(lang, "表示", "Show")) }
+        }
+        @if !q.district.is_empty() {
+            h2 { (q.district) " " (t(lang, "の巡回予定", "— visits")) }
+            (table(&headers, &rows))
+            (print_button(t(lang, "印刷する（A4）", "Print (A4)")))
+        }
+    };
     let self_url = format!("/timetable?district={}", url_encode(&q.district));
-    Ok(Html(page(lang, t(lang, "巡回時刻表", "Visit timetable"), &self_url, &nav(lang), &body, &credits(&s).await)))
+    let credits = credits(&s).await;
+    Ok(Html(
+        Page::new(lang, t(lang, "巡回時刻表", "Visit timetable"), &self_url)
+            .nav(&nav(lang))
+            .credits(&credits)
+            .render(body),
+    ))
 }

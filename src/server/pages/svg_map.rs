@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use super::layout::esc;
+use maud::{Markup, html};
 
 /// Dash patterns per route, in the order of the routes' colours.
 const DASHES: [&str; 4] = ["", "10 5", "3 4", "14 4 3 4"];
@@ -83,9 +83,47 @@ fn path(frame: &Frame, line: &[[f64; 2]]) -> String {
     d
 }
 
+/// A line or point feature of the plan's map, ready to draw.
+enum Shape {
+    Route { d: String, colour: String, dash: &'static str, name: String },
+    Depot { x: f64, y: f64, name: String },
+    Stop { x: f64, y: f64, name: String },
+}
+
+fn shapes(frame: &Frame, features: &[&Value]) -> Vec<Shape> {
+    let mut out = Vec::new();
+    for (route_index, f) in features.iter().filter(|f| f["geometry"]["type"] == "LineString").enumerate() {
+        let p = &f["properties"];
+        let name = format!("{} {}", p["date"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""));
+        out.push(Shape::Route {
+            d: path(frame, &coords(&f["geometry"]["coordinates"])),
+            colour: p["stroke"].as_str().filter(|c| is_colour(c)).unwrap_or("#0072B2").to_string(),
+            dash: DASHES[route_index % DASHES.len()],
+            name: name.trim().to_string(),
+        });
+    }
+    for f in features.iter().filter(|f| f["geometry"]["type"] == "Point") {
+        let c = &f["geometry"]["coordinates"];
+        let Some(point) = c.get(0).and_then(Value::as_f64).zip(c.get(1).and_then(Value::as_f64)) else { continue };
+        let (x, y) = frame.xy(&[point.0, point.1]);
+        let name = f["properties"]["name"].as_str().unwrap_or("").to_string();
+        out.push(if f["properties"]["type"] == "depot" {
+            Shape::Depot { x, y, name }
+        } else {
+            Shape::Stop { x, y, name }
+        });
+    }
+    out
+}
+
+/// `#rgb` or `#rrggbb`.
+fn is_colour(c: &str) -> bool {
+    c.strip_prefix('#').is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|x| x.is_ascii_hexdigit()))
+}
+
 /// The SVG element. `map` is a plan's `plan.geojson` (or an empty collection); `title`
 /// is the accessible name.
-pub fn svg(boundary: Option<&Value>, map: &Value, title: &str) -> String {
+pub fn svg(boundary: Option<&Value>, map: &Value, title: &str) -> Markup {
     let boundary_rings = boundary.map(rings).unwrap_or_default();
     let features: Vec<&Value> = map["features"].as_array().into_iter().flatten().collect();
     let mut all: Vec<[f64; 2]> = boundary_rings.iter().flatten().copied().collect();
@@ -97,53 +135,28 @@ pub fn svg(boundary: Option<&Value>, map: &Value, title: &str) -> String {
         }
     }
     let frame = Frame::new(&all);
-    let mut s = format!(
-        "<svg class=\"map\" role=\"img\" aria-labelledby=\"map-title\" viewBox=\"0 0 {WIDTH} {:.0}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"map-title\">{}</title>",
-        frame.height,
-        esc(title)
-    );
-    for ring in &boundary_rings {
-        let _ =
-            write!(s, "<path d=\"{}Z\" fill=\"#eef3ea\" stroke=\"#6b8e5a\" stroke-width=\"1.5\"/>", path(&frame, ring));
-    }
-    for (route_index, f) in features.iter().filter(|f| f["geometry"]["type"] == "LineString").enumerate() {
-        let p = &f["properties"];
-        let colour = p["stroke"].as_str().unwrap_or("#0072B2");
-        let dash = DASHES[route_index % DASHES.len()];
-        let name = format!("{} {}", p["date"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""));
-        let _ = write!(
-            s,
-            "<path class=\"route\" d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"3\" stroke-dasharray=\"{dash}\"><title>{}</title></path>",
-            path(&frame, &coords(&f["geometry"]["coordinates"])),
-            esc(colour),
-            esc(name.trim())
-        );
-    }
-    for f in features.iter().filter(|f| f["geometry"]["type"] == "Point") {
-        let c = &f["geometry"]["coordinates"];
-        let Some(point) = c.get(0).and_then(Value::as_f64).zip(c.get(1).and_then(Value::as_f64)) else { continue };
-        let (x, y) = frame.xy(&[point.0, point.1]);
-        let p = &f["properties"];
-        let name = p["name"].as_str().unwrap_or("");
-        if p["type"] == "depot" {
-            let _ = write!(
-                s,
-                "<rect class=\"depot\" x=\"{:.1}\" y=\"{:.1}\" width=\"12\" height=\"12\" fill=\"#000\"><title>{}</title></rect>",
-                x - 6.0,
-                y - 6.0,
-                esc(name)
-            );
-        } else {
-            let _ = write!(
-                s,
-                "<circle class=\"stop\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"5\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"><title>{}</title></circle>",
-                esc(name)
-            );
+    let view_box = format!("0 0 {WIDTH} {:.0}", frame.height);
+    html! {
+        svg.map role="img" aria-labelledby="map-title" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg" {
+            title id="map-title" { (title) }
+            @for ring in &boundary_rings {
+                path d={ (path(&frame, ring)) "Z" } fill="#eef3ea" stroke="#6b8e5a" stroke-width="1.5" {}
+            }
+            @for shape in shapes(&frame, &features) {
+                @match shape {
+                    Shape::Route { d, colour, dash, name } => {
+                        path.route d=(d) fill="none" stroke=(colour) stroke-width="3" stroke-dasharray=(dash) { title { (name) } }
+                    }
+                    Shape::Depot { x, y, name } => {
+                        rect.depot x=(format!("{:.1}", x - 6.0)) y=(format!("{:.1}", y - 6.0)) width="12" height="12" fill="#000" { title { (name) } }
+                    }
+                    Shape::Stop { x, y, name } => {
+                        circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#fff" stroke="#000" stroke-width="2" { title { (name) } }
+                    }
+                }
+            }
         }
     }
-    s.push_str("</svg>");
-    s
 }
 
 #[cfg(test)]
@@ -159,7 +172,7 @@ mod tests {
             { "type": "Feature", "geometry": { "type": "Point", "coordinates": [139.3, 36.4] }, "properties": { "type": "stop", "name": "小中<集会所>" } },
             { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政" } }
         ]});
-        let out = svg(Some(&boundary), &map, "地図");
+        let out = svg(Some(&boundary), &map, "地図").into_string();
         assert!(
             out.contains("class=\"stop\"") && out.contains("class=\"route\"") && out.contains("小中&lt;集会所&gt;")
         );

@@ -16,9 +16,11 @@ use crate::io::problem_file::{Documents, RequestChanges};
 
 mod accounts;
 pub mod backup;
+pub mod documents;
 mod plans;
 mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
+pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow};
 pub use retention::PurgeReport;
 

@@ -1,16 +1,15 @@
 //! Plan versions in the store: queued → running → draft (or failed); a draft is
 //! published, superseding the plan published before.
 
-use serde_json::Value;
-
+use super::documents::{PlanFailure, PlanKind, PlanStatus, PlanSummary};
 use super::{Store, audit};
 
 /// One plan version as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct PlanRow {
     pub id: i64,
-    pub status: String,
-    pub kind: String,
+    pub status: PlanStatus,
+    pub kind: PlanKind,
     pub based_on: Option<i64>,
     pub first_monday: String,
     pub weeks: i64,
@@ -23,6 +22,18 @@ pub struct PlanRow {
     pub error_json: Option<String>,
 }
 
+impl PlanRow {
+    /// The summary of a finished plan.
+    pub fn summary(&self) -> Option<PlanSummary> {
+        serde_json::from_str(self.summary_json.as_deref()?).ok()
+    }
+
+    /// Why the solve failed, if it did.
+    pub fn failure(&self) -> Option<PlanFailure> {
+        serde_json::from_str(self.error_json.as_deref()?).ok()
+    }
+}
+
 const PLAN_COLUMNS: &str = "id, status, kind, based_on, first_monday, weeks, seed, progress, created_at, \
                             finished_at, published_at, summary_json, error_json";
 
@@ -31,14 +42,14 @@ pub struct PlanOutputs {
     pub plan_json: String,
     pub map_geojson: String,
     pub itineraries_json: String,
-    pub summary_json: String,
+    pub summary: PlanSummary,
 }
 
 impl Store {
     /// Records a new plan version (queued); returns its id.
     pub async fn create_plan(
         &self,
-        kind: &str,
+        kind: PlanKind,
         based_on: Option<i64>,
         first_monday: &str,
         weeks: u32,
@@ -58,7 +69,7 @@ impl Store {
         .bind(self.clock.stamp())
         .fetch_one(&mut *tx)
         .await?;
-        audit(&mut tx, &self.clock.stamp(), actor, kind, &format!("plans/{id}"), first_monday).await?;
+        audit(&mut tx, &self.clock.stamp(), actor, kind.as_str(), &format!("plans/{id}"), first_monday).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -84,17 +95,17 @@ impl Store {
         .bind(&out.plan_json)
         .bind(&out.map_geojson)
         .bind(&out.itineraries_json)
-        .bind(&out.summary_json)
+        .bind(serde_json::to_string(&out.summary).expect("summaries serialise"))
         .bind(id)
         .execute(&self.pool)
         .await?;
         Ok(())
     }
 
-    pub async fn fail_plan(&self, id: i64, error: &Value) -> Result<(), sqlx::Error> {
+    pub async fn fail_plan(&self, id: i64, failure: &PlanFailure) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE plans SET status = 'failed', finished_at = ?, error_json = ? WHERE id = ?")
             .bind(self.clock.stamp())
-            .bind(error.to_string())
+            .bind(serde_json::to_string(failure).expect("failures serialise"))
             .bind(id)
             .execute(&self.pool)
             .await?;
@@ -134,9 +145,9 @@ impl Store {
     /// Publishes a draft, superseding the plan published before; `false` if `id` is not a draft.
     pub async fn publish(&self, id: i64, actor: &str) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let status: Option<String> =
+        let status: Option<PlanStatus> =
             sqlx::query_scalar("SELECT status FROM plans WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
-        if status.as_deref() != Some("draft") {
+        if status != Some(PlanStatus::Draft) {
             return Ok(false);
         }
         sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;

@@ -1,0 +1,213 @@
+//! `/planner`: plan versions with progress, the chosen plan's KPIs, map, unserved requests
+//! and (for a re-plan) the published windows it changes; for planners also the forms to
+//! make, publish and re-plan a plan and to add a request. Viewers see it read-only.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::account::staff_nav;
+use super::layout::{Page, cell, csrf_input, t, table};
+use super::planner_forms::{replan_buttons, request_form};
+use super::resident::credits;
+use super::svg_map::svg;
+use crate::io::problem_file::HorizonChoice;
+use crate::lang::Lang;
+use crate::server::AppState;
+use crate::server::auth::{Planner, Viewer};
+use crate::server::error::{ApiError, current_lang};
+use crate::server::planner::begin_plan;
+use crate::server::store::{ChangedWindow, PlanColumn, PlanKind, PlanRow, PlanStatus, PlanSummary};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanQuery {
+    plan: Option<i64>,
+}
+
+/// A figure for the KPI table: whole numbers without decimals, others with two.
+fn figure(x: f64) -> String {
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.2}") }
+}
+
+fn versions(s: &AppState, lang: Lang, plans: &[PlanRow]) -> Markup {
+    let rows: Vec<Vec<Markup>> = plans
+        .iter()
+        .take(10)
+        .map(|p| {
+            let progress = s.jobs.progress(p.id).unwrap_or(p.progress);
+            let [status_ja, status_en] = p.status.label();
+            let [kind_ja, kind_en] = p.kind.label();
+            vec![
+                html! { a href={ "/planner?plan=" (p.id) } { (p.id) } },
+                html! { span data-status=(p.status.as_str()) { (t(lang, status_ja, status_en)) } },
+                cell(t(lang, kind_ja, kind_en)),
+                cell(&p.first_monday),
+                html! { progress value=(format!("{progress:.2}")) max="1" { (format!("{:.0}%", progress * 100.0)) } },
+            ]
+        })
+        .collect();
+    let headers = [
+        "ID",
+        t(lang, "状態", "Status"),
+        t(lang, "種類", "Kind"),
+        t(lang, "開始週", "First Monday"),
+        t(lang, "進捗", "Progress"),
+    ];
+    html! { h2 { (t(lang, "計画の版", "Plan versions")) } (table(&headers, &rows)) }
+}
+
+fn kpi_table(lang: Lang, summary: &PlanSummary) -> Markup {
+    let k = &summary.kpis;
+    let rows = [
+        (
+            t(lang, "予約（対応/全体）", "Requests served / all"),
+            format!("{} / {}", k.requests_served, k.requests_total),
+        ),
+        (t(lang, "平均待ち日数", "Mean waiting days"), figure(k.mean_waiting_days)),
+        (
+            t(lang, "中山間地域の訪問先", "Mountainous stops visited"),
+            format!("{} / {}", k.mountainous_stops_visited, k.mountainous_stops),
+        ),
+        (t(lang, "訪問回数", "Visits"), k.visits.to_string()),
+        (t(lang, "走行距離（km）", "Distance (km)"), format!("{:.1}", k.distance.km())),
+        (t(lang, "稼働率", "Utilisation"), figure(k.utilisation)),
+        (t(lang, "いつもの曜日の割合", "On the usual weekday"), figure(k.regular_weekday_share)),
+    ];
+    html! {
+        h3 { "KPI" }
+        table { tbody { @for (label, value) in rows { tr { th scope="row" { (label) } td { (value) } } } } }
+    }
+}
+
+/// For a re-plan: how many published windows it keeps, and each one it changes.
+fn changed_windows(lang: Lang, summary: &PlanSummary) -> Markup {
+    let changed = &summary.changed_windows;
+    let published = summary.published_visits;
+    let window = |w: &Option<(String, String)>| match w {
+        Some((a, b)) => format!("{a}–{b}"),
+        None => t(lang, "訪問なし", "no visit").to_string(),
+    };
+    let place = |c: &ChangedWindow| {
+        if c.stop_name.is_empty() { t(lang, "自宅訪問", "home visit").to_string() } else { c.stop_name.clone() }
+    };
+    html! {
+        h3 { (t(lang, "公開済みの時間枠", "Published windows")) }
+        p { @match lang {
+            Lang::Ja => { "公開済みの訪問 " (published) " 件のうち " (changed.len()) " 件の時間枠が変わります" }
+            Lang::En => { (changed.len()) " of " (published) " published windows change" }
+        } }
+        ul { @for c in changed {
+            li { (c.date) " " (place(c)) " " (window(&Some(c.published.clone()))) " → " (window(&c.now)) }
+        } }
+    }
+}
+
+fn unserved(lang: Lang, summary: &PlanSummary) -> Markup {
+    html! {
+        h3 { (t(lang, "未対応の予約", "Unserved requests")) " (" (summary.unserved.len()) ")" }
+        ul { @for u in &summary.unserved {
+            li { (u.id) " — " (if lang == Lang::Ja { &u.reason.ja } else { &u.reason.en }) " (" (u.code) ")" }
+        } }
+    }
+}
+
+/// The chosen plan in detail.
+async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, may_plan: bool, csrf: &str) -> Result<Markup, ApiError> {
+    let map_text = s.store.plan_output(p.id, PlanColumn::MapGeojson).await?.unwrap_or_default();
+    let map: Value = serde_json::from_str(&map_text).unwrap_or(Value::Null);
+    let boundary: Option<Value> = s.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
+    let [status_ja, status_en] = p.status.label();
+    let summary = p.summary();
+    Ok(html! {
+        h2 { (t(lang, "計画", "Plan")) " " (p.id) " (" (t(lang, status_ja, status_en)) ")" }
+        @if p.status == PlanStatus::Draft && may_plan {
+            form method="post" action={ "/planner/plans/" (p.id) "/publish" } {
+                (csrf_input(csrf)) button type="submit" { (t(lang, "この計画を公開する", "Publish this plan")) }
+            }
+        }
+        @if let Some(summary) = &summary { (kpi_table(lang, summary)) }
+        h3 { (t(lang, "地図", "Map")) }
+        (svg(boundary.as_ref(), &map, t(lang, "計画の地図", "Map of the plan")))
+        @if let Some(summary) = &summary {
+            @if p.kind != PlanKind::Plan { (changed_windows(lang, summary)) }
+            (unserved(lang, summary))
+        }
+    })
+}
+
+/// `/planner`: versions, and the chosen (or newest finished) plan in detail.
+pub async fn planner(
+    who: Result<Viewer, ApiError>,
+    State(s): State<AppState>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Response, ApiError> {
+    let Ok(Viewer(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
+    let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf());
+    let lang = current_lang();
+    let plans = s.store.plans().await?;
+    let running = plans.iter().any(|p| p.status.in_progress());
+    let chosen = match q.plan {
+        Some(id) => plans.iter().find(|p| p.id == id),
+        None => plans.iter().find(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Published)),
+    };
+    let detail = match chosen {
+        Some(p) => Some(plan_detail(&s, lang, p, may_plan, csrf).await?),
+        None => None,
+    };
+    let published = s.store.published_id().await?.is_some();
+    let add_request = if may_plan { Some(request_form(&s, lang, csrf).await?) } else { None };
+    let body = html! {
+        @if may_plan {
+            form.inline method="post" action="/planner/plans" {
+                (csrf_input(csrf))
+                div { label for="week" { (t(lang, "対象週（その週の任意の日）", "Week (any day in it)")) } input id="week" name="week" type="date"; }
+                div { label for="weeks" { (t(lang, "週数", "Weeks")) } input id="weeks" name="weeks" type="number" min="1" max="8" value="1"; }
+                button type="submit" { (t(lang, "計画を作成", "Make a plan")) }
+            }
+        }
+        (versions(&s, lang, &plans))
+        @if let Some(d) = detail { (d) }
+        @if may_plan && published { (replan_buttons(lang, csrf)) }
+        @if let Some(form) = add_request { (form) }
+    };
+    let credits = credits(&s).await;
+    let nav = staff_nav(lang, &caller);
+    let mut page = Page::new(lang, t(lang, "計画担当", "Planner"), "/planner").nav(&nav).credits(&credits);
+    if running {
+        page = page.refresh(2);
+    }
+    Ok(Html(page.render(body)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewPlanForm {
+    week: Option<String>,
+    weeks: Option<String>,
+}
+
+/// Starts a plan from the page's form, then returns to the page.
+pub async fn create_plan(
+    planner: Planner,
+    State(s): State<AppState>,
+    Form(f): Form<NewPlanForm>,
+) -> Result<Response, ApiError> {
+    let week_of =
+        f.week.as_deref().filter(|w| !w.is_empty()).and_then(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
+    let weeks = f.weeks.as_deref().and_then(|w| w.parse().ok());
+    let choice = HorizonChoice { week_of, weeks, today: s.config.clock.today() };
+    let id = begin_plan(&s, &planner.who(), choice, 1).await?;
+    Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
+}
+
+pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    if !s.store.publish(id, &p.who()).await? {
+        return Err(ApiError::conflict(
+            ["公開できるのは下書きだけです", "only a draft can be published"],
+            ["状態を確認してください", "check its status"],
+        ));
+    }
+    Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
+}
