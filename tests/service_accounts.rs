@@ -236,3 +236,25 @@ async fn every_write_names_the_person_and_reads_of_personal_data_are_audited() {
     assert_eq!(find("plan", "plans/").expect("the plan is audited")["actor"], "user:planner");
     assert_eq!(find("sign-in", "users/planner").expect("sign-ins are audited")["actor"], "user:planner");
 }
+
+#[tokio::test]
+async fn browsers_get_refusals_as_a_page_with_the_same_code_and_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = app(dir.path(), "http://127.0.0.1:8080/").await;
+    let driver = staff::sign_in(&app, "driver", PASSWORD).await;
+    let req = Request::builder()
+        .method("POST")
+        .uri("/planner/plans")
+        .header(header::COOKIE, &driver.cookie)
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("weeks=1&csrf={}", driver.csrf)))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    let html = String::from_utf8_lossy(&bytes);
+    assert!(html.contains("このアカウントの役割では利用できません") && html.contains("(A403)"), "{html}");
+    assert!(html.contains("<html lang=\"ja\">"));
+}

@@ -103,6 +103,8 @@ async fn with_lang(State(_): State<AppState>, req: Request, next: Next) -> Respo
     let lang = request_lang(&req);
     let api = req.uri().path().starts_with("/api/");
     let switched = !api && query_lang(&req).is_some();
+    let accept = req.headers().get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let browser = !api && accept.contains("text/html");
     let mut response = error::LANG.scope(lang, next.run(req)).await;
     if switched {
         let code = if lang == Lang::En { "en" } else { "ja" };
@@ -110,7 +112,13 @@ async fn with_lang(State(_): State<AppState>, req: Request, next: Next) -> Respo
             response.headers_mut().append(axum::http::header::SET_COOKIE, v);
         }
     }
-    if api { uniform_error(response, lang).await } else { response }
+    if api {
+        uniform_error(response, lang).await
+    } else if browser {
+        pages::error_page(response, lang).await
+    } else {
+        response
+    }
 }
 
 /// Rewrites error answers that did not come from [`error::ApiError`] (a malformed JSON

@@ -14,9 +14,14 @@ pub mod svg_map;
 pub use admin::valid_name as valid_account_name;
 
 use axum::Router;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use maud::html;
+use serde::Deserialize;
 
 use super::AppState;
+use crate::lang::Lang;
+use layout::{Page, t};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -41,4 +46,42 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests", post(planner_forms::add_request))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/driver", get(driver_page::driver))
+}
+
+/// The `{code, message, hint}` of an error answer.
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+    hint: String,
+}
+
+/// A browser's page request that ended in an error (JSON `{code, message, hint}`) gets
+/// the same code, message and hint as a page.
+pub async fn error_page(response: Response, lang: Lang) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.to_str().is_ok_and(|t| t.starts_with("application/json")));
+    if !(status.is_client_error() || status.is_server_error()) || !is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let Ok(e) = serde_json::from_slice::<ErrorBody>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    let body = html! {
+        p.notice role="alert" { (e.message) " (" (e.code) ")" }
+        p { (e.hint) }
+        p { a href="/" { (t(lang, "住民向けのページへ", "To the residents' pages")) } " ・ " a href="/login" { (t(lang, "担当者ログイン", "Staff sign-in")) } }
+    };
+    let nav = [("/", t(lang, "住民向け", "Residents"))];
+    let page = Page::new(lang, t(lang, "ご案内", "Notice"), "/").nav(&nav).render(body);
+    let mut answer = (status, Html(page)).into_response();
+    for (name, value) in parts.headers.iter().filter(|(n, _)| *n == axum::http::header::SET_COOKIE) {
+        answer.headers_mut().append(name, value.clone());
+    }
+    answer
 }
