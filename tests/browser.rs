@@ -244,7 +244,33 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert!(browser.count("svg.map circle.stop") >= 3, "stops");
     assert!(browser.text("main").contains("KPI"));
 
+    // On a phone (390 × 844) the residents' search, the sign-in and the account page fit
+    // the width: nothing to scroll sideways.
+    browser.call("POST", "/window/rect", Some(json!({ "width": 390, "height": 844 })));
+    for path in ["/?q=%E6%9D%B1%E7%94%BA", "/account", "/logout"] {
+        browser.go(&format!("{base}{path}"));
+        browser.find("main");
+        let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+        assert!(overflow.as_f64().is_some_and(|o| o <= 0.0), "{path} is wider than the phone by {overflow} px");
+        save_screenshot(&browser, path);
+    }
+    // Signing out ends the session: the planner page sends back to the sign-in.
+    browser.click("main button[type=submit]");
+    browser.find("#password");
+    browser.go(&format!("{base}/planner"));
+    browser.find("#password");
+
     // English on request.
     browser.go(&format!("{base}/?lang=en"));
     assert_eq!(browser.call("GET", "/title", None), json!("junkai — mobile office and clinic visits"));
+}
+
+/// Keeps a screenshot for people to look at when `JUNKAI_SCREENSHOTS` names a folder.
+fn save_screenshot(browser: &WebDriver, path: &str) {
+    let Ok(folder) = std::env::var("JUNKAI_SCREENSHOTS") else { return };
+    let png = browser.call("GET", "/screenshot", None);
+    let name: String = path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap_or_default()).unwrap();
+    std::fs::write(Path::new(&folder).join(format!("phone{name}.png")), bytes).unwrap();
 }
