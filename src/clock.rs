@@ -1,5 +1,7 @@
-//! The one source of "now" and "today" for the CLI and the server: the system clock, or a
-//! pinned instant (settings `today = "2026-12-07"`, `JUNKAI_TODAY`, `--today`, or a test).
+//! The one source of "now" and "today" for the CLI and the server: the system clock, a
+//! clock set to another date that runs on from there (settings `today = "2026-12-07"`,
+//! `JUNKAI_TODAY`, `--today`: rehearsals, where sessions must still expire), or a frozen
+//! instant that only a test moves.
 //!
 //! Residents live in Japan: dates are in Japan Standard Time (UTC+9, no daylight saving).
 //! Nothing else in the application reads the wall clock for dates; elapsed-time measures
@@ -23,7 +25,9 @@ pub struct Clock(Source);
 #[derive(Clone, Debug)]
 enum Source {
     System,
-    /// Unix time in milliseconds.
+    /// The system clock shifted by this many milliseconds.
+    Shifted(i64),
+    /// Unix time in milliseconds, frozen until advanced.
     Pinned(Arc<AtomicI64>),
 }
 
@@ -51,7 +55,7 @@ impl Clock {
         Clock::pinned(at)
     }
 
-    /// `YYYY-MM-DD` (pinned at 09:00 JST that day) or an RFC 3339 instant.
+    /// `YYYY-MM-DD` (09:00 JST that day) or an RFC 3339 instant, frozen there.
     pub fn parse(text: &str) -> Option<Clock> {
         let text = text.trim();
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
@@ -60,15 +64,22 @@ impl Clock {
         DateTime::parse_from_rfc3339(text).ok().map(Clock::pinned)
     }
 
-    /// Whether this clock is pinned (tests, `today = …`).
+    /// Like [`Clock::parse`], but the clock runs on from that instant at real speed.
+    pub fn parse_running(text: &str) -> Option<Clock> {
+        let start = Clock::parse(text)?.now();
+        Some(Clock(Source::Shifted(start.timestamp_millis() - Utc::now().timestamp_millis())))
+    }
+
+    /// Whether this clock is set to another time than the system's (tests, `today = …`).
     pub fn is_pinned(&self) -> bool {
-        matches!(self.0, Source::Pinned(_))
+        !matches!(self.0, Source::System)
     }
 
     /// The current instant in JST.
     pub fn now(&self) -> DateTime<FixedOffset> {
         match &self.0 {
             Source::System => Utc::now().with_timezone(&jst()),
+            Source::Shifted(ms) => (Utc::now() + Duration::milliseconds(*ms)).with_timezone(&jst()),
             Source::Pinned(ms) => {
                 let utc = DateTime::<Utc>::from_timestamp_millis(ms.load(Ordering::Acquire)).unwrap_or_default();
                 utc.with_timezone(&jst())
@@ -117,5 +128,12 @@ mod tests {
         assert_eq!(late.today(), NaiveDate::from_ymd_opt(2026, 12, 8).unwrap());
         assert!(Clock::parse("2026-13-01").is_none());
         assert!(!Clock::system().is_pinned());
+        // A clock set for a rehearsal starts on that day and runs on.
+        let running = Clock::parse_running("2026-12-07").unwrap();
+        assert!(running.is_pinned());
+        assert_eq!(running.today(), NaiveDate::from_ymd_opt(2026, 12, 7).unwrap());
+        let first = running.now();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(running.now() > first, "it moves by itself");
     }
 }

@@ -258,3 +258,37 @@ async fn browsers_get_refusals_as_a_page_with_the_same_code_and_message() {
     assert!(html.contains("このアカウントの役割では利用できません") && html.contains("(A403)"), "{html}");
     assert!(html.contains("<html lang=\"ja\">"));
 }
+
+#[tokio::test]
+async fn a_parallel_burst_gets_no_more_guesses_than_a_sequential_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = app(dir.path(), "http://127.0.0.1:8080/").await;
+    let burst: Vec<_> = (0..12)
+        .map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move { staff::try_sign_in(&app, "planner", "not-the-password-at-all").await.status })
+        })
+        .collect();
+    let mut guesses = 0;
+    for task in burst {
+        let status = task.await.unwrap();
+        assert!(status == StatusCode::FORBIDDEN || status == StatusCode::TOO_MANY_REQUESTS, "{status}");
+        guesses += usize::from(status == StatusCode::FORBIDDEN);
+    }
+    assert!(guesses <= 5, "{guesses} passwords were checked; the account allows 5");
+    assert_eq!(staff::try_sign_in(&app, "planner", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_browser_with_a_session_can_sign_in_again_and_the_old_session_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = app(dir.path(), "http://127.0.0.1:8080/").await;
+    let old = staff::sign_in(&app, "planner", PASSWORD).await;
+    let form = send(&app, "GET", "/login", Some(&old.cookie), None).await;
+    let login_cookie = form.set_cookie("junkai_login_csrf").unwrap();
+    let body = format!("name=driver&password={PASSWORD}&csrf={}", form.csrf().unwrap());
+    let cookies = format!("{}; {login_cookie}", old.cookie);
+    let again = send(&app, "POST", "/login", Some(&cookies), Some(&body)).await;
+    assert_eq!(again.location(), Some("/driver"), "{} {}", again.status, again.text);
+    assert_eq!(old.get(&app, "/planner").await.location(), Some("/login"), "the old session is closed");
+}

@@ -111,6 +111,16 @@ async fn personal_data_is_erased_after_the_retention_period_and_plans_stay() {
     let text = itineraries(&state, plan).await;
     assert!(!text.contains(name) && !text.contains("000-0000-0001"), "names and phones are gone, Markdown included");
     assert!(text.contains("（削除済み）"));
+    // R6 is a home visit at 139.36, 36.55: its exact links are gone from every old day.
+    let days: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let old_days = days.iter().filter(|d| d["date"].as_str().unwrap() <= report.cutoff.as_str());
+    let homes: Vec<&Value> =
+        old_days.flat_map(|d| d["stops"].as_array().unwrap()).filter(|s| s["stop_id"].is_null()).collect();
+    assert!(!homes.is_empty(), "the plan visits R6's home");
+    for stop in homes {
+        assert_eq!(stop["navigation"], "", "{stop}");
+        assert_eq!(stop["map"], "");
+    }
     let (status, plan_doc) = call(&app, "GET", &format!("/api/plans/{plan}"), PLANNER, None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(plan_doc["summary"]["kpis"]["requests_served"].as_u64().unwrap() > 0, "KPIs stay");
@@ -168,6 +178,10 @@ async fn a_backup_taken_during_writes_restores_every_acknowledged_write() {
     // A restore over the running server's database is refused; so is a file that is no backup.
     let refused = restore(&backup, &dir.path().join("junkai.sqlite")).await.unwrap_err();
     assert!(refused.to_string().starts_with("E4006"), "{refused}");
+    // Restoring over an existing database keeps the replaced one beside it.
+    store.pool.close().await;
+    restore(&backup, &restored).await.unwrap();
+    assert!(dir.path().join("restored.sqlite.before-restore").is_file());
     std::fs::write(dir.path().join("junk.sqlite"), "not a database").unwrap();
     let junk = restore(&dir.path().join("junk.sqlite"), &dir.path().join("other.sqlite")).await.unwrap_err();
     assert!(junk.to_string().starts_with("E4008"), "{junk}");

@@ -135,6 +135,7 @@ async fn hostile_text_in_every_free_text_field_is_escaped_on_every_page() {
     }
     for uri in ["/planner", &format!("/planner?plan={id}"), "/account", "/admin/users", "/logout"] {
         let page = admin.get(&app, uri).await;
+        assert_eq!(page.headers[header::CACHE_CONTROL], "no-store", "{uri}: staff pages are never cached");
         assert_eq!(page.status, StatusCode::OK, "{uri}");
         assert!(leaks(&page).is_empty(), "{uri} lets through {:?}", leaks(&page));
         assert_headers(uri, &page);

@@ -49,7 +49,7 @@ pub struct RestoreArgs {
 }
 
 /// The server's settings (file, environment), with `--db` on top.
-fn settings(config: Option<&std::path::Path>, db: Option<&PathBuf>) -> Result<ServeConfig, ExitCode> {
+pub(super) fn settings(config: Option<&std::path::Path>, db: Option<&PathBuf>) -> Result<ServeConfig, ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
     let mut c = ServeConfig::load(config, &env).map_err(|e| {
         eprintln!("{e}");
@@ -61,7 +61,15 @@ fn settings(config: Option<&std::path::Path>, db: Option<&PathBuf>) -> Result<Se
     Ok(c)
 }
 
-fn block_on<F: std::future::Future<Output = Result<(), FileError>>>(work: F) -> ExitCode {
+/// The database of the settings, which must exist (a mistyped `--db` is E4009).
+pub(super) async fn existing(c: &ServeConfig) -> Result<Store, FileError> {
+    if !c.db.is_file() {
+        return Err(FileError::Io(c.db.clone(), std::io::ErrorKind::NotFound.into()));
+    }
+    Ok(Store::open_existing(&c.db, c.clock.clone()).await?)
+}
+
+pub(super) fn block_on<F: std::future::Future<Output = Result<(), FileError>>>(work: F) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -71,6 +79,7 @@ fn block_on<F: std::future::Future<Output = Result<(), FileError>>>(work: F) -> 
     };
     match runtime.block_on(work) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(FileError::Refused) => ExitCode::from(EXIT_BAD_INPUT),
         Err(e @ (FileError::Locked(_) | FileError::Exists(_) | FileError::NotABackup(..))) => {
             eprintln!("{e}");
             ExitCode::from(EXIT_BAD_INPUT)
@@ -89,7 +98,7 @@ pub fn purge(args: &PurgeArgs, lang: Lang) -> ExitCode {
     };
     let days = args.retention_days.unwrap_or(c.retention_days).clamp(1, 3650);
     block_on(async move {
-        let store = Store::open(&c.db, c.clock.clone()).await?;
+        let store = existing(&c).await?;
         let r = store.purge(days, args.dry_run, "cli").await?;
         let (n, d) = (r.requests.len(), r.itinerary_days);
         match (lang, args.dry_run) {
@@ -113,7 +122,7 @@ pub fn backup(args: &BackupArgs, lang: Lang) -> ExitCode {
         Err(code) => return code,
     };
     block_on(async move {
-        let store = Store::open(&c.db, c.clock.clone()).await?;
+        let store = existing(&c).await?;
         store.backup(&args.out).await?;
         match lang {
             Lang::Ja => say!("バックアップを作りました: {}", args.out.display()),

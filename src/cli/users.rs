@@ -7,16 +7,23 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::{EXIT_BAD_INPUT, EXIT_FAILURE};
+use super::database::{block_on, existing, settings};
 use crate::lang::Lang;
 use crate::server::auth::password::{check_policy, generate_password};
 use crate::server::pages::valid_account_name;
+use crate::server::store::backup::FileError;
 use crate::server::store::{Role, Store};
 
 #[derive(Args)]
 pub struct UsersArgs {
     #[command(subcommand)]
     pub command: UsersCommand,
+    /// Database file (default: the setting `db`, JUNKAI_DB, else junkai.sqlite).
+    #[arg(long, global = true)]
+    pub db: Option<PathBuf>,
+    /// Settings file (TOML) of `junkai serve`.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -30,21 +37,14 @@ pub enum UsersCommand {
         /// A driver's unit (default: the unit assigned for each day).
         #[arg(long)]
         unit: Option<String>,
-        #[arg(long, default_value = "junkai.sqlite")]
-        db: PathBuf,
     },
     /// アカウントの一覧 / list accounts
-    List {
-        #[arg(long, default_value = "junkai.sqlite")]
-        db: PathBuf,
-    },
+    List,
     /// API トークンを発行する（一度だけ表示） / issue an API token for a machine client
     Token {
         name: String,
         #[arg(long, default_value = "cli")]
         label: String,
-        #[arg(long, default_value = "junkai.sqlite")]
-        db: PathBuf,
     },
 }
 
@@ -64,79 +64,63 @@ fn password_from_stdin() -> Option<String> {
     (!line.is_empty()).then_some(line)
 }
 
-fn fail(lang: Lang, ja: &str, en: &str, code: u8) -> ExitCode {
+fn fail(lang: Lang, ja: &str, en: &str) -> Result<(), FileError> {
     eprintln!("{}", if lang == Lang::Ja { ja } else { en });
-    ExitCode::from(code)
+    Err(FileError::Refused)
 }
 
 pub fn run(args: &UsersArgs, lang: Lang) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-        Ok(r) => r,
-        Err(e) => return fail(lang, &e.to_string(), &e.to_string(), EXIT_FAILURE),
+    let c = match settings(args.config.as_deref(), args.db.as_ref()) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    runtime.block_on(async {
-        match run_async(&args.command, lang).await {
-            Ok(code) => code,
-            Err(e) => fail(lang, &format!("データベースのエラー: {e}"), &format!("database error: {e}"), EXIT_FAILURE),
+    block_on(async move {
+        match &args.command {
+            UsersCommand::Add { name, role, unit } => {
+                add(&Store::open(&c.db, c.clock.clone()).await?, name, *role, unit.as_deref(), lang).await
+            }
+            UsersCommand::List => {
+                for a in existing(&c).await?.users().await? {
+                    let state = if a.disabled { "disabled" } else { "active" };
+                    say!("{}\t{}\t{}\t{state}", a.name, a.role.as_str(), a.unit_id.as_deref().unwrap_or("-"));
+                }
+                Ok(())
+            }
+            UsersCommand::Token { name, label } => {
+                let store = existing(&c).await?;
+                let Some((account, _)) = store.user_by_name(name).await? else {
+                    let ja = format!("E4005 name: アカウント「{name}」はありません");
+                    return fail(lang, &ja, &format!("E4005 name: no account `{name}`"));
+                };
+                say!("{}", store.add_token(account.id, label, "cli").await?);
+                Ok(())
+            }
         }
     })
 }
 
-async fn run_async(command: &UsersCommand, lang: Lang) -> Result<ExitCode, sqlx::Error> {
-    let clock = super::clock(None).unwrap_or_default();
-    match command {
-        UsersCommand::Add { name, role, unit, db } => {
-            if !valid_account_name(name) {
-                let ja = "E4002 name: アカウント名は64文字以内の文字・数字と . _ - にしてください";
-                return Ok(fail(lang, ja, "E4002 name: use up to 64 letters, digits, . _ -", EXIT_BAD_INPUT));
-            }
-            let given = password_from_stdin();
-            let password = given.clone().unwrap_or_else(generate_password);
-            if let Err(p) = check_policy(name, &password) {
-                let [ja, en] = p.text();
-                return Ok(fail(
-                    lang,
-                    &format!("E4003 password: {ja}"),
-                    &format!("E4003 password: {en}"),
-                    EXIT_BAD_INPUT,
-                ));
-            }
-            let store = Store::open(db, clock).await?;
-            let unit = unit.as_deref().filter(|_| *role == Role::Driver);
-            if store.add_user(name, *role, unit, &password, "cli").await?.is_none() {
-                let ja = format!("E4004 name: アカウント「{name}」は既にあります");
-                return Ok(fail(lang, &ja, &format!("E4004 name: the account `{name}` exists"), EXIT_BAD_INPUT));
-            }
-            say!(
-                "{}",
-                if lang == Lang::Ja {
-                    format!("アカウント {name}（{}）を作りました", role.label()[0])
-                } else {
-                    format!("created {name} ({})", role.as_str())
-                }
-            );
-            if given.is_none() {
-                say!(
-                    "{}: {password}",
-                    if lang == Lang::Ja { "パスワード（一度だけ表示）" } else { "password (shown once)" }
-                );
-            }
-        }
-        UsersCommand::List { db } => {
-            let store = Store::open(db, clock).await?;
-            for a in store.users().await? {
-                let state = if a.disabled { "disabled" } else { "active" };
-                say!("{}\t{}\t{}\t{state}", a.name, a.role.as_str(), a.unit_id.as_deref().unwrap_or("-"));
-            }
-        }
-        UsersCommand::Token { name, label, db } => {
-            let store = Store::open(db, clock).await?;
-            let Some((account, _)) = store.user_by_name(name).await? else {
-                let ja = format!("E4005 name: アカウント「{name}」はありません");
-                return Ok(fail(lang, &ja, &format!("E4005 name: no account `{name}`"), EXIT_BAD_INPUT));
-            };
-            say!("{}", store.add_token(account.id, label, "cli").await?);
-        }
+async fn add(store: &Store, name: &str, role: Role, unit: Option<&str>, lang: Lang) -> Result<(), FileError> {
+    if !valid_account_name(name) {
+        let ja = "E4002 name: アカウント名は64文字以内の文字・数字と . _ - にしてください";
+        return fail(lang, ja, "E4002 name: use up to 64 letters, digits, . _ -");
     }
-    Ok(ExitCode::SUCCESS)
+    let given = password_from_stdin();
+    let password = given.clone().unwrap_or_else(generate_password);
+    if let Err(p) = check_policy(name, &password) {
+        let [ja, en] = p.text();
+        return fail(lang, &format!("E4003 password: {ja}"), &format!("E4003 password: {en}"));
+    }
+    let unit = unit.filter(|_| role == Role::Driver);
+    if store.add_user(name, role, unit, &password, "cli").await?.is_none() {
+        let ja = format!("E4004 name: アカウント「{name}」は既にあります");
+        return fail(lang, &ja, &format!("E4004 name: the account `{name}` exists"));
+    }
+    match lang {
+        Lang::Ja => say!("アカウント {name}（{}）を作りました", role.label()[0]),
+        Lang::En => say!("created {name} ({})", role.as_str()),
+    }
+    if given.is_none() {
+        say!("{}: {password}", if lang == Lang::Ja { "パスワード（一度だけ表示）" } else { "password (shown once)" });
+    }
+    Ok(())
 }

@@ -26,7 +26,7 @@ pub struct ServeConfig {
     pub max_concurrent_solves: usize,
     /// The service's public address (the GTFS feed's agency URL).
     pub public_url: String,
-    /// Where "now" and "today" come from: the system clock, or pinned by `today`.
+    /// Where "now" and "today" come from: the system clock, or set to `today` and running on.
     pub clock: Clock,
     /// A session ends after this long without a request…
     pub session_idle: Duration,
@@ -74,7 +74,8 @@ struct FileConfig {
     request_timeout_s: Option<u64>,
     max_concurrent_solves: Option<usize>,
     public_url: Option<String>,
-    /// Pins the clock: `YYYY-MM-DD` (09:00 JST that day) or an RFC 3339 instant.
+    /// Sets the clock: `YYYY-MM-DD` (09:00 JST that day) or an RFC 3339 instant, from which
+    /// it runs on.
     today: Option<String>,
     session_idle_minutes: Option<u64>,
     session_max_hours: Option<u64>,
@@ -131,7 +132,7 @@ impl ServeConfig {
             c.public_url = url;
         }
         if let Some(text) = env("JUNKAI_TODAY").or(from_file.today) {
-            c.clock = Clock::parse(&text).ok_or_else(|| {
+            c.clock = Clock::parse_running(&text).ok_or_else(|| {
                 config_error(
                     "today",
                     format!("`{text}` is not a date"),

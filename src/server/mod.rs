@@ -143,7 +143,15 @@ async fn uniform_error(response: Response, lang: Lang) -> Response {
 /// the usual hardening headers; HSTS when the service is reached over https.
 async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -> Response {
     use axum::http::{HeaderValue, header};
+    let path = req.uri().path();
+    // Staff pages and the private API may show passwords, tokens or residents: never cached.
+    let private =
+        ["/login", "/logout", "/account", "/admin", "/planner", "/driver"].iter().any(|p| path.starts_with(p))
+            || (path.starts_with("/api/") && !path.starts_with("/api/public/"));
     let mut response = next.run(req).await;
+    if private {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let h = response.headers_mut();
     let csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
                form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -206,12 +214,16 @@ pub async fn serve(config: ServeConfig, lang: Lang) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Erases expired personal data at start and then every hour (cheap when there is none;
-/// the date, not the hour, decides what expires).
+/// Erases expired personal data and sessions at start and then every hour (cheap when
+/// there is none; the date, not the hour, decides what personal data expires).
 async fn purge_daily(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every.tick().await;
+        let (idle, max) = (state.config.session_idle.as_secs() as i64, state.config.session_max.as_secs() as i64);
+        if let Err(e) = state.store.delete_expired_sessions(idle, max).await {
+            tracing::error!(error = %e, "removing expired sessions failed");
+        }
         match state.store.purge(state.config.retention_days, false, "system").await {
             Ok(r) if !r.requests.is_empty() || r.itinerary_days > 0 => {
                 tracing::info!(requests = r.requests.len(), days = r.itinerary_days, cutoff = %r.cutoff, "personal data erased");

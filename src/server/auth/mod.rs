@@ -125,8 +125,10 @@ pub async fn authenticate(State(s): State<AppState>, req: Request, next: Next) -
         Err(e) => return e.into_response(),
     };
     let mut req = req;
+    // The sign-in form carries its own token (there may be an old session in the browser).
     if let Some(Caller { via: Via::Session { csrf }, .. }) = &caller
         && changes_state(req.method())
+        && req.uri().path() != "/login"
     {
         let (back, presented) = match presented_csrf(req, s.config.max_body_bytes).await {
             Ok(r) => r,
@@ -193,7 +195,7 @@ role_extractor!(
 role_extractor!(
     /// Anyone who may read plans without personal data: viewers, planners, admins.
     Viewer,
-    |r| r != Role::Driver
+    |r| matches!(r, Role::Admin | Role::Planner | Role::Viewer)
 );
 role_extractor!(
     /// Drivers and crews: their unit's itinerary.

@@ -96,6 +96,24 @@ pub fn verify(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| hasher().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// At most two argon2 computations at once (19 MiB each), off the async workers, so that a
+/// burst of sign-ins can neither exhaust memory nor stall the other requests.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// [`hash`] on the blocking pool.
+pub async fn hash_async(password: &str) -> String {
+    let password = password.to_string();
+    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(move || hash(&password)).await.expect("hashing does not panic")
+}
+
+/// [`verify`] on the blocking pool.
+pub async fn verify_async(password: &str, phc: &str) -> bool {
+    let (password, phc) = (password.to_string(), phc.to_string());
+    let _permit = HASHING.acquire().await.expect("the semaphore is never closed");
+    tokio::task::spawn_blocking(move || verify(&password, &phc)).await.unwrap_or(false)
+}
+
 /// A hash to verify against when the account does not exist, so that the answer takes
 /// the same time whether or not the name is known.
 pub fn dummy_hash() -> &'static str {

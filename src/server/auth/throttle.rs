@@ -32,14 +32,29 @@ impl AddressThrottle {
         (list.len() >= self.max_failures).then(|| list[0] + self.window_s - now)
     }
 
-    /// Records a failed sign-in from `address`.
-    pub fn failed(&self, address: &str, now: i64) {
-        if let Ok(mut map) = self.failures.lock() {
-            // Bound the memory an attacker with many addresses can take.
-            if map.len() > 100_000 {
-                map.retain(|_, l| l.back().is_some_and(|&t| t > now - self.window_s));
-            }
-            map.entry(address.to_string()).or_default().push_back(now);
+    /// Counts an attempt from `address` before it is checked (so that a parallel burst gets
+    /// no more tries than a sequential one): `Err(seconds to wait)` when the address is
+    /// paused, else `Ok(true)` when this attempt is the one that reaches the limit.
+    pub fn reserve(&self, address: &str, now: i64) -> Result<bool, i64> {
+        if let Some(wait) = self.wait(address, now) {
+            return Err(wait);
+        }
+        let Ok(mut map) = self.failures.lock() else { return Ok(false) };
+        // Bound the memory an attacker with many addresses can take.
+        if map.len() > 100_000 {
+            map.retain(|_, l| l.back().is_some_and(|&t| t > now - self.window_s));
+        }
+        let list = map.entry(address.to_string()).or_default();
+        list.push_back(now);
+        Ok(list.len() == self.max_failures)
+    }
+
+    /// Takes back the attempt of a successful sign-in.
+    pub fn forgive(&self, address: &str) {
+        if let Ok(mut map) = self.failures.lock()
+            && let Some(list) = map.get_mut(address)
+        {
+            list.pop_back();
         }
     }
 }
@@ -51,10 +66,12 @@ mod tests {
     #[test]
     fn an_address_is_paused_after_its_failures_until_the_window_passes() {
         let t = AddressThrottle::new(3, 600);
+        assert_eq!(t.reserve("10.0.0.1", 999), Ok(false));
+        t.forgive("10.0.0.1");
         for i in 0..3 {
-            assert_eq!(t.wait("10.0.0.1", 1000 + i), None);
-            t.failed("10.0.0.1", 1000 + i);
+            assert_eq!(t.reserve("10.0.0.1", 1000 + i), Ok(i == 2), "the third attempt reaches the limit");
         }
+        assert_eq!(t.reserve("10.0.0.1", 1010), Err(590));
         assert_eq!(t.wait("10.0.0.1", 1010), Some(590));
         assert_eq!(t.wait("10.0.0.2", 1010), None, "other addresses are not affected");
         assert_eq!(t.wait("10.0.0.1", 1601), None, "the oldest failure left the window");

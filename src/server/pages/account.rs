@@ -10,6 +10,7 @@ use axum::{Extension, Form};
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use super::admin::valid_name as valid_account_name;
 use super::layout::{Page, csrf_input, t};
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -69,6 +70,10 @@ pub struct LoginForm {
 }
 
 /// Checks name and password; opens a session and the page of the account's role.
+///
+/// Every attempt is counted before the password is checked, per address and per account,
+/// so that a parallel burst gets no more guesses than a sequential one; a success takes
+/// its attempt back. Unknown names cost the same hashing as known ones.
 pub async fn login(
     State(s): State<AppState>,
     Extension(ClientAddress(from)): Extension<ClientAddress>,
@@ -80,38 +85,43 @@ pub async fn login(
     if !csrf_matches(&expected, &f.csrf) {
         return Err(ApiError::csrf());
     }
-    let now = s.config.clock.unix();
     let lock_minutes = (s.config.lock_for.as_secs() as i64 + 59) / 60;
-    if s.throttle.wait(&from, now).is_some() {
-        s.store.audit_event(&format!("address:{from}"), "sign-in-throttled", &format!("users/{}", f.name), "").await?;
+    let address = format!("address:{from}");
+    let name = f.name.trim();
+    // Names that no account can have are not looked up, and not written to the audit log.
+    let target = if valid_account_name(name) { format!("users/{name}") } else { "users/?".to_string() };
+    match s.throttle.reserve(&from, s.config.clock.unix()) {
+        Err(_) => return Err(ApiError::throttled(lock_minutes)),
+        Ok(true) => s.store.audit_event(&address, "sign-in-throttled", &target, "").await?,
+        Ok(false) => {}
+    }
+    let found = if valid_account_name(name) { s.store.user_by_name(name).await? } else { None };
+    let found = found.filter(|(a, _)| !a.disabled);
+    if let Some((account, _)) = &found
+        && !s.store.reserve_sign_in(account.id, s.config.lock_after_failures).await?
+    {
+        s.store.audit_event(&address, "sign-in-locked", &target, "").await?;
         return Err(ApiError::throttled(lock_minutes));
     }
-    let found = s.store.user_by_name(f.name.trim()).await?;
     let hash = found.as_ref().map_or(password::dummy_hash(), |(_, h)| h.as_str());
-    let matches = password::verify(&f.password, hash);
-    let Some((account, _)) = found.filter(|(a, _)| !a.disabled) else {
-        s.throttle.failed(&from, now);
-        s.store
-            .audit_event(&format!("address:{from}"), "sign-in-failed", &format!("users/{}", f.name), "unknown")
-            .await?;
+    let matches = password::verify_async(&f.password, hash).await;
+    let Some((account, _)) = found.filter(|_| matches) else {
+        let locked = match s.store.user_by_name(name).await? {
+            Some((a, _)) if valid_account_name(name) => {
+                s.store.sign_in_failed(a.id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64).await?
+            }
+            _ => false,
+        };
+        let action = if locked { "account-locked" } else { "sign-in-failed" };
+        s.store.audit_event(&address, action, &target, "").await?;
         return Ok(sign_in_answer(&s, StatusCode::FORBIDDEN, Some(wrong(lang))));
     };
-    if account.locked_until.is_some_and(|until| until > now) {
-        s.store.audit_event(&account.actor(), "sign-in-locked", &format!("users/{}", account.name), &from).await?;
-        return Err(ApiError::throttled(lock_minutes));
-    }
-    if !matches {
-        s.throttle.failed(&from, now);
-        let locked = s
-            .store
-            .sign_in_failed(account.id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64)
-            .await?;
-        let action = if locked { "account-locked" } else { "sign-in-failed" };
-        s.store.audit_event(&format!("address:{from}"), action, &format!("users/{}", account.name), "").await?;
-        return Ok(sign_in_answer(&s, StatusCode::FORBIDDEN, Some(wrong(lang))));
+    s.throttle.forgive(&from);
+    if let Some(old) = session_cookie::read(&headers) {
+        s.store.close_session(&old).await?;
     }
     let (session, _) = s.store.open_session(account.id).await?;
-    s.store.audit_event(&account.actor(), "sign-in", &format!("users/{}", account.name), &from).await?;
+    s.store.audit_event(&account.actor(), "sign-in", &target, &from).await?;
     let cookie =
         session_cookie::set(SESSION, &session, s.config.session_max.as_secs() as i64, s.config.secure_cookies());
     let home = if account.role == Role::Driver { "/driver" } else { "/planner" };
@@ -195,7 +205,12 @@ pub async fn change_password(
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
     let (account, hash) = s.store.user_by_name(&caller.account.name).await?.ok_or_else(ApiError::unauthenticated)?;
-    let problem = if !password::verify(&f.current, &hash) {
+    // A wrong current password counts like a failed sign-in (a stolen session cannot guess).
+    if !s.store.reserve_sign_in(account.id, s.config.lock_after_failures).await? {
+        return Err(ApiError::throttled((s.config.lock_for.as_secs() as i64 + 59) / 60));
+    }
+    let problem = if !password::verify_async(&f.current, &hash).await {
+        s.store.sign_in_failed(account.id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64).await?;
         Some(t(lang, "今のパスワードが違います。", "The current password is wrong."))
     } else {
         check_policy(&account.name, &f.new).err().map(|p| t(lang, p.text()[0], p.text()[1]))
@@ -206,7 +221,7 @@ pub async fn change_password(
             (StatusCode::UNPROCESSABLE_ENTITY, Html(account_html(&s, &caller, Some(notice)).await?)).into_response()
         );
     }
-    s.store.set_password(account.id, &f.new, &caller.who()).await?;
+    s.store.set_password(account.id, &f.new, false, &caller.who()).await?;
     let cookie = session_cookie::set(SESSION, "", 0, s.config.secure_cookies());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
 }

@@ -180,8 +180,9 @@ pub async fn change_user(
     let role = Role::parse(&f.role).ok_or_else(|| {
         ApiError::bad_request(["役割が不明です", "unknown role"], ["一覧から選んでください", "choose from the list"])
     })?;
-    account.role = role;
-    account.unit_id = (role == Role::Driver && !f.unit.is_empty()).then(|| f.unit.clone());
+    // An admin cannot take their own admin role away (someone must manage the accounts).
+    account.role = if account.id == caller.account.id { Role::Admin } else { role };
+    account.unit_id = (account.role == Role::Driver && !f.unit.is_empty()).then(|| f.unit.clone());
     account.disabled = f.disabled.is_some() && account.id != caller.account.id;
     account.locked_until = None;
     s.store.update_user(&account, &caller.who()).await?;
@@ -195,7 +196,7 @@ pub async fn reset_password(
 ) -> Result<Response, ApiError> {
     let account = find_user(&s, id).await?;
     let password = generate_password();
-    s.store.set_password(account.id, &password, &caller.who()).await?;
+    s.store.set_password(account.id, &password, true, &caller.who()).await?;
     let notice = password_notice(current_lang(), &account.name, &password);
     Ok(Html(users_html(&s, &caller, Some(notice)).await?).into_response())
 }

@@ -87,6 +87,8 @@ fn account(row: &sqlx::sqlite::SqliteRow) -> Account {
 }
 
 const ACCOUNT_COLUMNS: &str = "id, name, role, unit_id, disabled, failed_logins, locked_until";
+/// The same columns of `users u` in a join.
+const JOINED_ACCOUNT_COLUMNS: &str = "u.id, u.name, u.role, u.unit_id, u.disabled, u.failed_logins, u.locked_until";
 
 /// The SHA-256 of a secret (session id, API token), hex.
 pub fn secret_hash(secret: &str) -> String {
@@ -123,25 +125,22 @@ impl Store {
         password: &str,
         actor: &str,
     ) -> Result<Option<i64>, sqlx::Error> {
+        let hash = password::hash_async(password).await;
         let mut tx = self.pool.begin().await?;
         let at = self.clock.stamp();
-        let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM users WHERE name = ?").bind(name).fetch_optional(&mut *tx).await?;
-        if taken.is_some() {
-            return Ok(None);
-        }
-        let id: i64 = sqlx::query_scalar(
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO users (name, role, unit_id, password_hash, created_at, password_changed_at) \
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
         )
         .bind(name)
         .bind(role.as_str())
         .bind(unit_id)
-        .bind(password::hash(password))
+        .bind(hash)
         .bind(&at)
         .bind(&at)
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
+        let Some(id) = id else { return Ok(None) };
         audit(&mut tx, &at, actor, "user-create", &format!("users/{name}"), role.as_str()).await?;
         tx.commit().await?;
         Ok(Some(id))
@@ -169,24 +168,43 @@ impl Store {
         Ok(row.as_ref().map(account))
     }
 
-    /// Counts a failed sign-in; locks the account for `lock_s` seconds at `max_failures`.
-    /// Returns whether this failure locked it.
-    pub async fn sign_in_failed(&self, id: i64, max_failures: i64, lock_s: i64) -> Result<bool, sqlx::Error> {
-        let failures: i64 = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins",
+    /// Counts a sign-in attempt before its password is checked, in one statement, so that
+    /// parallel attempts cannot exceed `max_failures`; `false` when the account is locked.
+    pub async fn reserve_sign_in(&self, id: i64, max_failures: i64) -> Result<bool, sqlx::Error> {
+        let reserved: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET failed_logins = failed_logins + 1 \
+             WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) AND failed_logins < ? RETURNING failed_logins",
         )
         .bind(id)
-        .fetch_one(&self.pool)
+        .bind(self.clock.unix())
+        .bind(max_failures)
+        .fetch_optional(&self.pool)
         .await?;
-        if failures < max_failures {
-            return Ok(false);
-        }
-        sqlx::query("UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ?")
-            .bind(self.clock.unix() + lock_s)
-            .bind(id)
+        Ok(reserved.is_some())
+    }
+
+    /// After a wrong password: locks the account for `lock_s` seconds once its attempts
+    /// reach `max_failures`. Returns whether this failure locked it.
+    pub async fn sign_in_failed(&self, id: i64, max_failures: i64, lock_s: i64) -> Result<bool, sqlx::Error> {
+        let locked =
+            sqlx::query("UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ? AND failed_logins >= ?")
+                .bind(self.clock.unix() + lock_s)
+                .bind(id)
+                .bind(max_failures)
+                .execute(&self.pool)
+                .await?;
+        Ok(locked.rows_affected() > 0)
+    }
+
+    /// Ends sessions past their idle or absolute expiry (the hourly clean-up).
+    pub async fn delete_expired_sessions(&self, idle_s: i64, absolute_s: i64) -> Result<u64, sqlx::Error> {
+        let now = self.clock.unix();
+        let done = sqlx::query("DELETE FROM sessions WHERE seen_unix < ? OR created_unix < ?")
+            .bind(now - idle_s)
+            .bind(now - absolute_s)
             .execute(&self.pool)
             .await?;
-        Ok(true)
+        Ok(done.rows_affected())
     }
 
     /// Opens a session for the account; returns (session id, CSRF token). Clears failures.
@@ -221,9 +239,8 @@ impl Store {
     ) -> Result<Option<SessionRow>, sqlx::Error> {
         let hash = secret_hash(session_id);
         let row = sqlx::query(&format!(
-            "SELECT u.{}, s.csrf_token, s.created_unix, s.seen_unix FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id_hash = ?",
-            ACCOUNT_COLUMNS.replace(", ", ", u.")
+            "SELECT {JOINED_ACCOUNT_COLUMNS}, s.csrf_token, s.created_unix, s.seen_unix FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?"
         ))
         .bind(&hash)
         .fetch_optional(&self.pool)
@@ -257,19 +274,37 @@ impl Store {
     }
 
     /// Sets a new password and ends every session of the account.
-    pub async fn set_password(&self, id: i64, password: &str, actor: &str) -> Result<(), sqlx::Error> {
+    /// With `revoke_tokens` (an admin's reset, e.g. after a compromise) its API tokens end too.
+    pub async fn set_password(
+        &self,
+        id: i64,
+        password: &str,
+        revoke_tokens: bool,
+        actor: &str,
+    ) -> Result<(), sqlx::Error> {
+        let hash = password::hash_async(password).await;
         let mut tx = self.pool.begin().await?;
         let at = self.clock.stamp();
         let name: String = sqlx::query_scalar(
-            "UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ? RETURNING name",
+            "UPDATE users SET password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL \
+             WHERE id = ? RETURNING name",
         )
-        .bind(password::hash(password))
+        .bind(hash)
         .bind(&at)
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM sessions WHERE user_id = ?").bind(id).execute(&mut *tx).await?;
-        audit(&mut tx, &at, actor, "password-change", &format!("users/{name}"), "sessions revoked").await?;
+        let mut detail = "sessions revoked";
+        if revoke_tokens {
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+                .bind(&at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            detail = "sessions and API tokens revoked";
+        }
+        audit(&mut tx, &at, actor, "password-change", &format!("users/{name}"), detail).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -328,19 +363,23 @@ impl Store {
     /// The account of a live API token, noting its use.
     pub async fn token_account(&self, token: &str) -> Result<Option<Account>, sqlx::Error> {
         let row = sqlx::query(&format!(
-            "SELECT t.id AS token_id, u.{} FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0",
-            ACCOUNT_COLUMNS.replace(", ", ", u.")
+            "SELECT t.id AS token_id, t.last_used_at, {JOINED_ACCOUNT_COLUMNS} FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled = 0"
         ))
         .bind(secret_hash(token))
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
-        sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
-            .bind(self.clock.stamp())
-            .bind(row.get::<i64, _>("token_id"))
-            .execute(&self.pool)
-            .await?;
+        // Noted to the minute: one write a minute per token at most.
+        let stamp = self.clock.stamp();
+        let last: Option<String> = row.get("last_used_at");
+        if last.as_deref().and_then(|l| l.get(..16)) != stamp.get(..16) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+                .bind(&stamp)
+                .bind(row.get::<i64, _>("token_id"))
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(Some(account(&row)))
     }
 
@@ -387,18 +426,6 @@ impl Store {
         Ok(true)
     }
 
-    /// The unit a driver drives on `date`: the fixed unit, else the day's assignment.
-    pub async fn driver_unit(&self, account: &Account, date: &str) -> Result<Option<String>, sqlx::Error> {
-        if account.unit_id.is_some() {
-            return Ok(account.unit_id.clone());
-        }
-        sqlx::query_scalar("SELECT unit_id FROM crew_days WHERE user_id = ? AND date = ?")
-            .bind(account.id)
-            .bind(date)
-            .fetch_optional(&self.pool)
-            .await
-    }
-
     /// The (date, unit) assignments of a driver without a fixed unit.
     pub async fn crew_days(&self, user_id: i64) -> Result<Vec<(String, String)>, sqlx::Error> {
         sqlx::query_as("SELECT date, unit_id FROM crew_days WHERE user_id = ? ORDER BY date")
@@ -440,8 +467,7 @@ impl Store {
 
     /// Records that `actor` read residents' personal data (`target`: what was read).
     pub async fn audit_read(&self, actor: &str, target: &str, detail: &str) -> Result<(), sqlx::Error> {
-        let mut conn = self.pool.acquire().await?;
-        audit(&mut conn, &self.clock.stamp(), actor, "read-personal", target, detail).await
+        self.audit_event(actor, "read-personal", target, detail).await
     }
 
     /// Records a security event (failed sign-in, lock) outside any other write.

@@ -4,7 +4,6 @@
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
@@ -24,12 +23,13 @@ pub enum FileError {
     Io(PathBuf, std::io::Error),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A command refused its input and has said why (exit code 2).
+    #[error("refused")]
+    Refused,
 }
 
 fn lock_path(db: &Path) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(".lock");
-    PathBuf::from(name)
+    with_suffix(db, ".lock")
 }
 
 /// Takes the database's exclusive lock, held as long as the returned file is open.
@@ -50,9 +50,7 @@ pub fn lock(db: &Path) -> Result<File, FileError> {
 
 /// A temporary name next to `path` for writing all-or-nothing.
 fn partial(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".partial");
-    PathBuf::from(name)
+    with_suffix(path, ".partial")
 }
 
 impl Store {
@@ -65,7 +63,13 @@ impl Store {
         let tmp = partial(out);
         let _ = std::fs::remove_file(&tmp);
         sqlx::query("VACUUM INTO ?").bind(tmp.to_string_lossy().as_ref()).execute(&self.pool).await?;
-        std::fs::rename(&tmp, out).map_err(|e| FileError::Io(out.to_path_buf(), e))
+        // A hard link fails if `out` appeared meanwhile: a backup never replaces a file.
+        let linked = std::fs::hard_link(&tmp, out);
+        let _ = std::fs::remove_file(&tmp);
+        linked.map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => FileError::Exists(out.to_path_buf()),
+            _ => FileError::Io(out.to_path_buf(), e),
+        })
     }
 }
 
@@ -75,7 +79,7 @@ async fn check_backup(path: &Path) -> Result<(), FileError> {
     if !path.is_file() {
         return Err(not("no such file".into()));
     }
-    let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?.read_only(true);
+    let options = SqliteConnectOptions::new().filename(path).read_only(true);
     let mut conn = options.connect().await.map_err(|e| not(e.to_string()))?;
     let integrity: String =
         sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut conn).await.map_err(|e| not(e.to_string()))?;
@@ -92,22 +96,36 @@ async fn check_backup(path: &Path) -> Result<(), FileError> {
     if tables == 3 { Ok(()) } else { Err(not("the junkai tables are missing".into())) }
 }
 
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// Replaces the database `db` with the backup (checked first). Refused while a server
-/// holds the database; the old file's write-ahead log is removed with it.
+/// holds the database. The files it replaces are kept as `<db>.before-restore` (with its
+/// `-wal` and `-shm` beside it, so SQLite opens it as it was).
 pub async fn restore(backup: &Path, db: &Path) -> Result<(), FileError> {
     let _lock = lock(db)?;
     check_backup(backup).await?;
-    let tmp = partial(db);
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |e| FileError::Io(p, e)
     };
+    let tmp = partial(db);
     std::fs::copy(backup, &tmp).map_err(io(&tmp))?;
     File::open(&tmp).and_then(|f| f.sync_all()).map_err(io(&tmp))?;
-    for suffix in ["-wal", "-shm"] {
-        let mut side = db.as_os_str().to_owned();
-        side.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(side));
+    let kept = with_suffix(db, ".before-restore");
+    for suffix in ["", "-wal", "-shm"] {
+        let (old, to) = (with_suffix(db, suffix), with_suffix(&kept, suffix));
+        let _ = std::fs::remove_file(&to);
+        if old.exists() {
+            std::fs::rename(&old, &to).map_err(io(&old))?;
+        }
     }
-    std::fs::rename(&tmp, db).map_err(io(db))
+    std::fs::rename(&tmp, db).map_err(io(db))?;
+    if let Some(folder) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        File::open(folder).and_then(|f| f.sync_all()).map_err(io(folder))?;
+    }
+    Ok(())
 }

@@ -3,7 +3,6 @@
 //! are plain SQL with bound parameters.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -74,8 +73,19 @@ impl Store {
 
     /// Opens (creating and migrating if needed) the database file.
     pub async fn open(path: &Path, clock: Clock) -> Result<Store, sqlx::Error> {
-        let options = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))?
-            .create_if_missing(true)
+        Store::connect(path, true, clock).await
+    }
+
+    /// Opens a database that must exist already (maintenance commands: a mistyped `--db`
+    /// is an error, not a new empty database).
+    pub async fn open_existing(path: &Path, clock: Clock) -> Result<Store, sqlx::Error> {
+        Store::connect(path, false, clock).await
+    }
+
+    async fn connect(path: &Path, create: bool, clock: Clock) -> Result<Store, sqlx::Error> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)

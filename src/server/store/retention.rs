@@ -1,7 +1,9 @@
 //! Erasing residents' personal data when it is no longer needed: a request's resident
 //! (name, phone) and note, and the same fields in every stored crew itinerary, once
-//! `retention_days` have passed since the request's last visit. Plans, KPIs, timetables
-//! and the audit log stay; they hold no personal fields.
+//! `retention_days` have passed since the request's last visit. A home visit's place is
+//! personal too: its position is coarsened to 0.01° (about 1 km), and in itineraries its
+//! address, links and the day's route line are removed. Plans, KPIs, timetables and the
+//! audit log stay; they hold no personal fields.
 //!
 //! A request's last day is the date of its last visit in the published plan, else its
 //! `latest` date (no visit can come after it). A cancelled request is deleted from the
@@ -31,9 +33,26 @@ pub struct PurgeReport {
 /// The text that replaces an erased field in a printable itinerary.
 const ERASED: &str = "（削除済み）";
 
-/// Erases the personal fields of `day`'s bookings; whether it held any.
+/// A position rounded to 0.01° (about 1 km): no longer a house.
+fn coarse(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Erases the personal fields of `day`'s bookings and home visits; whether it held any.
 fn scrub_day(day: &mut DriverDay) -> bool {
     let mut secrets: Vec<String> = Vec::new();
+    let mut home_erased = false;
+    for stop in day.stops.iter_mut().filter(|s| s.stop_id.is_none() && !s.navigation.is_empty()) {
+        if !stop.address.is_empty() {
+            secrets.push(std::mem::take(&mut stop.address));
+        }
+        (stop.lon, stop.lat) = (coarse(stop.lon), coarse(stop.lat));
+        // The links hold the exact position; the printable itinerary has them too.
+        secrets.push(std::mem::take(&mut stop.navigation));
+        secrets.push(std::mem::take(&mut stop.map));
+        day.geometry = serde_json::json!({ "type": "FeatureCollection", "features": [] });
+        home_erased = true;
+    }
     for r in day.stops.iter_mut().flat_map(|s| s.requests.iter_mut()) {
         for field in [&mut r.resident_name, &mut r.phone, &mut r.note] {
             if !field.is_empty() {
@@ -43,16 +62,30 @@ fn scrub_day(day: &mut DriverDay) -> bool {
     }
     // Longest first, so that a name contained in a note is not left half-replaced.
     secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.retain(|s| !s.is_empty());
     for s in &secrets {
         day.itinerary_ja = day.itinerary_ja.replace(s.as_str(), ERASED);
         day.itinerary_en = day.itinerary_en.replace(s.as_str(), ERASED);
     }
-    !secrets.is_empty()
+    home_erased || !secrets.is_empty()
 }
 
-/// Whether a stored request body holds personal fields.
-fn has_personal(body: &Value) -> bool {
-    body.get("resident").is_some() || body.get("note").is_some()
+/// Erases a stored request's personal fields; whether it held any.
+fn scrub_request(body: &mut Value) -> bool {
+    let Some(map) = body.as_object_mut() else { return false };
+    let mut erased = map.remove("resident").is_some() | map.remove("note").is_some();
+    if let Some(home) = map.get_mut("home").and_then(Value::as_object_mut) {
+        for key in ["lon", "lat"] {
+            if let Some(x) = home.get(key).and_then(Value::as_f64)
+                && coarse(x) != x
+            {
+                home.insert(key.into(), serde_json::json!(coarse(x)));
+                erased = true;
+            }
+        }
+        erased |= home.remove("address").is_some();
+    }
+    erased
 }
 
 impl Store {
@@ -72,30 +105,32 @@ impl Store {
     }
 
     /// Erases personal data older than `retention_days` (see the module doc); with
-    /// `dry_run`, reports what it would erase and changes nothing. One transaction.
+    /// `dry_run`, reports what it would erase and writes nothing. One transaction that
+    /// takes the write lock first, so nothing changes between reading and writing.
     pub async fn purge(&self, retention_days: i64, dry_run: bool, actor: &str) -> Result<PurgeReport, sqlx::Error> {
         let cutoff = self.clock.today() - Duration::days(retention_days);
         let visits = self.visit_dates().await?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = if dry_run { self.pool.begin().await? } else { self.pool.begin_with("BEGIN IMMEDIATE").await? };
         let mut report = PurgeReport { cutoff: cutoff.to_string(), ..PurgeReport::default() };
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT id, body_json FROM requests ORDER BY id").fetch_all(&mut *tx).await?;
         for (id, text) in rows {
-            let Ok(mut body) = serde_json::from_str::<Value>(&text) else { continue };
+            let Ok(mut body) = serde_json::from_str::<Value>(&text) else {
+                tracing::warn!(request = %id, "a stored request is not JSON: left for a person to look at");
+                continue;
+            };
             let latest = body.get("latest").and_then(Value::as_str).and_then(|d| d.parse::<NaiveDate>().ok());
             let Some(last) = visits.get(&id).copied().or(latest) else { continue };
-            if last > cutoff || !has_personal(&body) {
+            if last > cutoff || !scrub_request(&mut body) {
                 continue;
             }
-            if let Some(map) = body.as_object_mut() {
-                map.remove("resident");
-                map.remove("note");
+            if !dry_run {
+                sqlx::query("UPDATE requests SET body_json = ? WHERE id = ?")
+                    .bind(body.to_string())
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
             }
-            sqlx::query("UPDATE requests SET body_json = ? WHERE id = ?")
-                .bind(body.to_string())
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
             report.requests.push(id);
         }
         let plans: Vec<(i64, String)> =
@@ -103,20 +138,24 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
         for (id, text) in plans {
-            let Ok(mut days) = serde_json::from_str::<Vec<DriverDay>>(&text) else { continue };
+            let Ok(mut days) = serde_json::from_str::<Vec<DriverDay>>(&text) else {
+                tracing::warn!(plan = id, "stored itineraries do not read back: left for a person to look at");
+                continue;
+            };
             let old = |d: &DriverDay| d.date.parse::<NaiveDate>().is_ok_and(|date| date <= cutoff);
             let erased = days.iter_mut().filter(|d| old(d)).map(scrub_day).filter(|&e| e).count();
-            if erased > 0 {
+            if erased > 0 && !dry_run {
                 let json = serde_json::to_string(&days).expect("itineraries serialise");
                 sqlx::query("UPDATE plans SET itineraries_json = ? WHERE id = ?")
                     .bind(json)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                report.itinerary_days += erased;
             }
+            report.itinerary_days += erased;
         }
-        if dry_run {
+        let nothing = report.requests.is_empty() && report.itinerary_days == 0;
+        if dry_run || nothing {
             tx.rollback().await?;
             return Ok(report);
         }
@@ -124,9 +163,7 @@ impl Store {
             format!("cutoff {cutoff}: {} requests, {} itinerary days", report.requests.len(), report.itinerary_days);
         audit(&mut tx, &self.clock.stamp(), actor, "purge", "personal-data", &detail).await?;
         tx.commit().await?;
-        if !report.requests.is_empty() || report.itinerary_days > 0 {
-            self.bump();
-        }
+        self.bump();
         Ok(report)
     }
 }
