@@ -1,6 +1,6 @@
-//! Hostile text in every stored free-text field (the data set's name and credits, a stop's
-//! name, reading, district and address, a unit's and a service's name, a resident's name,
-//! phone and note, an API token's label) comes out escaped on every page, and every page
+//! Hostile text in every stored free-text field (the data set's name and credits, a depot's
+//! name, a stop's name, reading, district and address, a unit's and a service's names, a
+//! resident's name, phone and note, an API token's label) comes out escaped on every page, and every page
 //! carries the Content-Security-Policy and hardening headers.
 
 use std::path::Path;
@@ -28,6 +28,8 @@ fn hostile_fixture(dir: &Path) -> std::path::PathBuf {
     doc["name"] = json!(HOSTILE);
     doc["credits"] = json!([HOSTILE]);
     doc["service_kinds"][0]["name"] = json!(HOSTILE);
+    doc["service_kinds"][0]["name_en"] = json!(HOSTILE);
+    doc["depots"][0]["name"] = json!(HOSTILE);
     std::fs::write(&path, doc.to_string()).unwrap();
     path
 }

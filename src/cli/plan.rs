@@ -150,7 +150,10 @@ pub(super) fn write_outputs(data: &Dataset, view: &PlanView, out_dir: &Path, lan
     for day in &view.days {
         for route in &day.routes {
             let name = file_name(day, route);
-            out.add(name.replace(".md", ".geojson"), crew_route_geojson(view, day, route));
+            out.add(
+                name.replace(".md", ".geojson"),
+                serde_json::to_vec_pretty(&crew_route_geojson(view, day, route)).expect("GeoJSON serialises"),
+            );
             out.add(name, itinerary(data, view, day, route, lang));
         }
     }

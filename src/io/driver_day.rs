@@ -2,8 +2,8 @@
 //! requests to handle with residents' names (private: only for the crew and planners),
 //! what to bring, the route line, and navigation links.
 
+use geojson::FeatureCollection;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::itinerary::{gsi_link, itinerary, what_to_bring};
 use super::plan_geojson::crew_route_geojson;
@@ -55,7 +55,7 @@ pub struct DriverDay {
     pub stops: Vec<DriverStop>,
     pub bring: Vec<String>,
     /// The route as a GeoJSON FeatureCollection (road-following when roads are loaded).
-    pub geometry: Value,
+    pub geometry: FeatureCollection,
     /// The printable itinerary (Markdown), Japanese and English.
     pub itinerary_ja: String,
     pub itinerary_en: String,
@@ -117,7 +117,7 @@ fn driver_day(data: &Dataset, view: &PlanView, day: &super::plan_view::DayView, 
         distance_km: route.distance_km,
         stops: route.visits.iter().enumerate().map(|(i, v)| stop(i, v)).collect(),
         bring: what_to_bring(data, route).into_iter().map(str::to_string).collect(),
-        geometry: serde_json::from_slice(&crew_route_geojson(view, day, route)).unwrap_or(Value::Null),
+        geometry: crew_route_geojson(view, day, route),
         itinerary_ja: itinerary(data, view, day, route, Lang::Ja),
         itinerary_en: itinerary(data, view, day, route, Lang::En),
     }

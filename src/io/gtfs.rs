@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use serde_json::Value;
-
-use super::public_timetable::PublicVisit;
+use super::public_timetable::{PublicStop, PublicVisit};
 
 /// Who publishes the feed.
 pub struct Publisher<'a> {
@@ -30,14 +28,6 @@ fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn text(v: &Value, key: &str) -> String {
-    match v.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
-}
-
 /// `2026-12-08` → `20261208`; `10:30` → `10:30:00`.
 fn gtfs_date(d: &str) -> String {
     d.replace('-', "")
@@ -48,7 +38,7 @@ fn gtfs_time(t: &str) -> String {
 }
 
 /// The feed's files (name, content), in a stable order.
-pub fn feed_files(publisher: &Publisher, stops: &[Value], visits: &[PublicVisit]) -> Vec<(&'static str, String)> {
+pub fn feed_files(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicVisit]) -> Vec<(&'static str, String)> {
     let agency = csv(
         &["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
         &[vec!["junkai".into(), publisher.name.into(), publisher.url.into(), "Asia/Tokyo".into(), "ja".into()]],
@@ -56,18 +46,18 @@ pub fn feed_files(publisher: &Publisher, stops: &[Value], visits: &[PublicVisit]
     let used: std::collections::BTreeSet<&str> = visits.iter().map(|v| v.stop_id.as_str()).collect();
     let stop_rows: Vec<Vec<String>> = stops
         .iter()
-        .filter(|s| used.contains(text(s, "id").as_str()))
+        .filter(|s| used.contains(s.id.as_str()))
         .map(|s| {
             let desc =
-                [text(s, "district"), text(s, "address")].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>();
-            vec![text(s, "id"), text(s, "name"), desc.join(" "), text(s, "lat"), text(s, "lon")]
+                [s.district.as_str(), s.address.as_str()].into_iter().filter(|t| !t.is_empty()).collect::<Vec<_>>();
+            vec![s.id.clone(), s.name.clone(), desc.join(" "), s.lat.to_string(), s.lon.to_string()]
         })
         .collect();
     let stops_txt = csv(&["stop_id", "stop_name", "stop_desc", "stop_lat", "stop_lon"], &stop_rows);
     let translations: Vec<Vec<String>> = stops
         .iter()
-        .filter(|s| used.contains(text(s, "id").as_str()) && !text(s, "reading").is_empty())
-        .map(|s| vec!["stops".into(), "stop_name".into(), "ja-Hrkt".into(), text(s, "reading"), text(s, "id")])
+        .filter(|s| used.contains(s.id.as_str()) && !s.reading.is_empty())
+        .map(|s| vec!["stops".into(), "stop_name".into(), "ja-Hrkt".into(), s.reading.clone(), s.id.clone()])
         .collect();
 
     let mut units: BTreeMap<&str, &str> = BTreeMap::new();
@@ -121,7 +111,7 @@ pub fn feed_files(publisher: &Publisher, stops: &[Value], visits: &[PublicVisit]
 }
 
 /// The feed as a zip archive.
-pub fn feed_zip(publisher: &Publisher, stops: &[Value], visits: &[PublicVisit]) -> std::io::Result<Vec<u8>> {
+pub fn feed_zip(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicVisit]) -> std::io::Result<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, content) in feed_files(publisher, stops, visits) {

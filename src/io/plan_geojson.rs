@@ -97,7 +97,7 @@ pub fn crew_route_geojson(
     view: &PlanView,
     day: &super::plan_view::DayView,
     route: &super::plan_view::RouteView,
-) -> Vec<u8> {
+) -> FeatureCollection {
     let mut features = vec![feature(
         GeometryValue::new_line_string(route.crew_line.iter().map(|&(x, y)| [x, y]).collect::<Vec<_>>()),
         json!({
@@ -114,6 +114,5 @@ pub fn crew_route_geojson(
     }
     let mut members = JsonObject::new();
     members.insert("attribution".into(), json!(view.credits));
-    let fc = FeatureCollection { features, bbox: None, foreign_members: Some(members) };
-    serde_json::to_vec_pretty(&fc).expect("GeoJSON serialises")
+    FeatureCollection { features, bbox: None, foreign_members: Some(members) }
 }

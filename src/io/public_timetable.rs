@@ -1,10 +1,36 @@
 //! The public timetable read back from a stored `plan.json`: one entry per visit at a
 //! stop (home visits are private and left out), with the announced window, the unit and
-//! the services offered — never the requests or who made them.
+//! the services offered — never the requests or who made them; and a stop's public fields.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::plan_view::PlanView;
+
+/// A stop's public fields, read from its stored document (the problem-file format; the
+/// other fields are not public and are not read).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicStop {
+    pub id: String,
+    pub name: String,
+    /// Kana reading (GTFS-JP `ja-Hrkt`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reading: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub district: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub address: String,
+    /// WGS84 degrees.
+    pub lon: f64,
+    pub lat: f64,
+    #[serde(default)]
+    pub mountainous: bool,
+    /// Service kinds the place can host.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Opening windows as in the problem file (shown, not interpreted).
+    #[serde(default)]
+    pub windows: serde_json::Value,
+}
 
 /// A visit as residents see it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -35,8 +35,8 @@ pub struct AppState {
     pub config: Arc<ServeConfig>,
     pub store: Store,
     pub jobs: Arc<Jobs>,
-    /// The city boundary (GeoJSON text) for the pages' maps, if the data has one.
-    pub boundary: Option<Arc<str>>,
+    /// The city boundary for the pages' maps, if the data has one.
+    pub boundary: Option<Arc<geojson::GeoJson>>,
     /// The public routes' snapshot of stops and the published timetable.
     pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
     /// Failed sign-ins per client address.
@@ -62,7 +62,7 @@ impl AppState {
             tracing::warn!(interrupted, "solves interrupted by the last shutdown were marked failed");
         }
         let jobs = Arc::new(Jobs::new(config.max_concurrent_solves));
-        let boundary = load_boundary(config.data.as_deref()).map(Arc::from);
+        let boundary = load_boundary(config.data.as_deref()).and_then(|text| text.parse().ok()).map(Arc::new);
         let throttle =
             Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
         Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default(), throttle, _lock: lock })

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -18,7 +18,7 @@ use super::store::{Entity, PlanColumn};
 use crate::io::gtfs::{Publisher, feed_zip};
 use crate::io::ical::calendar;
 use crate::io::plan_view::PlanView;
-use crate::io::public_timetable::{PublicVisit, public_visits};
+use crate::io::public_timetable::{PublicStop, PublicVisit, public_visits};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,22 +45,34 @@ pub fn fold_kana(s: &str) -> String {
         .collect()
 }
 
-/// A stop's public fields (what the problem file says about the place, nothing else).
-pub(super) fn public_stop(stop: &Value) -> Value {
-    let keep = ["id", "name", "reading", "district", "address", "lon", "lat", "mountainous", "hosts", "windows"];
-    let mut out = serde_json::Map::new();
-    for key in keep {
-        if let Some(v) = stop.get(key) {
-            out.insert(key.to_string(), v.clone());
-        }
-    }
-    Value::Object(out)
+/// Whether a stop's name, reading, district or address contains `needle` (already folded
+/// with [`fold_kana`]; an empty needle matches nothing).
+pub(crate) fn stop_matches(stop: &PublicStop, needle: &str) -> bool {
+    !needle.is_empty()
+        && [&stop.name, &stop.reading, &stop.district, &stop.address].iter().any(|t| fold_kana(t).contains(needle))
+}
+
+/// The data set's name and credit lines (from its stored base document).
+#[derive(Debug, Default, Deserialize)]
+struct DatasetHeader {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    credits: Vec<String>,
+}
+
+/// A stop with its next visits, as `/api/public/stops` and the search answer them.
+#[derive(Serialize)]
+struct StopWithVisits<'a> {
+    #[serde(flatten)]
+    stop: &'a PublicStop,
+    next_visits: Vec<&'a PublicVisit>,
 }
 
 /// What the public routes serve, read once per write generation of the store.
 pub struct PublicSnapshot {
     pub generation: u64,
-    pub stops: Vec<Value>,
+    pub stops: Vec<PublicStop>,
     /// The published plan's visits at stops, by date and time.
     pub visits: Vec<PublicVisit>,
     pub map: String,
@@ -88,11 +100,17 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string()),
     };
     let docs = s.store.documents().await?;
-    let name = docs.problem.1.get("name").and_then(Value::as_str).unwrap_or("junkai").to_string();
-    let credit_lines: Vec<String> =
-        docs.problem.1.get("credits").cloned().and_then(|c| serde_json::from_value(c).ok()).unwrap_or_default();
-    let stops = s.store.list(Entity::Stop).await?;
-    let credits = credit_lines.join(" / ");
+    let header: DatasetHeader = serde_json::from_value(docs.problem.1).unwrap_or_default();
+    let name = if header.name.is_empty() { "junkai".to_string() } else { header.name };
+    let credits = header.credits.join(" / ");
+    let stops = s
+        .store
+        .list(Entity::Stop)
+        .await?
+        .into_iter()
+        .map(serde_json::from_value)
+        .collect::<Result<Vec<PublicStop>, _>>()
+        .map_err(|e| ApiError::internal(&format!("a stored stop: {e}")))?;
     let fresh =
         Arc::new(PublicSnapshot { generation, stops, visits, map, name, credits, stops_answer: Default::default() });
     if let Ok(mut slot) = s.public.write() {
@@ -106,13 +124,9 @@ pub(super) fn today(s: &AppState) -> String {
     s.config.clock.today().to_string()
 }
 
-fn with_next_visits(stop: &Value, visits: &[PublicVisit], from: &str) -> Value {
-    let mut out = public_stop(stop);
-    let id = stop.get("id").and_then(Value::as_str).unwrap_or_default();
-    let next: Vec<&PublicVisit> =
-        visits.iter().filter(|v| v.stop_id == id && v.date.as_str() >= from).take(3).collect();
-    out["next_visits"] = json!(next);
-    out
+fn with_next_visits<'a>(stop: &'a PublicStop, visits: &'a [PublicVisit], from: &str) -> StopWithVisits<'a> {
+    let next_visits = visits.iter().filter(|v| v.stop_id == stop.id && v.date.as_str() >= from).take(3).collect();
+    StopWithVisits { stop, next_visits }
 }
 
 /// Every stop with its next visits; the answer is built once per day and snapshot.
@@ -123,7 +137,8 @@ async fn stops(State(s): State<AppState>) -> Result<Response, ApiError> {
     let bytes = match cached {
         Some((_, bytes)) => bytes,
         None => {
-            let list: Vec<Value> = snap.stops.iter().map(|st| with_next_visits(st, &snap.visits, &from)).collect();
+            let list: Vec<StopWithVisits> =
+                snap.stops.iter().map(|st| with_next_visits(st, &snap.visits, &from)).collect();
             let bytes = axum::body::Bytes::from(serde_json::to_vec(&list).expect("JSON serialises"));
             if let Ok(mut slot) = snap.stops_answer.lock() {
                 *slot = Some((from, bytes.clone()));
@@ -154,14 +169,14 @@ async fn stop_visits(
         .filter(|v| v.stop_id == id)
         .filter(|v| from.as_ref().is_none_or(|f| &v.date >= f) && to.as_ref().is_none_or(|t| &v.date <= t))
         .collect();
-    Ok(Json(json!({ "stop": public_stop(stop), "visits": visits })))
+    Ok(Json(json!({ "stop": stop, "visits": visits })))
 }
 
 async fn stop_calendar(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let snap = snapshot(&s).await?;
     let stop = find_stop(&snap, &id)?;
     let visits: Vec<PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id).cloned().collect();
-    let name = stop.get("name").and_then(Value::as_str).unwrap_or(&id);
+    let name = &stop.name;
     let stamp = s.config.clock.now().naive_utc().format("%Y%m%dT%H%M%SZ").to_string();
     let body = calendar(&format!("巡回 {name}"), &visits, &stamp);
     let disposition =
@@ -183,23 +198,17 @@ struct SearchQuery {
 }
 
 /// Stops whose name, reading or district contains the query (kana-insensitive).
-async fn search(State(s): State<AppState>, Query(query): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
+async fn search(State(s): State<AppState>, Query(query): Query<SearchQuery>) -> Result<Response, ApiError> {
     let needle = fold_kana(query.q.trim());
     let snap = snapshot(&s).await?;
     let from = today(&s);
-    let hits: Vec<Value> = snap
+    let hits: Vec<StopWithVisits> = snap
         .stops
         .iter()
-        .filter(|st| {
-            !needle.is_empty()
-                && ["name", "reading", "district", "address"]
-                    .iter()
-                    .filter_map(|k| st.get(*k).and_then(Value::as_str))
-                    .any(|t| fold_kana(t).contains(&needle))
-        })
+        .filter(|st| stop_matches(st, &needle))
         .map(|st| with_next_visits(st, &snap.visits, &from))
         .collect();
-    Ok(Json(Value::Array(hits)))
+    Ok(Json(hits).into_response())
 }
 
 async fn map(State(s): State<AppState>) -> Result<Response, ApiError> {
@@ -207,11 +216,8 @@ async fn map(State(s): State<AppState>) -> Result<Response, ApiError> {
     Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json")], snap.map.clone()).into_response())
 }
 
-fn find_stop<'a>(snap: &'a PublicSnapshot, id: &str) -> Result<&'a Value, ApiError> {
-    snap.stops
-        .iter()
-        .find(|st| st.get("id").and_then(Value::as_str) == Some(id))
-        .ok_or_else(|| ApiError::not_found("訪問先", "stop"))
+pub(crate) fn find_stop<'a>(snap: &'a PublicSnapshot, id: &str) -> Result<&'a PublicStop, ApiError> {
+    snap.stops.iter().find(|st| st.id == id).ok_or_else(|| ApiError::not_found("訪問先", "stop"))
 }
 
 /// The published timetable as a GTFS feed.

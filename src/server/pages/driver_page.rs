@@ -56,7 +56,6 @@ fn day_html(s: &AppState, lang: Lang, day: &DriverDay) -> Markup {
         t(lang, "予約（個人情報）", "Bookings (personal data)"),
         t(lang, "ナビ", "Navigate"),
     ];
-    let boundary: Option<serde_json::Value> = s.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
     html! {
         h2 { (day.date) " " (day.weekday) " — " (day.unit_name) }
         p { (t(lang, "出発", "Leave")) " " (day.departure) " ・ " (t(lang, "帰着", "Back")) " " (day.return_time) }
@@ -64,7 +63,7 @@ fn day_html(s: &AppState, lang: Lang, day: &DriverDay) -> Markup {
         h3 { (t(lang, "持ち物", "What to bring")) }
         ul { @for b in &day.bring { li { (b) } } }
         h3 { (t(lang, "地図", "Map")) }
-        (svg(boundary.as_ref(), &day.geometry, t(lang, "運行経路", "Route map")))
+        (svg(s.boundary.as_deref(), &day.geometry, t(lang, "運行経路", "Route map")))
         (print_button(t(lang, "印刷する", "Print")))
     }
 }

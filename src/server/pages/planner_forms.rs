@@ -36,7 +36,6 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup
             (k["id"].as_str().unwrap_or("").to_string(), name.unwrap_or("").to_string())
         })
         .collect();
-    let text = |v: &Value, k: &str| v[k].as_str().unwrap_or("").to_string();
     Ok(html! {
         h2 { (t(lang, "予約を追加", "Add a request")) }
         form.inline method="post" action="/planner/requests" {
@@ -46,7 +45,7 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup
                 select id="r-kind" name="kind" { @for (id, name) in &kinds { option value=(id) { (name) } } } }))
             (field(lang, "r-stop", "場所", "Stop", html! {
                 select id="r-stop" name="stop" { @for st in &snap.stops {
-                    option value=(text(st, "id")) { (text(st, "name")) " (" (text(st, "district")) ")" } } } }))
+                    option value=(st.id) { (st.name) " (" (st.district) ")" } } } }))
             (field(lang, "r-earliest", "いつから", "Earliest", html! { input id="r-earliest" name="earliest" type="date" required; }))
             (field(lang, "r-latest", "いつまで", "Latest", html! { input id="r-latest" name="latest" type="date" required; }))
             (field(lang, "r-priority", "優先度（1–5）", "Priority (1–5)", html! {

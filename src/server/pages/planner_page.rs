@@ -5,9 +5,9 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use geojson::FeatureCollection;
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::account::staff_nav;
 use super::layout::{Page, cell, csrf_input, t, table};
@@ -117,8 +117,7 @@ fn unserved(lang: Lang, summary: &PlanSummary) -> Markup {
 /// The chosen plan in detail.
 async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, may_plan: bool, csrf: &str) -> Result<Markup, ApiError> {
     let map_text = s.store.plan_output(p.id, PlanColumn::MapGeojson).await?.unwrap_or_default();
-    let map: Value = serde_json::from_str(&map_text).unwrap_or(Value::Null);
-    let boundary: Option<Value> = s.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
+    let map: FeatureCollection = serde_json::from_str(&map_text).unwrap_or_default();
     let [status_ja, status_en] = p.status.label();
     let summary = p.summary();
     Ok(html! {
@@ -130,7 +129,7 @@ async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, may_plan: bool, csrf
         }
         @if let Some(summary) = &summary { (kpi_table(lang, summary)) }
         h3 { (t(lang, "地図", "Map")) }
-        (svg(boundary.as_ref(), &map, t(lang, "計画の地図", "Map of the plan")))
+        (svg(s.boundary.as_deref(), &map, t(lang, "計画の地図", "Map of the plan")))
         @if let Some(summary) = &summary {
             @if p.kind != PlanKind::Plan { (changed_windows(lang, summary)) }
             (unserved(lang, summary))

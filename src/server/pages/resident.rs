@@ -5,16 +5,15 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
-use serde_json::Value;
 
 use maud::{Markup, html};
 
 use super::layout::{Page, cell, print_button, t, table, url_encode};
-use crate::io::public_timetable::PublicVisit;
+use crate::io::public_timetable::{PublicStop, PublicVisit};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::public::{fold_kana, snapshot, today};
+use crate::server::public::{find_stop, fold_kana, snapshot, stop_matches, today};
 
 fn nav(lang: Lang) -> Vec<(&'static str, &'static str)> {
     vec![("/", t(lang, "さがす", "Find a hall")), ("/timetable", t(lang, "時刻表を印刷", "Print a timetable"))]
@@ -22,10 +21,6 @@ fn nav(lang: Lang) -> Vec<(&'static str, &'static str)> {
 
 pub(super) async fn credits(s: &AppState) -> String {
     snapshot(s).await.map(|snap| snap.credits.clone()).unwrap_or_default()
-}
-
-fn text<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or("")
 }
 
 /// One visit in large type: 「12月8日（火）10:30〜11:30」.
@@ -61,20 +56,20 @@ pub struct FindQuery {
 }
 
 /// The districts of the stops, sorted, once each.
-fn districts(stops: &[Value]) -> Vec<&str> {
-    let mut list: Vec<&str> = stops.iter().map(|st| text(st, "district")).filter(|d| !d.is_empty()).collect();
+fn districts(stops: &[PublicStop]) -> Vec<&str> {
+    let mut list: Vec<&str> = stops.iter().map(|st| st.district.as_str()).filter(|d| !d.is_empty()).collect();
     list.sort();
     list.dedup();
     list
 }
 
 /// A hall found by the search, with its next visit.
-fn hall_card(lang: Lang, st: &Value, next: Option<&PublicVisit>) -> Markup {
-    let id = text(st, "id");
+fn hall_card(lang: Lang, st: &PublicStop, next: Option<&PublicVisit>) -> Markup {
+    let id = &st.id;
     html! {
         section.card aria-labelledby={ "h-" (id) } {
-            h3 id={ "h-" (id) } { a href={ "/stops/" (url_encode(id)) } { (text(st, "name")) } }
-            p.muted { (text(st, "district")) " " (text(st, "address")) }
+            h3 id={ "h-" (id) } { a href={ "/stops/" (url_encode(id)) } { (st.name) } }
+            p.muted { (st.district) " " (st.address) }
             @match next {
                 Some(v) => {
                     p.next data-testid="next-visit" { (t(lang, "次回", "Next:")) " " (visit_line(lang, v)) }
@@ -93,13 +88,7 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
     let (stops, visits) = (&snap.stops, &snap.visits);
     let from = today(&s);
     let needle = fold_kana(q.q.trim());
-    let hits: Vec<&Value> = stops
-        .iter()
-        .filter(|st| {
-            !needle.is_empty()
-                && ["name", "reading", "district", "address"].iter().any(|k| fold_kana(text(st, k)).contains(&needle))
-        })
-        .collect();
+    let hits: Vec<&PublicStop> = stops.iter().filter(|st| stop_matches(st, &needle)).collect();
     let body = html! {
         p { (t(lang, "移動市役所・移動診療車がお住まいの地区に来る日時を調べられます。",
                "Find when the mobile city office and the mobile clinic come to your area.")) }
@@ -118,7 +107,7 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
                 p.notice { (t(lang, "見つかりませんでした。地区名でもさがせます。", "Nothing found. Try a district name.")) }
             }
             @for st in &hits {
-                (hall_card(lang, st, visits.iter().find(|v| v.stop_id == text(st, "id") && v.date >= from)))
+                (hall_card(lang, st, visits.iter().find(|v| v.stop_id == st.id && v.date >= from)))
             }
         }
     };
@@ -132,7 +121,7 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
 pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, ApiError> {
     let lang = current_lang();
     let snap = snapshot(&s).await?;
-    let st = snap.stops.iter().find(|st| text(st, "id") == id).ok_or_else(|| ApiError::not_found("訪問先", "stop"))?;
+    let st = find_stop(&snap, &id)?;
     let from = today(&s);
     let visits: Vec<&PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id && v.date >= from).collect();
     let mut rows: Vec<Vec<Markup>> =
@@ -142,7 +131,7 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
     }
     let headers = [t(lang, "日時", "When"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
     let body = html! {
-        p { (text(st, "district")) " " (text(st, "address")) }
+        p { (st.district) " " (st.address) }
         @if let Some(v) = visits.first() {
             p.next data-testid="next-visit" { (t(lang, "次回", "Next:")) " " (visit_line(lang, v)) }
         }
@@ -151,12 +140,12 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
         p.no-print {
             a href={ "/api/public/stops/" (url_encode(&id)) "/calendar.ics" } download { (t(lang, "カレンダーに追加（.ics）", "Add to calendar (.ics)")) }
             " ・ "
-            a href={ "/timetable?district=" (url_encode(text(st, "district"))) } { (t(lang, "地区の時刻表を印刷", "Print the district's timetable")) }
+            a href={ "/timetable?district=" (url_encode(&st.district)) } { (t(lang, "地区の時刻表を印刷", "Print the district's timetable")) }
         }
     };
     let self_url = format!("/stops/{}", url_encode(&id));
     let credits = credits(&s).await;
-    Ok(Html(Page::new(lang, text(st, "name"), &self_url).nav(&nav(lang)).credits(&credits).render(body)))
+    Ok(Html(Page::new(lang, &st.name, &self_url).nav(&nav(lang)).credits(&credits).render(body)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,8 +159,7 @@ pub async fn timetable(State(s): State<AppState>, Query(q): Query<DistrictQuery>
     let lang = current_lang();
     let snap = snapshot(&s).await?;
     let stops = &snap.stops;
-    let in_district: Vec<&str> =
-        stops.iter().filter(|st| text(st, "district") == q.district).map(|st| text(st, "id")).collect();
+    let in_district: Vec<&str> = stops.iter().filter(|st| st.district == q.district).map(|st| st.id.as_str()).collect();
     let rows: Vec<Vec<Markup>> = snap
         .visits
         .iter()

@@ -4,8 +4,7 @@
 
 use std::fmt::Write;
 
-use serde_json::Value;
-
+use geojson::{Feature, FeatureCollection, GeoJson, Geometry, GeometryValue, Position};
 use maud::{Markup, html};
 
 /// Dash patterns per route, in the order of the routes' colours.
@@ -48,25 +47,30 @@ impl Frame {
     }
 }
 
-fn coords(v: &Value) -> Vec<[f64; 2]> {
-    v.as_array().into_iter().flatten().filter_map(|p| Some([p.get(0)?.as_f64()?, p.get(1)?.as_f64()?])).collect()
+fn xy(p: &Position) -> Option<[f64; 2]> {
+    match p.as_slice() {
+        [x, y, ..] => Some([*x, *y]),
+        _ => None,
+    }
+}
+
+fn line(points: &[Position]) -> Vec<[f64; 2]> {
+    points.iter().filter_map(xy).collect()
 }
 
 /// Outer rings of the boundary's polygons.
-fn rings(boundary: &Value) -> Vec<Vec<[f64; 2]>> {
-    let mut out = Vec::new();
-    let geometries: Vec<&Value> = match boundary.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => {
-            boundary["features"].as_array().into_iter().flatten().map(|f| &f["geometry"]).collect()
-        }
-        Some("Feature") => vec![&boundary["geometry"]],
-        _ => vec![boundary],
+fn rings(boundary: &GeoJson) -> Vec<Vec<[f64; 2]>> {
+    let geometries: Vec<&Geometry> = match boundary {
+        GeoJson::FeatureCollection(fc) => fc.features.iter().filter_map(|f| f.geometry.as_ref()).collect(),
+        GeoJson::Feature(f) => f.geometry.iter().collect(),
+        GeoJson::Geometry(g) => vec![g],
     };
+    let mut out = Vec::new();
     for g in geometries {
-        match g.get("type").and_then(Value::as_str) {
-            Some("Polygon") => out.push(coords(&g["coordinates"][0])),
-            Some("MultiPolygon") => {
-                out.extend(g["coordinates"].as_array().into_iter().flatten().map(|poly| coords(&poly[0])))
+        match &g.value {
+            GeometryValue::Polygon { coordinates } => out.extend(coordinates.first().map(|r| line(r))),
+            GeometryValue::MultiPolygon { coordinates } => {
+                out.extend(coordinates.iter().filter_map(|poly| poly.first()).map(|r| line(r)))
             }
             _ => {}
         }
@@ -90,30 +94,39 @@ enum Shape {
     Stop { x: f64, y: f64, name: String },
 }
 
-fn shapes(frame: &Frame, features: &[&Value]) -> Vec<Shape> {
-    let mut out = Vec::new();
-    for (route_index, f) in features.iter().filter(|f| f["geometry"]["type"] == "LineString").enumerate() {
-        let p = &f["properties"];
-        let name = format!("{} {}", p["date"].as_str().unwrap_or(""), p["name"].as_str().unwrap_or(""));
-        out.push(Shape::Route {
-            d: path(frame, &coords(&f["geometry"]["coordinates"])),
-            colour: p["stroke"].as_str().filter(|c| is_colour(c)).unwrap_or("#0072B2").to_string(),
-            dash: DASHES[route_index % DASHES.len()],
-            name: name.trim().to_string(),
-        });
+fn text_property<'a>(f: &'a Feature, key: &str) -> &'a str {
+    f.property(key).and_then(serde_json::Value::as_str).unwrap_or("")
+}
+
+fn shapes(frame: &Frame, features: &[Feature]) -> Vec<Shape> {
+    let mut routes = Vec::new();
+    let mut points = Vec::new();
+    for f in features {
+        match f.geometry.as_ref().map(|g| &g.value) {
+            Some(GeometryValue::LineString { coordinates }) => {
+                let name = format!("{} {}", text_property(f, "date"), text_property(f, "name"));
+                routes.push(Shape::Route {
+                    d: path(frame, &line(coordinates)),
+                    colour: Some(text_property(f, "stroke")).filter(|c| is_colour(c)).unwrap_or("#0072B2").to_string(),
+                    dash: DASHES[routes.len() % DASHES.len()],
+                    name: name.trim().to_string(),
+                });
+            }
+            Some(GeometryValue::Point { coordinates }) => {
+                let Some(p) = xy(coordinates) else { continue };
+                let (x, y) = frame.xy(&p);
+                let name = text_property(f, "name").to_string();
+                points.push(if text_property(f, "type") == "depot" {
+                    Shape::Depot { x, y, name }
+                } else {
+                    Shape::Stop { x, y, name }
+                });
+            }
+            _ => {}
+        }
     }
-    for f in features.iter().filter(|f| f["geometry"]["type"] == "Point") {
-        let c = &f["geometry"]["coordinates"];
-        let Some(point) = c.get(0).and_then(Value::as_f64).zip(c.get(1).and_then(Value::as_f64)) else { continue };
-        let (x, y) = frame.xy(&[point.0, point.1]);
-        let name = f["properties"]["name"].as_str().unwrap_or("").to_string();
-        out.push(if f["properties"]["type"] == "depot" {
-            Shape::Depot { x, y, name }
-        } else {
-            Shape::Stop { x, y, name }
-        });
-    }
-    out
+    routes.extend(points);
+    routes
 }
 
 /// `#rgb` or `#rrggbb`.
@@ -123,14 +136,14 @@ fn is_colour(c: &str) -> bool {
 
 /// The SVG element. `map` is a plan's `plan.geojson` (or an empty collection); `title`
 /// is the accessible name.
-pub fn svg(boundary: Option<&Value>, map: &Value, title: &str) -> Markup {
+pub fn svg(boundary: Option<&GeoJson>, map: &FeatureCollection, title: &str) -> Markup {
     let boundary_rings = boundary.map(rings).unwrap_or_default();
-    let features: Vec<&Value> = map["features"].as_array().into_iter().flatten().collect();
+    let features = &map.features;
     let mut all: Vec<[f64; 2]> = boundary_rings.iter().flatten().copied().collect();
-    for f in &features {
-        match f["geometry"]["type"].as_str() {
-            Some("Point") => all.extend(coords(&Value::Array(vec![f["geometry"]["coordinates"].clone()]))),
-            Some("LineString") => all.extend(coords(&f["geometry"]["coordinates"])),
+    for f in features {
+        match f.geometry.as_ref().map(|g| &g.value) {
+            Some(GeometryValue::Point { coordinates }) => all.extend(xy(coordinates)),
+            Some(GeometryValue::LineString { coordinates }) => all.extend(line(coordinates)),
             _ => {}
         }
     }
@@ -142,7 +155,7 @@ pub fn svg(boundary: Option<&Value>, map: &Value, title: &str) -> Markup {
             @for ring in &boundary_rings {
                 path d={ (path(&frame, ring)) "Z" } fill="#eef3ea" stroke="#6b8e5a" stroke-width="1.5" {}
             }
-            @for shape in shapes(&frame, &features) {
+            @for shape in shapes(&frame, features) {
                 @match shape {
                     Shape::Route { d, colour, dash, name } => {
                         path.route d=(d) fill="none" stroke=(colour) stroke-width="3" stroke-dasharray=(dash) { title { (name) } }
@@ -172,6 +185,8 @@ mod tests {
             { "type": "Feature", "geometry": { "type": "Point", "coordinates": [139.3, 36.4] }, "properties": { "type": "stop", "name": "小中<集会所>" } },
             { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政" } }
         ]});
+        let boundary: GeoJson = serde_json::from_value(boundary).unwrap();
+        let map: FeatureCollection = serde_json::from_value(map).unwrap();
         let out = svg(Some(&boundary), &map, "地図").into_string();
         assert!(
             out.contains("class=\"stop\"") && out.contains("class=\"route\"") && out.contains("小中&lt;集会所&gt;")

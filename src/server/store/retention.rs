@@ -50,7 +50,7 @@ fn scrub_day(day: &mut DriverDay) -> bool {
         // The links hold the exact position; the printable itinerary has them too.
         secrets.push(std::mem::take(&mut stop.navigation));
         secrets.push(std::mem::take(&mut stop.map));
-        day.geometry = serde_json::json!({ "type": "FeatureCollection", "features": [] });
+        day.geometry = geojson::FeatureCollection { features: Vec::new(), bbox: None, foreign_members: None };
         home_erased = true;
     }
     for r in day.stops.iter_mut().flat_map(|s| s.requests.iter_mut()) {
