@@ -81,6 +81,8 @@ impl Checker<'_> {
         let depot = p.depot_location(unit.depot);
         let (mut t, mut loc, mut distance) = (route.departure, depot, crate::units::Meters::ZERO);
         let (mut consultations, mut seats) = (0u32, 0u32);
+        // How much later than its service the previous visit's announced window ends.
+        let mut announced_tail = Seconds::ZERO;
         for (k, visit) in route.visits.iter().enumerate() {
             if let Some(l) = route.lunch.filter(|l| l.after_jobs == k) {
                 t = self.check_lunch(&at, t, l.start, unit.lunch);
@@ -92,7 +94,12 @@ impl Checker<'_> {
             };
             t += self.matrix.duration(loc, here);
             distance += self.matrix.distance(loc, here);
-            if visit.arrival < t {
+            if visit.arrival < t && visit.arrival + announced_tail >= t {
+                self.fail(
+                    &vat,
+                    format!("arrives {}: the unit leaves the previous place before its announced end", visit.arrival),
+                );
+            } else if visit.arrival < t {
                 self.fail(&vat, format!("arrives {} but cannot be there before {}", visit.arrival, t));
             }
             if visit.start < visit.arrival {
@@ -123,8 +130,11 @@ impl Checker<'_> {
                     ),
                 );
             }
+            self.check_announced(&vat, visit);
             self.check_requests(&vat, ordinal, route.vehicle, visit, &mut consultations, &mut seats);
-            t = visit.end.max(t);
+            // The unit stays until the announced end: a promise to the residents.
+            announced_tail = published.end.max(visit.end) - visit.end;
+            t = published.end.max(visit.end).max(t);
             loc = here;
         }
         if let Some(l) = route.lunch.filter(|l| l.after_jobs == route.visits.len()) {
@@ -160,6 +170,18 @@ impl Checker<'_> {
         }
         if consultations > unit.max_consultations || seats > unit.max_seats {
             self.fail(&at, format!("{consultations} consultations and {seats} seats exceed the unit's day capacity"));
+        }
+    }
+
+    /// An announced window is a promise: on 5-minute marks, and the unit is there from its
+    /// start (arrived) to its end (the route's timing checks the leaving).
+    fn check_announced(&mut self, at: &str, visit: &Visit) {
+        let w = visit.published;
+        if w.start.get() % 300 != 0 || w.end.get() % 300 != 0 {
+            self.fail(at, format!("announced window {}–{} is not on 5-minute marks", w.start, w.end));
+        }
+        if visit.arrival > w.start {
+            self.fail(at, format!("arrives {} after the announced start {}", visit.arrival, w.start));
         }
     }
 

@@ -70,9 +70,10 @@ pub struct Visit {
     pub arrival: Seconds,
     pub start: Seconds,
     pub end: Seconds,
-    /// The window announced to residents: from arrival (or opening) rounded down to
-    /// 5 minutes, to the end plus a 10-minute buffer rounded up, within the opening window.
-    /// Invariant: it covers `[start, end]`.
+    /// The window announced to residents, a promise: on 5-minute marks, inside an opening
+    /// window, covering `[start, end]`; the unit arrives no later than its start and leaves
+    /// no earlier than its end (so one unit's windows never overlap and leave the travel
+    /// time between them). Checked by [`crate::check::check`].
     pub published: crate::units::TimeWindow,
     /// Requests served during the visit (indices into `Problem::requests()`).
     pub requests: Vec<usize>,

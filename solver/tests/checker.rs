@@ -47,6 +47,40 @@ fn leaving_the_opening_window_is_caught() {
 }
 
 #[test]
+fn leaving_before_the_announced_end_is_caught() {
+    // Announce the first visit of a two-visit route until the next one's arrival: the unit
+    // cannot keep it and still reach the next place.
+    expect(
+        |p| {
+            let route = p.days.iter_mut().flat_map(|d| &mut d.routes).find(|r| r.visits.len() >= 2).unwrap();
+            let next = route.visits[1].arrival;
+            let end = Seconds((next.get() / 300 + 1) * 300);
+            route.visits[0].published = junkai_solver::units::TimeWindow::new(route.visits[0].published.start, end);
+        },
+        "leaves the previous place before its announced end",
+    );
+}
+
+#[test]
+fn an_announced_window_off_the_marks_or_after_arrival_is_caught() {
+    expect(
+        |p| {
+            let v = &mut p.days[0].routes[0].visits[0];
+            v.published = junkai_solver::units::TimeWindow::new(v.published.start + Seconds(60), v.published.end);
+        },
+        "not on 5-minute marks",
+    );
+    expect(
+        |p| {
+            let v = &mut p.days[0].routes[0].visits[0];
+            v.arrival = v.published.start + Seconds(60);
+            v.start = v.start.max(v.arrival);
+        },
+        "after the announced start",
+    );
+}
+
+#[test]
 fn a_short_stay_is_caught() {
     expect(|p| p.days[0].routes[0].visits[0].end = p.days[0].routes[0].visits[0].start, "needs");
 }

@@ -5,7 +5,7 @@
 
 use super::visits::{
     TentativeVisit, longest_window, place_location, place_open, request_place, vehicle_fits, visit_duration,
-    visit_usage,
+    visit_stay, visit_usage,
 };
 use crate::matrix::TravelMatrix;
 use crate::model::{Problem, Weekday};
@@ -114,7 +114,7 @@ impl<'a> Ledger<'a> {
     pub fn add_visit(&mut self, visit: TentativeVisit) {
         let location = place_location(self.problem, visit.place);
         let extra = self.detour(visit.vehicle, visit.day, location)
-            + visit_duration(self.problem, visit.place, &visit.requests, visit.class_kind);
+            + visit_stay(self.problem, visit.place, &visit.requests, visit.class_kind);
         let usage = visit_usage(self.problem, &visit.requests);
         let ud = &mut self.unit_days[visit.vehicle][visit.day];
         ud.time += extra;
@@ -152,10 +152,14 @@ impl<'a> Ledger<'a> {
             return None;
         }
         let class_kind = if class.is_some() { Some(r.kind) } else { v.class_kind };
-        let old = visit_duration(p, place, &v.requests, v.class_kind);
-        let new = visit_duration(p, place, &with, class_kind);
-        let room = v.lock.map_or_else(|| longest_window(p, place, self.weekday(v.day)), |w| w.length());
-        (new <= room).then_some((class_kind, new - old))
+        let old = visit_stay(p, place, &v.requests, v.class_kind);
+        let new = visit_stay(p, place, &with, class_kind);
+        // A kept visit must hold the longer service inside its announced window.
+        let fits = match v.lock {
+            Some(w) => visit_duration(p, place, &with, class_kind) <= w.length(),
+            None => new <= longest_window(p, place, self.weekday(v.day)),
+        };
+        fits.then_some((class_kind, new - old))
     }
 
     /// Adds the request to visit `i` (which must be [`Ledger::joinable`]).
@@ -224,7 +228,7 @@ impl<'a> Ledger<'a> {
         let place = request_place(p, request);
         let location = place_location(p, place);
         let class_kind = p.kinds()[r.kind].class.map(|_| r.kind);
-        let duration = visit_duration(p, place, &[request], class_kind);
+        let duration = visit_stay(p, place, &[request], class_kind);
         let usage = visit_usage(p, &[request]);
         let mut best: Option<(i64, usize, usize)> = None;
         let mut refusal = Refusal::Rule;
@@ -265,7 +269,7 @@ impl<'a> Ledger<'a> {
             return Err(UnservedReason::NoUnit);
         }
         let class_kind = p.kinds()[r.kind].class.map(|_| r.kind);
-        let duration = visit_duration(p, place, &[request], class_kind);
+        let duration = visit_stay(p, place, &[request], class_kind);
         let mut days = Vec::new();
         let mut too_long = false;
         for (i, d) in p.horizon().days.iter().enumerate() {
@@ -331,7 +335,7 @@ impl<'a> Ledger<'a> {
         let p = self.problem;
         let place = VisitPlace::Stop(stop);
         let location = place_location(p, place);
-        let duration = visit_duration(p, place, &[], None);
+        let duration = visit_stay(p, place, &[], None);
         let days = &p.horizon().days;
         let mut best: Option<(i64, usize, usize)> = None;
         let mut reason = UnservedReason::NoDay;

@@ -2,7 +2,8 @@
 //! working that weekday become vehicles, and the routing core orders and times them.
 
 use super::visits::{
-    TentativeVisit, place_location, place_windows, published_window, vehicle_fits, visit_duration, visit_usage,
+    TentativeVisit, announced_window, place_location, place_windows, vehicle_fits, visit_duration, visit_stay,
+    visit_usage,
 };
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
@@ -29,31 +30,53 @@ pub struct RoutedDay {
 /// How far a visit may start from its usual time (see `TentativeVisit::usual`).
 const USUAL_TIME_SLACK: Seconds = Seconds(3600);
 
-/// Start windows that keep the whole service inside an opening window and inside `limit`.
-fn start_windows(problem: &Problem, visit: &TentativeVisit, day: usize, limit: Option<TimeWindow>) -> Vec<TimeWindow> {
+/// Start windows that keep a stay of `stay` inside an opening window and inside `limit`.
+fn start_windows(
+    problem: &Problem,
+    visit: &TentativeVisit,
+    day: usize,
+    stay: Seconds,
+    limit: Option<TimeWindow>,
+) -> Vec<TimeWindow> {
     let weekday = problem.horizon().days[day].weekday();
-    let duration = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
     place_windows(problem, visit.place, weekday)
         .into_iter()
         .filter_map(|w| match limit {
             Some(l) => w.intersection(&l),
             None => Some(w),
         })
-        .filter(|w| w.length() >= duration)
-        .map(|w| TimeWindow::new(w.start, w.end - duration))
+        .filter(|w| w.length() >= stay)
+        .map(|w| TimeWindow::new(w.start, w.end - stay))
         .collect()
 }
 
+/// How long the schedule holds a visit: a kept visit exactly its announced window (when
+/// the service still fits in it), another one [`visit_stay`].
+fn stay_of(problem: &Problem, visit: &TentativeVisit) -> Option<Seconds> {
+    let service = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
+    match visit.lock {
+        Some(w) => (service <= w.length()).then_some(w.length()),
+        None => Some(visit_stay(problem, visit.place, &visit.requests, visit.class_kind)),
+    }
+}
+
 fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usize], keep_usual: bool) -> Job {
-    let duration = visit_duration(problem, visit.place, &visit.requests, visit.class_kind);
-    // A kept visit stays inside its published window; another one, if asked, near its
+    let stay = stay_of(problem, visit);
+    let duration = stay.unwrap_or_default();
+    // A kept visit starts exactly at its announced start; another one, if asked, near its
     // usual time (when that leaves a feasible start at all).
     let usual = visit
         .usual
         .filter(|_| keep_usual && visit.lock.is_none())
         .map(|u| TimeWindow::new(u.start - USUAL_TIME_SLACK, u.start + USUAL_TIME_SLACK + duration.max(u.length())));
-    let near_usual = start_windows(problem, visit, day, usual.or(visit.lock));
-    let windows = if near_usual.is_empty() { start_windows(problem, visit, day, visit.lock) } else { near_usual };
+    let windows = match (stay, visit.lock) {
+        (None, _) => Vec::new(),
+        (Some(stay), Some(lock)) => start_windows(problem, visit, day, stay, Some(lock)),
+        (Some(stay), None) => {
+            let near_usual = start_windows(problem, visit, day, stay, usual);
+            if near_usual.is_empty() { start_windows(problem, visit, day, stay, None) } else { near_usual }
+        }
+    };
     let (consultations, seats) = visit_usage(problem, &visit.requests);
     let priorities: i64 = visit.requests.iter().map(|&r| 1 + i64::from(problem.requests()[r].priority)).sum();
     Job {
@@ -155,23 +178,19 @@ fn route_day_with(
                 visits: jobs
                     .iter()
                     .zip(times.arrivals.iter().zip(&times.starts))
-                    .map(|(&j, (&arrival, &start))| Visit {
-                        place: visits[j].place,
-                        arrival,
-                        start,
-                        end: start + instance.jobs[j].service,
-                        published: visits[j].lock.unwrap_or_else(|| {
-                            published_window(
-                                problem,
-                                visits[j].place,
-                                weekday,
-                                arrival,
-                                start,
-                                start + instance.jobs[j].service,
-                            )
-                        }),
-                        requests: visits[j].requests.clone(),
-                        class_kind: visits[j].class_kind,
+                    .map(|(&j, (&arrival, &planned))| {
+                        let v = visits[j];
+                        let service = visit_duration(problem, v.place, &v.requests, v.class_kind);
+                        let announced = v.lock.unwrap_or_else(|| announced_window(planned, service));
+                        Visit {
+                            place: v.place,
+                            arrival,
+                            start: announced.start,
+                            end: announced.start + service,
+                            published: announced,
+                            requests: v.requests.clone(),
+                            class_kind: v.class_kind,
+                        }
                     })
                     .collect(),
             }

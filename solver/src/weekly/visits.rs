@@ -112,26 +112,49 @@ pub fn place_location(problem: &Problem, place: VisitPlace) -> usize {
     }
 }
 
-/// Published windows are rounded outwards to this many seconds (5 minutes)...
-pub const PUBLISHED_ROUNDING: i64 = 300;
-/// ...after adding this buffer after the last service.
-pub const PUBLISHED_BUFFER: Seconds = Seconds::from_minutes(10);
+/// Announced windows start and end on marks of this many seconds (5 minutes).
+pub const ANNOUNCE_STEP: i64 = 300;
 
-/// The window announced for a visit (see [`crate::plan::Visit::published`]).
-pub fn published_window(
-    problem: &Problem,
-    place: VisitPlace,
-    weekday: Weekday,
-    arrival: Seconds,
-    start: Seconds,
-    end: Seconds,
-) -> TimeWindow {
-    let open = place_windows(problem, place, weekday).into_iter().find(|w| w.start <= start && end <= w.end);
-    let (lo, hi) = open.map_or((start, end), |w| (w.start, w.end));
-    let down = |t: Seconds| Seconds(t.get().div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING);
-    let up =
-        |t: Seconds| Seconds((t.get() + PUBLISHED_ROUNDING - 1).div_euclid(PUBLISHED_ROUNDING) * PUBLISHED_ROUNDING);
-    let from = down(arrival.max(lo)).max(lo).min(start);
-    let to = up(end + PUBLISHED_BUFFER).min(hi).max(end);
-    TimeWindow::new(from, to)
+fn up_to_mark(t: Seconds) -> Seconds {
+    Seconds((t.get() + ANNOUNCE_STEP - 1).div_euclid(ANNOUNCE_STEP) * ANNOUNCE_STEP)
+}
+
+/// The time a visit takes in a route's schedule: its service rounded up to the next mark
+/// (the announced window), plus up to one step of waiting for the window to start on a
+/// mark. Routing plans with this, so that the announced window always fits.
+pub fn announced_stay(service: Seconds) -> Seconds {
+    up_to_mark(service) + Seconds(ANNOUNCE_STEP)
+}
+
+/// [`announced_stay`] of a visit.
+pub fn visit_stay(problem: &Problem, place: VisitPlace, requests: &[usize], class_kind: Option<usize>) -> Seconds {
+    announced_stay(visit_duration(problem, place, requests, class_kind))
+}
+
+/// The window announced for a visit that routing may start at `planned_start` (its
+/// schedule holds the visit for [`announced_stay`]): from the next mark, for the service
+/// rounded up to a mark. It ends no later than `planned_start + announced_stay(service)`,
+/// so the unit keeps it and still leaves in time for the next place.
+pub fn announced_window(planned_start: Seconds, service: Seconds) -> TimeWindow {
+    let from = up_to_mark(planned_start);
+    TimeWindow::new(from, from + up_to_mark(service))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn announced_windows_are_on_marks_and_fit_the_planned_stay() {
+        for start in (8 * 3600..8 * 3600 + 900).step_by(37) {
+            for minutes in [1, 5, 17, 30, 60] {
+                let (start, service) = (Seconds(start), Seconds::from_minutes(minutes));
+                let w = announced_window(start, service);
+                assert_eq!(w.start.get() % ANNOUNCE_STEP, 0);
+                assert_eq!(w.end.get() % ANNOUNCE_STEP, 0);
+                assert!(w.start >= start && w.length() >= service, "{w:?} holds the service");
+                assert!(w.end <= start + announced_stay(service), "{w:?} ends within the planned stay");
+            }
+        }
+    }
 }
