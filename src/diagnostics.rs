@@ -35,6 +35,10 @@ pub enum Code {
     E1021,
     E1022,
     E1023,
+    E1024,
+    E1025,
+    E1026,
+    E1027,
     E2013,
     E2020,
     E2101,
@@ -44,7 +48,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 34] = [
         Code::E1000,
         Code::E1001,
         Code::E1002,
@@ -69,6 +73,10 @@ impl Code {
         Code::E1021,
         Code::E1022,
         Code::E1023,
+        Code::E1024,
+        Code::E1025,
+        Code::E1026,
+        Code::E1027,
         Code::E2013,
         Code::E2020,
         Code::E2101,
@@ -170,12 +178,14 @@ impl Diagnostic {
         )
     }
 
-    pub fn wrong_type(path: &str, expected: &str, found: &str) -> Diagnostic {
+    /// `expected` and `found` in Japanese and English, e.g. `["文字列", "a string"]`.
+    pub fn wrong_type(path: &str, expected: [&str; 2], found: [&str; 2]) -> Diagnostic {
+        let ([exp_ja, exp_en], [found_ja, found_en]) = (expected, found);
         Diagnostic::new(
             Code::E1004,
             path,
-            Text::new(format!("{expected}が必要ですが{found}です"), format!("expected {expected}, found {found}")),
-            Text::new(format!("値を{expected}にしてください"), format!("write the value as {expected}")),
+            Text::new(format!("{exp_ja}が必要ですが、{found_ja}です"), format!("expected {exp_en}, found {found_en}")),
+            Text::new(format!("値を{exp_ja}にしてください"), format!("write the value as {exp_en}")),
         )
     }
 
@@ -382,6 +392,70 @@ impl Diagnostic {
         )
     }
 
+    pub fn no_window(path: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1024,
+            path,
+            Text::new("どの曜日にも開いている時間帯がありません", "the place is not open on any weekday"),
+            Text::new(
+                "windows に開いている時間帯を書くか、訪問しない場所なら削除してください",
+                "give its opening windows, or remove a place that is never visited",
+            ),
+        )
+    }
+
+    pub fn id_shared(path: &str, id: &str, other: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1025,
+            path,
+            Text::new(format!("id「{id}」は {other} でも使われています"), format!("id `{id}` is also used by {other}")),
+            Text::new("拠点と訪問先には別々の id を付けてください", "give depots and stops different ids"),
+        )
+    }
+
+    pub fn bad_id(path: &str, id: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1026,
+            path,
+            Text::new(
+                format!("id「{id}」に使えない文字があります"),
+                format!("id `{id}` has characters an id may not have"),
+            ),
+            Text::new(
+                "英数字と . _ - だけを使い、先頭を . にしないでください（例: F001、iryo-1）",
+                "use only letters A–Z, a–z, digits and . _ -, not starting with . (e.g. F001, iryo-1)",
+            ),
+        )
+    }
+
+    pub fn control_characters(path: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1027,
+            path,
+            Text::new(
+                "制御文字（NUL、改行以外の制御コード、文字の向きを変える記号）が含まれています",
+                "the text has control characters (NUL, control codes other than line breaks, or direction overrides)",
+            ),
+            Text::new("見える文字だけにしてください", "keep only visible characters"),
+        )
+    }
+
+    /// A file that cannot be read: text that is not UTF-8 gets its own hint.
+    pub fn read_failed(path: &str, e: &std::io::Error) -> Diagnostic {
+        if e.kind() != std::io::ErrorKind::InvalidData {
+            return Diagnostic::unreadable(path, &e.to_string());
+        }
+        Diagnostic::new(
+            Code::E1021,
+            path,
+            Text::new("文字コードが UTF-8 ではありません", "the file is not UTF-8 text"),
+            Text::new(
+                "UTF-8 で保存し直してください（Excel では「CSV UTF-8」、メモ帳では「UTF-8」を選びます）",
+                "save it again as UTF-8 (in Excel choose \"CSV UTF-8\", in Notepad \"UTF-8\")",
+            ),
+        )
+    }
+
     pub fn unreadable(path: &str, detail: &str) -> Diagnostic {
         Diagnostic::new(
             Code::E1021,
@@ -502,7 +576,7 @@ impl Diagnostic {
             Code::E3001,
             path,
             Text::new(format!("{year}年の祝日表はありません"), format!("no holiday table for {year}")),
-            Text::new("2020年〜2099年の週を指定してください", "plan a week between 2020 and 2099"),
+            Text::new("2020年〜2099年の日付にしてください", "use a date between 2020 and 2099"),
         )
     }
 

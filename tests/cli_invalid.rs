@@ -76,6 +76,16 @@ fn check_reports_each_code_with_exit_2_in_both_languages() {
 }
 
 #[test]
+fn a_file_that_is_not_utf8_gets_a_hint_about_the_encoding() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/invalid/E1021-shift-jis.json");
+    for (lang, hint) in [("ja", "UTF-8 で保存し直してください"), ("en", "save it again as UTF-8")] {
+        let out = junkai().args(["--lang", lang, "check"]).arg(&path).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(hint) && !stderr.contains("check the path"), "{stderr}");
+    }
+}
+
+#[test]
 fn the_multi_error_file_reports_all_problems_at_once() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/invalid/many-E1003-E1005-E1007-E1015.json");
     let out = junkai().args(["--lang", "en", "check"]).arg(&path).output().unwrap();

@@ -442,3 +442,31 @@ async fn planners_add_requests_from_the_page_with_the_same_checks() {
     let driver = staff::sign_in(&app, "driver", common::PASSWORD).await;
     assert_eq!(driver.post(&app, "/planner/requests", &good).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_superseded_plan_can_be_published_again_and_a_past_plan_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = app(dir.path()).await;
+    let first =
+        plan_and_wait(&app, "/api/plans", json!({ "week": shifted("2026-12-07") })).await["id"].as_i64().unwrap();
+    let second = plan_and_wait(&app, "/api/plans", json!({ "week": shifted("2026-12-07"), "seed": 2 })).await["id"]
+        .as_i64()
+        .unwrap();
+    for id in [first, second] {
+        let answer = call(&app, "POST", &format!("/api/plans/{id}/publish"), Some(PLANNER), None).await;
+        assert_eq!(answer.json()["status"], "published", "{}", answer.text);
+    }
+    // Roll back to the first version: it is published again, the second superseded.
+    let back = call(&app, "POST", &format!("/api/plans/{first}/publish"), Some(PLANNER), None).await;
+    assert_eq!(back.json()["status"], "published", "{}", back.text);
+    let second_now = call(&app, "GET", &format!("/api/plans/{second}"), Some(PLANNER), None).await.json();
+    assert_eq!(second_now["status"], "superseded");
+    let audit = call(&app, "GET", "/api/audit", Some(PLANNER), None).await.json();
+    assert_eq!(audit[0]["action"], "republish", "the rollback is audited: {}", audit[0]);
+    // A plan of a week that has passed is refused, with a reason in Japanese.
+    let past =
+        plan_and_wait(&app, "/api/plans", json!({ "week": shifted("2026-11-16") })).await["id"].as_i64().unwrap();
+    let refused = call(&app, "POST", &format!("/api/plans/{past}/publish"), Some(PLANNER), None).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.json()["message"].as_str().unwrap().contains("期間はもう終わっています"), "{}", refused.text);
+}

@@ -66,6 +66,13 @@ mutate("E1019-stop-and-home.json", lambda d: d["requests"][5].update({"stop": "k
 mutate("E1020-empty-name.json", setter("stops", 3, "name", ""))
 mutate("E3001-year-unsupported.json", setter("calendar", "week", "2101-01-03"))
 mutate("E3002-too-many-weeks.json", setter("calendar", "weeks", 12))
+mutate("E3001-request-in-year-9999.json", setter("requests", 0, "latest", "9999-12-31"))
+mutate("E1024-stop-without-window.json", setter("stops", 2, "windows", {"weekdays": []}))
+mutate("E1025-stop-id-is-a-depot.json", lambda d: (d["stops"][3].update({"id": d["depots"][0]["id"]}), d["requests"][6].update({"stop": d["depots"][0]["id"]}), d["requests"][7].update({"stop": d["depots"][0]["id"]})))
+mutate("E1026-id-with-slash.json", setter("stops", 3, "id", "za/ma"))
+mutate("E1026-id-dot-dot.json", setter("requests", 0, "id", ".."))
+mutate("E1027-nul-in-name.json", setter("stops", 0, "name", "小中\u0000集会所"))
+mutate("E1027-control-in-note.json", setter("requests", 0, "note", "車いす\u001b[31m"))
 
 
 def many(d):
@@ -90,4 +97,7 @@ write("E1023-unknown-vehicle.plan.json", {
     "days": [{"date": "2026-12-08", "routes": [{"vehicle_id": "no-such-unit", "visits": [
         {"stop_id": "konaka", "published": ["10:00", "11:00"], "class": None, "requests": [{"id": "R1"}]}]}]}],
 })
+# E1021 too: a problem file saved in Shift_JIS (not UTF-8), as Excel or Notepad may do.
+with open(os.path.join(HERE, "E1021-shift-jis.json"), "wb") as f:
+    f.write(json.dumps(BASE, ensure_ascii=False).encode("shift_jis", errors="replace"))
 print("written", len(os.listdir(HERE)) - 1, "entries")

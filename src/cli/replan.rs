@@ -49,7 +49,7 @@ pub struct ReplanArgs {
 /// Loads the published plan and the documents with the requested changes.
 fn load(args: &ReplanArgs) -> Result<(PublishedPlan, Documents), Vec<Diagnostic>> {
     let label = args.plan.display().to_string();
-    let text = std::fs::read_to_string(&args.plan).map_err(|e| vec![Diagnostic::unreadable(&label, &e.to_string())])?;
+    let text = std::fs::read_to_string(&args.plan).map_err(|e| vec![Diagnostic::read_failed(&label, &e)])?;
     let published = parse_published(&text, &label).map_err(|d| vec![d])?;
     let mut docs = load_documents(args.data.as_deref())?;
     let added: Vec<_> = args.requests.iter().map(|p| read_document(p)).collect();

@@ -45,7 +45,7 @@ pub struct ImportArgs {
 fn load_profile(path: Option<&PathBuf>) -> Result<RoadProfile, Diagnostic> {
     let Some(path) = path else { return Ok(RoadProfile::default()) };
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::unreadable(&label, &e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::read_failed(&label, &e))?;
     serde_json::from_str(&text)
         .map_err(|e| Diagnostic::json_syntax(e.line(), e.column(), &e.to_string()).in_file(&label))
 }

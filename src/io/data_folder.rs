@@ -24,7 +24,7 @@ pub fn parse_json(text: &str, label: &str) -> Result<Value, Diagnostic> {
 /// Reads and parses one JSON document, labelled by its path.
 pub fn read_document(path: &Path) -> Result<(String, Value), Diagnostic> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::unreadable(&label, &e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::read_failed(&label, &e))?;
     Ok((label.clone(), parse_json(&text, &label)?))
 }
 

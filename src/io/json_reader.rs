@@ -1,11 +1,12 @@
 //! A path-aware reader over `serde_json::Value` that collects every problem it meets
 //! instead of stopping at the first, so that a planner sees all errors at once.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use junkai_solver::model::{Weekday, WeekdaySet};
 use junkai_solver::units::{Seconds, TimeWindow};
 use serde_json::{Map, Value};
 
+use crate::calendar::holidays::{FIRST_YEAR, LAST_YEAR};
 use crate::diagnostics::Diagnostic;
 
 /// Appends `.key` to a JSON path.
@@ -18,14 +19,15 @@ pub fn index(path: &str, i: usize) -> String {
     format!("{path}[{i}]")
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// What a JSON value is, in Japanese and English.
+fn type_name(v: &Value) -> [&'static str; 2] {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => ["空の値（null）", "null"],
+        Value::Bool(_) => ["真偽値", "a boolean"],
+        Value::Number(_) => ["数値", "a number"],
+        Value::String(_) => ["文字列", "a string"],
+        Value::Array(_) => ["リスト", "a list"],
+        Value::Object(_) => ["オブジェクト", "an object"],
     }
 }
 
@@ -61,6 +63,14 @@ pub struct Reader {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Characters no stored text may hold: control codes other than line breaks and tabs
+/// (NUL among them) and the invisible direction overrides that reorder what people read.
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
 impl Reader {
     pub fn report(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
@@ -69,7 +79,7 @@ impl Reader {
     /// The value as an object whose keys are all in `allowed` (unknown keys are reported).
     pub fn object<'v>(&mut self, v: &'v Value, path: &str, allowed: &[&str]) -> Option<&'v Map<String, Value>> {
         let Value::Object(map) = v else {
-            self.report(Diagnostic::wrong_type(path, "an object", type_name(v)));
+            self.report(Diagnostic::wrong_type(path, ["オブジェクト", "an object"], type_name(v)));
             return None;
         };
         for key in map.keys() {
@@ -97,7 +107,7 @@ impl Reader {
         match v {
             Value::Array(items) => Some(items),
             other => {
-                self.report(Diagnostic::wrong_type(path, "a list", type_name(other)));
+                self.report(Diagnostic::wrong_type(path, ["リスト", "a list"], type_name(other)));
                 None
             }
         }
@@ -110,9 +120,13 @@ impl Reader {
                 self.report(Diagnostic::empty_text(path));
                 None
             }
+            Value::String(s) if has_control(s) => {
+                self.report(Diagnostic::control_characters(path));
+                None
+            }
             Value::String(s) => Some(s.clone()),
             other => {
-                self.report(Diagnostic::wrong_type(path, "a string", type_name(other)));
+                self.report(Diagnostic::wrong_type(path, ["文字列", "a string"], type_name(other)));
                 None
             }
         }
@@ -124,12 +138,29 @@ impl Reader {
         self.text(v, &field(path, key))
     }
 
+    /// A required id: letters A–Z, a–z, digits and `. _ -`, not starting with `.` (ids end
+    /// up in URLs, file names and GTFS).
+    pub fn id_field(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        let id = self.text_field(map, path, key)?;
+        let fine =
+            !id.starts_with('.') && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !fine {
+            self.report(Diagnostic::bad_id(&field(path, key), &id));
+            return None;
+        }
+        Some(id)
+    }
+
     /// An optional string field (may be empty).
     pub fn opt_string(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
         match map.get(key)? {
+            Value::String(s) if has_control(s) => {
+                self.report(Diagnostic::control_characters(&field(path, key)));
+                None
+            }
             Value::String(s) => Some(s.clone()),
             other => {
-                self.report(Diagnostic::wrong_type(&field(path, key), "a string", type_name(other)));
+                self.report(Diagnostic::wrong_type(&field(path, key), ["文字列", "a string"], type_name(other)));
                 None
             }
         }
@@ -139,7 +170,7 @@ impl Reader {
         match v {
             Value::Bool(b) => Some(*b),
             other => {
-                self.report(Diagnostic::wrong_type(path, "true or false", type_name(other)));
+                self.report(Diagnostic::wrong_type(path, ["真偽値（true／false）", "true or false"], type_name(other)));
                 None
             }
         }
@@ -148,7 +179,7 @@ impl Reader {
     /// A finite number inside `[min, max]`.
     pub fn number(&mut self, v: &Value, path: &str, min: f64, max: f64) -> Option<f64> {
         let Some(x) = v.as_f64() else {
-            self.report(Diagnostic::wrong_type(path, "a number", type_name(v)));
+            self.report(Diagnostic::wrong_type(path, ["数値", "a number"], type_name(v)));
             return None;
         };
         if !(min..=max).contains(&x) {
@@ -161,12 +192,8 @@ impl Reader {
     /// A whole number inside `[min, max]`.
     pub fn integer(&mut self, v: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
         let Some(x) = v.as_i64() else {
-            let expected = "a whole number";
-            self.report(Diagnostic::wrong_type(
-                path,
-                expected,
-                if v.is_number() { "a fraction" } else { type_name(v) },
-            ));
+            let found = if v.is_number() { ["小数", "a fraction"] } else { type_name(v) };
+            self.report(Diagnostic::wrong_type(path, ["整数", "a whole number"], found));
             return None;
         };
         if !(min..=max).contains(&x) {
@@ -195,7 +222,7 @@ impl Reader {
     /// A time of day `"HH:MM"`.
     pub fn time(&mut self, v: &Value, path: &str) -> Option<Seconds> {
         let Value::String(s) = v else {
-            self.report(Diagnostic::wrong_type(path, "a time \"HH:MM\"", type_name(v)));
+            self.report(Diagnostic::wrong_type(path, ["時刻 \"HH:MM\"", "a time \"HH:MM\""], type_name(v)));
             return None;
         };
         let t = parse_time(s);
@@ -209,10 +236,11 @@ impl Reader {
     pub fn window(&mut self, v: &Value, path: &str) -> Option<TimeWindow> {
         let items = self.array(v, path)?;
         if items.len() != 2 {
+            let (ja, en) = (format!("{}個の要素", items.len()), format!("{} items", items.len()));
             self.report(Diagnostic::wrong_type(
                 path,
-                "a pair [\"HH:MM\", \"HH:MM\"]",
-                &format!("{} items", items.len()),
+                ["2つの時刻 [\"HH:MM\", \"HH:MM\"]", "a pair [\"HH:MM\", \"HH:MM\"]"],
+                [&ja, &en],
             ));
             return None;
         }
@@ -228,12 +256,17 @@ impl Reader {
 
     pub fn date(&mut self, v: &Value, path: &str) -> Option<NaiveDate> {
         let Value::String(s) = v else {
-            self.report(Diagnostic::wrong_type(path, "a date \"YYYY-MM-DD\"", type_name(v)));
+            self.report(Diagnostic::wrong_type(path, ["日付 \"YYYY-MM-DD\"", "a date \"YYYY-MM-DD\""], type_name(v)));
             return None;
         };
         let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-        if d.is_none() {
-            self.report(Diagnostic::bad_date(path, s));
+        match d {
+            None => self.report(Diagnostic::bad_date(path, s)),
+            Some(day) if !(FIRST_YEAR..=LAST_YEAR).contains(&day.year()) => {
+                self.report(Diagnostic::year_unsupported(path, day.year()));
+                return None;
+            }
+            Some(_) => {}
         }
         d
     }
@@ -271,7 +304,11 @@ impl Reader {
     /// applies to: `daily` and `weekdays` first, single days overriding them.
     pub fn per_weekday<'v>(&mut self, v: &'v Value, path: &str) -> Option<Vec<(WeekdaySet, String, &'v Value)>> {
         let Value::Object(map) = v else {
-            self.report(Diagnostic::wrong_type(path, "an object keyed by weekday", type_name(v)));
+            self.report(Diagnostic::wrong_type(
+                path,
+                ["曜日ごとのオブジェクト", "an object keyed by weekday"],
+                type_name(v),
+            ));
             return None;
         };
         let mut order: Vec<(&String, &Value)> = map.iter().collect();

@@ -302,11 +302,8 @@ async fn plan_document(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>
 
 async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     find_plan(&s, id).await?;
-    if !s.store.publish(id, &p.who()).await? {
-        return Err(ApiError::conflict(
-            ["公開できるのは完成した下書きだけです", "only a finished draft can be published"],
-            ["GET /api/plans/{id} で状態が draft か確認してください", "check that its status is draft"],
-        ));
+    if let Some(refusal) = s.store.publish(id, &p.who()).await?.refusal() {
+        return Err(refusal);
     }
     let row = find_plan(&s, id).await?;
     Ok(Json(plan_json(&row, None)))

@@ -123,7 +123,7 @@ fn parse_kind(
     equipment: &HashMap<String, usize>,
 ) -> Option<(ServiceKind, KindInfo)> {
     let map = reader.object(v, path, &["id", "name", "name_en", "equipment", "default_minutes", "class", "bring"])?;
-    let id = reader.text_field(map, path, "id");
+    let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
     let name_en = reader.opt_string(map, path, "name_en").unwrap_or_default();
     let bring = match map.get("bring") {
@@ -165,7 +165,7 @@ fn parse_kind(
 
 fn parse_depot(reader: &mut Reader, v: &Value, path: &str) -> Option<(Depot, DepotInfo)> {
     let map = reader.object(v, path, &["id", "name", "lon", "lat", "approximate", "address", "note"])?;
-    let id = reader.text_field(map, path, "id");
+    let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
     let location = point(reader, map, path);
     let approximate = match map.get("approximate") {
@@ -185,7 +185,7 @@ fn parse_vehicle(
 ) -> Option<Vehicle> {
     let keys = ["id", "name", "equipment", "depot", "shifts", "lunch", "max_work_minutes", "capacity"];
     let map = reader.object(v, path, &keys)?;
-    let id = reader.text_field(map, path, "id");
+    let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
     let kit = reader
         .required(map, path, "equipment")
@@ -321,7 +321,7 @@ fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String
         "source",
     ];
     let map = reader.object(v, path, &keys)?;
-    let id = reader.text_field(map, path, "id");
+    let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
     let reading = reader.opt_string(map, path, "reading").unwrap_or_default();
     let district = reader.opt_string(map, path, "district").unwrap_or_default();
@@ -332,6 +332,13 @@ fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String
     };
     let windows =
         reader.required(map, path, "windows").and_then(|w| reader.windows_by_weekday(w, &field(path, "windows")));
+    let windows = windows.filter(|w| {
+        let open = w.iter().any(|day| !day.is_empty());
+        if !open {
+            reader.report(Diagnostic::no_window(&field(path, "windows")));
+        }
+        open
+    });
     let hosts = reader.required(map, path, "hosts").map(|h| {
         let mut set = KindSet::default();
         resolve_all(reader, h, &field(path, "hosts"), kinds, "service kind").into_iter().for_each(|k| set.insert(k));
@@ -427,6 +434,9 @@ pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Model {
 
     let items = list(reader, top, "stops", "訪問先", "stop");
     let stop_ids = id_index(reader, &raw_ids(items, "stops"));
+    for (id, path) in raw_ids(items, "stops").into_iter().filter(|(id, _)| depot_ids.contains_key(id)) {
+        reader.report(Diagnostic::id_shared(&path, &id, "depots"));
+    }
     let stops = parse_list(items, "stops", |v, p| parse_stop(reader, v, p, &kind_ids));
 
     Model { equipment, kinds, depots, vehicles, stops, kind_ids, stop_ids }

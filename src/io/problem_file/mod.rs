@@ -191,7 +191,11 @@ fn parse_calendar(reader: &mut Reader, v: Option<&Value>, today: NaiveDate) -> (
             match parsed.as_slice() {
                 [Some(a), Some(b)] => settings.annual_closures.push((*a, *b)),
                 [_, _] => {}
-                _ => reader.report(Diagnostic::wrong_type(&pi, "a pair [\"MM-DD\", \"MM-DD\"]", "another list")),
+                _ => reader.report(Diagnostic::wrong_type(
+                    &pi,
+                    ["2つの日付 [\"MM-DD\", \"MM-DD\"]", "a pair [\"MM-DD\", \"MM-DD\"]"],
+                    ["別のリスト", "another list"],
+                )),
             }
         }
     }

@@ -75,7 +75,7 @@ enum Parsed {
 
 fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar: &Calendar) -> Option<Parsed> {
     let map = reader.object(v, path, FIELDS)?;
-    let id = reader.text_field(map, path, "id");
+    let id = reader.id_field(map, path, "id");
     let kind = reader.required(map, path, "kind").and_then(|k| {
         let p = field(path, "kind");
         let name = reader.text(k, &p)?;

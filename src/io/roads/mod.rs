@@ -33,7 +33,7 @@ pub fn import(
         }
         osm::read_ways(path, profile, &mut stats, progress).map_err(|e| Diagnostic::bad_road_source(&label, &e))?
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::unreadable(&label, &e.to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::read_failed(&label, &e))?;
         geojson_roads::read_ways(&text, profile, &mut stats).map_err(|e| Diagnostic::bad_road_source(&label, &e))?
     };
     let ways = match boundary {
@@ -55,7 +55,7 @@ pub fn import(
 /// geometry).
 pub fn read_boundary(path: &Path) -> Result<MultiPolygon<f64>, Diagnostic> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::unreadable(&label, &e.to_string()))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::read_failed(&label, &e))?;
     let geo: geojson::GeoJson =
         text.parse().map_err(|e: geojson::Error| Diagnostic::bad_road_source(&label, &e.to_string()))?;
     let collection = geo::GeometryCollection::<f64>::try_from(&geo)

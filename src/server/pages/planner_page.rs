@@ -122,9 +122,11 @@ async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, may_plan: bool, csrf
     let summary = p.summary();
     Ok(html! {
         h2 { (t(lang, "計画", "Plan")) " " (p.id) " (" (t(lang, status_ja, status_en)) ")" }
-        @if p.status == PlanStatus::Draft && may_plan {
+        @if may_plan && matches!(p.status, PlanStatus::Draft | PlanStatus::Superseded) {
             form method="post" action={ "/planner/plans/" (p.id) "/publish" } {
-                (csrf_input(csrf)) button type="submit" { (t(lang, "この計画を公開する", "Publish this plan")) }
+                (csrf_input(csrf))
+                button type="submit" { @if p.status == PlanStatus::Draft { (t(lang, "この計画を公開する", "Publish this plan")) }
+                    @else { (t(lang, "この版をもう一度公開する（元に戻す）", "Publish this version again (roll back)")) } }
             }
         }
         @if let Some(summary) = &summary { (kpi_table(lang, summary)) }
@@ -202,11 +204,8 @@ pub async fn create_plan(
 }
 
 pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    if !s.store.publish(id, &p.who()).await? {
-        return Err(ApiError::conflict(
-            ["公開できるのは下書きだけです", "only a draft can be published"],
-            ["状態を確認してください", "check its status"],
-        ));
+    if let Some(refusal) = s.store.publish(id, &p.who()).await?.refusal() {
+        return Err(refusal);
     }
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }

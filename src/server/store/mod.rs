@@ -20,7 +20,7 @@ mod plans;
 mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
-pub use plans::{PlanColumn, PlanOutputs, PlanRow};
+pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};
 pub use retention::PurgeReport;
 
 /// The database handle.

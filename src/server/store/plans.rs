@@ -37,6 +37,40 @@ impl PlanRow {
 const PLAN_COLUMNS: &str = "id, status, kind, based_on, first_monday, weeks, seed, progress, created_at, \
                             finished_at, published_at, summary_json, error_json";
 
+/// What publishing a plan version did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Publishing {
+    Published,
+    /// Not a draft nor a superseded version (queued, running, failed, already published).
+    NotPublishable,
+    /// Its last day is before today.
+    Past,
+}
+
+impl Publishing {
+    /// The refusal as an answer (`None` when it was published).
+    pub fn refusal(self) -> Option<crate::server::error::ApiError> {
+        use crate::server::error::ApiError;
+        match self {
+            Publishing::Published => None,
+            Publishing::NotPublishable => Some(ApiError::conflict(
+                [
+                    "公開できるのは完成した下書きか、以前に公開した版だけです",
+                    "only a finished draft or a superseded version can be published",
+                ],
+                ["GET /api/plans/{id} で状態を確認してください", "check its status with GET /api/plans/{id}"],
+            )),
+            Publishing::Past => Some(ApiError::conflict(
+                [
+                    "この計画の期間はもう終わっています（住民には何も表示されません）",
+                    "this plan's last day has passed (residents would see nothing)",
+                ],
+                ["今日以降の週で計画を作成してください", "make a plan for a week from today on"],
+            )),
+        }
+    }
+}
+
 /// The stored outputs of a finished plan.
 pub struct PlanOutputs {
     pub plan_json: String,
@@ -142,13 +176,26 @@ impl Store {
             .await
     }
 
-    /// Publishes a draft, superseding the plan published before; `false` if `id` is not a draft.
-    pub async fn publish(&self, id: i64, actor: &str) -> Result<bool, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let status: Option<PlanStatus> =
-            sqlx::query_scalar("SELECT status FROM plans WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
-        if status != Some(PlanStatus::Draft) {
-            return Ok(false);
+    /// Publishes a draft, or a superseded version again (a rollback), superseding the plan
+    /// published before. Refused for other statuses and for a plan whose last day has passed
+    /// (residents would be shown nothing). One transaction with its audit entry.
+    pub async fn publish(&self, id: i64, actor: &str) -> Result<Publishing, sqlx::Error> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let row: Option<(PlanStatus, String, i64)> =
+            sqlx::query_as("SELECT status, first_monday, weeks FROM plans WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((status, first_monday, weeks)) = row else { return Ok(Publishing::NotPublishable) };
+        let action = match status {
+            PlanStatus::Draft => "publish",
+            PlanStatus::Superseded => "republish",
+            _ => return Ok(Publishing::NotPublishable),
+        };
+        let last_day =
+            first_monday.parse::<chrono::NaiveDate>().ok().map(|d| d + chrono::Duration::days(weeks * 7 - 1));
+        if last_day.is_none_or(|last| last < self.clock.today()) {
+            return Ok(Publishing::Past);
         }
         sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
         sqlx::query("UPDATE plans SET status = 'published', published_at = ? WHERE id = ?")
@@ -156,10 +203,10 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, &self.clock.stamp(), actor, "publish", &format!("plans/{id}"), "").await?;
+        audit(&mut tx, &self.clock.stamp(), actor, action, &format!("plans/{id}"), status.as_str()).await?;
         tx.commit().await?;
         self.bump();
-        Ok(true)
+        Ok(Publishing::Published)
     }
 
     /// Plans left queued or running by a previous process: marked failed at start.
