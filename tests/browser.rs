@@ -18,6 +18,7 @@ use common::http::free_port;
 use common::shifted;
 
 const PLANNER: &str = "planner-token-for-browser-01";
+const DRIVER: &str = "driver-token-for-browser-001";
 /// The W3C WebDriver key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -154,9 +155,20 @@ impl Drop for WebDriver {
     }
 }
 
-/// Serves the tiny fixture with a published plan on a free port; returns the port and the
-/// announced next visit at 小中集会所 (from the public API).
-fn serve_published(dir: &Path) -> (u16, String) {
+/// What the served plan holds for the checks: the announced start of the next visit at
+/// 小中集会所, and the date on which request R1 (with a note) is served.
+struct Served {
+    port: u16,
+    announced: String,
+    r1_date: String,
+}
+
+/// The note R1 carries, which the crew page must show.
+const NOTE: &str = "車いすで来られます";
+
+/// Serves the tiny fixture with a published plan on a free port (a planner and a driver
+/// of 行政MaaS can sign in).
+fn serve_published(dir: &Path) -> Served {
     let port = free_port();
     let (tx, rx) = std::sync::mpsc::channel();
     let db = dir.join("junkai.sqlite");
@@ -167,6 +179,7 @@ fn serve_published(dir: &Path) -> (u16, String) {
             let config = ServeConfig { db, data: Some(fixture), clock: common::clock(), ..ServeConfig::default() };
             let state = AppState::open(config).await.unwrap();
             common::add_staff(&state, "planner", junkai::server::store::Role::Planner, None, PLANNER).await;
+            common::add_staff(&state, "driver", junkai::server::store::Role::Driver, Some("gyosei"), DRIVER).await;
             let app = router(state);
             let call = |method: &str, uri: &str, body: Option<Value>| {
                 let app = app.clone();
@@ -183,6 +196,9 @@ fn serve_published(dir: &Path) -> (u16, String) {
                     serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null)
                 }
             };
+            let mut r1 = call("GET", "/api/requests/R1", None).await;
+            r1["note"] = json!(NOTE);
+            call("PUT", "/api/requests/R1", Some(r1)).await;
             let week = json!({ "week": shifted("2026-12-07") });
             let id = call("POST", "/api/plans", Some(week)).await["id"].as_i64().unwrap();
             while call("GET", &format!("/api/plans/{id}"), None).await["status"] != "draft" {
@@ -191,20 +207,23 @@ fn serve_published(dir: &Path) -> (u16, String) {
             call("POST", &format!("/api/plans/{id}/publish"), None).await;
             let uri = format!("/api/public/stops/konaka/visits?from={}", shifted("2026-12-07"));
             let visits = call("GET", &uri, None).await;
-            let first = visits["visits"][0]["from"].as_str().unwrap_or_default().to_string();
+            let announced = visits["visits"][0]["from"].as_str().unwrap_or_default().to_string();
+            let plan = call("GET", &format!("/api/plans/{id}/plan.json"), None).await;
+            let days = plan["days"].as_array().cloned().unwrap_or_default();
+            let r1_day = days.iter().find(|d| d.to_string().contains("\"R1\"")).expect("the plan serves R1");
+            let r1_date = r1_day["date"].as_str().unwrap().to_string();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-            tx.send(first).unwrap();
+            tx.send(Served { port, announced, r1_date }).unwrap();
             axum::serve(listener, app).await.unwrap();
         });
     });
-    let first = rx.recv_timeout(Duration::from_secs(120)).expect("the server starts with a published plan");
-    (port, first)
+    rx.recv_timeout(Duration::from_secs(120)).expect("the server starts with a published plan")
 }
 
 #[test]
 fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     let dir = tempfile::tempdir().unwrap();
-    let (port, announced) = serve_published(dir.path());
+    let Served { port, announced, r1_date } = serve_published(dir.path());
     assert!(!announced.is_empty(), "the fixture's plan visits 小中集会所");
     let browser = WebDriver::start(&dir.path().join("profile"));
     let base = format!("http://127.0.0.1:{port}");
@@ -259,6 +278,29 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     browser.find("#password");
     browser.go(&format!("{base}/planner"));
     browser.find("#password");
+
+    // The crew's day on a phone: cards, nothing cut off, every booking's note visible, and
+    // one numbered marker on the map per card.
+    browser.go(&format!("{base}/login"));
+    browser.type_into("#name", "driver");
+    browser.type_into("#password", common::PASSWORD);
+    browser.click("button[type=submit]");
+    browser.go(&format!("{base}/driver?date={r1_date}"));
+    let cards = browser.count(".stop-card");
+    assert!(cards >= 1, "the day's stops as cards");
+    let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+    assert!(overflow.as_f64().is_some_and(|o| o <= 0.0), "the crew page is wider than the phone by {overflow} px");
+    let table_shown = browser.script("return getComputedStyle(document.querySelector('.wide-only')).display;");
+    assert_eq!(table_shown, json!("none"), "no wide table on a phone");
+    let note = browser.script(&format!(
+        "const n = [...document.querySelectorAll('.stop-card .note')].find(e => e.textContent.includes('{NOTE}'));
+         if (!n) return 'missing'; const r = n.getBoundingClientRect();
+         return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth ? 'visible' : 'cut: ' + r.left + '..' + r.right;"
+    ));
+    assert_eq!(note, json!("visible"), "R1's note on its card");
+    assert_eq!(browser.count("svg.map text.order"), cards, "one numbered marker per stop");
+    assert!(browser.count("a[href^='tel:']") >= 1, "phones can be called with a tap");
+    save_screenshot(&browser, "/driver");
 
     // English on request.
     browser.go(&format!("{base}/?lang=en"));

@@ -51,6 +51,9 @@ pub struct DriverDay {
     pub departure: String,
     pub return_time: String,
     pub lunch: Option<(String, String)>,
+    /// The lunch break is taken after this stop (its `order`).
+    #[serde(default)]
+    pub lunch_after: Option<usize>,
     pub distance_km: f64,
     pub stops: Vec<DriverStop>,
     pub bring: Vec<String>,
@@ -114,6 +117,7 @@ fn driver_day(data: &Dataset, view: &PlanView, day: &super::plan_view::DayView, 
         departure: route.departure.clone(),
         return_time: route.return_time.clone(),
         lunch: route.lunch.as_ref().map(|l| (l.start.clone(), l.end.clone())),
+        lunch_after: route.lunch.as_ref().map(|l| l.after_visit),
         distance_km: route.distance_km,
         stops: route.visits.iter().enumerate().map(|(i, v)| stop(i, v)).collect(),
         bring: what_to_bring(data, route).into_iter().map(str::to_string).collect(),

@@ -1,6 +1,9 @@
-//! `/driver`: the crew's itinerary for a day (default: the next working day) with the
-//! bookings, what to bring, navigation links and the route map; printable. It names
-//! residents, so every view is audited.
+//! `/driver`: the crew's itinerary for a day (default: the next working day): each stop
+//! with its announced window and planned times, place and address, services, each booking
+//! with name, phone (tap to call), note and minutes, the lunch break in its place, what to
+//! bring, navigation links and the route map with numbered markers matching the stops.
+//! Cards on a phone, a table on wider screens and on paper. It names residents, so every
+//! view is audited.
 
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -11,7 +14,7 @@ use super::account::staff_nav;
 use super::layout::{Page, cell, print_button, t, table};
 use super::resident::credits;
 use super::svg_map::svg;
-use crate::io::driver_day::{DriverDay, DriverStop};
+use crate::io::driver_day::{DriverDay, DriverRequest, DriverStop};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Driver;
@@ -24,47 +27,108 @@ pub struct DayQuery {
     date: Option<String>,
 }
 
-/// One stop's bookings: kind, resident, minutes, phone.
-fn bookings(lang: Lang, st: &DriverStop) -> String {
-    let minutes = t(lang, "分", " min");
-    let list: Vec<String> = st
-        .requests
-        .iter()
-        .map(|r| format!("{} {} {}{minutes} {}", r.kind_name, r.resident_name, r.minutes, r.phone))
-        .collect();
-    list.join(" / ")
+/// A booking's length: minutes of a consultation, or a seat in a class.
+fn length(lang: Lang, r: &DriverRequest) -> String {
+    if r.minutes > 0 {
+        format!("{}{}", r.minutes, t(lang, "分", " min"))
+    } else {
+        t(lang, "教室の席", "class seat").to_string()
+    }
 }
 
-fn day_html(s: &AppState, lang: Lang, day: &DriverDay) -> Markup {
+fn booking(lang: Lang, r: &DriverRequest) -> Markup {
+    html! {
+        li.booking {
+            strong { (r.kind_name) } " " (length(lang, r))
+            @if !r.resident_name.is_empty() { " ・ " (r.resident_name) }
+            @if !r.phone.is_empty() { " ・ " a href={ "tel:" (r.phone.replace(['-', ' '], "")) } { (r.phone) } }
+            @if !r.note.is_empty() { br; span.note { (t(lang, "メモ: ", "Note: ")) (r.note) } }
+        }
+    }
+}
+
+fn lunch_line(lang: Lang, day: &DriverDay) -> Markup {
+    html! { @if let Some((from, to)) = &day.lunch { p.lunch { (t(lang, "昼休憩", "Lunch")) " " (from) "–" (to) } } }
+}
+
+/// One stop as a card (phones).
+fn stop_card(lang: Lang, st: &DriverStop) -> Markup {
+    html! {
+        section.card.stop-card id={ "stop-" (st.order) } {
+            h3 { span.marker { (st.order) } " " (st.name) }
+            p.announced { (t(lang, "お知らせした時間 ", "Announced ")) strong { (st.published.0) "–" (st.published.1) } }
+            p.muted { (t(lang, "到着 ", "Arrive ")) (st.arrival) " ・ " (t(lang, "対応 ", "Service ")) (st.start) " ・ " (t(lang, "出発 ", "Leave ")) (st.departure) }
+            @if !st.address.is_empty() { p { (st.address) } }
+            @if let Some(class) = &st.class { p { (t(lang, "教室: ", "Class: ")) (class) } }
+            @if st.requests.is_empty() { p { (t(lang, "予約なし", "No bookings")) } }
+            @else { ul.bookings { @for r in &st.requests { (booking(lang, r)) } } }
+            @if !st.navigation.is_empty() {
+                p.no-print { a href=(st.navigation) { (t(lang, "経路案内", "Directions")) } " ・ " a href=(st.map) { (t(lang, "地図", "Map")) } }
+            }
+        }
+    }
+}
+
+/// The whole day as a table (wide screens, paper).
+fn stop_table(lang: Lang, day: &DriverDay) -> Markup {
     let rows: Vec<Vec<Markup>> = day
         .stops
         .iter()
         .map(|st| {
             vec![
                 cell(&st.order.to_string()),
-                cell(&format!("{}–{}", st.arrival, st.departure)),
+                html! { strong { (st.published.0) "–" (st.published.1) } br; span.muted { (st.arrival) "–" (st.departure) } },
                 html! { (st.name) br; span.muted { (st.address) } },
-                cell(&bookings(lang, st)),
-                html! { a href=(st.navigation) { (t(lang, "経路", "Route")) } },
+                html! { ul.bookings { @for r in &st.requests { (booking(lang, r)) } } },
+                html! { @if !st.navigation.is_empty() { a href=(st.navigation) { (t(lang, "経路", "Route")) } } },
             ]
         })
         .collect();
     let headers = [
         "#",
-        t(lang, "到着–出発", "Arrive–leave"),
+        t(lang, "お知らせした時間（到着–出発）", "Announced (arrive–leave)"),
         t(lang, "訪問先", "Stop"),
         t(lang, "予約（個人情報）", "Bookings (personal data)"),
         t(lang, "ナビ", "Navigate"),
     ];
+    html! { div.wide-only { (table(&headers, &rows)) } }
+}
+
+fn day_html(s: &AppState, lang: Lang, day: &DriverDay) -> Markup {
+    let lunch_after = day.lunch_after.unwrap_or(usize::MAX);
     html! {
         h2 { (day.date) " " (day.weekday) " — " (day.unit_name) }
         p { (t(lang, "出発", "Leave")) " " (day.departure) " ・ " (t(lang, "帰着", "Back")) " " (day.return_time) }
-        (table(&headers, &rows))
+        div.cards-only {
+            @for st in &day.stops {
+                (stop_card(lang, st))
+                @if st.order == lunch_after { (lunch_line(lang, day)) }
+            }
+        }
+        (stop_table(lang, day))
+        div.wide-only { (lunch_line(lang, day)) }
         h3 { (t(lang, "持ち物", "What to bring")) }
         ul { @for b in &day.bring { li { (b) } } }
         h3 { (t(lang, "地図", "Map")) }
-        (svg(s.boundary.as_deref(), &day.geometry, t(lang, "運行経路", "Route map")))
+        (svg(s.boundary.as_deref(), &day.geometry, t(lang, "運行経路（番号は訪問順）", "Route map (numbers: order of stops)")))
         (print_button(t(lang, "印刷する", "Print")))
+    }
+}
+
+/// A compact choice of the day: previous, a list, next.
+fn day_choice(lang: Lang, days: &[DriverDay], chosen: Option<&DriverDay>) -> Markup {
+    let at = chosen.and_then(|c| days.iter().position(|d| d.date == c.date));
+    let prev = at.and_then(|i| i.checked_sub(1)).map(|i| &days[i]);
+    let next = at.and_then(|i| days.get(i + 1));
+    html! {
+        form.inline.no-print method="get" action="/driver" {
+            @if let Some(p) = prev { a href={ "/driver?date=" (p.date) } { "← " (t(lang, "前の日", "Previous")) } }
+            div { label for="date" { (t(lang, "運行日", "Day")) }
+                select id="date" name="date" { @for d in days {
+                    option value=(d.date) selected[chosen.is_some_and(|c| c.date == d.date)] { (d.date) " " (d.weekday) } } } }
+            button type="submit" { (t(lang, "表示", "Show")) }
+            @if let Some(n) = next { a href={ "/driver?date=" (n.date) } { (t(lang, "次の日", "Next")) " →" } }
+        }
     }
 }
 
@@ -86,9 +150,7 @@ pub async fn driver(
         s.store.audit_read(&caller.who(), &format!("itinerary/{}/{}", day.date, day.unit_id), "page").await?;
     }
     let body = html! {
-        nav.no-print aria-label=(t(lang, "運行日", "Days")) { ul {
-            @for day in &days { li { a href={ "/driver?date=" (day.date) } { (day.date) } } }
-        } }
+        (day_choice(lang, &days, chosen))
         @match chosen {
             Some(day) => (day_html(&s, lang, day)),
             None => p.notice { (t(lang, "公開中の運行はありません。", "No published itinerary.")) },

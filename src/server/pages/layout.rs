@@ -55,8 +55,22 @@ th { background: var(--soft); }
 svg.map { width: 100%; height: auto; border: 1px solid var(--line); background: #fbfbf8; }
 .legend li { list-style: none; }
 footer { font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--line); margin-top: 2rem; }
+.cards-only { display: none; }
+.marker { display: inline-block; min-width: 1.6em; padding: 0 0.3em; border-radius: 0.8em; background: #000; color: #fff; text-align: center; }
+.announced strong { font-size: 1.2rem; }
+.note { background: #fff8e6; }
+.lunch { border-left: 0.4rem solid var(--line); padding-left: 0.5rem; }
+ul.bookings { padding-left: 1.2rem; margin: 0.25rem 0; }
+svg text.order { font-size: 11px; font-weight: bold; fill: #fff; }
+@media (max-width: 600px) {
+  .cards-only { display: block; }
+  .wide-only { display: none; }
+  header, main, footer { padding: 0.5rem 0.75rem; }
+}
 @media print {
   @page { size: A4; margin: 12mm; }
+  .cards-only { display: none; }
+  .wide-only { display: block; }
   header nav, form, .no-print { display: none; }
   body { font-size: 11pt; }
   .card { break-inside: avoid; background: none; }

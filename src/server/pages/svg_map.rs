@@ -89,9 +89,24 @@ fn path(frame: &Frame, line: &[[f64; 2]]) -> String {
 
 /// A line or point feature of the plan's map, ready to draw.
 enum Shape {
-    Route { d: String, colour: String, dash: &'static str, name: String },
-    Depot { x: f64, y: f64, name: String },
-    Stop { x: f64, y: f64, name: String },
+    Route {
+        d: String,
+        colour: String,
+        dash: &'static str,
+        name: String,
+    },
+    Depot {
+        x: f64,
+        y: f64,
+        name: String,
+    },
+    /// `order`: the stop's number in a crew's day (drawn in the marker).
+    Stop {
+        x: f64,
+        y: f64,
+        name: String,
+        order: Option<u64>,
+    },
 }
 
 fn text_property<'a>(f: &'a Feature, key: &str) -> &'a str {
@@ -116,10 +131,11 @@ fn shapes(frame: &Frame, features: &[Feature]) -> Vec<Shape> {
                 let Some(p) = xy(coordinates) else { continue };
                 let (x, y) = frame.xy(&p);
                 let name = text_property(f, "name").to_string();
+                let order = f.property("order").and_then(serde_json::Value::as_u64);
                 points.push(if text_property(f, "type") == "depot" {
                     Shape::Depot { x, y, name }
                 } else {
-                    Shape::Stop { x, y, name }
+                    Shape::Stop { x, y, name, order }
                 });
             }
             _ => {}
@@ -163,8 +179,14 @@ pub fn svg(boundary: Option<&GeoJson>, map: &FeatureCollection, title: &str) -> 
                     Shape::Depot { x, y, name } => {
                         rect.depot x=(format!("{:.1}", x - 6.0)) y=(format!("{:.1}", y - 6.0)) width="12" height="12" fill="#000" { title { (name) } }
                     }
-                    Shape::Stop { x, y, name } => {
+                    Shape::Stop { x, y, name, order: None } => {
                         circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#fff" stroke="#000" stroke-width="2" { title { (name) } }
+                    }
+                    Shape::Stop { x, y, name, order: Some(n) } => {
+                        g.numbered {
+                            circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="9" fill="#000" stroke="#fff" stroke-width="2" { title { (n) ". " (name) } }
+                            text.order x=(format!("{x:.1}")) y=(format!("{:.1}", y + 4.0)) text-anchor="middle" { (n) }
+                        }
                     }
                 }
             }
