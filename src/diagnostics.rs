@@ -132,11 +132,15 @@ impl Diagnostic {
         self
     }
 
-    pub fn json_syntax(line: usize, column: usize, detail: &str) -> Diagnostic {
+    /// `ended`: the text stops in the middle (serde_json's EOF category); otherwise a
+    /// syntax error. The parser's own English detail goes only into the English message.
+    pub fn json_syntax(line: usize, column: usize, ended: bool, detail: &str) -> Diagnostic {
+        let ja =
+            if ended { "JSONが途中で終わっています" } else { "JSONの書き方に誤りがあります" };
         Diagnostic::new(
             Code::E1000,
             &format!("line {line}, column {column}"),
-            Text::new(format!("JSONとして読めません（{detail}）"), format!("not valid JSON ({detail})")),
+            Text::new(ja, format!("not valid JSON ({detail})")),
             Text::new(
                 "カンマ・括弧・引用符の対応を確認してください",
                 "check commas, brackets and quotes near this position",
@@ -212,19 +216,21 @@ impl Diagnostic {
 
     pub fn unknown_reference(path: &str, what: &str, id: &str, known: &[String]) -> Diagnostic {
         let list = known.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+        let list_ja = known.iter().take(8).map(|k| format!("「{k}」")).collect::<String>();
         let what_ja = match what {
             "stop" => "訪問先",
             "depot" => "拠点",
             "service kind" => "サービス種別",
             "equipment" => "装備",
             "request" => "予約",
-            other => other,
+            "vehicle" => "車両",
+            _ => "参照先",
         };
         Diagnostic::new(
             Code::E1007,
             path,
             Text::new(format!("{what_ja}「{id}」は定義されていません"), format!("no {what} with id `{id}`")),
-            Text::new(format!("定義済みのIDを使ってください: {list}"), format!("use a defined id: {list}")),
+            Text::new(format!("定義済みのIDを使ってください（{list_ja}）"), format!("use a defined id: {list}")),
         )
     }
 
@@ -282,7 +288,7 @@ impl Diagnostic {
             path,
             Text::new(format!("曜日「{value}」が読めません"), format!("`{value}` is not a weekday")),
             Text::new(
-                "mon, tue, wed, thu, fri, sat, sun（または weekdays, daily）を使ってください",
+                "「mon」「tue」「wed」「thu」「fri」「sat」「sun」（または「weekdays」「daily」）を使ってください",
                 "use mon, tue, wed, thu, fri, sat, sun (or weekdays, daily)",
             ),
         )
@@ -336,12 +342,13 @@ impl Diagnostic {
         )
     }
 
-    pub fn bad_format(path: &str, found: &str, expected: &str) -> Diagnostic {
+    /// `expected` in Japanese and English.
+    pub fn bad_format(path: &str, found: &str, expected: [&str; 2]) -> Diagnostic {
         Diagnostic::new(
             Code::E1016,
             path,
             Text::new(format!("形式「{found}」には対応していません"), format!("format `{found}` is not supported")),
-            Text::new(format!("{expected} を指定してください"), format!("use {expected}")),
+            Text::new(format!("{}を指定してください", expected[0]), format!("use {}", expected[1])),
         )
     }
 
@@ -404,12 +411,16 @@ impl Diagnostic {
         )
     }
 
-    pub fn id_shared(path: &str, id: &str, other: &str) -> Diagnostic {
+    /// `other`: where else the id is used, in Japanese and English.
+    pub fn id_shared(path: &str, id: &str, other: [&str; 2]) -> Diagnostic {
         Diagnostic::new(
             Code::E1025,
             path,
-            Text::new(format!("id「{id}」は {other} でも使われています"), format!("id `{id}` is also used by {other}")),
-            Text::new("拠点と訪問先には別々の id を付けてください", "give depots and stops different ids"),
+            Text::new(
+                format!("ID「{id}」は{}でも使われています", other[0]),
+                format!("id `{id}` is also used by {}", other[1]),
+            ),
+            Text::new("拠点と訪問先には別々のIDを付けてください", "give depots and stops different ids"),
         )
     }
 
@@ -418,11 +429,11 @@ impl Diagnostic {
             Code::E1026,
             path,
             Text::new(
-                format!("id「{id}」に使えない文字があります"),
+                format!("ID「{id}」に使えない文字があります"),
                 format!("id `{id}` has characters an id may not have"),
             ),
             Text::new(
-                "英数字と . _ - だけを使い、先頭を . にしないでください（例: F001、iryo-1）",
+                "英数字と「.」「_」「-」だけを使い、先頭を「.」にしないでください（例:「F001」「iryo-1」）",
                 "use only letters A–Z, a–z, digits and . _ -, not starting with . (e.g. F001, iryo-1)",
             ),
         )
@@ -433,7 +444,7 @@ impl Diagnostic {
             Code::E1027,
             path,
             Text::new(
-                "制御文字（NUL、改行以外の制御コード、文字の向きを変える記号）が含まれています",
+                "制御文字（ヌル文字、改行とタブ以外の制御コード、文字の向きを変える記号）が含まれています",
                 "the text has control characters (NUL, control codes other than line breaks, or direction overrides)",
             ),
             Text::new("見える文字だけにしてください", "keep only visible characters"),

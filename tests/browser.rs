@@ -285,7 +285,9 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     browser.type_into("#name", "driver");
     browser.type_into("#password", common::PASSWORD);
     browser.click("button[type=submit]");
+    browser.find("select#date"); // signed in: the driver's page is there
     browser.go(&format!("{base}/driver?date={r1_date}"));
+    browser.find(".stop-card");
     let cards = browser.count(".stop-card");
     assert!(cards >= 1, "the day's stops as cards");
     let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");

@@ -156,7 +156,7 @@ def main():
         "travel": {"detour_factor": 1.3, "speed_kmh": 36, "mountain_detour_factor": 1.6, "mountain_speed_kmh": 28},
         "equipment": ["admin", "medical"],
         "service_kinds": [
-            {"id": "admin", "name": "手続・相談", "name_en": "Procedures and consultation", "equipment": ["admin"], "default_minutes": 20,
+            {"id": "admin", "name": "手続・相談", "name_en": "Procedures and consultation", "equipment": ["admin"], "default_minutes": 20, "walk_in": True,
              "bring": ["申請書類一式", "タブレット端末・マイナンバーカード読取機", "釣り銭（証明書手数料）"]},
             {"id": "medical", "name": "看護師同乗・オンライン診療", "name_en": "Nurse visit and online consultation", "equipment": ["medical"], "default_minutes": 30,
              "bring": ["オンライン診療用端末", "血圧計・体温計・パルスオキシメーター", "処方・お薬手帳の控え"]},
@@ -169,9 +169,9 @@ def main():
             depot("azuma", "東支所", "東町花輪", "群馬県みどり市東町花輪"),
         ],
         "vehicles": [
-            {"id": "gyosei-1", "name": "行政MaaS 1号車", "equipment": ["admin"], "depot": "omama", "shifts": shifts,
+            {"id": "gyosei-1", "name": "移動市役所（行政MaaS 1号車）", "equipment": ["admin"], "depot": "omama", "shifts": shifts,
              "lunch": lunch, "max_work_minutes": 465, "capacity": {"consultations": 16, "seats": 10}},
-            {"id": "iryo-1", "name": "医療MaaS 1号車", "equipment": ["medical"], "depot": "kasakake", "shifts": shifts,
+            {"id": "iryo-1", "name": "移動診療車（医療MaaS 1号車）", "equipment": ["medical"], "depot": "kasakake", "shifts": shifts,
              "lunch": lunch, "max_work_minutes": 465, "capacity": {"consultations": 10, "seats": 0}},
         ],
         "stops": stops,

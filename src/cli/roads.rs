@@ -47,7 +47,7 @@ fn load_profile(path: Option<&PathBuf>) -> Result<RoadProfile, Diagnostic> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::read_failed(&label, &e))?;
     serde_json::from_str(&text)
-        .map_err(|e| Diagnostic::json_syntax(e.line(), e.column(), &e.to_string()).in_file(&label))
+        .map_err(|e| Diagnostic::json_syntax(e.line(), e.column(), e.is_eof(), &e.to_string()).in_file(&label))
 }
 
 pub fn run(args: &RoadsArgs, lang: Lang) -> ExitCode {

@@ -18,7 +18,7 @@ pub const DEFAULT_BOUNDARY: &str = include_str!("../../data/midori/boundary.geoj
 /// Parses JSON text, turning a syntax error into a coded diagnostic.
 pub fn parse_json(text: &str, label: &str) -> Result<Value, Diagnostic> {
     serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| Diagnostic::json_syntax(e.line(), e.column(), &e.to_string()).in_file(label))
+        .map_err(|e| Diagnostic::json_syntax(e.line(), e.column(), e.is_eof(), &e.to_string()).in_file(label))
 }
 
 /// Reads and parses one JSON document, labelled by its path.

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use super::public_timetable::PublicVisit;
+use crate::lang::Lang;
 
 /// Escapes TEXT values (backslash, semicolon, comma, newline).
 fn escape(s: &str) -> String {
@@ -58,11 +59,7 @@ pub fn calendar(name: &str, visits: &[PublicVisit], stamp: &str) -> String {
         if let Some(class) = &v.class {
             let _ = write!(summary, " {class}");
         }
-        let services = if v.services.is_empty() {
-            "定期訪問（予約なしでご利用いただけます） / regular visit, walk-ins welcome".to_string()
-        } else {
-            v.services.join("、")
-        };
+        let services = format!("{} / {}", v.offers(Lang::Ja), v.offers(Lang::En));
         lines.extend([
             "BEGIN:VEVENT".to_string(),
             format!("UID:junkai-{}-{}-{}@junkai", v.date, v.stop_id, v.from.replace(':', "")),

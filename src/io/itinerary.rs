@@ -64,7 +64,7 @@ const JA: Labels = Labels {
     bring: "持ち物",
     map: "地図（地理院地図）",
     home: "自宅訪問",
-    none: "予約なし（定期訪問・窓口）",
+    none: "予約なし（定期訪問）",
 };
 
 const EN: Labels = Labels {
@@ -79,7 +79,7 @@ const EN: Labels = Labels {
     bring: "What to bring",
     map: "Map links (GSI)",
     home: "home visit",
-    none: "no bookings (regular visit, walk-in counter)",
+    none: "no bookings (regular visit)",
 };
 
 pub fn itinerary(data: &Dataset, view: &PlanView, day: &DayView, route: &RouteView, lang: Lang) -> String {

@@ -56,6 +56,10 @@ pub struct VisitView {
     /// Class kind id and name, when a class is held.
     pub class: Option<(String, String)>,
     pub requests: Vec<RequestView>,
+    /// Services residents may use on this visit without booking (from the unit's equipment
+    /// and the kinds the place hosts that are marked `walk_in`).
+    #[serde(default)]
+    pub walk_in: Vec<String>,
 }
 
 /// The lunch break of a route, taken at the place of visit number `after_visit` (1-based).
@@ -172,7 +176,20 @@ fn request_view(data: &Dataset, r: usize) -> RequestView {
     }
 }
 
-fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
+/// Services residents may use without booking on this visit: kinds marked `walk_in` that
+/// the place hosts and the unit is equipped for.
+fn walk_in_services(data: &Dataset, vehicle: usize, place: VisitPlace) -> Vec<String> {
+    let p = &data.problem;
+    let VisitPlace::Stop(s) = place else { return Vec::new() };
+    let equipment = p.vehicles()[vehicle].equipment;
+    (0..p.kinds().len())
+        .filter(|&k| data.kinds[k].walk_in && p.stops()[s].hosts.contains(k))
+        .filter(|&k| equipment.covers(p.kinds()[k].equipment))
+        .map(|k| p.kinds()[k].name.clone())
+        .collect()
+}
+
+fn visit_view(data: &Dataset, vehicle: usize, v: &junkai_solver::plan::Visit) -> VisitView {
     let p = &data.problem;
     let (stop_id, name, district, address, location, mountainous) = match v.place {
         VisitPlace::Stop(s) => {
@@ -208,6 +225,7 @@ fn visit_view(data: &Dataset, v: &junkai_solver::plan::Visit) -> VisitView {
         published: (hhmm(v.published.start), hhmm(v.published.end)),
         class: v.class_kind.map(|k| (p.kinds()[k].id.clone(), p.kinds()[k].name.clone())),
         requests: v.requests.iter().map(|&r| request_view(data, r)).collect(),
+        walk_in: walk_in_services(data, vehicle, v.place),
     }
 }
 
@@ -245,7 +263,7 @@ impl PlanView {
                             return_time: hhmm(r.return_time),
                             lunch,
                             distance_km: (r.distance.km() * 10.0).round() / 10.0,
-                            visits: r.visits.iter().map(|v| visit_view(data, v)).collect(),
+                            visits: r.visits.iter().map(|v| visit_view(data, r.vehicle, v)).collect(),
                         }
                     })
                     .collect(),

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::plan_view::PlanView;
+use crate::lang::Lang;
 
 /// A stop's public fields, read from its stored document (the problem-file format; the
 /// other fields are not public and are not read).
@@ -48,6 +49,34 @@ pub struct PublicVisit {
     pub services: Vec<String>,
     /// The class held, if any (e.g. 移動スマホ教室).
     pub class: Option<String>,
+    /// Services open to everyone without booking on this visit.
+    pub walk_in: Vec<String>,
+}
+
+impl PublicVisit {
+    /// What the visit offers, in plain words: the booked services and the class, and the
+    /// services open without booking only where the unit and the place provide them.
+    pub fn offers(&self, lang: Lang) -> String {
+        let mut booked = self.services.clone();
+        if let Some(c) = self.class.as_ref().filter(|c| !booked.contains(c)) {
+            booked.push(c.clone());
+        }
+        let walk_in: Vec<&String> = self.walk_in.iter().collect();
+        let (booked_text, walk_in_text) =
+            (booked.join("・"), walk_in.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("・"));
+        match (lang, booked.is_empty(), walk_in.is_empty()) {
+            (Lang::Ja, true, true) => "ご予約の方への訪問です".to_string(),
+            (Lang::En, true, true) => "visit for booked residents only".to_string(),
+            (Lang::Ja, false, true) => format!("{booked_text}（ご予約の方）"),
+            (Lang::En, false, true) => format!("{booked_text} (booked residents)"),
+            (Lang::Ja, true, false) => format!("{walk_in_text}（予約なしでご利用いただけます）"),
+            (Lang::En, true, false) => format!("{walk_in_text} (no booking needed)"),
+            (Lang::Ja, false, false) => {
+                format!("{booked_text}（ご予約の方）・{walk_in_text}（予約なしでご利用いただけます）")
+            }
+            (Lang::En, false, false) => format!("{booked_text} (booked residents), {walk_in_text} (no booking needed)"),
+        }
+    }
 }
 
 /// Every public visit of a plan, by date and time.
@@ -74,10 +103,47 @@ pub fn public_visits(plan: &PlanView) -> Vec<PublicVisit> {
                     unit_name: route.vehicle_name.clone(),
                     services,
                     class: v.class.as_ref().map(|(_, name)| name.clone()),
+                    walk_in: v.walk_in.clone(),
                 });
             }
         }
     }
     out.sort_by(|a, b| (&a.date, &a.from, &a.stop_id).cmp(&(&b.date, &b.from, &b.stop_id)));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visit(services: &[&str], class: Option<&str>, walk_in: &[&str]) -> PublicVisit {
+        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
+        PublicVisit {
+            stop_id: "s".into(),
+            stop_name: "小中集会所".into(),
+            date: "2026-12-08".into(),
+            weekday: "火".into(),
+            from: "10:00".into(),
+            to: "11:00".into(),
+            unit_id: "iryo-1".into(),
+            unit_name: "移動診療車".into(),
+            services: owned(services),
+            class: class.map(String::from),
+            walk_in: owned(walk_in),
+        }
+    }
+
+    #[test]
+    fn walk_in_wording_only_where_walk_ins_are_served() {
+        // The medical unit with no bookings carries no counter: no walk-in promise.
+        let medical = visit(&[], None, &[]);
+        assert!(!medical.offers(Lang::Ja).contains("予約なし"), "{}", medical.offers(Lang::Ja));
+        let office = visit(&[], None, &["手続・相談"]);
+        assert_eq!(office.offers(Lang::Ja), "手続・相談（予約なしでご利用いただけます）");
+        let class = visit(&["手続・相談"], Some("移動スマホ教室"), &["手続・相談"]);
+        assert_eq!(
+            class.offers(Lang::En),
+            "手続・相談・移動スマホ教室 (booked residents), 手続・相談 (no booking needed)"
+        );
+    }
 }

@@ -59,7 +59,11 @@ pub fn parse_published(text: &str, label: &str) -> Result<PublishedPlan, Diagnos
     let plan: PublishedPlan =
         serde_json::from_str(text).map_err(|e| Diagnostic::plan_mismatch(label, Mismatch::NotAPlan(e.to_string())))?;
     if plan.format != "junkai-plan" {
-        return Err(Diagnostic::bad_format(&format!("{label}: format"), &plan.format, "\"junkai-plan\""));
+        return Err(Diagnostic::bad_format(
+            &format!("{label}: format"),
+            &plan.format,
+            ["「junkai-plan」", "\"junkai-plan\""],
+        ));
     }
     Ok(plan)
 }

@@ -94,6 +94,12 @@ pub fn solve_from(
     progress: &mut dyn FnMut(u64, Cost),
 ) -> RoutingSolution {
     let ctx = Context::new(inst, params.neighbours);
+    // A warm start may hold a job on a vehicle it no longer allows (a request joined a
+    // visit and needs other equipment): such jobs start unassigned and are inserted anew.
+    let allowed = |k: usize, j: usize| inst.jobs[j].allowed_vehicles.as_ref().is_none_or(|a| a.get(k) == Some(&true));
+    let initial = initial.map(|routes| {
+        routes.into_iter().enumerate().map(|(k, jobs)| jobs.into_iter().filter(|&j| allowed(k, j)).collect()).collect()
+    });
     let hooks =
         ils::Hooks { initial: initial.map(|routes| solution::Solution::new(&ctx, routes)), ..ils::Hooks::default() };
     let outcome = ils::run(&ctx, params, hooks, &mut |i, c| progress(i, Cost(c)));

@@ -17,6 +17,9 @@ use crate::io::json_reader::{Reader, field, index};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KindInfo {
     pub name_en: String,
+    /// Residents may use the service without booking when a unit that can give it visits
+    /// a place that hosts it (e.g. the city office's counter).
+    pub walk_in: bool,
     /// What the crew brings for this service (shown in itineraries).
     pub bring: Vec<String>,
 }
@@ -122,10 +125,15 @@ fn parse_kind(
     path: &str,
     equipment: &HashMap<String, usize>,
 ) -> Option<(ServiceKind, KindInfo)> {
-    let map = reader.object(v, path, &["id", "name", "name_en", "equipment", "default_minutes", "class", "bring"])?;
+    let keys = ["id", "name", "name_en", "equipment", "default_minutes", "class", "bring", "walk_in"];
+    let map = reader.object(v, path, &keys)?;
     let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
     let name_en = reader.opt_string(map, path, "name_en").unwrap_or_default();
+    let walk_in = match map.get("walk_in") {
+        Some(b) => reader.boolean(b, &field(path, "walk_in")),
+        None => Some(false),
+    };
     let bring = match map.get("bring") {
         Some(b) => {
             let p = field(path, "bring");
@@ -159,7 +167,7 @@ fn parse_kind(
     let equipment = needs?.into_iter().fold(EquipmentSet::default(), |acc, e| acc.union(EquipmentSet::single(e)));
     Some((
         ServiceKind { id: id?, name: name?, equipment, default_service: default_service?, class: class? },
-        KindInfo { name_en, bring },
+        KindInfo { name_en, bring, walk_in: walk_in? },
     ))
 }
 
@@ -435,7 +443,7 @@ pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Model {
     let items = list(reader, top, "stops", "訪問先", "stop");
     let stop_ids = id_index(reader, &raw_ids(items, "stops"));
     for (id, path) in raw_ids(items, "stops").into_iter().filter(|(id, _)| depot_ids.contains_key(id)) {
-        reader.report(Diagnostic::id_shared(&path, &id, "depots"));
+        reader.report(Diagnostic::id_shared(&path, &id, ["拠点", "the depots"]));
     }
     let stops = parse_list(items, "stops", |v, p| parse_stop(reader, v, p, &kind_ids));
 

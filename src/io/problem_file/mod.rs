@@ -129,13 +129,19 @@ fn id_index(reader: &mut Reader, ids: &[(String, String)]) -> HashMap<String, us
 fn check_format(reader: &mut Reader, top: &serde_json::Map<String, Value>, expected: &str) {
     match top.get("format").and_then(Value::as_str) {
         Some(f) if f == expected => {}
-        Some(f) => reader.report(Diagnostic::bad_format("format", f, &format!("\"{expected}\""))),
+        Some(f) => {
+            reader.report(Diagnostic::bad_format("format", f, [&format!("「{expected}」"), &format!("\"{expected}\"")]))
+        }
         None => reader.report(Diagnostic::missing_field("", "format")),
     }
     if let Some(v) = reader.required(top, "", "version")
         && let Some(n) = v.as_i64().filter(|&n| n != VERSION)
     {
-        reader.report(Diagnostic::bad_format("version", &n.to_string(), &format!("version {VERSION}")));
+        reader.report(Diagnostic::bad_format(
+            "version",
+            &n.to_string(),
+            [&format!("「{VERSION}」"), &format!("version {VERSION}")],
+        ));
     }
 }
 
@@ -304,8 +310,13 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         requests: parsed.requests,
         horizon: calendar.horizon.clone(),
     };
-    let problem = Problem::new(parts)
-        .map_err(|e| vec![Diagnostic::bad_format(&e.path, &e.cause, "valid data (this is a bug: please report it)")])?;
+    let problem = Problem::new(parts).map_err(|e| {
+        vec![Diagnostic::bad_format(
+            &e.path,
+            &e.cause,
+            ["正しいデータ（これは不具合です。報告してください）", "valid data (this is a bug: please report it)"],
+        )]
+    })?;
     Ok(Dataset {
         name,
         credits,

@@ -34,21 +34,6 @@ fn visit_line(lang: Lang, v: &PublicVisit) -> String {
     format!("{day} {}〜{}", v.from, v.to)
 }
 
-fn services(lang: Lang, v: &PublicVisit) -> String {
-    let mut list = v.services.clone();
-    if let Some(c) = &v.class
-        && !list.contains(c)
-    {
-        list.push(c.clone());
-    }
-    if list.is_empty() {
-        t(lang, "窓口・相談（予約なしでご利用いただけます）", "counter and consultation (no booking needed)")
-            .to_string()
-    } else {
-        list.join("・")
-    }
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct FindQuery {
     #[serde(default)]
@@ -73,7 +58,7 @@ fn hall_card(lang: Lang, st: &PublicStop, next: Option<&PublicVisit>) -> Markup 
             @match next {
                 Some(v) => {
                     p.next data-testid="next-visit" { (t(lang, "次回", "Next:")) " " (visit_line(lang, v)) }
-                    p { (t(lang, "内容", "Services")) ": " (services(lang, v)) }
+                    p { (t(lang, "内容", "Services")) ": " (v.offers(lang)) }
                 }
                 None => p.next data-testid="next-visit" { (t(lang, "予定はまだ公開されていません", "No visit published yet")) }
             }
@@ -125,7 +110,7 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
     let from = today(&s);
     let visits: Vec<&PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id && v.date >= from).collect();
     let mut rows: Vec<Vec<Markup>> =
-        visits.iter().map(|v| vec![cell(&visit_line(lang, v)), cell(&v.unit_name), cell(&services(lang, v))]).collect();
+        visits.iter().map(|v| vec![cell(&visit_line(lang, v)), cell(&v.unit_name), cell(&v.offers(lang))]).collect();
     if rows.is_empty() {
         rows.push(vec![cell(t(lang, "公開中の予定はありません", "No published visits")), cell(""), cell("")]);
     }
@@ -164,7 +149,7 @@ pub async fn timetable(State(s): State<AppState>, Query(q): Query<DistrictQuery>
         .visits
         .iter()
         .filter(|v| in_district.contains(&v.stop_id.as_str()))
-        .map(|v| vec![cell(&visit_line(lang, v)), cell(&v.stop_name), cell(&v.unit_name), cell(&services(lang, v))])
+        .map(|v| vec![cell(&visit_line(lang, v)), cell(&v.stop_name), cell(&v.unit_name), cell(&v.offers(lang))])
         .collect();
     let headers =
         [t(lang, "日時", "When"), t(lang, "場所", "Where"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
