@@ -62,6 +62,8 @@ footer { font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--li
 .lunch { border-left: 0.4rem solid var(--line); padding-left: 0.5rem; }
 ul.bookings { padding-left: 1.2rem; margin: 0.25rem 0; }
 svg text.order { font-size: 11px; font-weight: bold; fill: #fff; }
+svg text.label { font-size: 12px; fill: #222; }
+.legend { padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 @media (max-width: 600px) {
   .cards-only { display: block; }
   .wide-only { display: none; }

@@ -1,13 +1,14 @@
 //! A map drawn by the server as SVG (no tiles, no network): the city boundary, each
-//! route's line (colour and dash pattern, so colour is not the only signal), and the
-//! stops and depots with their names as tooltips.
+//! route's line (colour per unit, dash pattern per day, so colour is not the only signal)
+//! with a legend, and the stops and depots with their names as tooltips and, on maps of
+//! few stops, as labels.
 
 use std::fmt::Write;
 
 use geojson::{Feature, FeatureCollection, GeoJson, Geometry, GeometryValue, Position};
 use maud::{Markup, html};
 
-/// Dash patterns per route, in the order of the routes' colours.
+/// Dash patterns per day, in the order of the days on the map.
 const DASHES: [&str; 4] = ["", "10 5", "3 4", "14 4 3 4"];
 const WIDTH: f64 = 800.0;
 
@@ -116,14 +117,20 @@ fn text_property<'a>(f: &'a Feature, key: &str) -> &'a str {
 fn shapes(frame: &Frame, features: &[Feature]) -> Vec<Shape> {
     let mut routes = Vec::new();
     let mut points = Vec::new();
+    let mut days: Vec<&str> = Vec::new();
     for f in features {
         match f.geometry.as_ref().map(|g| &g.value) {
             Some(GeometryValue::LineString { coordinates }) => {
-                let name = format!("{} {}", text_property(f, "date"), text_property(f, "name"));
+                let date = text_property(f, "date");
+                let day = days.iter().position(|d| *d == date).unwrap_or_else(|| {
+                    days.push(date);
+                    days.len() - 1
+                });
+                let name = format!("{date} {}", text_property(f, "name"));
                 routes.push(Shape::Route {
                     d: path(frame, &line(coordinates)),
                     colour: Some(text_property(f, "stroke")).filter(|c| is_colour(c)).unwrap_or("#0072B2").to_string(),
-                    dash: DASHES[routes.len() % DASHES.len()],
+                    dash: DASHES[day % DASHES.len()],
                     name: name.trim().to_string(),
                 });
             }
@@ -165,13 +172,16 @@ pub fn svg(boundary: Option<&GeoJson>, map: &FeatureCollection, title: &str) -> 
     }
     let frame = Frame::new(&all);
     let view_box = format!("0 0 {WIDTH} {:.0}", frame.height);
+    let shapes = shapes(&frame, features);
+    let stops = shapes.iter().filter(|s| matches!(s, Shape::Stop { .. })).count();
+    let labelled = stops <= LABELLED_STOPS;
     html! {
         svg.map role="img" aria-labelledby="map-title" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg" {
             title id="map-title" { (title) }
             @for ring in &boundary_rings {
                 path d={ (path(&frame, ring)) "Z" } fill="#eef3ea" stroke="#6b8e5a" stroke-width="1.5" {}
             }
-            @for shape in shapes(&frame, features) {
+            @for shape in &shapes {
                 @match shape {
                     Shape::Route { d, colour, dash, name } => {
                         path.route d=(d) fill="none" stroke=(colour) stroke-width="3" stroke-dasharray=(dash) { title { (name) } }
@@ -181,12 +191,35 @@ pub fn svg(boundary: Option<&GeoJson>, map: &FeatureCollection, title: &str) -> 
                     }
                     Shape::Stop { x, y, name, order: None } => {
                         circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#fff" stroke="#000" stroke-width="2" { title { (name) } }
+                        @if labelled { text.label x=(format!("{:.1}", x + 8.0)) y=(format!("{:.1}", y + 4.0)) { (name) } }
                     }
                     Shape::Stop { x, y, name, order: Some(n) } => {
                         g.numbered {
                             circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="9" fill="#000" stroke="#fff" stroke-width="2" { title { (n) ". " (name) } }
                             text.order x=(format!("{x:.1}")) y=(format!("{:.1}", y + 4.0)) text-anchor="middle" { (n) }
                         }
+                    }
+                }
+            }
+        }
+        (legend(&shapes))
+    }
+}
+
+/// Maps with at most this many stops name them on the map itself.
+const LABELLED_STOPS: usize = 40;
+
+/// One line per route: its colour and dash, its day and unit.
+fn legend(shapes: &[Shape]) -> Markup {
+    html! {
+        ul.legend {
+            @for shape in shapes {
+                @if let Shape::Route { colour, dash, name, .. } = shape {
+                    li {
+                        svg width="40" height="10" aria-hidden="true" {
+                            line x1="0" y1="5" x2="40" y2="5" stroke=(colour) stroke-width="3" stroke-dasharray=(dash) {}
+                        }
+                        " " (name)
                     }
                 }
             }
@@ -205,7 +238,8 @@ mod tests {
             json!({ "type": "Polygon", "coordinates": [[[139.2, 36.3], [139.5, 36.3], [139.5, 36.6], [139.2, 36.3]]] });
         let map = json!({ "type": "FeatureCollection", "features": [
             { "type": "Feature", "geometry": { "type": "Point", "coordinates": [139.3, 36.4] }, "properties": { "type": "stop", "name": "小中<集会所>" } },
-            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政" } }
+            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政", "date": "2026-12-07" } },
+            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.35, 36.45]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政", "date": "2026-12-08" } }
         ]});
         let boundary: GeoJson = serde_json::from_value(boundary).unwrap();
         let map: FeatureCollection = serde_json::from_value(map).unwrap();
@@ -213,6 +247,11 @@ mod tests {
         assert!(
             out.contains("class=\"stop\"") && out.contains("class=\"route\"") && out.contains("小中&lt;集会所&gt;")
         );
+        assert!(out.contains("class=\"label\""), "few stops: named on the map");
+        assert_eq!(out.matches("<li>").count(), 2, "one legend line per route: {out}");
+        let dashes: Vec<&str> =
+            out.split("stroke-dasharray=\"").skip(1).map(|c| c.split('"').next().unwrap()).collect();
+        assert_ne!(dashes[0], dashes[1], "each day its own dash pattern");
         for cap in out.split("cx=\"").skip(1) {
             let x: f64 = cap.split('"').next().unwrap().parse().unwrap();
             assert!((0.0..=WIDTH).contains(&x));
