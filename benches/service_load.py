@@ -23,7 +23,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TOKEN = "benchmark-planner-token-0001"
+TOKEN = ""  # issued by `junkai users token` in main()
 ENDPOINTS = [
     ("stops and next visits", "/api/public/stops"),
     ("one stop's visits", "/api/public/stops/F006/visits?from=2026-12-07&to=2026-12-31"),
@@ -87,10 +87,17 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="junkai-load-")
     port = free_port()
-    env = dict(os.environ, JUNKAI_PLANNER_TOKENS=TOKEN, JUNKAI_LOG="warn")
-    server = subprocess.Popen(
-        [os.path.join(ROOT, "target/release/junkai"), "serve", "--bind", f"127.0.0.1:{port}",
-         "--db", os.path.join(work, "junkai.sqlite")], env=env, cwd=work)
+    global TOKEN
+    junkai = os.path.join(ROOT, "target/release/junkai")
+    db = os.path.join(work, "junkai.sqlite")
+    # A planner account and its API token (accounts live in the database).
+    subprocess.run([junkai, "users", "add", "bench", "--role", "planner", "--db", db],
+                   input="a-long-benchmark-password\n", text=True, check=True, capture_output=True)
+    TOKEN = subprocess.run([junkai, "users", "token", "bench", "--db", db],
+                           text=True, check=True, capture_output=True).stdout.strip()
+    # The plan is for the week of 2026-12-07: the server's clock is set a week before it.
+    env = dict(os.environ, JUNKAI_LOG="warn", JUNKAI_TODAY="2026-11-30")
+    server = subprocess.Popen([junkai, "serve", "--bind", f"127.0.0.1:{port}", "--db", db], env=env, cwd=work)
     try:
         for _ in range(100):
             try:
