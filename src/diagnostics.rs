@@ -45,6 +45,8 @@ pub enum Code {
     E2102,
     E3001,
     E3002,
+    /// A warning (not in [`Code::ALL`], which lists the errors).
+    W2001,
 }
 
 impl Code {
@@ -396,6 +398,22 @@ impl Diagnostic {
             path,
             Text::new("空の文字列です", "empty text"),
             Text::new("空でない値を書いてください", "write a non-empty value"),
+        )
+    }
+
+    /// A warning: the place lies `km` outside the data set's boundary.
+    pub fn far_outside(path: &str, km: f64) -> Diagnostic {
+        Diagnostic::new(
+            Code::W2001,
+            path,
+            Text::new(
+                format!("市の境界から {km:.1} km 外れた位置です"),
+                format!("{km:.1} km outside the city boundary"),
+            ),
+            Text::new(
+                "経度・緯度を確かめてください（市外の場所なら問題ありません）",
+                "check the longitude and latitude (fine for a place outside the city)",
+            ),
         )
     }
 

@@ -205,3 +205,33 @@ fn japanese_messages_are_wholly_japanese_and_english_wholly_english() {
         }
     }
 }
+
+#[test]
+fn places_far_outside_the_boundary_are_warned_about_or_refused_when_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(tiny()).unwrap()).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/midori/boundary.geojson"),
+        dir.path().join("boundary.geojson"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("problem.json"), doc.to_string()).unwrap();
+    let clean = junkai().args(["--lang", "en", "check"]).arg(dir.path()).output().unwrap();
+    assert!(
+        clean.status.success() && !String::from_utf8_lossy(&clean.stderr).contains("W2001"),
+        "the fixture lies in the city"
+    );
+    // A hall typed with Tokyo's longitude: about 90 km outside.
+    doc["stops"][1]["lon"] = serde_json::json!(139.76);
+    doc["stops"][1]["lat"] = serde_json::json!(35.68);
+    std::fs::write(dir.path().join("problem.json"), doc.to_string()).unwrap();
+    let warned = junkai().args(["--lang", "en", "check"]).arg(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&warned.stderr);
+    assert!(warned.status.success(), "a warning, not an error: {stderr}");
+    assert!(stderr.contains("W2001 stops[1]") && stderr.contains("km outside the city boundary"), "{stderr}");
+    let strict = junkai().args(["check", "--strict"]).arg(dir.path()).output().unwrap();
+    assert_eq!(strict.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("境界から"), "Japanese by default");
+    let far = junkai().args(["check", "--outside-km", "200"]).arg(dir.path()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&far.stderr).contains("W2001"), "the distance is configurable");
+}

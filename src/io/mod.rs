@@ -1,3 +1,4 @@
+pub mod boundary_check;
 pub mod cordeau;
 pub mod data_folder;
 pub mod driver_day;
