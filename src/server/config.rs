@@ -99,6 +99,11 @@ fn config_error(setting: &str, cause: impl Into<String>, hint: &str) -> ConfigEr
 }
 
 impl ServeConfig {
+    /// How long a lock lasts, in whole minutes rounded up (for the people it refuses).
+    pub fn lock_minutes(&self) -> i64 {
+        self.lock_for.as_secs().div_ceil(60) as i64
+    }
+
     /// Whether cookies must be `Secure` (the service is reached over https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")

@@ -85,7 +85,7 @@ pub async fn login(
     if !csrf_matches(&expected, &f.csrf) {
         return Err(ApiError::csrf());
     }
-    let lock_minutes = (s.config.lock_for.as_secs() as i64 + 59) / 60;
+    let lock_minutes = s.config.lock_minutes();
     let address = format!("address:{from}");
     let name = f.name.trim();
     // Names that no account can have are not looked up, and not written to the audit log.
@@ -105,12 +105,11 @@ pub async fn login(
     }
     let hash = found.as_ref().map_or(password::dummy_hash(), |(_, h)| h.as_str());
     let matches = password::verify_async(&f.password, hash).await;
+    let known = found.as_ref().map(|(a, _)| a.id);
     let Some((account, _)) = found.filter(|_| matches) else {
-        let locked = match s.store.user_by_name(name).await? {
-            Some((a, _)) if valid_account_name(name) => {
-                s.store.sign_in_failed(a.id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64).await?
-            }
-            _ => false,
+        let locked = match known {
+            Some(id) => wrong_password(&s, id).await?,
+            None => false,
         };
         let action = if locked { "account-locked" } else { "sign-in-failed" };
         s.store.audit_event(&address, action, &target, "").await?;
@@ -126,6 +125,12 @@ pub async fn login(
         session_cookie::set(SESSION, &session, s.config.session_max.as_secs() as i64, s.config.secure_cookies());
     let home = if account.role == Role::Driver { "/driver" } else { "/planner" };
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(home)).into_response())
+}
+
+/// After a wrong password for account `id`: locks it once its attempts reach the limit;
+/// whether this one locked it.
+async fn wrong_password(s: &AppState, id: i64) -> Result<bool, sqlx::Error> {
+    s.store.sign_in_failed(id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64).await
 }
 
 fn wrong(lang: Lang) -> &'static str {
@@ -207,10 +212,10 @@ pub async fn change_password(
     let (account, hash) = s.store.user_by_name(&caller.account.name).await?.ok_or_else(ApiError::unauthenticated)?;
     // A wrong current password counts like a failed sign-in (a stolen session cannot guess).
     if !s.store.reserve_sign_in(account.id, s.config.lock_after_failures).await? {
-        return Err(ApiError::throttled((s.config.lock_for.as_secs() as i64 + 59) / 60));
+        return Err(ApiError::throttled(s.config.lock_minutes()));
     }
     let problem = if !password::verify_async(&f.current, &hash).await {
-        s.store.sign_in_failed(account.id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64).await?;
+        wrong_password(&s, account.id).await?;
         Some(t(lang, "今のパスワードが違います。", "The current password is wrong."))
     } else {
         check_policy(&account.name, &f.new).err().map(|p| t(lang, p.text()[0], p.text()[1]))
