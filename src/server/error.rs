@@ -208,6 +208,17 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// For an error answer (4xx/5xx), whether it is already JSON (the `{code, message, hint}`
+/// shape); `None` for any other answer.
+pub fn error_is_json(response: &Response) -> Option<bool> {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    let content_type = response.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    Some(content_type.is_some_and(|t| t.starts_with("application/json")))
+}
+
 /// The language of the request being handled (Japanese outside a request).
 pub fn current_lang() -> Lang {
     LANG.try_with(|l| *l).unwrap_or(Lang::Ja)

@@ -125,14 +125,10 @@ async fn with_lang(State(_): State<AppState>, req: Request, next: Next) -> Respo
 /// body or query, a body over the size limit, a wrong method, a time-out) into the one
 /// `{code, message, hint}` shape.
 async fn uniform_error(response: Response, lang: Lang) -> Response {
-    let status = response.status();
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.to_str().is_ok_and(|t| t.starts_with("application/json")));
-    if !(status.is_client_error() || status.is_server_error()) || is_json {
+    if error::error_is_json(&response) != Some(false) {
         return response;
     }
+    let status = response.status();
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024).await.unwrap_or_default();
     let detail = String::from_utf8_lossy(&bytes).into_owned();
     error::ApiError::from_status(status, &detail).render(lang)

@@ -116,6 +116,10 @@ pub struct ClientAddress(pub String);
 
 /// The middleware: resolves the caller and enforces CSRF on cookie-authenticated writes.
 pub async fn authenticate(State(s): State<AppState>, req: Request, next: Next) -> Response {
+    // The stylesheet and script load with every page: no session lookup for them.
+    if req.uri().path().starts_with("/assets/") {
+        return next.run(req).await;
+    }
     let address = req
         .extensions()
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()

@@ -59,14 +59,10 @@ struct ErrorBody {
 /// A browser's page request that ended in an error (JSON `{code, message, hint}`) gets
 /// the same code, message and hint as a page.
 pub async fn error_page(response: Response, lang: Lang) -> Response {
-    let status = response.status();
-    let is_json = response
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .is_some_and(|v| v.to_str().is_ok_and(|t| t.starts_with("application/json")));
-    if !(status.is_client_error() || status.is_server_error()) || !is_json {
+    if crate::server::error::error_is_json(&response) != Some(true) {
         return response;
     }
+    let status = response.status();
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
     let Ok(e) = serde_json::from_slice::<ErrorBody>(&bytes) else {
