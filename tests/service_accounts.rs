@@ -35,17 +35,9 @@ async fn app(dir: &Path, public_url: &str) -> (AppState, Router) {
 }
 
 async fn bearer(app: &Router, method: &str, uri: &str, token: &str) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(if method == "GET" { "" } else { "{}" }))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let body = (method != "GET").then(|| serde_json::json!({}));
+    let (status, text) = staff::bearer(app, method, uri, token, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 async fn audit(app: &Router) -> Vec<Value> {

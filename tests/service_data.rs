@@ -6,14 +6,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use chrono::Duration;
 use junkai::server::store::backup::restore;
 use junkai::server::store::{Entity, Role, Store};
 use junkai::server::{AppState, ServeConfig, router};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 mod common;
 use common::{junkai, shifted};
@@ -38,17 +36,8 @@ async fn app(dir: &Path) -> (AppState, Router) {
 }
 
 async fn call(app: &Router, method: &str, uri: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    let (status, text) = common::staff::bearer(app, method, uri, token, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 async fn publish_a_plan(app: &Router) -> i64 {

@@ -6,12 +6,10 @@
 use std::path::Path;
 
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use junkai::server::store::Role;
 use junkai::server::{AppState, ServeConfig, router};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 mod common;
 use common::staff::{self, Page};
@@ -36,17 +34,7 @@ fn hostile_fixture(dir: &Path) -> std::path::PathBuf {
 }
 
 async fn api(app: &Router, method: &str, uri: &str, body: Value) -> (StatusCode, String) {
-    let req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {PLANNER}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    common::staff::bearer(app, method, uri, PLANNER, Some(body)).await
 }
 
 /// Whether a page lets any part of the hostile text through unescaped.

@@ -1,5 +1,6 @@
-//! Staff sign-in through the router, as a browser does it: the sign-in form's CSRF cookie,
-//! the session cookie, and the CSRF token of the pages' forms.
+//! Staff through the router: sign-in as a browser does it (the sign-in form's CSRF cookie,
+//! the session cookie, and the CSRF token of the pages' forms), and API calls with a
+//! bearer token.
 
 use axum::Router;
 use axum::body::Body;
@@ -59,6 +60,27 @@ pub async fn send(app: &Router, method: &str, uri: &str, cookie: Option<&str>, f
     let (status, headers) = (res.status(), res.headers().clone());
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
     Page { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// One API call with a bearer token and an optional JSON body: the status and the text.
+pub async fn bearer(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, String) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Posts the sign-in form; the answer (a redirect on success).
