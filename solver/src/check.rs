@@ -11,6 +11,10 @@ use crate::model::{HOME_VISIT_HOURS, Place, Problem};
 use crate::plan::{Plan, Route, Visit, VisitPlace};
 use crate::units::Seconds;
 
+/// Announced windows start and end on multiples of this many seconds (5 minutes). The
+/// product rule, stated here again on purpose: the checker shares no code with the planner.
+const ANNOUNCE_MARK_S: i64 = 300;
+
 /// One broken rule, with where it happens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
@@ -177,7 +181,7 @@ impl Checker<'_> {
     /// start (arrived) to its end (the route's timing checks the leaving).
     fn check_announced(&mut self, at: &str, visit: &Visit) {
         let w = visit.published;
-        if w.start.get() % 300 != 0 || w.end.get() % 300 != 0 {
+        if w.start.get() % ANNOUNCE_MARK_S != 0 || w.end.get() % ANNOUNCE_MARK_S != 0 {
             self.fail(at, format!("announced window {}–{} is not on 5-minute marks", w.start, w.end));
         }
         if visit.arrival > w.start {
