@@ -21,41 +21,45 @@ pub struct PurgeArgs {
     /// Days after a request's last visit (default: the setting `retention_days`, 90).
     #[arg(long)]
     pub retention_days: Option<i64>,
-    #[arg(long)]
-    pub db: Option<PathBuf>,
-    /// Settings file (TOML) of `junkai serve`.
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Args)]
 pub struct BackupArgs {
     /// The new backup file.
     pub out: PathBuf,
-    #[arg(long)]
-    pub db: Option<PathBuf>,
-    #[arg(long)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Args)]
 pub struct RestoreArgs {
     /// A file made by `junkai backup`.
     pub backup: PathBuf,
-    #[arg(long)]
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+/// Which database the maintenance commands work on (also `junkai users`).
+#[derive(Args)]
+pub struct DatabaseArgs {
+    /// Database file (default: the setting `db`, JUNKAI_DB, else junkai.sqlite).
+    #[arg(long, global = true)]
     pub db: Option<PathBuf>,
-    #[arg(long)]
+    /// Settings file (TOML) of `junkai serve`.
+    #[arg(long, global = true)]
     pub config: Option<PathBuf>,
 }
 
 /// The server's settings (file, environment), with `--db` on top.
-pub(super) fn settings(config: Option<&std::path::Path>, db: Option<&PathBuf>) -> Result<ServeConfig, ExitCode> {
+pub(super) fn settings(args: &DatabaseArgs) -> Result<ServeConfig, ExitCode> {
     let env = |k: &str| std::env::var(k).ok();
-    let mut c = ServeConfig::load(config, &env).map_err(|e| {
+    let mut c = ServeConfig::load(args.config.as_deref(), &env).map_err(|e| {
         eprintln!("{e}");
         ExitCode::from(EXIT_BAD_INPUT)
     })?;
-    if let Some(db) = db {
+    if let Some(db) = &args.db {
         c.db = db.clone();
     }
     Ok(c)
@@ -92,7 +96,7 @@ pub(super) fn block_on<F: std::future::Future<Output = Result<(), FileError>>>(w
 }
 
 pub fn purge(args: &PurgeArgs, lang: Lang) -> ExitCode {
-    let c = match settings(args.config.as_deref(), args.db.as_ref()) {
+    let c = match settings(&args.database) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -117,7 +121,7 @@ pub fn purge(args: &PurgeArgs, lang: Lang) -> ExitCode {
 }
 
 pub fn backup(args: &BackupArgs, lang: Lang) -> ExitCode {
-    let c = match settings(args.config.as_deref(), args.db.as_ref()) {
+    let c = match settings(&args.database) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -133,7 +137,7 @@ pub fn backup(args: &BackupArgs, lang: Lang) -> ExitCode {
 }
 
 pub fn restore_backup(args: &RestoreArgs, lang: Lang) -> ExitCode {
-    let c = match settings(args.config.as_deref(), args.db.as_ref()) {
+    let c = match settings(&args.database) {
         Ok(c) => c,
         Err(code) => return code,
     };

@@ -2,12 +2,11 @@
 //! scripts (`add`, `list`, `token`). Everything else is on the admin page.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use super::database::{block_on, existing, settings};
+use super::database::{DatabaseArgs, block_on, existing, settings};
 use crate::lang::Lang;
 use crate::server::auth::password::{check_policy, generate_password};
 use crate::server::pages::valid_account_name;
@@ -18,12 +17,8 @@ use crate::server::store::{Role, Store};
 pub struct UsersArgs {
     #[command(subcommand)]
     pub command: UsersCommand,
-    /// Database file (default: the setting `db`, JUNKAI_DB, else junkai.sqlite).
-    #[arg(long, global = true)]
-    pub db: Option<PathBuf>,
-    /// Settings file (TOML) of `junkai serve`.
-    #[arg(long, global = true)]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Subcommand)]
@@ -70,7 +65,7 @@ fn fail(lang: Lang, ja: &str, en: &str) -> Result<(), FileError> {
 }
 
 pub fn run(args: &UsersArgs, lang: Lang) -> ExitCode {
-    let c = match settings(args.config.as_deref(), args.db.as_ref()) {
+    let c = match settings(&args.database) {
         Ok(c) => c,
         Err(code) => return code,
     };
