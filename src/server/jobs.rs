@@ -130,6 +130,9 @@ pub fn launch(
             .map(|planned| outputs(&planned))
         })
         .await;
+        // The solve is over: free its place before the outcome is stored, so that a client
+        // that sees the plan finished can start the next solve at once.
+        drop(permit);
         let stored = match solved {
             Ok(Ok(out)) => state.store.finish_plan(id, &out).await,
             Ok(Err(PipelineError::Input(problems))) => {
@@ -163,6 +166,5 @@ pub fn launch(
             tracing::error!(id, error = %e, "could not store the outcome of a solve");
         }
         state.jobs.set(id, None);
-        drop(permit);
     });
 }
