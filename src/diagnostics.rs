@@ -472,7 +472,7 @@ impl Diagnostic {
     /// A file that cannot be read: text that is not UTF-8 gets its own hint.
     pub fn read_failed(path: &str, e: &std::io::Error) -> Diagnostic {
         if e.kind() != std::io::ErrorKind::InvalidData {
-            return Diagnostic::unreadable(path, &e.to_string());
+            return Diagnostic::unreadable(path, e);
         }
         Diagnostic::new(
             Code::E1021,
@@ -485,11 +485,19 @@ impl Diagnostic {
         )
     }
 
-    pub fn unreadable(path: &str, detail: &str) -> Diagnostic {
+    /// The system's own English text of `e` goes only into the English message.
+    pub fn unreadable(path: &str, e: &std::io::Error) -> Diagnostic {
+        use std::io::ErrorKind;
+        let ja = match e.kind() {
+            ErrorKind::NotFound => "ファイルがありません",
+            ErrorKind::PermissionDenied => "ファイルを読む権限がありません",
+            ErrorKind::IsADirectory => "ファイルではなくフォルダです",
+            _ => "ファイルを読めません",
+        };
         Diagnostic::new(
             Code::E1021,
             path,
-            Text::new(format!("ファイルを読めません（{detail}）"), format!("cannot read the file ({detail})")),
+            Text::new(ja, format!("cannot read the file ({e})")),
             Text::new(
                 "パスを確認してください。データフォルダには problem.json が必要です",
                 "check the path; a data folder needs a problem.json",
@@ -497,16 +505,17 @@ impl Diagnostic {
         )
     }
 
+    /// `what` (English) says what the line lacks; the Japanese message names the line.
     pub fn bad_instance(file: &str, line: usize, what: &str) -> Diagnostic {
         Diagnostic::new(
             Code::E1022,
             &format!("{file}: line {line}"),
             Text::new(
-                format!("ベンチマーク問題として読めません（{what}）"),
+                format!("ベンチマーク問題として読めません（{line}行目の形式が違います）"),
                 format!("not a readable benchmark instance ({what})"),
             ),
             Text::new(
-                "Solomon・VRPLIB（vrptw）または Cordeau（pvrp）形式のファイルを指定してください（docs/BENCHMARKS.md）",
+                "Solomon・VRPLIB（「junkai vrptw」）または Cordeau（「junkai pvrp」）形式のファイルを指定してください（docs/BENCHMARKS.md）",
                 "give a Solomon or VRPLIB instance (vrptw) or a Cordeau one (pvrp); see docs/BENCHMARKS.md",
             ),
         )
@@ -515,7 +524,7 @@ impl Diagnostic {
     pub fn plan_mismatch(path: &str, what: Mismatch) -> Diagnostic {
         let cause = match what {
             Mismatch::NotAPlan(detail) => Text::new(
-                format!("junkai plan が出力した plan.json として読めません（{detail}）"),
+                "「junkai plan」が出力した plan.json として読めません",
                 format!("not a plan.json written by `junkai plan` ({detail})"),
             ),
             Mismatch::NotAWorkingDay(date) => Text::new(
@@ -537,7 +546,7 @@ impl Diagnostic {
             path,
             cause,
             Text::new(
-                "計画を作ったときと同じデータ（--data）で再計画するか、junkai plan で計画を作り直してください",
+                "計画を作ったときと同じデータ（--data）で再計画するか、「junkai plan」で計画を作り直してください",
                 "re-plan against the data the plan was made from (same --data), or make a new plan with `junkai plan`",
             ),
         )
@@ -547,10 +556,7 @@ impl Diagnostic {
         Diagnostic::new(
             Code::E2020,
             file,
-            Text::new(
-                format!("道路データとして読めません（{detail}）"),
-                format!("not a usable road source ({detail})"),
-            ),
+            Text::new("道路データとして読めません", format!("not a usable road source ({detail})")),
             Text::new(
                 "OpenStreetMap の .osm.pbf か、LineString の GeoJSON を指定してください",
                 "give an OpenStreetMap .osm.pbf extract or a GeoJSON FeatureCollection of LineStrings",
@@ -562,11 +568,8 @@ impl Diagnostic {
         Diagnostic::new(
             Code::E2013,
             file,
-            Text::new(
-                format!("道路ファイルが壊れています（{reason}）"),
-                format!("the road file is damaged ({reason})"),
-            ),
-            Text::new("`junkai roads import` で作り直してください", "re-create it with `junkai roads import`"),
+            Text::new("道路ファイルが壊れています", format!("the road file is damaged ({reason})")),
+            Text::new("「junkai roads import」で作り直してください", "re-create it with `junkai roads import`"),
         )
     }
 

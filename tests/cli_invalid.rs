@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use junkai::diagnostics::Code;
 
 mod common;
-use common::junkai;
+use common::{junkai, wording};
 
 fn tiny() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fixtures/tiny/problem.json")
@@ -126,56 +126,11 @@ fn the_default_data_folder_and_fixture_pass_the_check() {
 }
 
 /// The message part of a diagnostic line (`E1004 path: cause — hint` → `cause — hint`; a
-/// path may hold `: ` itself, the message starts after the last one before ` — `),
-/// without quoted values (「…」, "…", `…`), which are the user's data or format literals.
-fn message_words(line: &str) -> String {
+/// path may hold `: ` itself, the message starts after the last one before ` — `).
+fn message_part(line: &str) -> &str {
     let before_hint = line.find(" — ").unwrap_or(line.len());
-    let message = line[..before_hint].rfind(": ").map_or(line, |i| &line[i + 2..]);
-    let mut out = String::new();
-    let mut closing: Option<char> = None;
-    for c in message.chars() {
-        match closing {
-            Some(end) if c == end => closing = None,
-            Some(_) => {}
-            None => match c {
-                '「' => closing = Some('」'),
-                '"' => closing = Some('"'),
-                '`' => closing = Some('`'),
-                _ => out.push(c),
-            },
-        }
-    }
-    out
+    line[..before_hint].rfind(": ").map_or(line, |i| &line[i + 2..])
 }
-
-/// Format literals and names that stay as they are in either language.
-const LITERALS: &[&str] = &[
-    "ID",
-    "HH",
-    "MM",
-    "DD",
-    "YYYY",
-    "UTF",
-    "CSV",
-    "Excel",
-    "JSON",
-    "GTFS",
-    "id",
-    "stop",
-    "home",
-    "windows",
-    "true",
-    "false",
-    "null",
-    "problem",
-    "json",
-    "requests",
-    "MaaS",
-    "hosts",
-    "visit_rule",
-    "lunch",
-    "weekdays",
-];
 
 #[test]
 fn japanese_messages_are_wholly_japanese_and_english_wholly_english() {
@@ -184,22 +139,12 @@ fn japanese_messages_are_wholly_japanese_and_english_wholly_english() {
             let out = junkai().args(["--lang", lang, "check"]).arg(&path).output().unwrap();
             let stderr = String::from_utf8_lossy(&out.stderr);
             for line in stderr.lines().filter(|l| l.starts_with('E')) {
-                let words = message_words(line);
+                let message = message_part(line);
                 if lang == "ja" {
-                    // JSON paths named in a message (`stops[0].id`) are references, not words.
-                    let spaced = words.replace(['（', '）', '、', '。', '：'], " ");
-                    let plain: Vec<&str> = spaced.split_whitespace().filter(|t| !t.contains(['[', '.'])).collect();
-                    let english: Vec<&str> = plain
-                        .iter()
-                        .flat_map(|t| t.split(|c: char| !c.is_ascii_alphabetic() && c != '_'))
-                        .filter(|w| w.len() >= 2 && !LITERALS.contains(w))
-                        .collect();
+                    let english = wording::english_in_japanese(message);
                     assert!(english.is_empty(), "English {english:?} in a Japanese message: {line}");
                 } else {
-                    let cjk = words
-                        .chars()
-                        .any(|c| ('\u{3040}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c));
-                    assert!(!cjk, "Japanese in an English message: {line}");
+                    assert!(!wording::has_japanese(message), "Japanese in an English message: {line}");
                 }
             }
         }

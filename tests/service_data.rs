@@ -188,3 +188,48 @@ async fn a_second_server_on_the_same_database_stops_before_touching_it() {
     let row = state.store.plan(id).await.unwrap().unwrap();
     assert_ne!(row.status, junkai::server::store::PlanStatus::Failed, "the running server's solve is left alone");
 }
+
+/// A stop saved far outside the data set's boundary is kept, with a W2001 warning header
+/// naming it; one inside the boundary gets none.
+#[tokio::test]
+async fn a_stop_saved_far_outside_the_boundary_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::rename(common::tiny_fixture(dir.path()), data.join("problem.json")).unwrap();
+    std::fs::copy(common::repo("data/midori/boundary.geojson"), data.join("boundary.geojson")).unwrap();
+    let state = AppState::open(ServeConfig { data: Some(data), ..config(dir.path(), "junkai.sqlite") }).await.unwrap();
+    common::add_staff(&state, "planner", Role::Planner, None, PLANNER).await;
+    let app = router(state);
+    let (_, stops) = call(&app, "GET", "/api/stops", PLANNER, None).await;
+    let mut stop = stops[1].clone();
+    let id = stop["id"].as_str().unwrap().to_string();
+
+    let put = |stop: Value| {
+        let app = app.clone();
+        let uri = format!("/api/stops/{id}");
+        async move {
+            let req = axum::http::Request::builder()
+                .method("PUT")
+                .uri(uri)
+                .header("authorization", format!("Bearer {PLANNER}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(stop.to_string()))
+                .unwrap();
+            let res = tower::ServiceExt::oneshot(app, req).await.unwrap();
+            let warnings: Vec<String> =
+                res.headers().get_all("junkai-warning").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+            (res.status(), warnings)
+        }
+    };
+    let (status, warnings) = put(stop.clone()).await;
+    assert_eq!((status, warnings), (StatusCode::OK, vec![]), "the fixture's halls lie in the city");
+    // A hall typed with Tokyo's position: about 90 km outside the city.
+    stop["lon"] = json!(139.76);
+    stop["lat"] = json!(35.68);
+    let (status, warnings) = put(stop).await;
+    assert_eq!(status, StatusCode::OK, "a warning does not stop the save");
+    assert_eq!(warnings, vec!["W2001 stops[1]".to_string()]);
+    let (_, saved) = call(&app, "GET", &format!("/api/stops/{id}"), PLANNER, None).await;
+    assert_eq!(saved["lon"], json!(139.76));
+}

@@ -31,7 +31,29 @@ pub struct AssignmentReport {
     pub gap: Option<f64>,
     pub variables: usize,
     pub constraints: usize,
+    /// A note in English for logs and plan.json; messages to users are made from the
+    /// fields.
     pub message: String,
+    /// Why the greedy assignment was used (greedy only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greedy_cause: Option<GreedyCause>,
+    /// Re-planning: published visits locked, and of those kept in their windows.
+    #[serde(default)]
+    pub locked: usize,
+    #[serde(default)]
+    pub locked_kept: usize,
+}
+
+/// Why visits were assigned to days greedily rather than by the MIP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GreedyCause {
+    /// The caller asked for it.
+    Requested,
+    /// The model had more variables than the backend's limit.
+    TooLarge,
+    /// The MIP solver gave no solution.
+    NoMipSolution,
 }
 
 /// The routes of one working day (only vehicles that leave the depot).

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use junkai_solver::plan::GreedyCause;
 use junkai_solver::weekly::{AssignmentMethod, PlanParams};
 
 use super::{DataArgs, EXIT_FAILURE, report};
@@ -189,9 +190,21 @@ fn assignment_line(view: &PlanView, lang: Lang) -> String {
             fmt(a.objective),
             fmt(a.bound)
         ),
-        (Lang::Ja, "replan") => format!("日程割当: 公開済みの訪問を固定（{}）", a.message),
+        (Lang::Ja, "replan") => {
+            format!(
+                "日程割当: 公開済みの訪問を固定（{} 件のうち {} 件を公開時間枠のまま維持）",
+                a.locked, a.locked_kept
+            )
+        }
         (Lang::En, "replan") => format!("day assignment: published visits locked ({})", a.message),
-        (Lang::Ja, _) => format!("日程割当: 貪欲法（{}）", a.message),
+        (Lang::Ja, _) => format!(
+            "日程割当: 貪欲法（{}）",
+            match a.greedy_cause {
+                Some(GreedyCause::TooLarge) => "MIP には大きすぎる問題のため",
+                Some(GreedyCause::NoMipSolution) => "MIP が解を返さなかったため",
+                _ => "指定による",
+            }
+        ),
         (Lang::En, _) => format!("day assignment: greedy ({})", a.message),
     }
 }

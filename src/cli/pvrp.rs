@@ -30,7 +30,7 @@ pub fn run(args: &PvrpArgs, lang: Lang) -> ExitCode {
     let label = args.file.display().to_string();
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
-        Err(e) => return report(&[Diagnostic::unreadable(&label, &e.to_string())], lang),
+        Err(e) => return report(&[Diagnostic::read_failed(&label, &e)], lang),
     };
     let name = args.file.file_stem().map_or_else(|| "instance".into(), |s| s.to_string_lossy().into_owned());
     let inst = match parse_cordeau(&text, &label, &name) {

@@ -63,7 +63,8 @@ pub fn run(args: &RoadsArgs, lang: Lang) -> ExitCode {
     };
     let spinner = ProgressBar::new_spinner();
     spinner.set_message(if lang == Lang::Ja { "読み込み中" } else { "reading" });
-    let progress = |n: u64| spinner.set_message(format!("{n} elements"));
+    let progress =
+        |n: u64| spinner.set_message(if lang == Lang::Ja { format!("{n} 要素") } else { format!("{n} elements") });
     let result = import(&args.file, &profile, boundary.as_ref(), &progress);
     spinner.finish_and_clear();
     let (mut graph, stats) = match result {

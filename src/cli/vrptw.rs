@@ -31,7 +31,7 @@ pub fn run(args: &VrptwArgs, lang: Lang) -> ExitCode {
     let label = args.file.display().to_string();
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
-        Err(e) => return report(&[Diagnostic::unreadable(&label, &e.to_string())], lang),
+        Err(e) => return report(&[Diagnostic::read_failed(&label, &e)], lang),
     };
     let bench = match parse_instance(&text, &label) {
         Ok(b) => b,

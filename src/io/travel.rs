@@ -101,7 +101,7 @@ fn read_cache(path: &Path, n: usize) -> Option<TravelMatrix> {
 /// Loads a road file.
 pub fn load_road_graph(path: &Path) -> Result<(RoadGraph, Vec<u8>), Diagnostic> {
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Diagnostic::unreadable(&label, &e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| Diagnostic::unreadable(&label, &e))?;
     let graph = from_bytes(&bytes).map_err(|e| {
         let reason = match e {
             RoadError::Corrupt { reason } => reason.to_string(),

@@ -40,6 +40,9 @@ pub struct ServeConfig {
     /// Days after a request's last visit or cancellation at which residents' names and
     /// phone numbers are erased.
     pub retention_days: i64,
+    /// A place saved farther than this many kilometres outside the data set's boundary
+    /// gets the warning W2001 (the save still goes through).
+    pub outside_km: f64,
 }
 
 impl Default for ServeConfig {
@@ -59,6 +62,7 @@ impl Default for ServeConfig {
             lock_for: Duration::from_secs(15 * 60),
             address_failures: 20,
             retention_days: 90,
+            outside_km: 1.0,
         }
     }
 }
@@ -83,6 +87,7 @@ struct FileConfig {
     lock_minutes: Option<u64>,
     address_failures: Option<usize>,
     retention_days: Option<i64>,
+    outside_km: Option<f64>,
 }
 
 /// A configuration problem: the setting, what is wrong, how to fix it.
@@ -172,6 +177,9 @@ impl ServeConfig {
         }
         if let Some(d) = from_file.retention_days {
             c.retention_days = d.clamp(1, 3650);
+        }
+        if let Some(km) = from_file.outside_km {
+            c.outside_km = if km.is_finite() { km.clamp(0.0, 1000.0) } else { c.outside_km };
         }
         Ok(c)
     }

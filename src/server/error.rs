@@ -169,9 +169,18 @@ impl ApiError {
                 ["本文・クエリの形式を docs/API.md で確認してください", "check the body and query against docs/API.md"],
             ),
         };
-        let mut e = ApiError::new(status, code, ["", ""], hint);
+        let ja = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "本文が大きすぎます",
+            StatusCode::METHOD_NOT_ALLOWED => "このメソッドは使えません",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "本文の形式（Content-Type）が違います",
+            StatusCode::REQUEST_TIMEOUT => "時間内に処理できませんでした",
+            s if s.is_server_error() => "サーバー内部のエラーです",
+            _ => "リクエストの形式が正しくありません",
+        };
+        // The framework's English detail goes only into the English message.
+        let mut e = ApiError::new(status, code, [ja, ""], hint);
         let reason = status.canonical_reason().unwrap_or("error");
-        e.message = (format!("リクエストを処理できません（{reason}: {detail}）"), format!("{reason}: {detail}"));
+        e.message.1 = format!("{reason}: {detail}");
         e
     }
 

@@ -24,6 +24,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::io::data_folder::{load_boundary, load_documents};
+use crate::io::roads::boundary_polygons;
 use crate::lang::Lang;
 pub use config::ServeConfig;
 use jobs::Jobs;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub jobs: Arc<Jobs>,
     /// The city boundary for the pages' maps, if the data has one.
     pub boundary: Option<Arc<geojson::GeoJson>>,
+    /// The same boundary as polygons, for the warning on places far outside it.
+    pub area: Option<Arc<geo::MultiPolygon<f64>>>,
     /// The public routes' snapshot of stops and the published timetable.
     pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
     /// Failed sign-ins per client address.
@@ -62,10 +65,12 @@ impl AppState {
             tracing::warn!(interrupted, "solves interrupted by the last shutdown were marked failed");
         }
         let jobs = Arc::new(Jobs::new(config.max_concurrent_solves));
-        let boundary = load_boundary(config.data.as_deref()).and_then(|text| text.parse().ok()).map(Arc::new);
+        let boundary: Option<Arc<geojson::GeoJson>> =
+            load_boundary(config.data.as_deref()).and_then(|text| text.parse().ok()).map(Arc::new);
+        let area = boundary.as_deref().and_then(|g| boundary_polygons(g, "boundary.geojson").ok()).map(Arc::new);
         let throttle =
             Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
-        Ok(AppState { config: Arc::new(config), store, jobs, boundary, public: Arc::default(), throttle, _lock: lock })
+        Ok(AppState { config: Arc::new(config), store, jobs, boundary, area, public: Arc::default(), throttle, _lock: lock })
     }
 }
 

@@ -3,7 +3,7 @@
 //! unserved requests and the audit log.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,7 +16,9 @@ use super::auth::{Planner, Viewer};
 use super::error::ApiError;
 use super::jobs::{Task, launch};
 use super::store::{Entity, PlanColumn, PlanKind, PlanRow, PlanStatus};
-use crate::io::problem_file::{Documents, HorizonChoice, parse};
+use crate::diagnostics::Diagnostic;
+use crate::io::boundary_check::far_outside;
+use crate::io::problem_file::{Dataset, Documents, HorizonChoice, parse};
 use crate::io::published_plan::parse_published;
 
 pub fn routes() -> Router<AppState> {
@@ -62,25 +64,54 @@ fn with_change(mut docs: Documents, entity: Entity, id: &str, body: Option<&Valu
 }
 
 /// Validates the data set with the change and stores it (one transaction), or 422 with
-/// the coded problems.
+/// the coded problems. Answers the warnings about the changed item (W2001: far outside
+/// the boundary), which do not stop the save.
 pub(crate) async fn write(
     state: &AppState,
     who: &str,
     entity: Entity,
     id: &str,
     body: Option<Value>,
-) -> Result<(), ApiError> {
+) -> Result<Vec<Diagnostic>, ApiError> {
     let _guard = state.jobs.write_lock.lock().await;
     let docs = state.store.documents().await?;
     let changed = with_change(docs, entity, id, body.as_ref());
-    parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)?;
+    let data = parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)?;
     match body {
         Some(b) => state.store.put(entity, id, &b, who).await?,
         None => {
             state.store.delete(entity, id, who).await?;
+            return Ok(Vec::new());
         }
     }
-    Ok(())
+    Ok(warnings_for(state, &data, entity, id))
+}
+
+/// The boundary warnings that concern the item `id` of `entity` in `data`.
+fn warnings_for(state: &AppState, data: &Dataset, entity: Entity, id: &str) -> Vec<Diagnostic> {
+    let Some(area) = state.area.as_deref() else { return Vec::new() };
+    let path = match entity {
+        Entity::Stop => match data.problem.stops().iter().position(|s| s.id == id) {
+            Some(i) => format!("stops[{i}]"),
+            None => return Vec::new(),
+        },
+        Entity::Request => format!("requests[{id}]"),
+        Entity::Unit => return Vec::new(),
+    };
+    let mut found = far_outside(data, area, state.config.outside_km);
+    found.retain(|d| d.path == path || d.path.starts_with(&format!("{path}.")));
+    found
+}
+
+/// The warnings as `Junkai-Warning: W2001 stops[3]` headers (code and path; the texts
+/// are in `docs/errors.md`).
+fn with_warnings(mut response: Response, warnings: &[Diagnostic]) -> Response {
+    for w in warnings {
+        if let Ok(value) = HeaderValue::from_str(&format!("{} {}", w.code, w.path)) {
+            response.headers_mut().append("junkai-warning", value);
+        }
+    }
+    response
 }
 
 pub(crate) fn body_id(body: &Value) -> Result<String, ApiError> {
@@ -122,8 +153,8 @@ async fn create(state: &AppState, who: &str, entity: Entity, body: Value) -> Res
             ["別の id にするか PUT で更新してください", "use another id, or PUT to update"],
         ));
     }
-    write(state, who, entity, &id, Some(body.clone())).await?;
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
+    Ok(with_warnings((StatusCode::CREATED, Json(body)).into_response(), &warnings))
 }
 
 async fn put(
@@ -132,7 +163,7 @@ async fn put(
     entity: Entity,
     id: String,
     mut body: Value,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     match body.get("id").and_then(Value::as_str) {
         Some(given) if given != id => {
             return Err(ApiError::bad_request(
@@ -143,8 +174,8 @@ async fn put(
         Some(_) => {}
         None => body["id"] = json!(id),
     }
-    write(state, who, entity, &id, Some(body.clone())).await?;
-    Ok(Json(body))
+    let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
+    Ok(with_warnings(Json(body).into_response(), &warnings))
 }
 
 async fn delete(state: &AppState, who: &str, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
@@ -170,7 +201,7 @@ macro_rules! entity_routes {
             State(s): State<AppState>,
             Path(id): Path<String>,
             Json(b): Json<Value>,
-        ) -> Result<Json<Value>, ApiError> {
+        ) -> Result<Response, ApiError> {
             put(&s, &p.who(), $entity, id, b).await
         }
         async fn $delete(

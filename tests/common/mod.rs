@@ -10,6 +10,7 @@
 
 pub mod http;
 pub mod staff;
+pub mod wording;
 
 use std::path::{Path, PathBuf};
 

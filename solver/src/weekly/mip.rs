@@ -394,7 +394,7 @@ fn solve_week(
         gap: outcome.gap,
         variables,
         constraints,
-        message: String::new(),
+        ..AssignmentReport::default()
     };
     Ok(WeekOutcome { visits, shortfalls, report })
 }

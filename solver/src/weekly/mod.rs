@@ -14,7 +14,7 @@ use std::time::Duration;
 use crate::lp::MipError;
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{AssignmentReport, DayPlan, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall};
+use crate::plan::{AssignmentReport, DayPlan, GreedyCause, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall};
 use crate::routing::{CostRates, SearchParams};
 use assign::Ledger;
 use day_routing::{RoutedDay, route_day};
@@ -138,7 +138,7 @@ pub fn plan(
     // work ahead before it starts.
     progress(PlanProgress { days_done: 0, days_total });
     let (mut unserved, mut shortfalls, assignment) = match params.assignment {
-        AssignmentMethod::Greedy => greedy(&mut ledger, "greedy assignment requested".into()),
+        AssignmentMethod::Greedy => greedy(&mut ledger, GreedyCause::Requested, "greedy assignment requested".into()),
         AssignmentMethod::Mip { time_limit } => match mip::assign(problem, matrix, &ledger, time_limit) {
             Ok(a) => {
                 for v in a.visits {
@@ -146,8 +146,14 @@ pub fn plan(
                 }
                 (a.unserved, a.shortfalls, a.report)
             }
-            Err(e @ MipError::TooLarge { .. }) => greedy(&mut ledger, format!("{e}; greedy assignment used")),
-            Err(e) => greedy(&mut ledger, format!("MIP gave no solution ({e}); greedy assignment used")),
+            Err(e @ MipError::TooLarge { .. }) => {
+                greedy(&mut ledger, GreedyCause::TooLarge, format!("{e}; greedy assignment used"))
+            }
+            Err(e) => greedy(
+                &mut ledger,
+                GreedyCause::NoMipSolution,
+                format!("MIP gave no solution ({e}); greedy assignment used"),
+            ),
         },
     };
 
@@ -193,7 +199,11 @@ pub(crate) fn day_plans(problem: &Problem, routed: Vec<RoutedDay>) -> Vec<DayPla
 }
 
 /// The greedy assignment: requests by deadline and priority, then weekly minimums.
-fn greedy(ledger: &mut Ledger, message: String) -> (Vec<Unserved>, Vec<VisitShortfall>, AssignmentReport) {
+fn greedy(
+    ledger: &mut Ledger,
+    cause: GreedyCause,
+    message: String,
+) -> (Vec<Unserved>, Vec<VisitShortfall>, AssignmentReport) {
     let problem = ledger.problem();
     let mut unserved = Vec::new();
     let mut order: Vec<usize> = (0..problem.requests().len()).collect();
@@ -207,7 +217,9 @@ fn greedy(ledger: &mut Ledger, message: String) -> (Vec<Unserved>, Vec<VisitShor
         }
     }
     let shortfalls = ledger.meet_minimums();
-    (unserved, shortfalls, AssignmentReport { method: "greedy".into(), message, ..AssignmentReport::default() })
+    let report =
+        AssignmentReport { method: "greedy".into(), message, greedy_cause: Some(cause), ..AssignmentReport::default() };
+    (unserved, shortfalls, report)
 }
 
 /// Weeks where dropped request-free visits leave a stop below its minimum (not yet listed).

@@ -95,6 +95,8 @@ pub fn replan(
     let assignment = AssignmentReport {
         method: "replan".into(),
         message: format!("{kept} of {locked} published visits kept in their windows"),
+        locked,
+        locked_kept: kept,
         ..AssignmentReport::default()
     };
     Plan { days: day_plans(problem, routed), unserved, shortfalls: Vec::new(), assignment }

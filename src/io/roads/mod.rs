@@ -29,7 +29,7 @@ pub fn import(
     let is_pbf = path.to_string_lossy().to_lowercase().ends_with(".pbf");
     let ways = if is_pbf {
         if !path.exists() {
-            return Err(Diagnostic::unreadable(&label, "no such file"));
+            return Err(Diagnostic::unreadable(&label, &std::io::ErrorKind::NotFound.into()));
         }
         osm::read_ways(path, profile, &mut stats, progress).map_err(|e| Diagnostic::bad_road_source(&label, &e))?
     } else {
@@ -58,8 +58,13 @@ pub fn read_boundary(path: &Path) -> Result<MultiPolygon<f64>, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::read_failed(&label, &e))?;
     let geo: geojson::GeoJson =
         text.parse().map_err(|e: geojson::Error| Diagnostic::bad_road_source(&label, &e.to_string()))?;
-    let collection = geo::GeometryCollection::<f64>::try_from(&geo)
-        .map_err(|e| Diagnostic::bad_road_source(&label, &e.to_string()))?;
+    boundary_polygons(&geo, &label)
+}
+
+/// The polygons of a boundary already read as GeoJSON; `label` names it in errors.
+pub fn boundary_polygons(geo: &geojson::GeoJson, label: &str) -> Result<MultiPolygon<f64>, Diagnostic> {
+    let collection = geo::GeometryCollection::<f64>::try_from(geo)
+        .map_err(|e| Diagnostic::bad_road_source(label, &e.to_string()))?;
     let mut polygons = Vec::new();
     for g in collection {
         match g {
@@ -69,7 +74,7 @@ pub fn read_boundary(path: &Path) -> Result<MultiPolygon<f64>, Diagnostic> {
         }
     }
     if polygons.is_empty() {
-        return Err(Diagnostic::bad_road_source(&label, "no polygon in the boundary file"));
+        return Err(Diagnostic::bad_road_source(label, "no polygon in the boundary file"));
     }
     Ok(MultiPolygon(polygons))
 }
