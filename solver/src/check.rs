@@ -76,6 +76,10 @@ impl Checker<'_> {
         let Some(unit) = p.vehicles().get(route.vehicle) else {
             return self.fail(at, "unknown vehicle");
         };
+        // Read from the data itself, not through the planner's helpers.
+        if unit.out_of_service.contains(&ordinal) {
+            return self.fail(at, format!("vehicle is out of service on day {ordinal}"));
+        }
         let Some(shift) = unit.shifts[weekday.index()] else {
             return self.fail(at, format!("vehicle does not work on {}", weekday.key()));
         };
@@ -117,6 +121,7 @@ impl Checker<'_> {
                 );
             }
             let windows = match visit.place {
+                VisitPlace::Stop(s) if p.stops()[s].closed.contains(&ordinal) => &[],
                 VisitPlace::Stop(s) => p.stops()[s].windows[weekday.index()].as_slice(),
                 VisitPlace::Home(_) => &[HOME_VISIT_HOURS],
             };

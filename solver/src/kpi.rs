@@ -64,7 +64,7 @@ impl Kpis {
             for route in &day.routes {
                 distance += route.distance;
                 unit_time += route.return_time - route.departure;
-                let shift = problem.vehicles()[route.vehicle].shifts[day.day.weekday().index()];
+                let shift = problem.vehicles()[route.vehicle].shift_on(day.day);
                 shift_time += shift.map_or(Seconds::ZERO, |s| s.length());
             }
         }

@@ -159,3 +159,33 @@ fn visits_too_close_together_are_caught() {
 fn a_misreported_distance_is_caught() {
     expect(|p| p.days[0].routes[0].distance = junkai_solver::units::Meters(1), "the matrix gives");
 }
+
+/// The valid plan checked against the same problem changed by `change`.
+fn violations_with_problem(change: impl FnOnce(&mut junkai_solver::model::ProblemParts, &Plan)) -> Vec<String> {
+    let (problem, m, p) = valid();
+    let mut parts = problem.parts().clone();
+    change(&mut parts, &p);
+    let changed = junkai_solver::model::Problem::new(parts).unwrap();
+    check(&changed, &m, &p).into_iter().map(|v| v.to_string()).collect()
+}
+
+#[test]
+fn a_visit_by_a_unit_out_of_service_is_caught() {
+    let v = violations_with_problem(|parts, p| {
+        let (day, route) = (&p.days[0].day, &p.days[0].routes[0]);
+        parts.vehicles[route.vehicle].out_of_service = vec![day.ordinal];
+    });
+    assert!(v.iter().any(|s| s.contains("out of service")), "{v:#?}");
+}
+
+#[test]
+fn a_visit_to_a_closed_hall_is_caught() {
+    let v = violations_with_problem(|parts, p| {
+        let visit = p.days[0].routes[0].visits.iter().find_map(|v| match v.place {
+            junkai_solver::plan::VisitPlace::Stop(s) => Some(s),
+            junkai_solver::plan::VisitPlace::Home(_) => None,
+        });
+        parts.stops[visit.expect("the tiny plan visits a stop")].closed = vec![p.days[0].day.ordinal];
+    });
+    assert!(v.iter().any(|s| s.contains("outside the opening windows")), "{v:#?}");
+}

@@ -1,5 +1,6 @@
-//! Property test: plans for random small problems always pass the independent checker,
-//! and every request is either served or reported unserved with a reason.
+//! Property test: plans for random small problems, with halls closed and units out of
+//! service on random days, always pass the independent checker, and every request is
+//! either served or reported unserved with a reason.
 
 mod common;
 
@@ -11,23 +12,31 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 struct Spec {
-    stops: Vec<(f64, f64, bool, u32, u32, u32)>,
+    stops: Vec<((f64, f64, bool, u32, u32, u32), Vec<u32>)>,
     requests: Vec<(usize, usize, u32, u32, i64, u8, bool)>,
-    units: Vec<usize>,
+    units: Vec<(usize, Vec<u32>)>,
     weeks: u32,
 }
 
 fn spec() -> impl Strategy<Value = Spec> {
     (
-        prop::collection::vec((0.0..0.15f64, 0.0..0.15f64, any::<bool>(), 0..3u32, 1..4u32, 0..3u32), 1..7),
+        prop::collection::vec(
+            ((0.0..0.15f64, 0.0..0.15f64, any::<bool>(), 0..3u32, 1..4u32, 0..3u32), days_off()),
+            1..7,
+        ),
         prop::collection::vec(
             (0..3usize, 0..7usize, 0..14u32, 0..6u32, 5..120i64, 1..6u8, prop::bool::weighted(0.1)),
             0..25,
         ),
-        prop::collection::vec(0..3usize, 1..4),
+        prop::collection::vec((0..3usize, days_off()), 1..4),
         1..3u32,
     )
         .prop_map(|(stops, requests, units, weeks)| Spec { stops, requests, units, weeks })
+}
+
+/// A few day ordinals of a two-week horizon (closures, days out of service).
+fn days_off() -> impl Strategy<Value = Vec<u32>> {
+    prop::collection::btree_set(0..14u32, 0..3).prop_map(|days| days.into_iter().collect())
 }
 
 fn build(s: &Spec) -> Problem {
@@ -35,11 +44,12 @@ fn build(s: &Spec) -> Problem {
         .stops
         .iter()
         .enumerate()
-        .map(|(i, &(dx, dy, hill, min, extra, gap))| {
-            let mut st = common::stop(i, 139.25 + dx, 36.40 + dy, hill);
-            st.rule.min_per_week = min;
+        .map(|(i, ((dx, dy, hill, min, extra, gap), closed))| {
+            let mut st = common::stop(i, 139.25 + dx, 36.40 + dy, *hill);
+            st.closed = closed.clone();
+            st.rule.min_per_week = *min;
             st.rule.max_per_week = min + extra;
-            st.rule.min_gap_days = gap;
+            st.rule.min_gap_days = *gap;
             st
         })
         .collect();
@@ -61,9 +71,10 @@ fn build(s: &Spec) -> Problem {
         .units
         .iter()
         .enumerate()
-        .map(|(i, &e)| {
-            let mut v = common::vehicle(&format!("u{i}"), e.min(1));
-            if e == 2 {
+        .map(|(i, (e, out))| {
+            let mut v = common::vehicle(&format!("u{i}"), (*e).min(1));
+            v.out_of_service = out.clone();
+            if *e == 2 {
                 v.equipment = EquipmentSet(0b11);
             }
             v

@@ -70,7 +70,16 @@ impl AppState {
         let area = boundary.as_deref().and_then(|g| boundary_polygons(g, "boundary.geojson").ok()).map(Arc::new);
         let throttle =
             Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
-        Ok(AppState { config: Arc::new(config), store, jobs, boundary, area, public: Arc::default(), throttle, _lock: lock })
+        Ok(AppState {
+            config: Arc::new(config),
+            store,
+            jobs,
+            boundary,
+            area,
+            public: Arc::default(),
+            throttle,
+            _lock: lock,
+        })
     }
 }
 

@@ -157,13 +157,7 @@ async fn create(state: &AppState, who: &str, entity: Entity, body: Value) -> Res
     Ok(with_warnings((StatusCode::CREATED, Json(body)).into_response(), &warnings))
 }
 
-async fn put(
-    state: &AppState,
-    who: &str,
-    entity: Entity,
-    id: String,
-    mut body: Value,
-) -> Result<Response, ApiError> {
+async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: Value) -> Result<Response, ApiError> {
     match body.get("id").and_then(Value::as_str) {
         Some(given) if given != id => {
             return Err(ApiError::bad_request(

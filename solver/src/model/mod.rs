@@ -149,6 +149,14 @@ fn check_windows(path: &str, windows: &[TimeWindow]) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// Day ordinals (closures, days out of service): strictly increasing.
+fn check_ordinals(path: &str, ordinals: &[u32]) -> Result<(), ModelError> {
+    match ordinals.windows(2).position(|w| w[0] >= w[1]) {
+        Some(i) => Err(err(format!("{path}[{}]", i + 1), "day ordinals must be sorted and distinct")),
+        None => Ok(()),
+    }
+}
+
 fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
     if p.equipment.len() > 32 {
         return Err(err("equipment", "at most 32 equipment types"));
@@ -173,6 +181,7 @@ fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
         if s.rule.min_per_week > s.rule.max_per_week {
             return Err(err(format!("stops[{i}].visit_rule"), "min_per_week > max_per_week"));
         }
+        check_ordinals(&format!("stops[{i}].closed"), &s.closed)?;
     }
     for (i, d) in p.depots.iter().enumerate() {
         if !d.location.is_valid() {
@@ -193,6 +202,7 @@ fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
         {
             return Err(err(format!("vehicles[{i}].lunch"), "invalid break"));
         }
+        check_ordinals(&format!("vehicles[{i}].out_of_service"), &v.out_of_service)?;
     }
     let mut previous = None;
     for d in &p.horizon.days {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::calendar::WeekdaySet;
+use super::calendar::{Day, WeekdaySet};
 use super::point::Point;
 use super::service::KindSet;
 use crate::units::{Seconds, TimeWindow};
@@ -48,4 +48,18 @@ pub struct Stop {
     pub rule: VisitRule,
     /// Shortest visit, even with no booked request (walk-in counter time). Invariant: >= 0.
     pub min_stay: Seconds,
+    /// Ordinals of the horizon's days on which the place is closed (the hall is booked),
+    /// sorted, without repeats.
+    #[serde(default)]
+    pub closed: Vec<u32>,
+}
+
+impl Stop {
+    /// The opening windows on `day`: none when the place is closed that day.
+    pub fn windows_on(&self, day: Day) -> &[TimeWindow] {
+        if self.closed.binary_search(&day.ordinal).is_ok() {
+            return &[];
+        }
+        &self.windows[day.weekday().index()]
+    }
 }

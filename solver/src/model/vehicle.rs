@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::calendar::Day;
 use super::service::EquipmentSet;
 use crate::units::{Seconds, TimeWindow};
 
@@ -31,4 +32,18 @@ pub struct Vehicle {
     pub max_consultations: u32,
     /// Class seats per day.
     pub max_seats: u32,
+    /// Ordinals of the horizon's days on which the unit is out of service (inspection,
+    /// leave, breakdown), sorted, without repeats.
+    #[serde(default)]
+    pub out_of_service: Vec<u32>,
+}
+
+impl Vehicle {
+    /// The shift on `day`: none on a day off or out of service.
+    pub fn shift_on(&self, day: Day) -> Option<TimeWindow> {
+        if self.out_of_service.binary_search(&day.ordinal).is_ok() {
+            return None;
+        }
+        self.shifts[day.weekday().index()]
+    }
 }

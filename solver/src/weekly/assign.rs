@@ -8,7 +8,7 @@ use super::visits::{
     visit_stay, visit_usage,
 };
 use crate::matrix::TravelMatrix;
-use crate::model::{Problem, Weekday};
+use crate::model::Problem;
 use crate::plan::{UnservedReason, VisitPlace, VisitShortfall};
 use crate::units::Seconds;
 
@@ -54,18 +54,14 @@ impl<'a> Ledger<'a> {
         self.problem
     }
 
-    fn weekday(&self, day: usize) -> Weekday {
-        self.problem.horizon().days[day].weekday()
-    }
-
     fn works(&self, vehicle: usize, day: usize) -> bool {
-        self.problem.vehicles()[vehicle].shifts[self.weekday(day).index()].is_some()
+        self.problem.vehicles()[vehicle].shift_on(self.problem.horizon().days[day]).is_some()
     }
 
     /// Working time the assignment may fill for this unit-day.
     fn budget(&self, vehicle: usize, day: usize) -> Seconds {
         let v = &self.problem.vehicles()[vehicle];
-        let Some(shift) = v.shifts[self.weekday(day).index()] else { return Seconds::ZERO };
+        let Some(shift) = v.shift_on(self.problem.horizon().days[day]) else { return Seconds::ZERO };
         let lunch = v.lunch.map_or(Seconds::ZERO, |l| l.length);
         let available = (shift.length() - lunch).min(v.max_work);
         Seconds(available.get() * BUDGET_SHARE_PERCENT / 100)
@@ -157,7 +153,7 @@ impl<'a> Ledger<'a> {
         // A kept visit must hold the longer service inside its announced window.
         let fits = match v.lock {
             Some(w) => visit_duration(p, place, &with, class_kind) <= w.length(),
-            None => new <= longest_window(p, place, self.weekday(v.day)),
+            None => new <= longest_window(p, place, p.horizon().days[v.day]),
         };
         fits.then_some((class_kind, new - old))
     }
@@ -279,7 +275,7 @@ impl<'a> Ledger<'a> {
             if !(0..p.vehicles().len()).any(|v| self.works(v, i) && vehicle_fits(p, v, place, &[request])) {
                 continue;
             }
-            if duration > longest_window(p, place, d.weekday()) {
+            if duration > longest_window(p, place, *d) {
                 too_long = true;
                 continue;
             }

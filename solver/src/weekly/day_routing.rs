@@ -38,8 +38,7 @@ fn start_windows(
     stay: Seconds,
     limit: Option<TimeWindow>,
 ) -> Vec<TimeWindow> {
-    let weekday = problem.horizon().days[day].weekday();
-    place_windows(problem, visit.place, weekday)
+    place_windows(problem, visit.place, problem.horizon().days[day])
         .into_iter()
         .filter_map(|w| match limit {
             Some(l) => w.intersection(&l),
@@ -132,9 +131,9 @@ fn route_day_with(
     rates: CostRates,
     keep_usual: bool,
 ) -> RoutedDay {
-    let weekday = problem.horizon().days[day].weekday();
+    let date = problem.horizon().days[day];
     let working: Vec<usize> =
-        (0..problem.vehicles().len()).filter(|&v| problem.vehicles()[v].shifts[weekday.index()].is_some()).collect();
+        (0..problem.vehicles().len()).filter(|&v| problem.vehicles()[v].shift_on(date).is_some()).collect();
     let vehicles = working
         .iter()
         .map(|&v| {
@@ -143,7 +142,7 @@ fn route_day_with(
             RouteVehicle {
                 start_location: depot,
                 end_location: depot,
-                shift: unit.shifts[weekday.index()].expect("working vehicles have a shift"),
+                shift: unit.shift_on(date).expect("working vehicles have a shift"),
                 capacity: Load([i64::from(unit.max_consultations), i64::from(unit.max_seats)]),
                 max_work: Some(unit.max_work),
                 lunch: unit.lunch,

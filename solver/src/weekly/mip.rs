@@ -148,7 +148,7 @@ fn solve_week(
 ) -> Result<WeekOutcome, MipError> {
     let days = &problem.horizon().days;
     let units = problem.vehicles().len();
-    let works = |u: usize, d: usize| problem.vehicles()[u].shifts[days[d].weekday().index()].is_some();
+    let works = |u: usize, d: usize| problem.vehicles()[u].shift_on(days[d]).is_some();
     let in_week = |d: usize| days[d].week() == week;
 
     // Request options (day, unit) in this week, for requests not served yet.
@@ -284,7 +284,7 @@ fn solve_week(
         for &(d, u) in &place_options[p] {
             let xv = x[&(p, d, u)];
             let services = service_terms(p, d, u);
-            let longest = minutes(longest_window(problem, place, days[d].weekday()));
+            let longest = minutes(longest_window(problem, place, days[d]));
             let mut row = services.clone();
             row.push((xv, -longest));
             m.less_eq(row, 0.0);
@@ -295,7 +295,7 @@ fn solve_week(
     }
     for (&(u, d), terms) in &unit_day {
         let unit = &problem.vehicles()[u];
-        let shift = unit.shifts[days[d].weekday().index()].map_or(0.0, |s| minutes(s.length()));
+        let shift = unit.shift_on(days[d]).map_or(0.0, |s| minutes(s.length()));
         let lunch = unit.lunch.map_or(0.0, |l| minutes(l.length));
         let depot = problem.depot_location(unit.depot);
         let mut access: Vec<f64> = places

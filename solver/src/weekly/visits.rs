@@ -1,7 +1,7 @@
 //! Tentative visits of the day assignment and the rules they follow: visit length, seats,
 //! which units may make them, and on which days a stop can be visited.
 
-use crate::model::{Day, EquipmentSet, HOME_VISIT_HOURS, Place, Problem, Weekday};
+use crate::model::{Day, EquipmentSet, HOME_VISIT_HOURS, Place, Problem};
 use crate::plan::VisitPlace;
 use crate::units::{Seconds, TimeWindow};
 
@@ -71,17 +71,18 @@ pub fn visit_usage(problem: &Problem, requests: &[usize]) -> (i64, i64) {
     (requests.len() as i64 - seats as i64, seats as i64)
 }
 
-/// Opening windows of the place on a weekday (home visits: [`HOME_VISIT_HOURS`]).
-pub fn place_windows(problem: &Problem, place: VisitPlace, weekday: Weekday) -> Vec<TimeWindow> {
+/// Opening windows of the place on a day (none when closed; home visits:
+/// [`HOME_VISIT_HOURS`]).
+pub fn place_windows(problem: &Problem, place: VisitPlace, day: Day) -> Vec<TimeWindow> {
     match place {
-        VisitPlace::Stop(s) => problem.stops()[s].windows[weekday.index()].clone(),
+        VisitPlace::Stop(s) => problem.stops()[s].windows_on(day).to_vec(),
         VisitPlace::Home(_) => vec![HOME_VISIT_HOURS],
     }
 }
 
-/// The longest opening window of the place on that weekday.
-pub fn longest_window(problem: &Problem, place: VisitPlace, weekday: Weekday) -> Seconds {
-    place_windows(problem, place, weekday).iter().map(TimeWindow::length).max().unwrap_or(Seconds(-1))
+/// The longest opening window of the place on that day.
+pub fn longest_window(problem: &Problem, place: VisitPlace, day: Day) -> Seconds {
+    place_windows(problem, place, day).iter().map(TimeWindow::length).max().unwrap_or(Seconds(-1))
 }
 
 /// The place where a request is served.
@@ -98,7 +99,7 @@ pub fn place_open(problem: &Problem, place: VisitPlace, day: Day) -> bool {
     match place {
         VisitPlace::Stop(s) => {
             let stop = &problem.stops()[s];
-            stop.rule.weekdays.contains(day.weekday()) && !stop.windows[day.weekday().index()].is_empty()
+            stop.rule.weekdays.contains(day.weekday()) && !stop.windows_on(day).is_empty()
         }
         VisitPlace::Home(_) => true,
     }

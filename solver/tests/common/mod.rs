@@ -55,6 +55,7 @@ pub fn vehicle(id: &str, equipment: usize) -> Vehicle {
         max_work: hm(7, 45),
         max_consultations: 12,
         max_seats: 6,
+        out_of_service: Vec::new(),
     }
 }
 
@@ -74,6 +75,7 @@ pub fn stop(i: usize, lon: f64, lat: f64, mountainous: bool) -> Stop {
         hosts,
         rule: VisitRule { min_per_week: 1, max_per_week: 2, min_gap_days: 2, weekdays: WeekdaySet::ALL },
         min_stay: Seconds::from_minutes(30),
+        closed: Vec::new(),
     }
 }
 

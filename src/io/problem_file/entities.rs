@@ -9,7 +9,9 @@ use junkai_solver::model::{
 use junkai_solver::units::{Seconds, TimeWindow};
 use serde_json::{Map, Value};
 
+use super::availability::{covered_days, parse_ranges};
 use super::id_index;
+use crate::calendar::Calendar;
 use crate::diagnostics::Diagnostic;
 use crate::io::json_reader::{Reader, field, index};
 
@@ -190,8 +192,10 @@ fn parse_vehicle(
     path: &str,
     equipment: &HashMap<String, usize>,
     depots: &HashMap<String, usize>,
+    calendar: &Calendar,
 ) -> Option<Vehicle> {
-    let keys = ["id", "name", "equipment", "depot", "shifts", "lunch", "max_work_minutes", "capacity"];
+    let keys =
+        ["id", "name", "equipment", "depot", "shifts", "lunch", "max_work_minutes", "capacity", "out_of_service"];
     let map = reader.object(v, path, &keys)?;
     let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
@@ -246,6 +250,7 @@ fn parse_vehicle(
             }
         }
     };
+    let out_of_service = parse_ranges(reader, map, path, "out_of_service");
     let (lunch, max_work) = (lunch?, max_work?);
     shifts_ok?;
     check_shift(reader, path, &shifts, lunch);
@@ -260,6 +265,7 @@ fn parse_vehicle(
         max_work,
         max_consultations: consultations? as u32,
         max_seats: seats? as u32,
+        out_of_service: covered_days(&out_of_service?, calendar),
     })
 }
 
@@ -312,7 +318,13 @@ fn parse_rule(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Opti
     })
 }
 
-fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String, usize>) -> Option<(Stop, StopInfo)> {
+fn parse_stop(
+    reader: &mut Reader,
+    v: &Value,
+    path: &str,
+    kinds: &HashMap<String, usize>,
+    calendar: &Calendar,
+) -> Option<(Stop, StopInfo)> {
     let keys = [
         "id",
         "name",
@@ -327,6 +339,7 @@ fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String
         "visit_rule",
         "min_stay_minutes",
         "source",
+        "closed",
     ];
     let map = reader.object(v, path, &keys)?;
     let id = reader.id_field(map, path, "id");
@@ -354,6 +367,7 @@ fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String
     });
     let rule = parse_rule(reader, map, path);
     let min_stay = minutes(reader, map, path, "min_stay_minutes", 30, 0);
+    let closed = parse_ranges(reader, map, path, "closed");
     let info = StopInfo {
         address: reader.opt_string(map, path, "address").unwrap_or_default(),
         source: reader.opt_string(map, path, "source").unwrap_or_default(),
@@ -369,6 +383,7 @@ fn parse_stop(reader: &mut Reader, v: &Value, path: &str, kinds: &HashMap<String
         hosts: hosts?,
         rule: rule?,
         min_stay: min_stay?,
+        closed: covered_days(&closed?, calendar),
     };
     Some((stop, info))
 }
@@ -419,7 +434,7 @@ impl Model {
 
 /// Reads all entities. Entries that fail to parse stay as `None` at their file position;
 /// their problems are in the reader's diagnostics.
-pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Model {
+pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>, calendar: &Calendar) -> Model {
     let equipment: Vec<String> = {
         let items = list(reader, top, "equipment", "装備", "equipment");
         items.iter().enumerate().filter_map(|(i, e)| reader.text(e, &index("equipment", i))).collect()
@@ -438,14 +453,14 @@ pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>) -> Model {
 
     let items = list(reader, top, "vehicles", "車両", "vehicle");
     id_index(reader, &raw_ids(items, "vehicles"));
-    let vehicles = parse_list(items, "vehicles", |v, p| parse_vehicle(reader, v, p, &eq_ids, &depot_ids));
+    let vehicles = parse_list(items, "vehicles", |v, p| parse_vehicle(reader, v, p, &eq_ids, &depot_ids, calendar));
 
     let items = list(reader, top, "stops", "訪問先", "stop");
     let stop_ids = id_index(reader, &raw_ids(items, "stops"));
     for (id, path) in raw_ids(items, "stops").into_iter().filter(|(id, _)| depot_ids.contains_key(id)) {
         reader.report(Diagnostic::id_shared(&path, &id, ["拠点", "the depots"]));
     }
-    let stops = parse_list(items, "stops", |v, p| parse_stop(reader, v, p, &kind_ids));
+    let stops = parse_list(items, "stops", |v, p| parse_stop(reader, v, p, &kind_ids, calendar));
 
     Model { equipment, kinds, depots, vehicles, stops, kind_ids, stop_ids }
 }

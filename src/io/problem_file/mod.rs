@@ -5,6 +5,7 @@
 //! Conversion reads everything and reports every problem at once, each as a coded
 //! [`Diagnostic`] with its JSON path; it never panics on any input.
 
+mod availability;
 mod changes;
 mod entities;
 mod requests;
@@ -275,7 +276,7 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         all.push(d);
         all
     })?;
-    let model = entities::parse_entities(&mut reader, top);
+    let model = entities::parse_entities(&mut reader, top, &calendar);
     let mut diagnostics = label_all(std::mem::take(&mut reader.diagnostics), problem_label);
 
     // Requests: from the requests file, from the problem file, or generated samples.
