@@ -57,6 +57,9 @@ mutate("E1010-overlapping-windows.json", setter("stops", 1, "windows", "weekdays
 mutate("E1011-bad-weekday.json", setter("stops", 0, "visit_rule", "weekdays", ["monday"]))
 mutate("E1012-lunch-outside-shift.json", setter("vehicles", 0, "lunch", "window", ["17:00", "18:00"]))
 mutate("E1013-dates-reversed.json", lambda d: d["requests"][0].update({"earliest": "2026-12-11", "latest": "2026-12-07"}))
+mutate("E1013-out-of-service-reversed.json",
+       setter("vehicles", 0, "out_of_service", [{"from": "2026-12-09", "to": "2026-12-08", "reason": "車検"}]))
+mutate("E1017-closed-bad-date.json", setter("stops", 0, "closed", [{"from": "2026-12-32"}]))
 mutate("E1014-kind-not-hosted.json", lambda d: d["requests"][2].update({"stop": "zama"}))
 mutate("E1015-priority-out-of-range.json", setter("requests", 1, "priority", 9))
 mutate("E1016-unsupported-version.json", setter("version", 2))
