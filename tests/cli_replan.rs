@@ -166,3 +166,85 @@ fn cancelling_an_unknown_request_is_a_coded_error() {
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("E1007 --cancel"), "{stderr}");
 }
+
+/// Re-plans the published tiny plan against the fixture changed by `change`.
+fn replan_with(dir: &Path, change: impl FnOnce(&mut Value)) -> (Value, Value) {
+    let published_file = publish(dir);
+    let mut data = read_json(&fixture());
+    change(&mut data);
+    let data_file = dir.join("changed.json");
+    std::fs::write(&data_file, data.to_string()).unwrap();
+    let out = dir.join("replanned");
+    success(
+        junkai()
+            .args(["--lang", "en", "replan", "--plan"])
+            .arg(&published_file)
+            .arg("--data")
+            .arg(&data_file)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap(),
+    );
+    (read_json(&published_file), read_json(&out.join("plan.json")))
+}
+
+/// Every request the published plan served is served by the re-plan or reported unserved
+/// with a reason.
+fn assert_none_lost(published: &Value, replanned: &Value) {
+    let served = served_ids(replanned);
+    let unserved: Vec<(&str, &str)> = replanned["unserved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["id"].as_str().unwrap(), u["code"].as_str().unwrap_or("")))
+        .collect();
+    for id in served_ids(published) {
+        let reported = unserved.iter().any(|(u, code)| *u == id && !code.is_empty());
+        assert!(served.contains(&id) || reported, "{id} is lost: {unserved:?}");
+    }
+}
+
+fn routes_on<'a>(plan: &'a Value, date: &str) -> Vec<&'a Value> {
+    plan["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["date"] == date)
+        .flat_map(|d| d["routes"].as_array().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_unit_out_of_service_on_a_published_day_has_its_visits_moved_or_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let published = publish(dir.path());
+    let day = read_json(&published)["days"][1].clone();
+    let (date, unit) = (day["date"].as_str().unwrap().to_string(), day["routes"][0]["vehicle_id"].clone());
+    let (published, replanned) = replan_with(dir.path(), |data| {
+        let vehicle = data["vehicles"].as_array_mut().unwrap().iter_mut().find(|v| v["id"] == unit).unwrap();
+        vehicle["out_of_service"] = json!([{ "from": date, "reason": "故障" }]);
+    });
+    assert!(routes_on(&replanned, &date).iter().all(|r| r["vehicle_id"] != unit), "{unit} runs on {date}");
+    assert_none_lost(&published, &replanned);
+}
+
+#[test]
+fn a_hall_closed_on_a_published_day_is_not_visited_that_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let published = publish(dir.path());
+    let day = read_json(&published)["days"][2].clone();
+    let (date, stop) = (day["date"].as_str().unwrap().to_string(), day["routes"][0]["visits"][0]["stop_id"].clone());
+    assert!(stop.is_string(), "the day starts at a hall");
+    let (published, replanned) = replan_with(dir.path(), |data| {
+        let hall = data["stops"].as_array_mut().unwrap().iter_mut().find(|s| s["id"] == stop).unwrap();
+        hall["closed"] = json!([{ "from": date, "to": date, "reason": "地区の行事" }]);
+    });
+    let visits_there = routes_on(&replanned, &date)
+        .iter()
+        .flat_map(|r| r["visits"].as_array().unwrap())
+        .filter(|v| v["stop_id"] == stop)
+        .count();
+    assert_eq!(visits_there, 0, "{stop} is closed on {date}");
+    assert_none_lost(&published, &replanned);
+}
