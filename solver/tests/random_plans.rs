@@ -10,9 +10,13 @@ use junkai_solver::units::Seconds;
 use junkai_solver::weekly::{PlanParams, plan};
 use proptest::prelude::*;
 
+/// A stop: (dx, dy, mountainous, min per week, extra max per week, min gap days).
+type StopSpec = (f64, f64, bool, u32, u32, u32);
+
 #[derive(Debug, Clone)]
 struct Spec {
-    stops: Vec<((f64, f64, bool, u32, u32, u32), Vec<u32>)>,
+    /// Each stop with the day ordinals it is closed.
+    stops: Vec<(StopSpec, Vec<u32>)>,
     requests: Vec<(usize, usize, u32, u32, i64, u8, bool)>,
     units: Vec<(usize, Vec<u32>)>,
     weeks: u32,

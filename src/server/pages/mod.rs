@@ -4,6 +4,7 @@
 
 mod account;
 mod admin;
+mod availability;
 mod driver_page;
 mod layout;
 mod planner_forms;
@@ -45,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/plans/{id}/publish", post(planner_page::publish))
         .route("/planner/requests", post(planner_forms::add_request))
         .route("/planner/replan", post(planner_forms::replan))
+        .route("/planner/availability", post(availability::add))
+        .route("/planner/availability/remove", post(availability::remove))
         .route("/driver", get(driver_page::driver))
 }
 

@@ -19,7 +19,8 @@ use crate::server::planner::{begin_replan, write};
 use crate::server::public::snapshot;
 use crate::server::store::Entity;
 
-fn field(lang: Lang, id: &str, ja: &str, en: &str, input: Markup) -> Markup {
+/// A labelled form field.
+pub fn field(lang: Lang, id: &str, ja: &str, en: &str, input: Markup) -> Markup {
     html! { div { label for=(id) { (t(lang, ja, en)) } (input) } }
 }
 
@@ -101,6 +102,16 @@ impl RequestForm {
     }
 }
 
+/// A 422 page: `lead`, then each problem, and the way back to the planner page.
+pub fn refusal(lang: Lang, title: &str, lead: &str, problems: Vec<String>) -> Response {
+    let body = html! {
+        p.notice role="alert" { (lead) }
+        ul { @for p in &problems { li { (p) } } }
+        p { a href="/planner" { (t(lang, "戻る", "Back")) } }
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Html(Page::new(lang, title, "/planner").render(body))).into_response()
+}
+
 /// Adds the request, or shows why it was refused (the same coded problems as the API).
 pub async fn add_request(
     planner: Planner,
@@ -111,13 +122,8 @@ pub async fn add_request(
     let id = f.id.trim().to_string();
     let lang = current_lang();
     let refused = |problems: Vec<String>| {
-        let body = html! {
-            p.notice role="alert" { (t(lang, "予約を追加できませんでした。", "The request was not added.")) }
-            ul { @for p in &problems { li { (p) } } }
-            p { a href="/planner" { (t(lang, "戻る", "Back")) } }
-        };
-        let page = Page::new(lang, t(lang, "予約の追加", "Add a request"), "/planner").render(body);
-        (StatusCode::UNPROCESSABLE_ENTITY, Html(page)).into_response()
+        let lead = t(lang, "予約を追加できませんでした。", "The request was not added.");
+        refusal(lang, t(lang, "予約の追加", "Add a request"), lead, problems)
     };
     if s.store.get(Entity::Request, &id).await?.is_some() {
         return Ok(refused(vec![format!("{id}: {}", t(lang, "同じ予約番号が既にあります", "this id exists"))]));

@@ -10,6 +10,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::account::staff_nav;
+use super::availability;
 use super::layout::{Page, cell, csrf_input, t, table};
 use super::planner_forms::{replan_buttons, request_form};
 use super::resident::credits;
@@ -160,6 +161,7 @@ pub async fn planner(
     };
     let published = s.store.published_id().await?.is_some();
     let add_request = if may_plan { Some(request_form(&s, lang, csrf).await?) } else { None };
+    let availability = if may_plan { Some(availability::section(&s, lang, csrf).await?) } else { None };
     let body = html! {
         @if may_plan {
             form.inline method="post" action="/planner/plans" {
@@ -173,6 +175,7 @@ pub async fn planner(
         @if let Some(d) = detail { (d) }
         @if may_plan && published { (replan_buttons(lang, csrf)) }
         @if let Some(form) = add_request { (form) }
+        @if let Some(section) = availability { (section) }
     };
     let credits = credits(&s).await;
     let nav = staff_nav(lang, &caller);
