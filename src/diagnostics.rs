@@ -226,6 +226,7 @@ impl Diagnostic {
             "equipment" => "装備",
             "request" => "予約",
             "vehicle" => "車両",
+            "channel" => "受付経路",
             _ => "参照先",
         };
         Diagnostic::new(

@@ -235,8 +235,8 @@ async fn purge_daily(state: AppState) {
             tracing::error!(error = %e, "removing expired sessions failed");
         }
         match state.store.purge(state.config.retention_days, false, "system").await {
-            Ok(r) if !r.requests.is_empty() || r.itinerary_days > 0 => {
-                tracing::info!(requests = r.requests.len(), days = r.itinerary_days, cutoff = %r.cutoff, "personal data erased");
+            Ok(r) if !r.requests.is_empty() || r.itinerary_days > 0 || r.applications > 0 => {
+                tracing::info!(requests = r.requests.len(), days = r.itinerary_days, applications = r.applications, cutoff = %r.cutoff, "personal data erased");
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "purging personal data failed"),

@@ -53,7 +53,22 @@ const FIELDS: &[&str] = &[
     "priority",
     "resident",
     "note",
+    "channel",
 ];
+
+/// How a request came in: by phone, at a counter, or as an online application.
+pub const CHANNELS: [&str; 3] = ["phone", "counter", "online"];
+
+fn check_channel(reader: &mut Reader, map: &Map<String, Value>, path: &str) {
+    let Some(v) = map.get("channel") else { return };
+    let p = field(path, "channel");
+    if let Some(name) = reader.text(v, &p)
+        && !CHANNELS.contains(&name.as_str())
+    {
+        let known: Vec<String> = CHANNELS.iter().map(|c| c.to_string()).collect();
+        reader.report(Diagnostic::unknown_reference(&p, "channel", &name, &known));
+    }
+}
 
 fn contact(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Contact {
     let mut c = Contact { note: reader.opt_string(map, path, "note").unwrap_or_default(), ..Contact::default() };
@@ -75,6 +90,7 @@ enum Parsed {
 
 fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar: &Calendar) -> Option<Parsed> {
     let map = reader.object(v, path, FIELDS)?;
+    check_channel(reader, map, path);
     let id = reader.id_field(map, path, "id");
     let kind = reader.required(map, path, "kind").and_then(|k| {
         let p = field(path, "kind");

@@ -14,10 +14,12 @@ use crate::clock::Clock;
 use crate::io::problem_file::{Documents, RequestChanges};
 
 mod accounts;
+mod applications;
 pub mod backup;
 pub mod documents;
 mod plans;
 mod retention;
+pub use applications::{Application, ApplicationStatus};
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};

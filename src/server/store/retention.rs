@@ -28,6 +28,10 @@ pub struct PurgeReport {
     pub requests: Vec<String>,
     /// Crew itinerary days whose bookings were erased, over all plan versions.
     pub itinerary_days: usize,
+    /// Online applications deleted: decided on or before the cutoff, or still pending
+    /// with their `latest` date on or before it.
+    #[serde(default)]
+    pub applications: usize,
 }
 
 /// The text that replaces an erased field in a printable itinerary.
@@ -154,16 +158,49 @@ impl Store {
             }
             report.itinerary_days += erased;
         }
-        let nothing = report.requests.is_empty() && report.itinerary_days == 0;
+        report.applications = self.purge_applications(&mut tx, cutoff, dry_run).await?;
+        let nothing = report.requests.is_empty() && report.itinerary_days == 0 && report.applications == 0;
         if dry_run || nothing {
             tx.rollback().await?;
             return Ok(report);
         }
-        let detail =
-            format!("cutoff {cutoff}: {} requests, {} itinerary days", report.requests.len(), report.itinerary_days);
+        let detail = format!(
+            "cutoff {cutoff}: {} requests, {} itinerary days, {} applications",
+            report.requests.len(),
+            report.itinerary_days,
+            report.applications
+        );
         audit(&mut tx, &self.clock.stamp(), actor, "purge", "personal-data", &detail).await?;
         tx.commit().await?;
         self.bump();
         Ok(report)
+    }
+
+    async fn purge_applications(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        cutoff: NaiveDate,
+        dry_run: bool,
+    ) -> Result<usize, sqlx::Error> {
+        let rows: Vec<(String, String, Option<String>, String)> =
+            sqlx::query_as("SELECT id, status, decided_at, body_json FROM applications").fetch_all(&mut *tx).await?;
+        let day = |text: &str| text.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
+        let old: Vec<String> = rows
+            .into_iter()
+            .filter(|(_, status, decided, body)| match status.as_str() {
+                "pending" => serde_json::from_str::<Value>(body)
+                    .ok()
+                    .and_then(|b| b.get("latest").and_then(Value::as_str).and_then(day))
+                    .is_some_and(|latest| latest <= cutoff),
+                _ => decided.as_deref().and_then(day).is_some_and(|d| d <= cutoff),
+            })
+            .map(|(id, ..)| id)
+            .collect();
+        if !dry_run {
+            for id in &old {
+                sqlx::query("DELETE FROM applications WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            }
+        }
+        Ok(old.len())
     }
 }

@@ -1,0 +1,155 @@
+//! Residents' online applications: stored as `pending` with a random request number, then
+//! accepted by a planner (the body becomes a request with the same id) or declined with a
+//! reason. A decided application keeps no name or phone: only its status, reason and the
+//! last four digits of the phone, for the resident's status check, until the purge.
+
+use serde_json::Value;
+use sqlx::Row;
+
+use super::{Store, audit};
+use crate::server::auth::password::random_bytes;
+
+/// Where an application stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplicationStatus {
+    Pending,
+    Accepted,
+    Declined,
+    /// Accepted, then the request was cancelled.
+    Cancelled,
+}
+
+impl ApplicationStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ApplicationStatus::Pending => "pending",
+            ApplicationStatus::Accepted => "accepted",
+            ApplicationStatus::Declined => "declined",
+            ApplicationStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(s: &str) -> ApplicationStatus {
+        match s {
+            "accepted" => ApplicationStatus::Accepted,
+            "declined" => ApplicationStatus::Declined,
+            "cancelled" => ApplicationStatus::Cancelled,
+            _ => ApplicationStatus::Pending,
+        }
+    }
+}
+
+/// One application as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Application {
+    /// The request number the resident was given, e.g. `W-2718-2818`.
+    pub id: String,
+    pub status: ApplicationStatus,
+    /// The request in the requests-file format while pending; `{}` once decided.
+    pub body: Value,
+    pub phone_last4: String,
+    pub created_at: String,
+    /// Why it was declined (told to the resident).
+    pub reason: String,
+}
+
+/// A request number that cannot be guessed from another: `W-` and 8 random digits.
+fn new_number() -> String {
+    let n = u32::from_le_bytes(random_bytes::<4>()) % 100_000_000;
+    format!("W-{:04}-{:04}", n / 10_000, n % 10_000)
+}
+
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Application {
+    Application {
+        id: r.get("id"),
+        status: ApplicationStatus::parse(r.get::<&str, _>("status")),
+        body: serde_json::from_str(r.get::<&str, _>("body_json")).unwrap_or(Value::Null),
+        phone_last4: r.get("phone_last4"),
+        created_at: r.get("created_at"),
+        reason: r.get("reason"),
+    }
+}
+
+impl Store {
+    /// Stores a pending application (its `id` is set here) and answers its number.
+    pub async fn add_application(&self, mut body: Value, phone_last4: &str) -> Result<String, sqlx::Error> {
+        loop {
+            let id = new_number();
+            let taken: Option<i64> = sqlx::query_scalar(
+                "SELECT 1 FROM applications WHERE id = ? UNION SELECT 1 FROM requests WHERE id = ?",
+            )
+            .bind(&id)
+            .bind(&id)
+            .fetch_optional(&self.pool)
+            .await?;
+            if taken.is_some() {
+                continue;
+            }
+            body["id"] = Value::String(id.clone());
+            let mut tx = self.pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO applications (id, status, body_json, phone_last4, created_at) VALUES (?, 'pending', ?, ?, ?)",
+            )
+            .bind(&id)
+            .bind(body.to_string())
+            .bind(phone_last4)
+            .bind(self.clock.stamp())
+            .execute(&mut *tx)
+            .await?;
+            audit(&mut tx, &self.clock.stamp(), "online", "apply", &format!("applications/{id}"), "").await?;
+            tx.commit().await?;
+            return Ok(id);
+        }
+    }
+
+    pub async fn application(&self, id: &str) -> Result<Option<Application>, sqlx::Error> {
+        let row = sqlx::query("SELECT * FROM applications WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.as_ref().map(from_row))
+    }
+
+    /// Pending applications, oldest first (they hold names and phones: audit the read).
+    pub async fn pending_applications(&self) -> Result<Vec<Application>, sqlx::Error> {
+        let rows = sqlx::query("SELECT * FROM applications WHERE status = 'pending' ORDER BY created_at, id")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(from_row).collect())
+    }
+
+    /// Records a planner's decision on a pending application and erases its body; false
+    /// if it is not pending (decided already, or unknown).
+    pub async fn decide_application(
+        &self,
+        id: &str,
+        status: ApplicationStatus,
+        actor: &str,
+        reason: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE applications SET status = ?, body_json = '{}', decided_at = ?, decided_by = ?, reason = ? \
+             WHERE id = ? AND status = 'pending'",
+        )
+        .bind(status.as_str())
+        .bind(self.clock.stamp())
+        .bind(actor)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        audit(&mut tx, &self.clock.stamp(), actor, status.as_str(), &format!("applications/{id}"), reason).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Marks an accepted application cancelled (its request was deleted).
+    pub async fn application_cancelled(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE applications SET status = 'cancelled' WHERE id = ? AND status = 'accepted'")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
