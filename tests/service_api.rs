@@ -421,14 +421,14 @@ async fn planners_add_requests_from_the_page_with_the_same_checks() {
     let page = planner.get(&app, "/planner").await;
     assert!(page.text.contains("action=\"/planner/requests\""), "the page has the form");
     let good = format!(
-        "id=WEB-1&kind=admin&stop=konaka&earliest={}&latest={}&priority=4&name=Web+Taro&phone=",
+        "id=WEB-1&kind=admin&stop=konaka&earliest={}&latest={}&priority=4&name=Web+Taro&phone=&channel=phone",
         shifted("2026-12-07"),
         shifted("2026-12-11")
     );
     let answer = planner.post(&app, "/planner/requests?lang=en", &good).await;
     assert!(answer.status.is_redirection(), "{} {}", answer.status, answer.text);
     let stored = call(&app, "GET", "/api/requests/WEB-1", Some(PLANNER), None).await.json();
-    assert_eq!(stored["resident"]["name"], "Web Taro");
+    assert_eq!((stored["resident"]["name"].as_str(), stored["channel"].as_str()), (Some("Web Taro"), Some("phone")));
     assert!(stored["resident"].get("phone").is_none(), "empty fields are left out");
     // Dates the wrong way round: the CLI's E1013, shown on the page; nothing stored.
     let bad =

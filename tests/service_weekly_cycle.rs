@@ -105,3 +105,133 @@ async fn a_unit_out_of_service_and_a_closed_hall_are_set_from_the_page_and_plann
     let refused = driver.post(&app, "/planner/availability", &format!("target=stop%3Azama&from={tuesday}")).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+/// A resident's application form, filled in.
+fn application(name: &str, phone: &str) -> String {
+    serde_urlencoded::to_string([
+        ("stop", "konaka"),
+        ("kind", "admin"),
+        ("earliest", &shifted("2026-12-07")),
+        ("latest", &shifted("2026-12-11")),
+        ("name", name),
+        ("phone", phone),
+        ("consent", "yes"),
+        ("website", ""),
+    ])
+    .unwrap()
+}
+
+/// Posts a resident's form (no session).
+async fn resident_post(app: &Router, uri: &str, form: &str) -> staff::Page {
+    staff::send(app, "POST", uri, None, Some(form)).await
+}
+
+/// The request number on the answer page.
+fn request_number(page: &staff::Page) -> String {
+    let at = page.text.find("data-testid=\"request-number\"").expect("a request number") + 1;
+    let text = &page.text[at..];
+    let start = text.find("W-").expect("a W- number");
+    text[start..start + 11].to_string()
+}
+
+async fn status_of(app: &Router, number: &str, digits: &str) -> staff::Page {
+    resident_post(app, "/status", &format!("number={number}&digits={digits}")).await
+}
+
+#[tokio::test]
+async fn a_residents_application_is_queued_accepted_planned_and_its_status_checked_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let form = staff::send(&app, "GET", "/apply", None, None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("action=\"/apply\"") && form.text.contains("小中集会所"), "{}", form.text);
+
+    let answer = resident_post(&app, "/apply", &application("みどり 花子", "０２７７－７６－１２３４")).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    let number = request_number(&answer);
+    assert_eq!(api(&app, "GET", &format!("/api/requests/{number}"), None).await.0, StatusCode::NOT_FOUND, "pending");
+    let waiting = status_of(&app, &number, "1234").await;
+    assert!(waiting.text.contains("受付中"), "{}", waiting.text);
+    assert_eq!(status_of(&app, &number, "4321").await.status, StatusCode::NOT_FOUND, "wrong digits tell nothing");
+    assert!(!status_of(&app, &number, "4321").await.text.contains("受付中"));
+
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let queue = planner.get(&app, "/planner").await;
+    assert!(queue.text.contains(&number) && queue.text.contains("みどり 花子"), "the planner sees the application");
+    let accepted = planner.post(&app, &format!("/planner/applications/{number}/accept"), "").await;
+    assert!(accepted.status.is_redirection(), "{} {}", accepted.status, accepted.text);
+    let (_, request) = api(&app, "GET", &format!("/api/requests/{number}"), None).await;
+    assert_eq!(
+        (request["channel"].as_str(), request["resident"]["phone"].as_str()),
+        (Some("online"), Some("0277-76-1234"))
+    );
+    let again = planner.post(&app, &format!("/planner/applications/{number}/accept"), "").await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "decided once");
+
+    let plan = plan_the_week(&app).await;
+    let (_, plans) = api(&app, "GET", "/api/plans", None).await;
+    let id = plans[0]["id"].as_i64().unwrap();
+    assert_eq!(api(&app, "POST", &format!("/api/plans/{id}/publish"), None).await.0, StatusCode::OK);
+    let visit_day = plan["days"].as_array().unwrap().iter().find(|d| {
+        d["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["visits"].as_array().unwrap())
+            .any(|v| v["requests"].as_array().unwrap().iter().any(|r| r["id"] == number.as_str()))
+    });
+    let scheduled = status_of(&app, &number, "1234").await;
+    let date = visit_day.expect("the application is planned")["date"].as_str().unwrap().to_string();
+    assert!(scheduled.text.contains("予定あり") && scheduled.text.contains(&date), "{}", scheduled.text);
+    assert!(scheduled.text.contains("小中集会所"));
+    assert!(!scheduled.text.contains("みどり 花子"), "nothing else is shown");
+
+    let second = request_number(&resident_post(&app, "/apply", &application("桐生 次郎", "090-0000-5678")).await);
+    let declined = planner
+        .post(
+            &app,
+            &format!("/planner/applications/{second}/decline"),
+            "reason=%E5%AE%9A%E5%93%A1%E3%81%AB%E9%81%94%E3%81%97%E3%81%BE%E3%81%97%E3%81%9F",
+        )
+        .await;
+    assert!(declined.status.is_redirection(), "{}", declined.text);
+    let told = status_of(&app, &second, "5678").await;
+    assert!(told.text.contains("取消") && told.text.contains("定員に達しました"), "{}", told.text);
+}
+
+#[tokio::test]
+async fn abusive_or_careless_applications_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let good = application("みどり 花子", "0277-76-1234");
+    // A robot fills in the hidden field: a thanks page, no number, nothing queued.
+    let robot = resident_post(&app, "/apply", &good.replace("website=", "website=http%3A%2F%2Fspam")).await;
+    assert_eq!(robot.status, StatusCode::OK);
+    assert!(!robot.text.contains("data-testid=\"request-number\""));
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    assert!(planner.get(&app, "/planner").await.text.contains("確認待ちの申し込みはありません"));
+
+    for (form, expect) in [
+        (good.replace("consent=yes", "consent="), "同意"),
+        (good.replace("0277-76-1234", "12"), "電話番号"),
+        (good.replace(&shifted("2026-12-07"), "2020-01-06"), "今日より後"),
+        (good.replace("kind=admin", "kind=medical").replace("stop=konaka", "stop=nowhere"), "一覧から選んで"),
+    ] {
+        let answer = resident_post(&app, "/apply", &form).await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{form}");
+        assert!(answer.text.contains(expect), "{expect}: {}", answer.text);
+        assert!(!answer.text.contains("E10"), "plain words, no codes: {}", answer.text);
+    }
+    let huge = format!("{good}&name={}", "あ".repeat(20_000));
+    assert_eq!(resident_post(&app, "/apply", &huge).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Five attempts from this address so far (the robot's and the four refused ones):
+    // the sixth within the hour is refused.
+    let limited = resident_post(&app, "/apply", &good).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{}", limited.text);
+
+    // Guessing numbers: after ten wrong answers from one address, it must wait.
+    for n in 0..10 {
+        assert_eq!(status_of(&app, &format!("W-0000-{n:04}"), "1234").await.status, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(status_of(&app, "W-0000-0011", "1234").await.status, StatusCode::TOO_MANY_REQUESTS);
+}

@@ -43,6 +43,8 @@ pub struct ServeConfig {
     /// A place saved farther than this many kilometres outside the data set's boundary
     /// gets the warning W2001 (the save still goes through).
     pub outside_km: f64,
+    /// Online applications accepted from one client address per hour.
+    pub applications_per_hour: usize,
 }
 
 impl Default for ServeConfig {
@@ -63,6 +65,7 @@ impl Default for ServeConfig {
             address_failures: 20,
             retention_days: 90,
             outside_km: 1.0,
+            applications_per_hour: 5,
         }
     }
 }
@@ -88,6 +91,7 @@ struct FileConfig {
     address_failures: Option<usize>,
     retention_days: Option<i64>,
     outside_km: Option<f64>,
+    applications_per_hour: Option<usize>,
 }
 
 /// A configuration problem: the setting, what is wrong, how to fix it.
@@ -177,6 +181,9 @@ impl ServeConfig {
         }
         if let Some(d) = from_file.retention_days {
             c.retention_days = d.clamp(1, 3650);
+        }
+        if let Some(n) = from_file.applications_per_hour {
+            c.applications_per_hour = n.clamp(1, 1000);
         }
         if let Some(km) = from_file.outside_km {
             c.outside_km = if km.is_finite() { km.clamp(0.0, 1000.0) } else { c.outside_km };

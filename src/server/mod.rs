@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod pages;
 pub(crate) mod planner;
 pub mod public;
+pub mod request_status;
 pub mod store;
 
 use std::sync::Arc;
@@ -44,9 +45,16 @@ pub struct AppState {
     pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
     /// Failed sign-ins per client address.
     pub throttle: Arc<auth::throttle::AddressThrottle>,
+    /// Online applications per client address (an hour's window).
+    pub applications: Arc<auth::throttle::AddressThrottle>,
+    /// Failed status checks ("my request") per client address (an hour's window).
+    pub lookups: Arc<auth::throttle::AddressThrottle>,
     /// The database's exclusive lock: one server per database.
     _lock: Arc<std::fs::File>,
 }
+
+/// Wrong number-and-digits answers from one address in an hour before it must wait.
+const LOOKUP_FAILURES_PER_HOUR: usize = 10;
 
 impl AppState {
     /// Opens the database (creating, migrating and importing the data set on first start).
@@ -70,7 +78,11 @@ impl AppState {
         let area = boundary.as_deref().and_then(|g| boundary_polygons(g, "boundary.geojson").ok()).map(Arc::new);
         let throttle =
             Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
+        let hourly = |n: usize| Arc::new(auth::throttle::AddressThrottle::new(n, 3600));
+        let (applications, lookups) = (hourly(config.applications_per_hour), hourly(LOOKUP_FAILURES_PER_HOUR));
         Ok(AppState {
+            applications,
+            lookups,
             config: Arc::new(config),
             store,
             jobs,

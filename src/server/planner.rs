@@ -74,9 +74,7 @@ pub(crate) async fn write(
     body: Option<Value>,
 ) -> Result<Vec<Diagnostic>, ApiError> {
     let _guard = state.jobs.write_lock.lock().await;
-    let docs = state.store.documents().await?;
-    let changed = with_change(docs, entity, id, body.as_ref());
-    let data = parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)?;
+    let data = validate(state, entity, id, body.as_ref()).await?;
     match body {
         Some(b) => state.store.put(entity, id, &b, who).await?,
         None => {
@@ -85,6 +83,18 @@ pub(crate) async fn write(
         }
     }
     Ok(warnings_for(state, &data, entity, id))
+}
+
+/// The data set with the change, or 422 with the coded problems it would have.
+pub(crate) async fn validate(
+    state: &AppState,
+    entity: Entity,
+    id: &str,
+    body: Option<&Value>,
+) -> Result<Dataset, ApiError> {
+    let docs = state.store.documents().await?;
+    let changed = with_change(docs, entity, id, body);
+    parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)
 }
 
 /// The boundary warnings that concern the item `id` of `entity` in `data`.
@@ -175,6 +185,9 @@ async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: 
 async fn delete(state: &AppState, who: &str, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
     let _existing = get_one(state, entity, &id).await?;
     write(state, who, entity, &id, None).await?;
+    if entity == Entity::Request {
+        state.store.application_cancelled(&id).await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -4,6 +4,8 @@
 
 mod account;
 mod admin;
+mod application_queue;
+mod apply;
 mod availability;
 mod driver_page;
 mod layout;
@@ -15,6 +17,7 @@ pub mod svg_map;
 pub use admin::valid_name as valid_account_name;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use maud::html;
@@ -24,6 +27,9 @@ use super::AppState;
 use crate::lang::Lang;
 use layout::{Page, t};
 
+/// The largest body of a resident's form (a few short fields).
+const APPLY_BODY_LIMIT: usize = 16 * 1024;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(resident::home))
@@ -31,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/print.js", get(layout::script))
         .route("/stops/{id}", get(resident::stop))
         .route("/timetable", get(resident::timetable))
+        .route("/apply", get(apply::apply_page).post(apply::apply).layer(DefaultBodyLimit::max(APPLY_BODY_LIMIT)))
+        .route("/status", get(apply::status_page).post(apply::status).layer(DefaultBodyLimit::max(APPLY_BODY_LIMIT)))
         .route("/login", get(account::login_page).post(account::login))
         .route("/logout", get(account::logout_page).post(account::logout))
         .route("/account", get(account::account_page))
@@ -47,6 +55,8 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests", post(planner_forms::add_request))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/planner/availability", post(availability::add))
+        .route("/planner/applications/{id}/accept", post(application_queue::accept))
+        .route("/planner/applications/{id}/decline", post(application_queue::decline))
         .route("/planner/availability/remove", post(availability::remove))
         .route("/driver", get(driver_page::driver))
 }

@@ -53,6 +53,10 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup
                 input id="r-priority" name="priority" type="number" min="1" max="5" value="3"; }))
             (field(lang, "r-name", "お名前", "Resident's name", html! { input id="r-name" name="name" autocomplete="off"; }))
             (field(lang, "r-phone", "電話番号", "Phone", html! { input id="r-phone" name="phone" type="tel" autocomplete="off"; }))
+            (field(lang, "r-channel", "受付経路", "Taken by", html! {
+                select id="r-channel" name="channel" {
+                    option value="phone" { (t(lang, "電話", "Phone")) }
+                    option value="counter" { (t(lang, "窓口", "Counter")) } } }))
             button type="submit" { (t(lang, "追加", "Add")) }
         }
     })
@@ -79,6 +83,7 @@ pub struct RequestForm {
     priority: Option<String>,
     name: Option<String>,
     phone: Option<String>,
+    channel: Option<String>,
 }
 
 impl RequestForm {
@@ -88,6 +93,9 @@ impl RequestForm {
                             "earliest": self.earliest, "latest": self.latest });
         if let Some(p) = self.priority.as_deref().and_then(|p| p.parse::<u64>().ok()) {
             r["priority"] = json!(p);
+        }
+        if let Some(channel) = self.channel.as_deref().filter(|c| !c.is_empty()) {
+            r["channel"] = json!(channel);
         }
         let mut resident = Map::new();
         for (key, value) in [("name", &self.name), ("phone", &self.phone)] {

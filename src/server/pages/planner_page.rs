@@ -10,11 +10,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::account::staff_nav;
-use super::availability;
 use super::layout::{Page, cell, csrf_input, t, table};
 use super::planner_forms::{replan_buttons, request_form};
 use super::resident::credits;
 use super::svg_map::svg;
+use super::{application_queue, availability};
 use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -162,6 +162,7 @@ pub async fn planner(
     let published = s.store.published_id().await?.is_some();
     let add_request = if may_plan { Some(request_form(&s, lang, csrf).await?) } else { None };
     let availability = if may_plan { Some(availability::section(&s, lang, csrf).await?) } else { None };
+    let queue = if may_plan { Some(application_queue::section(&s, lang, csrf, &caller.who()).await?) } else { None };
     let body = html! {
         @if may_plan {
             form.inline method="post" action="/planner/plans" {
@@ -174,6 +175,7 @@ pub async fn planner(
         (versions(&s, lang, &plans))
         @if let Some(d) = detail { (d) }
         @if may_plan && published { (replan_buttons(lang, csrf)) }
+        @if let Some(queue) = queue { (queue) }
         @if let Some(form) = add_request { (form) }
         @if let Some(section) = availability { (section) }
     };

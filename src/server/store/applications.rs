@@ -75,13 +75,12 @@ impl Store {
     pub async fn add_application(&self, mut body: Value, phone_last4: &str) -> Result<String, sqlx::Error> {
         loop {
             let id = new_number();
-            let taken: Option<i64> = sqlx::query_scalar(
-                "SELECT 1 FROM applications WHERE id = ? UNION SELECT 1 FROM requests WHERE id = ?",
-            )
-            .bind(&id)
-            .bind(&id)
-            .fetch_optional(&self.pool)
-            .await?;
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT 1 FROM applications WHERE id = ? UNION SELECT 1 FROM requests WHERE id = ?")
+                    .bind(&id)
+                    .bind(&id)
+                    .fetch_optional(&self.pool)
+                    .await?;
             if taken.is_some() {
                 continue;
             }
