@@ -233,3 +233,34 @@ async fn a_stop_saved_far_outside_the_boundary_is_warned_about() {
     let (_, saved) = call(&app, "GET", &format!("/api/stops/{id}"), PLANNER, None).await;
     assert_eq!(saved["lon"], json!(139.76));
 }
+
+/// A declined application keeps its reason and phone digits for the resident's check only
+/// until the retention period has passed; a pending one goes once its dates have passed.
+#[tokio::test]
+async fn online_applications_are_erased_after_the_retention_period() {
+    use junkai::server::store::ApplicationStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = app(dir.path()).await;
+    let body = |latest: &str| {
+        json!({ "kind": "admin", "stop": "konaka", "earliest": shifted("2026-12-07"),
+                                      "latest": shifted(latest), "resident": { "name": "申込 太郎", "phone": "0277-00-1234" } })
+    };
+    let declined = state.store.add_application(body("2026-12-11"), "1234").await.unwrap();
+    let pending = state.store.add_application(body("2026-12-18"), "1234").await.unwrap();
+    assert!(state.store.decide_application(&declined, ApplicationStatus::Declined, "planner", "満員").await.unwrap());
+    let decided = state.store.application(&declined).await.unwrap().unwrap();
+    assert_eq!(decided.body, json!({}), "a decided application keeps no name or phone");
+
+    state.config.clock.advance(Duration::days(89));
+    assert_eq!(state.store.purge(90, false, "system").await.unwrap().applications, 0, "not before 90 days");
+    state.config.clock.advance(Duration::days(1));
+    assert_eq!(state.store.purge(90, false, "system").await.unwrap().applications, 1);
+    assert!(state.store.application(&declined).await.unwrap().is_none());
+    assert!(state.store.application(&pending).await.unwrap().is_some(), "its latest date is within the period");
+    // A pending application goes 90 days after its latest date.
+    state.config.clock.advance(Duration::days(16));
+    assert_eq!(state.store.purge(90, false, "system").await.unwrap().applications, 0);
+    state.config.clock.advance(Duration::days(1));
+    assert_eq!(state.store.purge(90, false, "system").await.unwrap().applications, 1);
+    assert!(state.store.application(&pending).await.unwrap().is_none());
+}

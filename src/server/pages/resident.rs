@@ -15,8 +15,14 @@ use crate::server::AppState;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::public::{find_stop, fold_kana, snapshot, stop_matches, today};
 
-fn nav(lang: Lang) -> Vec<(&'static str, &'static str)> {
-    vec![("/", t(lang, "さがす", "Find a hall")), ("/timetable", t(lang, "時刻表を印刷", "Print a timetable"))]
+/// The residents' pages' menu.
+pub(super) fn nav(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("/", t(lang, "さがす", "Find a hall")),
+        ("/timetable", t(lang, "時刻表を印刷", "Print a timetable")),
+        ("/apply", t(lang, "申し込む", "Apply")),
+        ("/status", t(lang, "予約の確認", "Check a request")),
+    ]
 }
 
 pub(super) async fn credits(s: &AppState) -> String {
