@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::layout::{Page, t};
+use super::resident::nav;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::ClientAddress;
@@ -54,12 +55,7 @@ async fn choices(s: &AppState, lang: Lang) -> Result<(Vec<Hall>, Vec<(String, St
 }
 
 fn page(lang: Lang, title: &str, path: &str, status: StatusCode, body: Markup) -> Response {
-    let nav = [
-        ("/", t(lang, "予定をさがす", "Find visits")),
-        ("/apply", t(lang, "申し込む", "Apply")),
-        ("/status", t(lang, "予約の確認", "Check a request")),
-    ];
-    (status, Html(Page::new(lang, title, path).nav(&nav).render(body))).into_response()
+    (status, Html(Page::new(lang, title, path).nav(&nav(lang)).render(body))).into_response()
 }
 
 /// The application form, with the problems of a refused attempt on top.
