@@ -1,6 +1,7 @@
 //! The web pages in a real headless Chromium, driven through ChromeDriver (W3C WebDriver):
 //! a resident finds a hall and reads its next visit; a planner signs in and the plan's
-//! map is drawn. Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
+//! map is drawn; on a phone, the crew's day, and a resident's online application that a
+//! planner accepts. Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
 //! paths can be overridden with `JUNKAI_CHROMEDRIVER` and `JUNKAI_CHROMIUM`.
 
 use std::path::Path;
@@ -91,6 +92,15 @@ impl WebDriver {
                 return id.to_string();
             }
             assert!(started.elapsed() < Duration::from_secs(10), "no element {css}: {v}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits up to 10 s until no element matches `css` (e.g. after a form reloads the page).
+    fn wait_until_gone(&self, css: &str) {
+        let started = Instant::now();
+        while self.count(css) > 0 {
+            assert!(started.elapsed() < Duration::from_secs(10), "{css} is still there");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -304,9 +314,50 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert!(browser.count("a[href^='tel:']") >= 1, "phones can be called with a tap");
     save_screenshot(&browser, "/driver");
 
+    resident_applies_and_a_planner_accepts(&browser, &base);
+
     // English on request.
     browser.go(&format!("{base}/?lang=en"));
     assert_eq!(browser.call("GET", "/title", None), json!("junkai — mobile office and clinic visits"));
+}
+
+/// On the phone: a resident applies online and checks the status by number; a planner
+/// accepts the application from the queue.
+fn resident_applies_and_a_planner_accepts(browser: &WebDriver, base: &str) {
+    browser.go(&format!("{base}/apply"));
+    browser.find("form[action='/apply']");
+    let (from, until) = (shifted("2026-12-07"), shifted("2026-12-11"));
+    browser.script(&format!(
+        "document.querySelector('#earliest').value = '{from}'; document.querySelector('#latest').value = '{until}';"
+    ));
+    browser.type_into("#name", "みどり 花子");
+    browser.type_into("#phone", "0277-76-1234");
+    browser.click("input[name=consent]");
+    let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+    assert!(overflow.as_f64().is_some_and(|o| o <= 0.0), "the form is wider than the phone by {overflow} px");
+    let hidden =
+        browser.script("const r = document.querySelector('#website').getBoundingClientRect(); return r.right <= 0;");
+    assert_eq!(hidden, json!(true), "the honeypot field is off screen");
+    save_screenshot(browser, "/apply");
+    browser.click("main button[type=submit]");
+    let answer = browser.text("[data-testid=request-number]");
+    let number = answer.split_whitespace().last().unwrap_or_default().to_string();
+    assert!(number.starts_with("W-"), "a request number: {answer}");
+
+    browser.go(&format!("{base}/status"));
+    browser.type_into("#number", &number);
+    browser.type_into("#digits", "1234");
+    browser.click("main button[type=submit]");
+    let state = browser.text("[data-testid=request-state]");
+    assert_eq!(state, "受付中", "the resident sees the application received");
+
+    browser.go(&format!("{base}/login"));
+    browser.type_into("#name", "planner");
+    browser.type_into("#password", common::PASSWORD);
+    browser.click("button[type=submit]");
+    browser.find(&format!("[data-application='{number}']"));
+    browser.click(&format!("[data-application='{number}'] form[action$='/accept'] button"));
+    browser.wait_until_gone(&format!("[data-application='{number}']"));
 }
 
 /// Keeps a screenshot for people to look at when `JUNKAI_SCREENSHOTS` names a folder.

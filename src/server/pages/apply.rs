@@ -13,11 +13,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::layout::{Page, t};
+use super::layout::{Page, csrf_input, t};
 use super::resident::nav;
 use crate::lang::Lang;
 use crate::server::AppState;
-use crate::server::auth::ClientAddress;
+use crate::server::auth::{Caller, ClientAddress};
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::validate;
 use crate::server::request_status::{RequestState, last_four_digits, normalised_phone, request_state};
@@ -58,8 +58,20 @@ fn page(lang: Lang, title: &str, path: &str, status: StatusCode, body: Markup) -
     (status, Html(Page::new(lang, title, path).nav(&nav(lang)).render(body))).into_response()
 }
 
+/// The CSRF field for a browser that also holds a staff session (its writes need the
+/// session's token); nothing for residents.
+fn session_csrf(caller: &Option<Caller>) -> Markup {
+    html! { @if let Some(c) = caller.as_ref().filter(|c| !c.csrf().is_empty()) { (csrf_input(c.csrf())) } }
+}
+
 /// The application form, with the problems of a refused attempt on top.
-async fn form(s: &AppState, lang: Lang, problems: &[String], status: StatusCode) -> Result<Response, ApiError> {
+async fn form(
+    s: &AppState,
+    lang: Lang,
+    caller: &Option<Caller>,
+    problems: &[String],
+    status: StatusCode,
+) -> Result<Response, ApiError> {
     let (stops, kinds) = choices(s, lang).await?;
     let mut districts: Vec<&str> = Vec::new();
     for hall in &stops {
@@ -76,6 +88,7 @@ async fn form(s: &AppState, lang: Lang, problems: &[String], status: StatusCode)
                "Apply for a visit of the mobile office or clinic. Staff will confirm the date and time.")) }
         p { (t(lang, "お電話や窓口でも受け付けています。", "You can also apply by phone or at the city office.")) }
         form method="post" action="/apply" {
+            (session_csrf(caller))
             div { label for="stop" { (t(lang, "集会所", "Hall")) }
                 select id="stop" name="stop" required { @for d in &districts { optgroup label=(d) {
                     @for hall in stops.iter().filter(|h| h.district == *d) { option value=(hall.id) { (hall.name) } } } } } }
@@ -99,8 +112,11 @@ async fn form(s: &AppState, lang: Lang, problems: &[String], status: StatusCode)
     Ok(page(lang, t(lang, "利用の申し込み", "Apply for a visit"), "/apply", status, body))
 }
 
-pub async fn apply_page(State(s): State<AppState>) -> Result<Response, ApiError> {
-    form(&s, current_lang(), &[], StatusCode::OK).await
+pub async fn apply_page(
+    State(s): State<AppState>,
+    Extension(caller): Extension<Option<Caller>>,
+) -> Result<Response, ApiError> {
+    form(&s, current_lang(), &caller, &[], StatusCode::OK).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -168,6 +184,7 @@ fn checked(f: &ApplyForm, hosts: Option<&[String]>, today: NaiveDate, lang: Lang
 pub async fn apply(
     State(s): State<AppState>,
     Extension(ClientAddress(from)): Extension<ClientAddress>,
+    Extension(caller): Extension<Option<Caller>>,
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
@@ -191,14 +208,14 @@ pub async fn apply(
     let hosts = stops.iter().find(|h| h.id == f.stop).map(|h| h.hosts.as_slice());
     let body = match checked(&f, hosts, s.config.clock.today(), lang) {
         Ok(body) => body,
-        Err(problems) => return form(&s, lang, &problems, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(problems) => return form(&s, lang, &caller, &problems, StatusCode::UNPROCESSABLE_ENTITY).await,
     };
     // The same checks as every request, under a provisional id.
     let mut provisional = body.clone();
     provisional["id"] = json!("W-check");
     if let Err(e) = validate(&s, Entity::Request, "W-check", Some(&provisional)).await {
         let problems: Vec<String> = e.problems.iter().map(|d| d.cause.get(lang).to_string()).collect();
-        return form(&s, lang, &problems, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return form(&s, lang, &caller, &problems, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let phone = body["resident"]["phone"].as_str().unwrap_or("").to_string();
     let id = s.store.add_application(body, &last_four_digits(&phone)).await?;
@@ -219,9 +236,10 @@ fn received(lang: Lang, id: Option<&str>) -> Response {
     page(lang, t(lang, "申し込みの受付", "Application received"), "/apply", StatusCode::OK, body)
 }
 
-fn status_form(lang: Lang) -> Markup {
+fn status_form(lang: Lang, caller: &Option<Caller>) -> Markup {
     html! {
         form method="post" action="/status" {
+            (session_csrf(caller))
             div { label for="number" { (t(lang, "受付番号", "Request number")) }
                 input id="number" name="number" required maxlength="20" autocomplete="off"; }
             div { label for="digits" { (t(lang, "電話番号の下4けた", "Last four digits of your phone")) }
@@ -231,9 +249,9 @@ fn status_form(lang: Lang) -> Markup {
     }
 }
 
-pub async fn status_page() -> Response {
+pub async fn status_page(Extension(caller): Extension<Option<Caller>>) -> Response {
     let lang = current_lang();
-    page(lang, t(lang, "予約の確認", "Check a request"), "/status", StatusCode::OK, status_form(lang))
+    page(lang, t(lang, "予約の確認", "Check a request"), "/status", StatusCode::OK, status_form(lang, &caller))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -247,16 +265,16 @@ pub struct StatusForm {
 fn state_text(lang: Lang, state: &RequestState) -> Markup {
     match state {
         RequestState::Received => html! {
-        p.next { (t(lang, "受付中", "Received")) }
+        p.next data-testid="request-state" { (t(lang, "受付中", "Received")) }
         p { (t(lang, "担当者が日程を調整しています。決まりましたらお知らせします。", "Staff are arranging the date; you will be told.")) } },
         RequestState::Scheduled { date, weekday, from, to, place, unit } => html! {
-        p.next { (t(lang, "予定あり", "Scheduled")) }
+        p.next data-testid="request-state" { (t(lang, "予定あり", "Scheduled")) }
         p { (date) "（" (weekday) "） " (from) "–" (to) " " (place) " — " (unit) } },
         RequestState::Adjusting { reason } => html! {
-        p.next { (t(lang, "調整中", "Being arranged")) }
+        p.next data-testid="request-state" { (t(lang, "調整中", "Being arranged")) }
         p { (t(lang, "今の計画ではまだ日時が決まっていません。理由: ", "Not yet in the plan. Reason: ")) (reason.get(lang)) } },
         RequestState::Cancelled { reason } => html! {
-        p.next { (t(lang, "取消", "Cancelled")) }
+        p.next data-testid="request-state" { (t(lang, "取消", "Cancelled")) }
         @if !reason.is_empty() { p { (t(lang, "理由: ", "Reason: ")) (reason) } } },
     }
 }
@@ -264,6 +282,7 @@ fn state_text(lang: Lang, state: &RequestState) -> Markup {
 pub async fn status(
     State(s): State<AppState>,
     Extension(ClientAddress(from)): Extension<ClientAddress>,
+    Extension(caller): Extension<Option<Caller>>,
     Form(f): Form<StatusForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
@@ -292,7 +311,7 @@ pub async fn status(
             let _ = s.lookups.reserve(&from, now);
             let body = html! {
                 p.notice role="alert" { (t(lang, "受付番号と電話番号の下4けたの組み合わせが見つかりません。", "No request matches this number and these digits.")) }
-                (status_form(lang))
+                (status_form(lang, &caller))
             };
             Ok(page(lang, title, "/status", StatusCode::NOT_FOUND, body))
         }
