@@ -235,3 +235,45 @@ async fn abusive_or_careless_applications_are_refused() {
     }
     assert_eq!(status_of(&app, "W-0000-0011", "1234").await.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+#[tokio::test]
+async fn the_requests_page_lists_filters_exports_and_cancels_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let before = planner.get(&app, "/planner/requests").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        before.text.contains("試験 花子") && before.text.contains("<td>未計画</td>"),
+        "no plan yet: {}",
+        before.text
+    );
+    plan_the_week(&app).await;
+
+    let listed = planner.get(&app, "/planner/requests").await;
+    assert!(listed.text.contains("<td>予定あり 2"), "the newest plan's state: {}", listed.text);
+    let only_class = planner.get(&app, "/planner/requests?kind=class").await;
+    assert!(only_class.text.contains("R3") && !only_class.text.contains(">R1<"), "{}", only_class.text);
+    let by_district =
+        planner.get(&app, &format!("/planner/requests?district={}", "%E5%A4%A7%E9%96%93%E3%80%85%E7%94%BA")).await;
+    assert!(by_district.text.contains("R5") && !by_district.text.contains(">R7<"), "大間々町 only");
+
+    let csv = planner.get(&app, "/planner/requests.csv").await;
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.text.starts_with('\u{feff}') && csv.text.contains("試験 花子") && csv.text.contains("\r\n"));
+    assert_eq!(csv.text.lines().count(), 9, "a heading and the fixture's eight requests: {}", csv.text);
+
+    let missing = planner.post(&app, "/planner/requests/R8/cancel", "reason=").await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "a reason is needed");
+    let cancelled =
+        planner.post(&app, "/planner/requests/R8/cancel", "reason=%E6%9C%AC%E4%BA%BA%E3%81%AE%E5%B8%8C%E6%9C%9B").await;
+    assert!(cancelled.status.is_redirection(), "{}", cancelled.text);
+    assert_eq!(api(&app, "GET", "/api/requests/R8", None).await.0, StatusCode::NOT_FOUND);
+    let (_, log) = api(&app, "GET", "/api/audit", None).await;
+    let entries = log.as_array().unwrap();
+    assert!(entries.iter().any(|e| e["action"] == "cancel" && e["detail"] == "本人の希望"), "{log}");
+    assert!(entries.iter().any(|e| e["action"] == "read-personal" && e["detail"] == "csv"), "downloads are audited");
+
+    let driver = staff::sign_in(&app, "driver", common::PASSWORD).await;
+    assert_eq!(driver.get(&app, "/planner/requests").await.status, StatusCode::FORBIDDEN);
+}

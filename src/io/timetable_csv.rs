@@ -2,16 +2,9 @@
 //! CRLF line ends, one row per visit at a stop (home visits are private and left out),
 //! sorted by district, stop and date.
 
+use super::excel_csv::excel_csv;
 use super::plan_view::PlanView;
 use crate::lang::Lang;
-
-fn escape(field: &str) -> String {
-    if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
-}
 
 pub fn timetable_csv(view: &PlanView, lang: Lang) -> Vec<u8> {
     let header = match lang {
@@ -49,22 +42,5 @@ pub fn timetable_csv(view: &PlanView, lang: Lang) -> Vec<u8> {
         }
     }
     rows.sort_by(|a, b| (&a[0], &a[1], &a[4], &a[6]).cmp(&(&b[0], &b[1], &b[4], &b[6])));
-    let mut out = String::from("\u{feff}");
-    for row in std::iter::once(header.iter().map(|s| s.to_string()).collect::<Vec<_>>()).chain(rows) {
-        out.push_str(&row.iter().map(|f| escape(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn fields_with_commas_and_quotes_are_quoted() {
-        assert_eq!(escape("a,b"), "\"a,b\"");
-        assert_eq!(escape("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(escape("小中集会所"), "小中集会所");
-    }
+    excel_csv(&header, &rows)
 }

@@ -26,6 +26,9 @@ pub fn staff_nav(lang: Lang, caller: &Caller) -> Vec<(&'static str, &'static str
         Role::Driver => nav.push(("/driver", t(lang, "運行表", "Itinerary"))),
         _ => nav.push(("/planner", t(lang, "計画", "Plans"))),
     }
+    if caller.account.role.plans() {
+        nav.push(("/planner/requests", t(lang, "予約一覧", "Requests")));
+    }
     if caller.account.role == Role::Admin {
         nav.push(("/admin/users", t(lang, "アカウント管理", "Accounts")));
     }

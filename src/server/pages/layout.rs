@@ -56,6 +56,7 @@ svg.map { width: 100%; height: auto; border: 1px solid var(--line); background: 
 .legend li { list-style: none; }
 footer { font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--line); margin-top: 2rem; }
 .cards-only { display: none; }
+.scroll { overflow-x: auto; }
 .hp { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 .marker { display: inline-block; min-width: 1.6em; padding: 0 0.3em; border-radius: 0.8em; background: #000; color: #fff; text-align: center; }
 .announced strong { font-size: 1.2rem; }

@@ -11,6 +11,7 @@ mod driver_page;
 mod layout;
 mod planner_forms;
 mod planner_page;
+mod requests_page;
 mod resident;
 pub mod svg_map;
 
@@ -52,7 +53,9 @@ pub fn routes() -> Router<AppState> {
         .route("/planner", get(planner_page::planner))
         .route("/planner/plans", post(planner_page::create_plan))
         .route("/planner/plans/{id}/publish", post(planner_page::publish))
-        .route("/planner/requests", post(planner_forms::add_request))
+        .route("/planner/requests", get(requests_page::list).post(planner_forms::add_request))
+        .route("/planner/requests.csv", get(requests_page::csv))
+        .route("/planner/requests/{id}/cancel", post(requests_page::cancel))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/planner/availability", post(availability::add))
         .route("/planner/applications/{id}/accept", post(application_queue::accept))

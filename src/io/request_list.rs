@@ -1,0 +1,203 @@
+//! The planners' list of requests: each stored request (and each online application still
+//! waiting) with its place, service, dates, contact, and its state in the newest plan —
+//! scheduled when and by which unit, unserved with the reason, or not planned yet. Also as
+//! CSV that Excel opens ([`excel_csv`]).
+
+use serde_json::Value;
+
+use super::excel_csv::excel_csv;
+use super::plan_view::PlanView;
+use crate::lang::{Lang, Text};
+
+/// Where a request stands in the newest plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowState {
+    Scheduled {
+        date: String,
+        from: String,
+        to: String,
+        unit: String,
+    },
+    Unserved {
+        code: String,
+        reason: Text,
+    },
+    /// Not in the newest plan (made after it, or no plan yet).
+    Unplanned,
+    /// An online application waiting for a planner.
+    Pending,
+}
+
+impl RowState {
+    /// The filter key: `scheduled`, `unserved`, `unplanned`, `pending`.
+    pub fn key(&self) -> &'static str {
+        match self {
+            RowState::Scheduled { .. } => "scheduled",
+            RowState::Unserved { .. } => "unserved",
+            RowState::Unplanned => "unplanned",
+            RowState::Pending => "pending",
+        }
+    }
+
+    pub fn label(&self, lang: Lang) -> String {
+        let pick = |ja: &str, en: &str| if lang == Lang::Ja { ja.to_string() } else { en.to_string() };
+        match self {
+            RowState::Scheduled { date, from, to, unit } => match lang {
+                Lang::Ja => format!("予定あり {date} {from}–{to}（{unit}）"),
+                Lang::En => format!("scheduled {date} {from}–{to} ({unit})"),
+            },
+            RowState::Unserved { code, reason } => match lang {
+                Lang::Ja => format!("未対応: {}（{code}）", reason.ja),
+                Lang::En => format!("unserved: {} ({code})", reason.en),
+            },
+            RowState::Unplanned => pick("未計画", "not planned yet"),
+            RowState::Pending => pick("確認待ち（オンライン申し込み）", "waiting (online application)"),
+        }
+    }
+}
+
+/// One row of the list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestRow {
+    pub id: String,
+    pub stop_id: String,
+    /// The hall's name, or 自宅 / home for a home visit.
+    pub place: String,
+    pub district: String,
+    pub kind: String,
+    pub kind_name: String,
+    pub earliest: String,
+    pub latest: String,
+    pub name: String,
+    pub phone: String,
+    pub note: String,
+    pub channel: String,
+    pub state: RowState,
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v[key].as_str().unwrap_or("").to_string()
+}
+
+/// The state of each request id in `plan`.
+fn plan_state(plan: Option<&PlanView>, id: &str) -> RowState {
+    let Some(plan) = plan else { return RowState::Unplanned };
+    for day in &plan.days {
+        for route in &day.routes {
+            if let Some(v) = route.visits.iter().find(|v| v.requests.iter().any(|r| r.id == id)) {
+                let (from, to) = v.published.clone();
+                return RowState::Scheduled { date: day.date.to_string(), from, to, unit: route.vehicle_name.clone() };
+            }
+        }
+    }
+    match plan.unserved.iter().find(|u| u.id == id) {
+        Some(u) => RowState::Unserved { code: u.code.clone(), reason: u.reason.clone() },
+        None => RowState::Unplanned,
+    }
+}
+
+/// The rows of `requests` (stored) and `pending` (waiting applications' bodies), with the
+/// names of `stops` and `kinds` (problem-file entries) in `lang`.
+pub fn request_rows(
+    requests: &[Value],
+    pending: &[Value],
+    stops: &[Value],
+    kinds: &[Value],
+    plan: Option<&PlanView>,
+    lang: Lang,
+) -> Vec<RequestRow> {
+    let find = |list: &[Value], id: &str| list.iter().find(|x| x["id"] == id).cloned().unwrap_or(Value::Null);
+    let row = |r: &Value, state: RowState| {
+        let stop = find(stops, r["stop"].as_str().unwrap_or(""));
+        let kind = find(kinds, r["kind"].as_str().unwrap_or(""));
+        let home = if lang == Lang::Ja { "自宅" } else { "home" };
+        let kind_name =
+            if lang == Lang::En { kind["name_en"].as_str().or(kind["name"].as_str()) } else { kind["name"].as_str() };
+        RequestRow {
+            id: text(r, "id"),
+            stop_id: text(r, "stop"),
+            place: if r.get("home").is_some() { home.to_string() } else { text(&stop, "name") },
+            district: text(&stop, "district"),
+            kind: text(r, "kind"),
+            kind_name: kind_name.unwrap_or("").to_string(),
+            earliest: text(r, "earliest"),
+            latest: text(r, "latest"),
+            name: text(&r["resident"], "name"),
+            phone: text(&r["resident"], "phone"),
+            note: text(r, "note"),
+            channel: text(r, "channel"),
+            state,
+        }
+    };
+    let stored = requests.iter().map(|r| row(r, plan_state(plan, r["id"].as_str().unwrap_or(""))));
+    stored.chain(pending.iter().map(|r| row(r, RowState::Pending))).collect()
+}
+
+/// The rows as CSV for Excel.
+pub fn request_rows_csv(rows: &[RequestRow], lang: Lang) -> Vec<u8> {
+    let header = match lang {
+        Lang::Ja => [
+            "予約番号",
+            "状況",
+            "場所",
+            "地区",
+            "サービス",
+            "いつから",
+            "いつまで",
+            "氏名",
+            "電話番号",
+            "メモ",
+            "受付経路",
+        ],
+        Lang::En => {
+            ["id", "state", "place", "district", "service", "earliest", "latest", "name", "phone", "note", "channel"]
+        }
+    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.clone(),
+                r.state.label(lang),
+                r.place.clone(),
+                r.district.clone(),
+                r.kind_name.clone(),
+                r.earliest.clone(),
+                r.latest.clone(),
+                r.name.clone(),
+                r.phone.clone(),
+                r.note.clone(),
+                r.channel.clone(),
+            ]
+        })
+        .collect();
+    excel_csv(&header, &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn rows_carry_names_and_states_and_the_csv_is_safe_for_excel() {
+        let stops = [json!({ "id": "konaka", "name": "小中集会所", "district": "東町" })];
+        let kinds = [json!({ "id": "admin", "name": "手続・相談", "name_en": "Procedures" })];
+        let requests = [json!({ "id": "R1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-07",
+                                "latest": "2026-12-11", "resident": { "name": "=HYPERLINK(\"x\")", "phone": "0277" } })];
+        let pending = [
+            json!({ "id": "W-1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-08", "latest": "2026-12-09" }),
+        ];
+        let rows = request_rows(&requests, &pending, &stops, &kinds, None, Lang::Ja);
+        assert_eq!(rows.len(), 2);
+        assert_eq!((rows[0].place.as_str(), rows[0].state.key()), ("小中集会所", "unplanned"));
+        assert_eq!(rows[1].state, RowState::Pending);
+        let csv = request_rows_csv(&rows, Lang::Ja);
+        assert!(csv.starts_with(b"\xEF\xBB\xBF"), "a BOM for Excel");
+        let text = String::from_utf8(csv[3..].to_vec()).unwrap();
+        assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\""), "formulas are inert: {text}");
+        assert!(text.lines().count() == 3 && text.contains("\r\n"));
+        let mut reader = csv::Reader::from_reader(&csv[3..]);
+        assert_eq!(reader.records().count(), 2, "it reads back as two records");
+    }
+}

@@ -1,0 +1,199 @@
+//! The planners' requests page: every request and waiting online application, filtered by
+//! state, district, service and date, with its state in the newest plan, a cancel button
+//! that asks for the reason, and the same list as CSV. Showing it reads residents' names
+//! and phones: each view and download is audited.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::account::staff_nav;
+use super::layout::{Page, cell, csrf_input, t, url_encode};
+use crate::io::plan_view::PlanView;
+use crate::io::request_list::{RequestRow, request_rows, request_rows_csv};
+use crate::lang::Lang;
+use crate::server::AppState;
+use crate::server::auth::Planner;
+use crate::server::error::{ApiError, current_lang};
+use crate::server::planner::write;
+use crate::server::store::{Entity, PlanColumn, PlanStatus};
+
+/// The filters (all optional; empty = any).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    state: String,
+    district: String,
+    kind: String,
+    /// A date the request's dates include (`YYYY-MM-DD`).
+    date: String,
+}
+
+impl Filter {
+    fn keeps(&self, r: &RequestRow) -> bool {
+        let any_or = |want: &str, have: &str| want.is_empty() || want == have;
+        any_or(&self.state, r.state.key())
+            && any_or(&self.district, &r.district)
+            && any_or(&self.kind, &r.kind)
+            && (self.date.is_empty()
+                || (r.earliest.as_str() <= self.date.as_str() && self.date.as_str() <= r.latest.as_str()))
+    }
+
+    fn query(&self) -> String {
+        let pairs = [("state", &self.state), ("district", &self.district), ("kind", &self.kind), ("date", &self.date)];
+        pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
+/// The newest draft or published plan, if any.
+async fn newest_plan(s: &AppState) -> Result<Option<PlanView>, ApiError> {
+    let plans = s.store.plans().await?;
+    let Some(row) = plans.iter().find(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Published)) else {
+        return Ok(None);
+    };
+    let text = s.store.plan_output(row.id, PlanColumn::PlanJson).await?.unwrap_or_default();
+    Ok(serde_json::from_str(&text).ok())
+}
+
+/// Every row, and the data set's stops and kinds for the filter choices.
+async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Value>, Vec<Value>), ApiError> {
+    let requests = s.store.list(Entity::Request).await?;
+    let pending: Vec<Value> = s.store.pending_applications().await?.into_iter().map(|a| a.body).collect();
+    let stops = s.store.list(Entity::Stop).await?;
+    let docs = s.store.documents().await?;
+    let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
+    let plan = newest_plan(s).await?;
+    Ok((request_rows(&requests, &pending, &stops, &kinds, plan.as_ref(), lang), stops, kinds))
+}
+
+fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Markup {
+    let mut districts: Vec<&str> = stops.iter().filter_map(|s| s["district"].as_str()).collect();
+    districts.sort_unstable();
+    districts.dedup();
+    let states = [
+        ("scheduled", t(lang, "予定あり", "Scheduled")),
+        ("unserved", t(lang, "未対応", "Unserved")),
+        ("unplanned", t(lang, "未計画", "Not planned yet")),
+        ("pending", t(lang, "確認待ち", "Waiting")),
+    ];
+    let any = t(lang, "すべて", "Any");
+    html! {
+        form.inline method="get" action="/planner/requests" {
+            div { label for="f-state" { (t(lang, "状況", "State")) }
+                select id="f-state" name="state" { option value="" { (any) }
+                    @for (k, name) in states { option value=(k) selected[f.state == k] { (name) } } } }
+            div { label for="f-district" { (t(lang, "地区", "District")) }
+                select id="f-district" name="district" { option value="" { (any) }
+                    @for d in &districts { option value=(d) selected[f.district == *d] { (d) } } } }
+            div { label for="f-kind" { (t(lang, "サービス", "Service")) }
+                select id="f-kind" name="kind" { option value="" { (any) }
+                    @for k in kinds { @let id = k["id"].as_str().unwrap_or("");
+                        option value=(id) selected[f.kind == id] { (k["name"].as_str().unwrap_or(id)) } } } }
+            div { label for="f-date" { (t(lang, "この日を含む", "Includes the date")) }
+                input id="f-date" name="date" type="date" value=(f.date); }
+            button type="submit" { (t(lang, "絞り込む", "Filter")) }
+        }
+    }
+}
+
+fn row_markup(lang: Lang, r: &RequestRow, csrf: &str) -> Vec<Markup> {
+    let cancel = html! {
+        @if r.state.key() != "pending" {
+            form.inline method="post" action={ "/planner/requests/" (r.id) "/cancel" } {
+                (csrf_input(csrf))
+                input name="reason" required maxlength="200" aria-label=(t(lang, "取消の理由", "Reason for cancelling"))
+                    placeholder=(t(lang, "取消の理由", "Reason"));
+                button type="submit" { (t(lang, "取り消す", "Cancel")) }
+            }
+        }
+    };
+    vec![
+        cell(&r.id),
+        cell(&r.state.label(lang)),
+        cell(&format!("{} {}", r.place, r.district)),
+        cell(&r.kind_name),
+        cell(&format!("{} – {}", r.earliest, r.latest)),
+        html! { (r.name) " " a href={ "tel:" (r.phone) } { (r.phone) } @if !r.note.is_empty() { br; span.note { (r.note) } } },
+        cancel,
+    ]
+}
+
+pub async fn list(
+    Planner(caller): Planner,
+    State(s): State<AppState>,
+    Query(f): Query<Filter>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    s.store.audit_read(&caller.who(), "requests", "page").await?;
+    let (rows, stops, kinds) = all_rows(&s, lang).await?;
+    let kept: Vec<&RequestRow> = rows.iter().filter(|r| f.keeps(r)).collect();
+    let headers = [
+        t(lang, "予約番号", "Id"),
+        t(lang, "状況（最新の計画）", "State (newest plan)"),
+        t(lang, "場所", "Place"),
+        t(lang, "サービス", "Service"),
+        t(lang, "期間", "Dates"),
+        t(lang, "氏名・電話", "Name, phone"),
+        "",
+    ];
+    let table_rows: Vec<Vec<Markup>> = kept.iter().map(|r| row_markup(lang, r, caller.csrf())).collect();
+    let body = html! {
+        (filter_form(lang, &f, &stops, &kinds))
+        p { (kept.len()) " / " (rows.len()) (t(lang, " 件", " requests")) " — "
+            a href={ "/planner/requests.csv?" (f.query()) } { (t(lang, "CSVで保存（Excel）", "Download CSV (Excel)")) } }
+        div.scroll { (super::layout::table(&headers, &table_rows)) }
+    };
+    let nav = staff_nav(lang, &caller);
+    Ok(Html(Page::new(lang, t(lang, "予約一覧", "Requests"), "/planner/requests").nav(&nav).render(body))
+        .into_response())
+}
+
+pub async fn csv(planner: Planner, State(s): State<AppState>, Query(f): Query<Filter>) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    s.store.audit_read(&planner.who(), "requests", "csv").await?;
+    let (rows, ..) = all_rows(&s, lang).await?;
+    let kept: Vec<RequestRow> = rows.into_iter().filter(|r| f.keeps(r)).collect();
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (header::CONTENT_DISPOSITION, "attachment; filename=\"requests.csv\""),
+    ];
+    Ok((headers, request_rows_csv(&kept, lang)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CancelForm {
+    reason: String,
+}
+
+/// Cancels a request (it leaves the data set; an accepted application shows 取消), with
+/// the reason in the audit log.
+pub async fn cancel(
+    planner: Planner,
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<CancelForm>,
+) -> Result<Response, ApiError> {
+    let reason: String = f.reason.trim().chars().filter(|c| !c.is_control()).take(200).collect();
+    if reason.is_empty() {
+        return Err(ApiError::bad_request(
+            ["取消の理由がありません", "the reason is missing"],
+            ["取り消す理由を書いてください", "write why the request is cancelled"],
+        ));
+    }
+    if s.store.get(Entity::Request, &id).await?.is_none() {
+        return Err(ApiError::not_found("予約", "request"));
+    }
+    write(&s, &planner.who(), Entity::Request, &id, None).await?;
+    s.store.application_cancelled(&id).await?;
+    s.store.audit_event(&planner.who(), "cancel", &format!("requests/{id}"), &reason).await?;
+    Ok(Redirect::to("/planner/requests").into_response())
+}
