@@ -277,3 +277,81 @@ async fn the_requests_page_lists_filters_exports_and_cancels_with_a_reason() {
     let driver = staff::sign_in(&app, "driver", common::PASSWORD).await;
     assert_eq!(driver.get(&app, "/planner/requests").await.status, StatusCode::FORBIDDEN);
 }
+
+/// Publishes the newest draft and waits for nothing (publishing is immediate).
+async fn publish_newest(app: &Router) -> i64 {
+    let (_, plans) = api(app, "GET", "/api/plans", None).await;
+    let id = plans[0]["id"].as_i64().unwrap();
+    assert_eq!(api(app, "POST", &format!("/api/plans/{id}/publish"), None).await.0, StatusCode::OK);
+    id
+}
+
+/// `(stop id, request ids)` of every visit `unit` makes on `date`.
+fn unit_visits(plan: &Value, date: &str, unit: &str) -> Vec<(String, Vec<String>)> {
+    let days = plan["days"].as_array().unwrap().iter().filter(|d| d["date"] == date);
+    let routes = days.flat_map(|d| d["routes"].as_array().unwrap()).filter(|r| r["vehicle_id"] == unit);
+    routes
+        .flat_map(|r| r["visits"].as_array().unwrap())
+        .map(|v| {
+            let ids = v["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string());
+            (v["stop_id"].as_str().unwrap_or("").to_string(), ids.collect())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_publishing() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let tuesday = shifted("2026-12-08");
+    let first = plan_the_week(&app).await;
+    publish_newest(&app).await;
+    let broken = unit_visits(&first, &tuesday, "gyosei");
+    assert!(!broken.is_empty(), "gyosei works on Tuesday");
+
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let marked = planner
+        .post(&app, "/planner/availability", &format!("target=unit%3Agyosei&from={tuesday}&reason=%E6%95%85%E9%9A%9C"))
+        .await;
+    assert!(marked.status.is_redirection());
+    let replan = planner.post(&app, "/planner/replan", "").await;
+    assert!(replan.status.is_redirection(), "{}", replan.text);
+    let draft =
+        replan.headers["location"].to_str().unwrap().trim_start_matches("/planner?plan=").parse::<i64>().unwrap();
+    loop {
+        let (_, p) = api(&app, "GET", &format!("/api/plans/{draft}"), None).await;
+        if p["status"] == "draft" {
+            break;
+        }
+        assert_ne!(p["status"], "failed", "{p}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // Before publishing: the difference names the moved visits and whose booking moves.
+    let page = planner.get(&app, &format!("/planner?plan={draft}")).await;
+    assert!(page.text.contains("公開中の計画との違い"), "{}", page.text);
+    assert!(page.text.contains("予約が動く住民") && page.text.contains("試験 花子"), "R1's resident is named");
+    let second = publish_newest(&app).await;
+    assert_eq!(second, draft);
+
+    // After publishing: the call list and its CSV, and a notice on each affected hall.
+    let calls = planner.get(&app, "/planner/calls").await;
+    for (_, requests) in &broken {
+        for r in requests {
+            assert!(calls.text.contains(&format!("<td>{r}</td>")), "{r} is on the call list: {}", calls.text);
+        }
+    }
+    assert!(calls.text.contains("tel:000-0000-0001"), "R1's phone, to call with a tap");
+    let csv = planner.get(&app, "/planner/calls.csv").await;
+    assert!(csv.text.starts_with('\u{feff}') && csv.text.contains("試験 花子"));
+    for (stop, _) in broken.iter().filter(|(stop, _)| !stop.is_empty()) {
+        let hall = staff::send(&app, "GET", &format!("/stops/{stop}"), None, None).await;
+        assert!(hall.text.contains("data-testid=\"change-notice\""), "{stop} tells of the change: {}", hall.text);
+        assert!(hall.text.contains("に変更になりました") || hall.text.contains("取りやめになりました"));
+        assert!(!hall.text.contains("試験 花子"), "no names on public pages");
+    }
+    let district = staff::send(&app, "GET", "/timetable?district=%E6%9D%B1%E7%94%BA", None, None).await;
+    assert!(district.text.contains("data-testid=\"change-notice\""), "the A4 timetable too");
+    let (_, log) = api(&app, "GET", "/api/audit", None).await;
+    assert!(log.as_array().unwrap().iter().any(|e| e["detail"] == "call-list"), "the call list read is audited");
+}

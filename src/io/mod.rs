@@ -8,6 +8,7 @@ pub mod ical;
 pub mod itinerary;
 pub mod json_reader;
 pub mod output;
+pub mod plan_diff;
 pub mod plan_geojson;
 pub mod plan_view;
 pub mod problem_file;

@@ -3,6 +3,7 @@
 //! pipeline in the background, and convert with the same writers as the CLI.
 
 pub mod auth;
+pub(crate) mod changes;
 pub mod config;
 mod driver;
 pub mod error;

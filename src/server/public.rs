@@ -2,6 +2,8 @@
 //! (kana too), the map, and a calendar file per stop. They read only the published plan's
 //! public content and the stops' public fields: never requests or residents' data.
 
+use super::changes::published_changes;
+use crate::io::plan_diff::VisitChange;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -79,6 +81,9 @@ pub struct PublicSnapshot {
     pub name: String,
     /// The data's credit lines, joined for page footers.
     pub credits: String,
+    /// Visits at stops that the published plan moved or cancelled against the plan
+    /// published before it (for the change notices; never `Added`).
+    pub changes: Vec<VisitChange>,
     /// `/api/public/stops` as served on a date (the next visits depend on "today").
     stops_answer: std::sync::Mutex<Option<(String, axum::body::Bytes)>>,
 }
@@ -111,8 +116,20 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         .map(serde_json::from_value)
         .collect::<Result<Vec<PublicStop>, _>>()
         .map_err(|e| ApiError::internal(&format!("a stored stop: {e}")))?;
-    let fresh =
-        Arc::new(PublicSnapshot { generation, stops, visits, map, name, credits, stops_answer: Default::default() });
+    let changes = match published_changes(s).await? {
+        Some(diff) => diff.visits.into_iter().filter(|c| !matches!(c, VisitChange::Added(_))).collect(),
+        None => Vec::new(),
+    };
+    let fresh = Arc::new(PublicSnapshot {
+        generation,
+        stops,
+        visits,
+        map,
+        name,
+        credits,
+        changes,
+        stops_answer: Default::default(),
+    });
     if let Ok(mut slot) = s.public.write() {
         *slot = Some(fresh.clone());
     }

@@ -23,6 +23,18 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
+/// When a visit is: 「12月8日（火）10:30〜11:30」 or `Tue 8 Dec 10:30〜11:30` (`weekday`:
+/// the one-character Japanese weekday).
+pub fn visit_when(lang: Lang, date: &str, weekday: &str, from: &str, to: &str) -> String {
+    let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
+    let day = match (lang, parsed) {
+        (Lang::Ja, Some(d)) => format!("{}月{}日（{weekday}）", d.format("%-m"), d.format("%-d")),
+        (Lang::En, Some(d)) => d.format("%a %-d %b").to_string(),
+        (_, None) => date.to_string(),
+    };
+    format!("{day} {from}〜{to}")
+}
+
 /// Picks the text of the page's language.
 pub fn t<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
     if lang == Lang::Ja { ja } else { en }

@@ -7,6 +7,7 @@ mod admin;
 mod application_queue;
 mod apply;
 mod availability;
+mod changes_page;
 mod driver_page;
 mod layout;
 mod planner_forms;
@@ -57,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests.csv", get(requests_page::csv))
         .route("/planner/requests/{id}/cancel", post(requests_page::cancel))
         .route("/planner/replan", post(planner_forms::replan))
+        .route("/planner/calls", get(changes_page::calls))
+        .route("/planner/calls.csv", get(changes_page::calls_csv))
         .route("/planner/availability", post(availability::add))
         .route("/planner/applications/{id}/accept", post(application_queue::accept))
         .route("/planner/applications/{id}/decline", post(application_queue::decline))

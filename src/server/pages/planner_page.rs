@@ -14,11 +14,13 @@ use super::layout::{Page, cell, csrf_input, t, table};
 use super::planner_forms::{replan_buttons, request_form};
 use super::resident::credits;
 use super::svg_map::svg;
-use super::{application_queue, availability};
+use super::{application_queue, availability, changes_page};
 use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
+use crate::server::auth::Caller;
 use crate::server::auth::{Planner, Viewer};
+use crate::server::changes::changes_if_published;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::begin_plan;
 use crate::server::store::{ChangedWindow, PlanColumn, PlanKind, PlanRow, PlanStatus, PlanSummary};
@@ -116,7 +118,14 @@ fn unserved(lang: Lang, summary: &PlanSummary) -> Markup {
 }
 
 /// The chosen plan in detail.
-async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, may_plan: bool, csrf: &str) -> Result<Markup, ApiError> {
+async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, caller: &Caller) -> Result<Markup, ApiError> {
+    let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf());
+    let difference = match changes_if_published(s, p.id).await? {
+        Some(diff) if may_plan && p.status == PlanStatus::Draft => {
+            Some(changes_page::difference(s, lang, &diff, &caller.who()).await?)
+        }
+        _ => None,
+    };
     let map_text = s.store.plan_output(p.id, PlanColumn::MapGeojson).await?.unwrap_or_default();
     let map: FeatureCollection = serde_json::from_str(&map_text).unwrap_or_default();
     let [status_ja, status_en] = p.status.label();
@@ -129,6 +138,10 @@ async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, may_plan: bool, csrf
                 button type="submit" { @if p.status == PlanStatus::Draft { (t(lang, "この計画を公開する", "Publish this plan")) }
                     @else { (t(lang, "この版をもう一度公開する（元に戻す）", "Publish this version again (roll back)")) } }
             }
+        }
+        @if let Some(d) = difference { (d) }
+        @if may_plan && p.status == PlanStatus::Published {
+            p { a href="/planner/calls" { (t(lang, "連絡リスト（予約が動いた住民）", "Call list (residents whose booking moved)")) } }
         }
         @if let Some(summary) = &summary { (kpi_table(lang, summary)) }
         h3 { (t(lang, "地図", "Map")) }
@@ -156,7 +169,7 @@ pub async fn planner(
         None => plans.iter().find(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Published)),
     };
     let detail = match chosen {
-        Some(p) => Some(plan_detail(&s, lang, p, may_plan, csrf).await?),
+        Some(p) => Some(plan_detail(&s, lang, p, &caller).await?),
         None => None,
     };
     let published = s.store.published_id().await?.is_some();

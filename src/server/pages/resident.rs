@@ -8,12 +8,13 @@ use serde::Deserialize;
 
 use maud::{Markup, html};
 
-use super::layout::{Page, cell, print_button, t, table, url_encode};
+use super::layout::{Page, cell, print_button, t, table, url_encode, visit_when};
+use crate::io::plan_diff::{VisitChange, VisitRef};
 use crate::io::public_timetable::{PublicStop, PublicVisit};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::public::{find_stop, fold_kana, snapshot, stop_matches, today};
+use crate::server::public::{PublicSnapshot, find_stop, fold_kana, snapshot, stop_matches, today};
 
 /// The residents' pages' menu.
 pub(super) fn nav(lang: Lang) -> Vec<(&'static str, &'static str)> {
@@ -31,13 +32,34 @@ pub(super) async fn credits(s: &AppState) -> String {
 
 /// One visit in large type: 「12月8日（火）10:30〜11:30」.
 fn visit_line(lang: Lang, v: &PublicVisit) -> String {
-    let date = chrono::NaiveDate::parse_from_str(&v.date, "%Y-%m-%d").ok();
-    let day = match (lang, date) {
-        (Lang::Ja, Some(d)) => format!("{}月{}日（{}）", d.format("%-m"), d.format("%-d"), v.weekday),
-        (Lang::En, Some(d)) => d.format("%a %-d %b").to_string(),
-        (_, None) => v.date.clone(),
-    };
-    format!("{day} {}〜{}", v.from, v.to)
+    visit_when(lang, &v.date, &v.weekday, &v.from, &v.to)
+}
+
+/// The change notices for visits at `stops` from `from` on: what the published plan moved
+/// or cancelled against what residents were told before.
+fn change_notices(lang: Lang, snap: &PublicSnapshot, stops: &[&str], from: &str) -> Markup {
+    let when = |v: &VisitRef| visit_when(lang, &v.date, &v.weekday, &v.from, &v.to);
+    let here = |v: &VisitRef| v.stop_id.as_deref().is_some_and(|s| stops.contains(&s)) && v.date.as_str() >= from;
+    let notices: Vec<String> = snap
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            VisitChange::Moved { from, to } if here(from) => Some(match lang {
+                Lang::Ja => {
+                    format!("{}（{}）の訪問は、{}（{}）に変更になりました。", when(from), from.place, when(to), to.unit)
+                }
+                Lang::En => {
+                    format!("The visit at {} on {} has moved to {} ({}).", from.place, when(from), when(to), to.unit)
+                }
+            }),
+            VisitChange::Cancelled(v) if here(v) => Some(match lang {
+                Lang::Ja => format!("{}（{}）の訪問は、取りやめになりました。", when(v), v.place),
+                Lang::En => format!("The visit at {} on {} has been cancelled.", v.place, when(v)),
+            }),
+            _ => None,
+        })
+        .collect();
+    html! { @for n in &notices { p.notice role="status" data-testid="change-notice" { (n) } } }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -121,7 +143,9 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
         rows.push(vec![cell(t(lang, "公開中の予定はありません", "No published visits")), cell(""), cell("")]);
     }
     let headers = [t(lang, "日時", "When"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
+    let notices = change_notices(lang, &snap, &[id.as_str()], &from);
     let body = html! {
+        (notices)
         p { (st.district) " " (st.address) }
         @if let Some(v) = visits.first() {
             p.next data-testid="next-visit" { (t(lang, "次回", "Next:")) " " (visit_line(lang, v)) }
@@ -169,6 +193,7 @@ pub async fn timetable(State(s): State<AppState>, Query(q): Query<DistrictQuery>
         }
         @if !q.district.is_empty() {
             h2 { (q.district) " " (t(lang, "の巡回予定", "— visits")) }
+            (change_notices(lang, &snap, &in_district, &today(&s)))
             (table(&headers, &rows))
             (print_button(t(lang, "印刷する（A4）", "Print (A4)")))
         }

@@ -176,6 +176,13 @@ impl Store {
             .await
     }
 
+    /// The plan that was published before `id` was (what residents were told until then).
+    pub async fn previous_published(&self, id: i64) -> Result<Option<i64>, sqlx::Error> {
+        let value: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT replaces FROM plans WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
+        Ok(value.flatten())
+    }
+
     /// Publishes a draft, or a superseded version again (a rollback), superseding the plan
     /// published before. Refused for other statuses and for a plan whose last day has passed
     /// (residents would be shown nothing). One transaction with its audit entry.
@@ -197,9 +204,12 @@ impl Store {
         if last_day.is_none_or(|last| last < self.clock.today()) {
             return Ok(Publishing::Past);
         }
+        let before: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM plans WHERE status = 'published'").fetch_optional(&mut *tx).await?;
         sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
-        sqlx::query("UPDATE plans SET status = 'published', published_at = ? WHERE id = ?")
+        sqlx::query("UPDATE plans SET status = 'published', published_at = ?, replaces = ? WHERE id = ?")
             .bind(self.clock.stamp())
+            .bind(before)
             .bind(id)
             .execute(&mut *tx)
             .await?;

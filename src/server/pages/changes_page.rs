@@ -1,0 +1,135 @@
+//! What a plan changes for residents, on the staff side: before publishing, the draft's
+//! difference to the published plan (visits added, moved, cancelled, and whose bookings
+//! move); after publishing, the call list (連絡リスト) of residents whose booking moved or
+//! was dropped, printable and as CSV. Names and phones are read from the requests: every
+//! view is audited.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use maud::{Markup, html};
+
+use super::account::staff_nav;
+use super::layout::{Page, cell, print_button, t, table, visit_when};
+use crate::io::excel_csv::excel_csv;
+use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef};
+use crate::lang::Lang;
+use crate::server::AppState;
+use crate::server::auth::Planner;
+use crate::server::changes::published_changes;
+use crate::server::error::{ApiError, current_lang};
+use crate::server::store::Entity;
+
+fn when(lang: Lang, v: &VisitRef) -> String {
+    format!("{} {}（{}）", visit_when(lang, &v.date, &v.weekday, &v.from, &v.to), v.place, v.unit)
+}
+
+/// Residents' `(name, phone)` by request id.
+async fn contacts(s: &AppState) -> Result<HashMap<String, (String, String)>, ApiError> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
+    Ok(s.store
+        .list(Entity::Request)
+        .await?
+        .iter()
+        .map(|r| (text(&r["id"]), (text(&r["resident"]["name"]), text(&r["resident"]["phone"]))))
+        .collect())
+}
+
+/// The booking's new visit in words (or that none serves it any more).
+fn booking_to(lang: Lang, b: &BookingChange) -> String {
+    match &b.to {
+        Some(v) => when(lang, v),
+        None => t(lang, "訪問なし（調整中）", "no visit (being arranged)").to_string(),
+    }
+}
+
+/// The difference a draft would make, for the planner page (`who` is audited).
+pub async fn difference(s: &AppState, lang: Lang, diff: &PlanDiff, who: &str) -> Result<Markup, ApiError> {
+    if diff.is_empty() {
+        return Ok(
+            html! { p.muted { (t(lang, "公開中の計画から変わる訪問はありません。", "No published visit changes.")) } },
+        );
+    }
+    if !diff.bookings.is_empty() {
+        s.store.audit_read(who, "requests", "difference").await?;
+    }
+    let people = contacts(s).await?;
+    Ok(html! {
+        h3 { (t(lang, "公開中の計画との違い", "Difference to the published plan")) }
+        ul.changes { @for c in &diff.visits { li { (match c {
+            VisitChange::Added(v) => format!("{} {}", t(lang, "追加:", "added:"), when(lang, v)),
+            VisitChange::Moved { from, to } => format!("{} {} → {}", t(lang, "変更:", "moved:"), when(lang, from), when(lang, to)),
+            VisitChange::Cancelled(v) => format!("{} {}", t(lang, "取りやめ:", "cancelled:"), when(lang, v)),
+        }) } } }
+        @if !diff.bookings.is_empty() {
+            h4 { (t(lang, "予約が動く住民", "Residents whose booking moves")) }
+            ul { @for b in &diff.bookings { li {
+                (b.request) " " (people.get(&b.request).map_or("", |p| p.0.as_str())) "： "
+                (when(lang, &b.from)) " → " (booking_to(lang, b)) } } }
+        }
+    })
+}
+
+/// The call list's rows: request, name, phone, old visit, new visit.
+async fn call_rows(s: &AppState, lang: Lang) -> Result<Vec<Vec<String>>, ApiError> {
+    let Some(diff) = published_changes(s).await? else { return Ok(Vec::new()) };
+    let people = contacts(s).await?;
+    Ok(diff
+        .bookings
+        .iter()
+        .map(|b| {
+            let (name, phone) = people.get(&b.request).cloned().unwrap_or_default();
+            vec![b.request.clone(), name, phone, when(lang, &b.from), booking_to(lang, b)]
+        })
+        .collect())
+}
+
+fn call_headers(lang: Lang) -> [&'static str; 5] {
+    [
+        t(lang, "予約番号", "Request"),
+        t(lang, "氏名", "Name"),
+        t(lang, "電話番号", "Phone"),
+        t(lang, "お知らせ済みの訪問", "Visit they were told"),
+        t(lang, "新しい訪問", "New visit"),
+    ]
+}
+
+/// The call list of the published plan: whom to phone about a moved or dropped booking.
+pub async fn calls(Planner(caller): Planner, State(s): State<AppState>) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    s.store.audit_read(&caller.who(), "requests", "call-list").await?;
+    let rows = call_rows(&s, lang).await?;
+    let cells: Vec<Vec<Markup>> = rows
+        .iter()
+        .map(|r| {
+            let phone = html! { a href={ "tel:" (r[2]) } { (r[2]) } };
+            vec![cell(&r[0]), cell(&r[1]), phone, cell(&r[3]), cell(&r[4])]
+        })
+        .collect();
+    let body = html! {
+        @if rows.is_empty() {
+            p { (t(lang, "公開中の計画で予約が動いた住民はいません。", "No booking moved with the published plan.")) }
+        } @else {
+            p { (t(lang, "公開中の計画で予約の日時が変わった、または訪問がなくなった住民です。", "Residents whose booking moved or was dropped by the published plan.")) " "
+                a href="/planner/calls.csv" { (t(lang, "CSVで保存（Excel）", "Download CSV (Excel)")) } }
+            div.scroll { (table(&call_headers(lang), &cells)) }
+            (print_button(t(lang, "印刷する", "Print")))
+        }
+    };
+    let nav = staff_nav(lang, &caller);
+    Ok(Html(Page::new(lang, t(lang, "連絡リスト", "Call list"), "/planner/calls").nav(&nav).render(body))
+        .into_response())
+}
+
+pub async fn calls_csv(planner: Planner, State(s): State<AppState>) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    s.store.audit_read(&planner.who(), "requests", "call-list-csv").await?;
+    let rows = call_rows(&s, lang).await?;
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+        (header::CONTENT_DISPOSITION, "attachment; filename=\"call-list.csv\""),
+    ];
+    Ok((headers, excel_csv(&call_headers(lang), &rows)).into_response())
+}
