@@ -331,8 +331,35 @@ async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_p
     let page = planner.get(&app, &format!("/planner?plan={draft}")).await;
     assert!(page.text.contains("公開中の計画との違い"), "{}", page.text);
     assert!(page.text.contains("予約が動く住民") && page.text.contains("試験 花子"), "R1's resident is named");
+    let stops: Vec<String> = broken.iter().map(|(s, _)| s.clone()).filter(|s| !s.is_empty()).collect();
+    let mut before = Vec::new();
+    for stop in &stops {
+        before.extend(calendar_events(&app, stop).await);
+    }
+    let version_before = feed_version(&app, dir.path()).await;
     let second = publish_newest(&app).await;
     assert_eq!(second, draft);
+
+    // Calendar files keep each visit's UID: a moved visit comes with a higher SEQUENCE, a
+    // cancelled one as CANCELLED; no UID is duplicated. The GTFS feed gets a new version.
+    let mut after = Vec::new();
+    for stop in &stops {
+        after.extend(calendar_events(&app, stop).await);
+    }
+    for (uid, _, _) in &before {
+        assert!(after.iter().any(|(u, ..)| u == uid), "{uid} is updated, not dropped: {after:?}");
+    }
+    let mut uids: Vec<&String> = after.iter().map(|(u, ..)| u).collect();
+    uids.sort();
+    uids.dedup();
+    assert_eq!(uids.len(), after.len(), "no UID twice: {after:?}");
+    assert!(after.iter().any(|(_, seq, _)| *seq >= 1), "a changed event raises its SEQUENCE: {after:?}");
+    for (uid, seq, status) in &after {
+        if status == "CANCELLED" {
+            assert!(*seq >= 1 && before.iter().any(|(u, ..)| u == uid), "{uid}");
+        }
+    }
+    assert_ne!(feed_version(&app, dir.path()).await, version_before);
 
     // After publishing: the call list and its CSV, and a notice on each affected hall.
     let calls = planner.get(&app, "/planner/calls").await;
@@ -354,4 +381,28 @@ async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_p
     assert!(district.text.contains("data-testid=\"change-notice\""), "the A4 timetable too");
     let (_, log) = api(&app, "GET", "/api/audit", None).await;
     assert!(log.as_array().unwrap().iter().any(|e| e["detail"] == "call-list"), "the call list read is audited");
+}
+
+/// `(UID, SEQUENCE, STATUS)` of every event in a stop's calendar file (parsed with `ical`).
+async fn calendar_events(app: &Router, stop: &str) -> Vec<(String, u32, String)> {
+    let ics = staff::send(app, "GET", &format!("/api/public/stops/{stop}/calendar.ics"), None, None).await;
+    let cal = ical::IcalParser::new(ics.text.as_bytes()).next().unwrap().expect("the .ics parses");
+    cal.events
+        .iter()
+        .map(|e| {
+            let prop = |name: &str| e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone());
+            let sequence = prop("SEQUENCE").and_then(|s| s.parse().ok()).expect("every event has a SEQUENCE");
+            (prop("UID").expect("a UID"), sequence, prop("STATUS").unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The GTFS feed's `feed_version` (read with gtfs-structures).
+async fn feed_version(app: &Router, dir: &Path) -> String {
+    let zip = staff::send(app, "GET", "/api/public/gtfs.zip", None, None).await;
+    assert_eq!(zip.status, StatusCode::OK);
+    let path = dir.join("gtfs.zip");
+    std::fs::write(&path, &zip.bytes).unwrap();
+    let feed = gtfs_structures::Gtfs::from_path(&path).expect("the GTFS feed parses");
+    feed.feed_info[0].version.clone().expect("a feed_version")
 }

@@ -12,6 +12,8 @@ use super::public_timetable::{PublicStop, PublicVisit};
 pub struct Publisher<'a> {
     pub name: &'a str,
     pub url: &'a str,
+    /// `feed_version`: changes with every publication, so that consumers reload.
+    pub version: &'a str,
 }
 
 /// One CSV field, quoted when needed (RFC 4180).
@@ -89,13 +91,14 @@ pub fn feed_files(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicV
     dates.dedup();
     let calendar_dates: Vec<Vec<String>> = dates.iter().map(|d| vec![d.clone(), d.clone(), "1".into()]).collect();
     let feed_info = csv(
-        &["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date", "feed_end_date"],
+        &["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date", "feed_end_date", "feed_version"],
         &[vec![
             publisher.name.into(),
             publisher.url.into(),
             "ja".into(),
             dates.first().cloned().unwrap_or_default(),
             dates.last().cloned().unwrap_or_default(),
+            publisher.version.into(),
         ]],
     );
     vec![

@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use super::calendar_identity::EventId;
+use super::plan_diff::VisitRef;
 use super::public_timetable::PublicVisit;
 use crate::lang::Lang;
 
@@ -33,9 +35,11 @@ fn local_time(date: &str, hhmm: &str) -> String {
     format!("{}T{}00", date.replace('-', ""), hhmm.replace(':', ""))
 }
 
-/// The calendar of `visits` (normally one stop's), named `name`; `stamp` is the
-/// DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`).
-pub fn calendar(name: &str, visits: &[PublicVisit], stamp: &str) -> String {
+/// The calendar of `visits` (normally one stop's) and of `cancelled` visits (sent once
+/// more as CANCELLED, so that calendar apps remove them), named `name`; `stamp` is the
+/// DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`). A visit keeps its UID across plan versions
+/// ([`PublicVisit::event`]); a changed one comes with a higher SEQUENCE.
+pub fn calendar(name: &str, visits: &[PublicVisit], cancelled: &[(VisitRef, EventId)], stamp: &str) -> String {
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".into(),
@@ -60,15 +64,35 @@ pub fn calendar(name: &str, visits: &[PublicVisit], stamp: &str) -> String {
             let _ = write!(summary, " {class}");
         }
         let services = format!("{} / {}", v.offers(Lang::Ja), v.offers(Lang::En));
+        let id = v.event.clone().unwrap_or_else(|| EventId {
+            uid: format!("junkai-{}-{}-{}@junkai", v.date, v.stop_id, v.from.replace(':', "")),
+            sequence: 0,
+        });
         lines.extend([
             "BEGIN:VEVENT".to_string(),
-            format!("UID:junkai-{}-{}-{}@junkai", v.date, v.stop_id, v.from.replace(':', "")),
+            format!("UID:{}", id.uid),
+            format!("SEQUENCE:{}", id.sequence),
             format!("DTSTAMP:{stamp}"),
             format!("DTSTART;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.from)),
             format!("DTEND;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.to)),
             format!("SUMMARY:{}", escape(&summary)),
             format!("LOCATION:{}", escape(&v.stop_name)),
             format!("DESCRIPTION:{}", escape(&format!("サービス / services: {services}"))),
+            "TRANSP:TRANSPARENT".into(),
+            "END:VEVENT".into(),
+        ]);
+    }
+    for (v, id) in cancelled {
+        lines.extend([
+            "BEGIN:VEVENT".to_string(),
+            format!("UID:{}", id.uid),
+            format!("SEQUENCE:{}", id.sequence),
+            format!("DTSTAMP:{stamp}"),
+            format!("DTSTART;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.from)),
+            format!("DTEND;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.to)),
+            format!("SUMMARY:{}", escape(&format!("取りやめ / cancelled: {}（{}）", v.unit, v.place))),
+            format!("LOCATION:{}", escape(&v.place)),
+            "STATUS:CANCELLED".into(),
             "TRANSP:TRANSPARENT".into(),
             "END:VEVENT".into(),
         ]);

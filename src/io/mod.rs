@@ -1,4 +1,5 @@
 pub mod boundary_check;
+pub mod calendar_identity;
 pub mod cordeau;
 pub mod data_folder;
 pub mod driver_day;

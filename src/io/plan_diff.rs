@@ -27,7 +27,7 @@ pub struct VisitRef {
 impl VisitRef {
     /// Same place, date, announced window and unit (a resident expecting the city office
     /// is told when the clinic comes instead).
-    fn same_visit(&self, other: &VisitRef) -> bool {
+    pub fn same_visit(&self, other: &VisitRef) -> bool {
         self.place_key() == other.place_key()
             && (self.date.as_str(), self.from.as_str(), self.to.as_str(), self.unit.as_str())
                 == (other.date.as_str(), other.from.as_str(), other.to.as_str(), other.unit.as_str())

@@ -2,6 +2,7 @@
 //! stop (home visits are private and left out), with the announced window, the unit and
 //! the services offered — never the requests or who made them; and a stop's public fields.
 
+use super::calendar_identity::EventId;
 use serde::{Deserialize, Serialize};
 
 use super::plan_view::PlanView;
@@ -51,6 +52,9 @@ pub struct PublicVisit {
     pub class: Option<String>,
     /// Services open to everyone without booking on this visit.
     pub walk_in: Vec<String>,
+    /// Its calendar identity across published versions (set by the service).
+    #[serde(skip)]
+    pub event: Option<EventId>,
 }
 
 impl PublicVisit {
@@ -104,6 +108,7 @@ pub fn public_visits(plan: &PlanView) -> Vec<PublicVisit> {
                     services,
                     class: v.class.as_ref().map(|(_, name)| name.clone()),
                     walk_in: v.walk_in.clone(),
+                    event: None,
                 });
             }
         }
@@ -130,6 +135,7 @@ mod tests {
             services: owned(services),
             class: class.map(String::from),
             walk_in: owned(walk_in),
+            event: None,
         }
     }
 

@@ -2,8 +2,6 @@
 //! (kana too), the map, and a calendar file per stop. They read only the published plan's
 //! public content and the stops' public fields: never requests or residents' data.
 
-use super::changes::published_changes;
-use crate::io::plan_diff::VisitChange;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -15,11 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
+use super::changes::{published_chain, stored_plan};
 use super::error::ApiError;
 use super::store::{Entity, PlanColumn};
+use crate::io::calendar_identity::{EventId, event_ids};
 use crate::io::gtfs::{Publisher, feed_zip};
 use crate::io::ical::calendar;
-use crate::io::plan_view::PlanView;
+use crate::io::plan_diff::{VisitChange, VisitRef, diff_visits};
 use crate::io::public_timetable::{PublicStop, PublicVisit, public_visits};
 
 pub fn routes() -> Router<AppState> {
@@ -84,8 +84,34 @@ pub struct PublicSnapshot {
     /// Visits at stops that the published plan moved or cancelled against the plan
     /// published before it (for the change notices; never `Added`).
     pub changes: Vec<VisitChange>,
+    /// Calendar events of visits the published plans cancelled (sent as CANCELLED).
+    pub cancelled_events: Vec<(VisitRef, EventId)>,
+    /// Changes with every publication (GTFS `feed_version`).
+    pub feed_version: String,
     /// `/api/public/stops` as served on a date (the next visits depend on "today").
     stops_answer: std::sync::Mutex<Option<(String, axum::body::Bytes)>>,
+}
+
+/// Published versions looked back on for calendar identities.
+const CALENDAR_HISTORY: usize = 8;
+
+/// The newest plan's visits with their calendar identities, and the cancelled events, from
+/// `history` (the published plans' visits, oldest first).
+fn with_event_ids(
+    mut visits: Vec<PublicVisit>,
+    history: &[Vec<VisitRef>],
+) -> (Vec<PublicVisit>, Vec<(VisitRef, EventId)>) {
+    let (ids, cancelled) = event_ids(history);
+    let newest = history.last().map(Vec::as_slice).unwrap_or_default();
+    for v in &mut visits {
+        let found = newest.iter().position(|r| {
+            r.stop_id.as_deref() == Some(v.stop_id.as_str())
+                && (r.date.as_str(), r.from.as_str(), r.to.as_str(), r.unit.as_str())
+                    == (v.date.as_str(), v.from.as_str(), v.to.as_str(), v.unit_name.as_str())
+        });
+        v.event = found.and_then(|i| ids.get(i).cloned());
+    }
+    (visits, cancelled)
 }
 
 /// The current snapshot (rebuilt after any write).
@@ -94,16 +120,17 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
     if let Some(current) = s.public.read().ok().and_then(|c| c.clone()).filter(|c| c.generation == generation) {
         return Ok(current);
     }
-    let (visits, map) = match s.store.published_id().await? {
+    let published = s.store.published_id().await?;
+    let (visits, map, history) = match published {
         Some(id) => {
-            let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
+            let plan = stored_plan(s, id).await?;
             let map = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
-            let plan: PlanView =
-                serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored plan {id}: {e}")))?;
-            (public_visits(&plan), map)
+            let chain = published_chain(s, id, &plan, CALENDAR_HISTORY).await?;
+            (public_visits(&plan), map, chain)
         }
-        None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string()),
+        None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string(), Vec::new()),
     };
+    let (visits, cancelled_events) = with_event_ids(visits, &history);
     let docs = s.store.documents().await?;
     let header: DatasetHeader = serde_json::from_value(docs.problem.1).unwrap_or_default();
     let name = if header.name.is_empty() { "junkai".to_string() } else { header.name };
@@ -116,9 +143,11 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         .map(serde_json::from_value)
         .collect::<Result<Vec<PublicStop>, _>>()
         .map_err(|e| ApiError::internal(&format!("a stored stop: {e}")))?;
-    let changes = match published_changes(s).await? {
-        Some(diff) => diff.visits.into_iter().filter(|c| !matches!(c, VisitChange::Added(_))).collect(),
-        None => Vec::new(),
+    let changes = match &history[..] {
+        [.., before, now] => {
+            diff_visits(before, now).visits.into_iter().filter(|c| !matches!(c, VisitChange::Added(_))).collect()
+        }
+        _ => Vec::new(),
     };
     let fresh = Arc::new(PublicSnapshot {
         generation,
@@ -128,6 +157,8 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         name,
         credits,
         changes,
+        cancelled_events,
+        feed_version: published.map_or_else(|| "none".to_string(), |id| format!("plan-{id}")),
         stops_answer: Default::default(),
     });
     if let Ok(mut slot) = s.public.write() {
@@ -195,7 +226,9 @@ async fn stop_calendar(State(s): State<AppState>, Path(id): Path<String>) -> Res
     let visits: Vec<PublicVisit> = snap.visits.iter().filter(|v| v.stop_id == id).cloned().collect();
     let name = &stop.name;
     let stamp = s.config.clock.now().naive_utc().format("%Y%m%dT%H%M%SZ").to_string();
-    let body = calendar(&format!("巡回 {name}"), &visits, &stamp);
+    let cancelled: Vec<(VisitRef, EventId)> =
+        snap.cancelled_events.iter().filter(|(v, _)| v.stop_id.as_deref() == Some(id.as_str())).cloned().collect();
+    let body = calendar(&format!("巡回 {name}"), &visits, &cancelled, &stamp);
     let disposition =
         format!("attachment; filename=\"junkai-{}.ics\"", id.replace(|c: char| !c.is_ascii_alphanumeric(), "_"));
     Ok((
@@ -240,7 +273,7 @@ pub(crate) fn find_stop<'a>(snap: &'a PublicSnapshot, id: &str) -> Result<&'a Pu
 /// The published timetable as a GTFS feed.
 async fn gtfs(State(s): State<AppState>) -> Result<Response, ApiError> {
     let snap = snapshot(&s).await?;
-    let publisher = Publisher { name: &snap.name, url: &s.config.public_url };
+    let publisher = Publisher { name: &snap.name, url: &s.config.public_url, version: &snap.feed_version };
     let bytes = feed_zip(&publisher, &snap.stops, &snap.visits).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok((
         [

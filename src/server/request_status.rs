@@ -4,9 +4,9 @@
 //! Nothing but the state, and for a scheduled visit its date, window, place and unit.
 
 use super::AppState;
+use super::changes::stored_plan;
 use super::error::ApiError;
-use super::store::{ApplicationStatus, Entity, PlanColumn};
-use crate::io::plan_view::PlanView;
+use super::store::{ApplicationStatus, Entity};
 use crate::lang::Text;
 
 /// What the resident is told.
@@ -67,9 +67,7 @@ pub async fn request_state(s: &AppState, id: &str, digits: &str) -> Result<Optio
 /// Scheduled or adjusting, from the published plan; `None` if it does not mention `id`.
 async fn planned_state(s: &AppState, id: &str) -> Result<Option<RequestState>, ApiError> {
     let Some(plan_id) = s.store.published_id().await? else { return Ok(None) };
-    let text = s.store.plan_output(plan_id, PlanColumn::PlanJson).await?.unwrap_or_default();
-    let plan: PlanView =
-        serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored plan {plan_id}: {e}")))?;
+    let plan = stored_plan(s, plan_id).await?;
     for day in &plan.days {
         for route in &day.routes {
             if let Some(v) = route.visits.iter().find(|v| v.requests.iter().any(|r| r.id == id)) {

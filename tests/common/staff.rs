@@ -19,6 +19,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub text: String,
+    /// The body as sent (for files that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -59,7 +61,7 @@ pub async fn send(app: &Router, method: &str, uri: &str, cookie: Option<&str>, f
     let res = app.clone().oneshot(req).await.unwrap();
     let (status, headers) = (res.status(), res.headers().clone());
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
-    Page { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+    Page { status, headers, text: String::from_utf8_lossy(&bytes).into_owned(), bytes: bytes.to_vec() }
 }
 
 /// One API call with a bearer token and an optional JSON body: the status and the text.

@@ -18,9 +18,10 @@ use crate::io::request_list::{RequestRow, request_rows, request_rows_csv};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
+use crate::server::changes::stored_plan;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::write;
-use crate::server::store::{Entity, PlanColumn, PlanStatus};
+use crate::server::store::{Entity, PlanStatus};
 
 /// The filters (all optional; empty = any).
 #[derive(Debug, Default, Deserialize)]
@@ -60,8 +61,7 @@ async fn newest_plan(s: &AppState) -> Result<Option<PlanView>, ApiError> {
     let Some(row) = plans.iter().find(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Published)) else {
         return Ok(None);
     };
-    let text = s.store.plan_output(row.id, PlanColumn::PlanJson).await?.unwrap_or_default();
-    Ok(serde_json::from_str(&text).ok())
+    stored_plan(s, row.id).await.map(Some)
 }
 
 /// Every row, and the data set's stops and kinds for the filter choices.
