@@ -165,6 +165,8 @@ async fn a_residents_application_is_queued_accepted_planned_and_its_status_check
         (request["channel"].as_str(), request["resident"]["phone"].as_str()),
         (Some("online"), Some("0277-76-1234"))
     );
+    let share = planner.get(&app, "/planner/requests").await;
+    assert!(share.text.contains("11%（1 / 9 件"), "one online of nine: {}", share.text);
     let again = planner.post(&app, &format!("/planner/applications/{number}/accept"), "").await;
     assert_eq!(again.status, StatusCode::CONFLICT, "decided once");
 
@@ -251,6 +253,7 @@ async fn the_requests_page_lists_filters_exports_and_cancels_with_a_reason() {
     plan_the_week(&app).await;
 
     let listed = planner.get(&app, "/planner/requests").await;
+    assert!(listed.text.contains("オンラインでの事前申請割合: 0%（0 / 8 件"), "the KPI: {}", listed.text);
     assert!(listed.text.contains("<td>予定あり 2"), "the newest plan's state: {}", listed.text);
     let only_class = planner.get(&app, "/planner/requests?kind=class").await;
     assert!(only_class.text.contains("R3") && !only_class.text.contains(">R1<"), "{}", only_class.text);
@@ -405,4 +408,25 @@ async fn feed_version(app: &Router, dir: &Path) -> String {
     std::fs::write(&path, &zip.bytes).unwrap();
     let feed = gtfs_structures::Gtfs::from_path(&path).expect("the GTFS feed parses");
     feed.feed_info[0].version.clone().expect("a feed_version")
+}
+
+#[tokio::test]
+async fn the_day_before_list_names_whom_to_phone_for_each_unit() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let plan = plan_the_week(&app).await;
+    publish_newest(&app).await;
+    let r1_day = plan["days"].as_array().unwrap().iter().find(|d| d.to_string().contains("\"R1\"")).unwrap();
+    let date = r1_day["date"].as_str().unwrap();
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let list = planner.get(&app, &format!("/planner/day-before?date={date}")).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.text.contains("試験 花子") && list.text.contains("tel:000-0000-0001"), "{}", list.text);
+    for route in r1_day["routes"].as_array().unwrap() {
+        assert!(list.text.contains(route["vehicle_name"].as_str().unwrap()), "every unit of the day");
+    }
+    let empty = planner.get(&app, "/planner/day-before?date=2020-01-01").await;
+    assert!(empty.text.contains("公開済みの訪問はありません"));
+    let (_, log) = api(&app, "GET", "/api/audit", None).await;
+    assert!(log.as_array().unwrap().iter().any(|e| e["detail"] == format!("day-before {date}")), "audited");
 }

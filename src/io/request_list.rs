@@ -133,6 +133,13 @@ pub fn request_rows(
     stored.chain(pending.iter().map(|r| row(r, RowState::Pending))).collect()
 }
 
+/// The share of requests that came in as online applications (the city's KPI
+/// オンラインでの事前申請割合, target 30 %): `(online, all)`, waiting applications included.
+pub fn online_share(rows: &[RequestRow]) -> (usize, usize) {
+    let online = rows.iter().filter(|r| r.channel == "online" || r.state == RowState::Pending).count();
+    (online, rows.len())
+}
+
 /// The rows as CSV for Excel.
 pub fn request_rows_csv(rows: &[RequestRow], lang: Lang) -> Vec<u8> {
     let header = match lang {

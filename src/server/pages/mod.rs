@@ -8,6 +8,7 @@ mod application_queue;
 mod apply;
 mod availability;
 mod changes_page;
+mod day_before;
 mod driver_page;
 mod layout;
 mod planner_forms;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests/{id}/cancel", post(requests_page::cancel))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/planner/calls", get(changes_page::calls))
+        .route("/planner/day-before", get(day_before::day_before))
         .route("/planner/calls.csv", get(changes_page::calls_csv))
         .route("/planner/availability", post(availability::add))
         .route("/planner/applications/{id}/accept", post(application_queue::accept))

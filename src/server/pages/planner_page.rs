@@ -141,7 +141,8 @@ async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, caller: &Caller) -> 
         }
         @if let Some(d) = difference { (d) }
         @if may_plan && p.status == PlanStatus::Published {
-            p { a href="/planner/calls" { (t(lang, "連絡リスト（予約が動いた住民）", "Call list (residents whose booking moved)")) } }
+            p { a href="/planner/calls" { (t(lang, "連絡リスト（予約が動いた住民）", "Call list (residents whose booking moved)")) }
+                " ・ " a href="/planner/day-before" { (t(lang, "前日確認リスト", "Day-before call list")) } }
         }
         @if let Some(summary) = &summary { (kpi_table(lang, summary)) }
         h3 { (t(lang, "地図", "Map")) }

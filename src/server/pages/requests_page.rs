@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::account::staff_nav;
 use super::layout::{Page, cell, csrf_input, t, url_encode};
 use crate::io::plan_view::PlanView;
-use crate::io::request_list::{RequestRow, request_rows, request_rows_csv};
+use crate::io::request_list::{RequestRow, online_share, request_rows, request_rows_csv};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -146,7 +146,13 @@ pub async fn list(
         "",
     ];
     let table_rows: Vec<Vec<Markup>> = kept.iter().map(|r| row_markup(lang, r, caller.csrf())).collect();
+    let (online, all) = online_share(&rows);
+    let share = if all == 0 { 0.0 } else { 100.0 * online as f64 / all as f64 };
     let body = html! {
+        p data-testid="online-share" { (match lang {
+            Lang::Ja => format!("オンラインでの事前申請割合: {share:.0}%（{online} / {all} 件、目標 30%）"),
+            Lang::En => format!("Applied online in advance: {share:.0}% ({online} of {all}; target 30%)"),
+        }) }
         (filter_form(lang, &f, &stops, &kinds))
         p { (kept.len()) " / " (rows.len()) (t(lang, " 件", " requests")) " — "
             a href={ "/planner/requests.csv?" (f.query()) } { (t(lang, "CSVで保存（Excel）", "Download CSV (Excel)")) } }

@@ -1,0 +1,80 @@
+//! The day-before list (前日確認リスト): for each unit, the published visits of a day in
+//! order, and for each booking the resident to phone to confirm it — name, phone (tap to
+//! call), service and note. Printable; every view is an audited read of personal data.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{Duration, NaiveDate};
+use maud::html;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::account::staff_nav;
+use super::layout::{Page, print_button, t, visit_when};
+use crate::server::AppState;
+use crate::server::auth::Planner;
+use crate::server::changes::stored_plan;
+use crate::server::error::{ApiError, current_lang};
+use crate::server::store::Entity;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DayQuery {
+    date: String,
+}
+
+pub async fn day_before(
+    Planner(caller): Planner,
+    State(s): State<AppState>,
+    Query(q): Query<DayQuery>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let tomorrow = s.config.clock.today() + Duration::days(1);
+    let date = NaiveDate::parse_from_str(&q.date, "%Y-%m-%d").unwrap_or(tomorrow).to_string();
+    s.store.audit_read(&caller.who(), "requests", &format!("day-before {date}")).await?;
+    let plan = match s.store.published_id().await? {
+        Some(id) => Some(stored_plan(&s, id).await?),
+        None => None,
+    };
+    let requests: HashMap<String, Value> = s
+        .store
+        .list(Entity::Request)
+        .await?
+        .into_iter()
+        .map(|r| (r["id"].as_str().unwrap_or("").to_string(), r))
+        .collect();
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let day = plan.as_ref().and_then(|p| p.days.iter().find(|d| d.date.to_string() == date));
+    let body = html! {
+        form.inline method="get" action="/planner/day-before" {
+            div { label for="date" { (t(lang, "日付", "Date")) } input id="date" name="date" type="date" value=(date); }
+            button type="submit" { (t(lang, "表示", "Show")) }
+        }
+        @match day {
+            None => p { (t(lang, "この日の公開済みの訪問はありません。", "No published visit on this day.")) },
+            Some(day) => @for route in &day.routes {
+                section.card {
+                    h2 { (route.vehicle_name) }
+                    @for v in &route.visits {
+                        h3 { (visit_when(lang, &date, &day.weekday, &v.published.0, &v.published.1)) " " (v.name) }
+                        @if v.requests.is_empty() { p.muted { (t(lang, "予約はありません。", "No bookings.")) } }
+                        ul.bookings { @for r in &v.requests {
+                            @let stored = requests.get(&r.id).cloned().unwrap_or(Value::Null);
+                            @let phone = text(&stored["resident"]["phone"]);
+                            li { (r.id) " " (r.kind_name) " — " (text(&stored["resident"]["name"])) " "
+                                @if !phone.is_empty() { a href={ "tel:" (phone) } { (phone) } }
+                                @let note = text(&stored["note"]);
+                                @if !note.is_empty() { " " span.note { (note) } } }
+                        } }
+                    }
+                }
+            },
+        }
+        (print_button(t(lang, "印刷する", "Print")))
+    };
+    let nav = staff_nav(lang, &caller);
+    let title = t(lang, "前日確認リスト", "Day-before call list");
+    Ok(Html(Page::new(lang, title, "/planner/day-before").nav(&nav).render(body)).into_response())
+}
