@@ -430,3 +430,47 @@ async fn the_day_before_list_names_whom_to_phone_for_each_unit() {
     let (_, log) = api(&app, "GET", "/api/audit", None).await;
     assert!(log.as_array().unwrap().iter().any(|e| e["detail"] == format!("day-before {date}")), "audited");
 }
+
+#[tokio::test]
+async fn a_request_is_edited_from_its_row_and_keeps_what_the_form_does_not_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let (_, mut r1) = api(&app, "GET", "/api/requests/R1", None).await;
+    r1["preferred_weekdays"] = json!(["tue"]);
+    assert_eq!(api(&app, "PUT", "/api/requests/R1", Some(r1)).await.0, StatusCode::OK);
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let list = planner.get(&app, "/planner/requests").await;
+    assert!(list.text.contains("href=\"/planner/requests/R1/edit\""), "each row links to its form");
+    let form = planner.get(&app, "/planner/requests/R1/edit").await;
+    assert!(form.text.contains("value=\"試験 花子\"") && form.text.contains("readonly"), "{}", form.text);
+
+    let edited = serde_urlencoded::to_string([
+        ("id", "R1"),
+        ("kind", "admin"),
+        ("stop", "zama"),
+        ("earliest", &shifted("2026-12-08")),
+        ("latest", &shifted("2026-12-10")),
+        ("priority", "5"),
+        ("name", "試験 花子"),
+        ("phone", "000-0000-0001"),
+        ("note", "車いす"),
+        ("channel", "counter"),
+    ])
+    .unwrap();
+    let saved = planner.post(&app, "/planner/requests/R1", &edited).await;
+    assert!(saved.status.is_redirection(), "{} {}", saved.status, saved.text);
+    let (_, stored) = api(&app, "GET", "/api/requests/R1", None).await;
+    assert_eq!(
+        (stored["stop"].as_str(), stored["note"].as_str(), stored["priority"].as_u64()),
+        (Some("zama"), Some("車いす"), Some(5))
+    );
+    assert_eq!(stored["preferred_weekdays"], json!(["tue"]), "fields the form does not show stay");
+
+    let reversed = edited.replace(&shifted("2026-12-10"), "2020-01-01");
+    let refused = planner.post(&app, "/planner/requests/R1", &reversed).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("E1013") || refused.text.contains("E3001"), "{}", refused.text);
+    assert_eq!(api(&app, "GET", "/api/requests/R1", None).await.1, stored, "nothing changed");
+    let renamed = planner.post(&app, "/planner/requests/R1", &edited.replace("id=R1", "id=R9")).await;
+    assert_eq!(renamed.status, StatusCode::BAD_REQUEST);
+}

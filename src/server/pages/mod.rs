@@ -58,6 +58,8 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests", get(requests_page::list).post(planner_forms::add_request))
         .route("/planner/requests.csv", get(requests_page::csv))
         .route("/planner/requests/{id}/cancel", post(requests_page::cancel))
+        .route("/planner/requests/{id}/edit", get(planner_forms::edit_request_page))
+        .route("/planner/requests/{id}", post(planner_forms::update_request))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/planner/calls", get(changes_page::calls))
         .route("/planner/day-before", get(day_before::day_before))

@@ -2,7 +2,7 @@
 //! CLI, with the coded problems shown on a page), and re-plan around the published plan.
 
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -24,8 +24,13 @@ pub fn field(lang: Lang, id: &str, ja: &str, en: &str, input: Markup) -> Markup 
     html! { div { label for=(id) { (t(lang, ja, en)) } (input) } }
 }
 
-/// The "add a request" form, with the data set's service kinds and stops to choose from.
-pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup, ApiError> {
+/// The "add a request" form (or, given a stored request, the form that edits it), with the
+/// data set's service kinds and stops to choose from.
+pub async fn request_form(s: &AppState, lang: Lang, csrf: &str, existing: Option<&Value>) -> Result<Markup, ApiError> {
+    let value = |key: &str| existing.and_then(|r| r.pointer(key)).and_then(Value::as_str).unwrap_or("").to_string();
+    let number = |key: &str| existing.and_then(|r| r.get(key)).and_then(Value::as_u64);
+    let (id, kind, stop, channel) = (value("/id"), value("/kind"), value("/stop"), value("/channel"));
+    let action = if existing.is_some() { format!("/planner/requests/{id}") } else { "/planner/requests".to_string() };
     let docs = s.store.documents().await?;
     let snap = snapshot(s).await?;
     let kinds: Vec<(String, String)> = docs.problem.1["service_kinds"]
@@ -38,26 +43,28 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup
         })
         .collect();
     Ok(html! {
-        h2 { (t(lang, "予約を追加", "Add a request")) }
-        form.inline method="post" action="/planner/requests" {
+        h2 { @if existing.is_some() { (t(lang, "予約を変更", "Edit the request")) " " (id) } @else { (t(lang, "予約を追加", "Add a request")) } }
+        form.inline method="post" action=(action) {
             (csrf_input(csrf))
-            (field(lang, "r-id", "予約番号", "Request id", html! { input id="r-id" name="id" required; }))
+            (field(lang, "r-id", "予約番号", "Request id", html! { input id="r-id" name="id" required value=(id) readonly[existing.is_some()]; }))
             (field(lang, "r-kind", "サービス", "Service", html! {
-                select id="r-kind" name="kind" { @for (id, name) in &kinds { option value=(id) { (name) } } } }))
+                select id="r-kind" name="kind" { @for (k, name) in &kinds { option value=(k) selected[*k == kind] { (name) } } } }))
             (field(lang, "r-stop", "場所", "Stop", html! {
                 select id="r-stop" name="stop" { @for st in &snap.stops {
-                    option value=(st.id) { (st.name) " (" (st.district) ")" } } } }))
-            (field(lang, "r-earliest", "いつから", "Earliest", html! { input id="r-earliest" name="earliest" type="date" required; }))
-            (field(lang, "r-latest", "いつまで", "Latest", html! { input id="r-latest" name="latest" type="date" required; }))
+                    option value=(st.id) selected[st.id == stop] { (st.name) " (" (st.district) ")" } } } }))
+            (field(lang, "r-earliest", "いつから", "Earliest", html! { input id="r-earliest" name="earliest" type="date" required value=(value("/earliest")); }))
+            (field(lang, "r-latest", "いつまで", "Latest", html! { input id="r-latest" name="latest" type="date" required value=(value("/latest")); }))
             (field(lang, "r-priority", "優先度（1–5）", "Priority (1–5)", html! {
-                input id="r-priority" name="priority" type="number" min="1" max="5" value="3"; }))
-            (field(lang, "r-name", "お名前", "Resident's name", html! { input id="r-name" name="name" autocomplete="off"; }))
-            (field(lang, "r-phone", "電話番号", "Phone", html! { input id="r-phone" name="phone" type="tel" autocomplete="off"; }))
+                input id="r-priority" name="priority" type="number" min="1" max="5" value=(number("priority").unwrap_or(3)); }))
+            (field(lang, "r-name", "お名前", "Resident's name", html! { input id="r-name" name="name" autocomplete="off" value=(value("/resident/name")); }))
+            (field(lang, "r-phone", "電話番号", "Phone", html! { input id="r-phone" name="phone" type="tel" autocomplete="off" value=(value("/resident/phone")); }))
+            (field(lang, "r-note", "メモ（車いす・持ち物など）", "Note (wheelchair, what to bring…)", html! { input id="r-note" name="note" maxlength="200" value=(value("/note")); }))
             (field(lang, "r-channel", "受付経路", "Taken by", html! {
                 select id="r-channel" name="channel" {
-                    option value="phone" { (t(lang, "電話", "Phone")) }
-                    option value="counter" { (t(lang, "窓口", "Counter")) } } }))
-            button type="submit" { (t(lang, "追加", "Add")) }
+                    option value="phone" selected[channel == "phone"] { (t(lang, "電話", "Phone")) }
+                    option value="counter" selected[channel == "counter"] { (t(lang, "窓口", "Counter")) }
+                    @if channel == "online" { option value="online" selected { (t(lang, "オンライン", "Online")) } } } }))
+            button type="submit" { @if existing.is_some() { (t(lang, "保存", "Save")) } @else { (t(lang, "追加", "Add")) } }
         }
     })
 }
@@ -83,28 +90,53 @@ pub struct RequestForm {
     priority: Option<String>,
     name: Option<String>,
     phone: Option<String>,
+    note: Option<String>,
     channel: Option<String>,
+}
+
+/// `value` trimmed, if not empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 impl RequestForm {
     /// The request in the requests-file format (empty optional fields left out).
     fn to_json(&self) -> Value {
-        let mut r = json!({ "id": self.id.trim(), "kind": self.kind, "stop": self.stop,
-                            "earliest": self.earliest, "latest": self.latest });
-        if let Some(p) = self.priority.as_deref().and_then(|p| p.parse::<u64>().ok()) {
-            r["priority"] = json!(p);
+        self.merged_into(json!({}))
+    }
+
+    /// `stored` with the form's fields written over it (fields the form does not hold,
+    /// such as preferred weekdays, stay; emptied ones go).
+    fn merged_into(&self, mut r: Value) -> Value {
+        for (key, value) in [("id", self.id.trim()), ("kind", &self.kind), ("stop", &self.stop)] {
+            r[key] = json!(value);
         }
-        if let Some(channel) = self.channel.as_deref().filter(|c| !c.is_empty()) {
-            r["channel"] = json!(channel);
+        for (key, value) in [("earliest", &self.earliest), ("latest", &self.latest)] {
+            r[key] = json!(value.trim());
+        }
+        let Some(fields) = r.as_object_mut() else { return r };
+        fields.remove("home");
+        let optional = [
+            ("priority", self.priority.as_deref().and_then(|p| p.trim().parse::<u64>().ok()).map(|p| json!(p))),
+            ("channel", given(&self.channel).map(|c| json!(c))),
+            ("note", given(&self.note).map(|n| json!(n))),
+        ];
+        for (key, value) in optional {
+            match value {
+                Some(v) => fields.insert(key.into(), v),
+                None => fields.remove(key),
+            };
         }
         let mut resident = Map::new();
         for (key, value) in [("name", &self.name), ("phone", &self.phone)] {
-            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+            if let Some(v) = given(value) {
                 resident.insert(key.into(), json!(v));
             }
         }
-        if !resident.is_empty() {
-            r["resident"] = Value::Object(resident);
+        if resident.is_empty() {
+            fields.remove("resident");
+        } else {
+            fields.insert("resident".into(), Value::Object(resident));
         }
         r
     }
@@ -118,6 +150,55 @@ pub fn refusal(lang: Lang, title: &str, lead: &str, problems: Vec<String>) -> Re
         p { a href="/planner" { (t(lang, "戻る", "Back")) } }
     };
     (StatusCode::UNPROCESSABLE_ENTITY, Html(Page::new(lang, title, "/planner").render(body))).into_response()
+}
+
+/// The form that edits request `id` (a read of its resident: audited).
+pub async fn edit_request_page(
+    Planner(caller): Planner,
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let Some(stored) = s.store.get(Entity::Request, &id).await? else {
+        return Err(ApiError::not_found("予約", "request"));
+    };
+    s.store.audit_read(&caller.who(), &format!("requests/{id}"), "edit").await?;
+    let form = request_form(&s, lang, caller.csrf(), Some(&stored)).await?;
+    let nav = super::account::staff_nav(lang, &caller);
+    Ok(Html(Page::new(lang, t(lang, "予約の変更", "Edit a request"), "/planner/requests").nav(&nav).render(form))
+        .into_response())
+}
+
+/// Saves an edited request (checked like every write), or shows why it was refused.
+pub async fn update_request(
+    planner: Planner,
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<RequestForm>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let Some(stored) = s.store.get(Entity::Request, &id).await? else {
+        return Err(ApiError::not_found("予約", "request"));
+    };
+    if f.id.trim() != id {
+        return Err(ApiError::bad_request(
+            ["予約番号は変えられません", "the request id cannot change"],
+            ["取り消してから新しく追加してください", "cancel it and add a new one"],
+        ));
+    }
+    match write(&s, &planner.who(), Entity::Request, &id, Some(f.merged_into(stored))).await {
+        Ok(_) => Ok(Redirect::to("/planner/requests").into_response()),
+        Err(e) if !e.problems.is_empty() => {
+            let lead = t(lang, "予約を変更できませんでした。", "The request was not changed.");
+            Ok(refusal(
+                lang,
+                t(lang, "予約の変更", "Edit a request"),
+                lead,
+                e.problems.iter().map(|d| d.render(lang)).collect(),
+            ))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Adds the request, or shows why it was refused (the same coded problems as the API).

@@ -174,7 +174,7 @@ pub async fn planner(
         None => None,
     };
     let published = s.store.published_id().await?.is_some();
-    let add_request = if may_plan { Some(request_form(&s, lang, csrf).await?) } else { None };
+    let add_request = if may_plan { Some(request_form(&s, lang, csrf, None).await?) } else { None };
     let availability = if may_plan { Some(availability::section(&s, lang, csrf).await?) } else { None };
     let queue = if may_plan { Some(application_queue::section(&s, lang, csrf, &caller.who()).await?) } else { None };
     let body = html! {

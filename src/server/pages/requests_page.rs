@@ -107,6 +107,9 @@ fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Mark
 
 fn row_markup(lang: Lang, r: &RequestRow, csrf: &str) -> Vec<Markup> {
     let cancel = html! {
+        @if r.state.key() != "pending" && !r.stop_id.is_empty() {
+            a href={ "/planner/requests/" (r.id) "/edit" } { (t(lang, "変更", "Edit")) } " "
+        }
         @if r.state.key() != "pending" {
             form.inline method="post" action={ "/planner/requests/" (r.id) "/cancel" } {
                 (csrf_input(csrf))
