@@ -1,7 +1,8 @@
 //! The web pages in a real headless Chromium, driven through ChromeDriver (W3C WebDriver):
 //! a resident finds a hall and reads its next visit; a planner signs in and the plan's
 //! map is drawn; on a phone, the crew's day, and a resident's online application that a
-//! planner accepts. Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
+//! planner accepts; a planner's week (a phone request, a unit out of service, a closed
+//! hall, re-plan, the difference, publish, the call list). Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
 //! paths can be overridden with `JUNKAI_CHROMEDRIVER` and `JUNKAI_CHROMIUM`.
 
 use std::path::Path;
@@ -102,6 +103,31 @@ impl WebDriver {
         while self.count(css) > 0 {
             assert!(started.elapsed() < Duration::from_secs(10), "{css} is still there");
             std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Clicks a form's button and waits until the next page has loaded.
+    fn submit(&self, css: &str) {
+        self.script("window.junkaiOldPage = true;");
+        self.click(css);
+        let started = Instant::now();
+        let js = "return window.junkaiOldPage === undefined && document.readyState === 'complete';";
+        while self.script(js) != json!(true) {
+            assert!(started.elapsed() < Duration::from_secs(10), "{css} did not lead to a new page");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits up to 30 s until the page's text holds `text` (pages that refresh themselves).
+    fn wait_for_text(&self, text: &str) {
+        let started = Instant::now();
+        let js = format!("return document.body && document.body.innerText.includes({});", json!(text));
+        while self.script(&js) != json!(true) {
+            if started.elapsed() > Duration::from_secs(30) {
+                let shown = self.script("return location.href + '\\n' + document.body.innerText;");
+                panic!("the page never shows `{text}`: {}", shown.as_str().unwrap_or_default());
+            }
+            std::thread::sleep(Duration::from_millis(200));
         }
     }
 
@@ -315,10 +341,47 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     save_screenshot(&browser, "/driver");
 
     resident_applies_and_a_planner_accepts(&browser, &base);
+    browser.call("POST", "/window/rect", Some(json!({ "width": 1280, "height": 900 })));
+    planner_runs_the_week(&browser, &base);
 
     // English on request.
     browser.go(&format!("{base}/?lang=en"));
     assert_eq!(browser.call("GET", "/title", None), json!("junkai — mobile office and clinic visits"));
+}
+
+/// Signed in as the planner: takes a phone request, marks a unit out of service and a hall
+/// closed, re-plans, reads the difference, publishes and opens the call list.
+fn planner_runs_the_week(browser: &WebDriver, base: &str) {
+    let (tuesday, thursday) = (shifted("2026-12-08"), shifted("2026-12-10"));
+    let set = |css: &str, value: &str| {
+        browser.script(&format!("document.querySelector(\"{css}\").value = '{value}';"));
+    };
+    browser.go(&format!("{base}/planner"));
+    browser.type_into("#r-id", "TEL-1");
+    set("#r-earliest", &shifted("2026-12-07"));
+    set("#r-latest", &shifted("2026-12-11"));
+    browser.type_into("#r-name", "電話 太郎");
+    browser.type_into("#r-phone", "0277-76-0001");
+    browser.submit("form[action='/planner/requests'] button[type=submit]");
+    set("#oos-target", "unit:gyosei");
+    set("#oos-from", &tuesday);
+    browser.type_into("#oos-reason", "故障");
+    browser.submit("form:has(#oos-target) button[type=submit]");
+    browser.wait_for_text(&format!("運休 {tuesday}"));
+    set("#closed-target", "stop:zama");
+    set("#closed-from", &thursday);
+    browser.submit("form:has(#closed-target) button[type=submit]");
+    browser.wait_for_text(&format!("休館 {thursday}"));
+    browser.submit("form[action='/planner/replan'] button:not([name])");
+    browser.wait_for_text("公開中の計画との違い");
+    assert!(browser.text("main").contains("予約が動く住民"), "the difference names whose booking moves");
+    browser.click("form[action$='/publish'] button");
+    browser.find("a[href='/planner/calls']");
+    browser.go(&format!("{base}/planner/calls"));
+    browser.find("table");
+    assert!(browser.count("main table tbody tr") >= 1, "someone to call");
+    assert!(browser.count("a[href^='tel:']") >= 1);
+    save_screenshot(browser, "/planner/calls");
 }
 
 /// On the phone: a resident applies online and checks the status by number; a planner
