@@ -52,8 +52,8 @@ pub fn event_ids(chain: &[Vec<VisitRef>]) -> (Vec<EventId>, Vec<(VisitRef, Event
                 VisitChange::Added(_) => {}
             }
         }
-        // A UID comes back only with its visit: a new visit on a cancelled one's place and
-        // time gets the next free variant.
+        // A cancelled event stays cancelled: a new visit on its place and time gets the
+        // next free variant of the UID.
         let mut taken: Vec<String> = cancelled.iter().map(|(_, id)| id.uid.clone()).collect();
         taken.extend(next.iter().flatten().map(|id| id.uid.clone()));
         ids = next
@@ -71,8 +71,6 @@ pub fn event_ids(chain: &[Vec<VisitRef>]) -> (Vec<EventId>, Vec<(VisitRef, Event
                 })
             })
             .collect();
-        // A cancelled event whose UID a visit uses again is no longer cancelled.
-        cancelled.retain(|(_, c)| !ids.iter().any(|id| id.uid == c.uid));
     }
     (ids, cancelled)
 }

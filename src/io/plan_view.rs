@@ -230,6 +230,15 @@ fn visit_view(data: &Dataset, vehicle: usize, v: &junkai_solver::plan::Visit) ->
 }
 
 impl PlanView {
+    /// The visit that serves request `id`, with its day and route.
+    pub fn visit_of(&self, id: &str) -> Option<(&DayView, &RouteView, &VisitView)> {
+        self.days.iter().find_map(|day| {
+            day.routes.iter().find_map(|route| {
+                route.visits.iter().find(|v| v.requests.iter().any(|r| r.id == id)).map(|v| (day, route, v))
+            })
+        })
+    }
+
     pub fn new(data: &Dataset, travel: &Travel, plan: &Plan) -> PlanView {
         let p = &data.problem;
         let days = plan

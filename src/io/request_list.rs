@@ -82,13 +82,9 @@ fn text(v: &Value, key: &str) -> String {
 /// The state of each request id in `plan`.
 fn plan_state(plan: Option<&PlanView>, id: &str) -> RowState {
     let Some(plan) = plan else { return RowState::Unplanned };
-    for day in &plan.days {
-        for route in &day.routes {
-            if let Some(v) = route.visits.iter().find(|v| v.requests.iter().any(|r| r.id == id)) {
-                let (from, to) = v.published.clone();
-                return RowState::Scheduled { date: day.date.to_string(), from, to, unit: route.vehicle_name.clone() };
-            }
-        }
+    if let Some((day, route, v)) = plan.visit_of(id) {
+        let (from, to) = v.published.clone();
+        return RowState::Scheduled { date: day.date.to_string(), from, to, unit: route.vehicle_name.clone() };
     }
     match plan.unserved.iter().find(|u| u.id == id) {
         Some(u) => RowState::Unserved { code: u.code.clone(), reason: u.reason.clone() },

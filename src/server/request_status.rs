@@ -68,19 +68,15 @@ pub async fn request_state(s: &AppState, id: &str, digits: &str) -> Result<Optio
 async fn planned_state(s: &AppState, id: &str) -> Result<Option<RequestState>, ApiError> {
     let Some(plan_id) = s.store.published_id().await? else { return Ok(None) };
     let plan = stored_plan(s, plan_id).await?;
-    for day in &plan.days {
-        for route in &day.routes {
-            if let Some(v) = route.visits.iter().find(|v| v.requests.iter().any(|r| r.id == id)) {
-                return Ok(Some(RequestState::Scheduled {
-                    date: day.date.to_string(),
-                    weekday: day.weekday.clone(),
-                    from: v.published.0.clone(),
-                    to: v.published.1.clone(),
-                    place: v.name.clone(),
-                    unit: route.vehicle_name.clone(),
-                }));
-            }
-        }
+    if let Some((day, route, v)) = plan.visit_of(id) {
+        return Ok(Some(RequestState::Scheduled {
+            date: day.date.to_string(),
+            weekday: day.weekday.clone(),
+            from: v.published.0.clone(),
+            to: v.published.1.clone(),
+            place: v.name.clone(),
+            unit: route.vehicle_name.clone(),
+        }));
     }
     Ok(plan.unserved.iter().find(|u| u.id == id).map(|u| RequestState::Adjusting { reason: u.reason.clone() }))
 }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::layout::{csrf_input, t};
-use super::planner_forms::refusal;
+use super::planner_forms::{reason_field, refusal};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -90,13 +90,8 @@ pub async fn decline(
     Path(id): Path<String>,
     Form(f): Form<DeclineForm>,
 ) -> Result<Response, ApiError> {
-    let reason: String = f.reason.trim().chars().filter(|c| !c.is_control()).take(200).collect();
-    if reason.is_empty() {
-        return Err(ApiError::bad_request(
-            ["お断りする理由がありません", "the reason is missing"],
-            ["住民に伝える理由を書いてください", "write the reason the resident will see"],
-        ));
-    }
+    let reason =
+        reason_field(&f.reason, ["住民に伝える理由を書いてください", "write the reason the resident will see"])?;
     if !s.store.decide_application(&id, ApplicationStatus::Declined, &planner.who(), &reason).await? {
         return Err(not_pending());
     }

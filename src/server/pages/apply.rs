@@ -13,7 +13,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::layout::{Page, csrf_input, t};
+use super::layout::{Page, csrf_input, t, visit_when};
 use super::resident::nav;
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -22,6 +22,21 @@ use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::validate;
 use crate::server::request_status::{RequestState, last_four_digits, normalised_phone, request_state};
 use crate::server::store::Entity;
+
+/// Who sends a form, for the limits: the IPv4 address, or the /64 network of an IPv6 one
+/// (one household's devices share it).
+fn sender(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        _ => address.to_string(),
+    }
+}
+
+/// The id an application is checked under before it gets its number.
+const PROVISIONAL_ID: &str = "W-check";
 
 /// The latest date an application may ask for, in days from today.
 const MAX_DAYS_AHEAD: i64 = 90;
@@ -69,7 +84,7 @@ async fn form(
     s: &AppState,
     lang: Lang,
     caller: &Option<Caller>,
-    problems: &[String],
+    problems: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
     let (stops, kinds) = choices(s, lang).await?;
@@ -82,7 +97,7 @@ async fn form(
     let body = html! {
         @if !problems.is_empty() {
             div.notice role="alert" { p { (t(lang, "入力を確かめてください。", "Please check your entries.")) }
-                ul { @for p in problems { li { (p) } } } }
+                ul { @for p in &problems { li { (p) } } } }
         }
         p { (t(lang, "移動市役所・移動診療車の利用を申し込めます。担当者が確認して、日時をお知らせします。",
                "Apply for a visit of the mobile office or clinic. Staff will confirm the date and time.")) }
@@ -116,7 +131,7 @@ pub async fn apply_page(
     State(s): State<AppState>,
     Extension(caller): Extension<Option<Caller>>,
 ) -> Result<Response, ApiError> {
-    form(&s, current_lang(), &caller, &[], StatusCode::OK).await
+    form(&s, current_lang(), &caller, Vec::new(), StatusCode::OK).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -143,7 +158,7 @@ fn checked(f: &ApplyForm, hosts: Option<&[String]>, today: NaiveDate, lang: Lang
             say("「いつまで」を「いつから」より後の日にしてください。", "Make \"until\" later than \"from\".")
         }
         (Some(e), _) if e < today => {
-            say("「いつから」は今日より後の日にしてください。", "\"From\" must not be in the past.")
+            say("「いつから」は今日以降の日にしてください。", "\"From\" must not be in the past.")
         }
         (_, Some(l)) if l > today + Duration::days(MAX_DAYS_AHEAD) => say(
             "3か月より先の日は、お電話で申し込んでください。",
@@ -188,7 +203,7 @@ pub async fn apply(
     Form(f): Form<ApplyForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    if s.applications.reserve(&from, s.config.clock.unix()).is_err() {
+    if s.applications.reserve(&sender(&from), s.config.clock.unix()).is_err() {
         let body = html! { p.notice role="alert" { (t(lang, "申し込みが続いたため、しばらく受け付けを止めています。時間をおいてお試しいただくか、お電話ください。",
         "Too many applications from here. Please try again later, or call us.")) } };
         return Ok(page(
@@ -206,16 +221,28 @@ pub async fn apply(
     }
     let (stops, _) = choices(&s, lang).await?;
     let hosts = stops.iter().find(|h| h.id == f.stop).map(|h| h.hosts.as_slice());
+    // A resident who mistyped may send again: only stored applications count.
+    let refused = |problems: Vec<String>| {
+        s.applications.forgive(&sender(&from));
+        form(&s, lang, &caller, problems, StatusCode::UNPROCESSABLE_ENTITY)
+    };
     let body = match checked(&f, hosts, s.config.clock.today(), lang) {
         Ok(body) => body,
-        Err(problems) => return form(&s, lang, &caller, &problems, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(problems) => return refused(problems).await,
     };
-    // The same checks as every request, under a provisional id.
+    // The same checks as every request, under a provisional id. The stored data passed
+    // them before, so what is found concerns this application; it is told in plain
+    // words, without codes or ids.
     let mut provisional = body.clone();
-    provisional["id"] = json!("W-check");
-    if let Err(e) = validate(&s, Entity::Request, "W-check", Some(&provisional)).await {
-        let problems: Vec<String> = e.problems.iter().map(|d| d.cause.get(lang).to_string()).collect();
-        return form(&s, lang, &caller, &problems, StatusCode::UNPROCESSABLE_ENTITY).await;
+    provisional["id"] = json!(PROVISIONAL_ID);
+    if let Err(e) = validate(&s, Entity::Request, PROVISIONAL_ID, Some(&provisional)).await {
+        tracing::warn!(problems = ?e.problems.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>(), "an online application was refused");
+        let plain = t(
+            lang,
+            "この内容ではお受けできません。日付やサービスを変えるか、お電話でお申し込みください。",
+            "This application cannot be taken as it is. Change the dates or the service, or apply by phone.",
+        );
+        return refused(vec![plain.to_string()]).await;
     }
     let phone = body["resident"]["phone"].as_str().unwrap_or("").to_string();
     let id = s.store.add_application(body, &last_four_digits(&phone)).await?;
@@ -269,7 +296,7 @@ fn state_text(lang: Lang, state: &RequestState) -> Markup {
         p { (t(lang, "担当者が日程を調整しています。決まりましたらお知らせします。", "Staff are arranging the date; you will be told.")) } },
         RequestState::Scheduled { date, weekday, from, to, place, unit } => html! {
         p.next data-testid="request-state" { (t(lang, "予定あり", "Scheduled")) }
-        p { (date) "（" (weekday) "） " (from) "–" (to) " " (place) " — " (unit) } },
+        p { (visit_when(lang, date, weekday, from, to)) " " (place) " — " (unit) } },
         RequestState::Adjusting { reason } => html! {
         p.next data-testid="request-state" { (t(lang, "調整中", "Being arranged")) }
         p { (t(lang, "今の計画ではまだ日時が決まっていません。理由: ", "Not yet in the plan. Reason: ")) (reason.get(lang)) } },
@@ -288,27 +315,33 @@ pub async fn status(
     let lang = current_lang();
     let title = t(lang, "予約の確認", "Check a request");
     let now = s.config.clock.unix();
-    if s.lookups.wait(&from, now).is_some() {
+    // Every attempt is counted before the lookup (so that a parallel burst gets no more
+    // tries than a sequential one), per address and per number; a match takes it back.
+    let number = f.number.trim().to_string();
+    let keys = [sender(&from), format!("number:{}", number.to_uppercase())];
+    let over = keys.iter().map(|k| s.lookups.reserve(k, now).is_err()).fold(false, |a, b| a | b);
+    if over {
         let body = html! { p.notice role="alert" { (t(lang, "確認の失敗が続いたため、しばらく受け付けを止めています。時間をおいてお試しいただくか、お電話ください。",
         "Too many failed checks from here. Please try again later, or call us.")) } };
         return Ok(page(lang, title, "/status", StatusCode::TOO_MANY_REQUESTS, body));
     }
     // Numbers are given in capitals (W-…); staff-made ids are taken as typed.
-    let number = f.number.trim().to_string();
     let found = match request_state(&s, &number, &f.digits).await? {
         None if number.to_uppercase() != number => request_state(&s, &number.to_uppercase(), &f.digits).await?,
         found => found,
     };
     match found {
-        Some(state) => Ok(page(
-            lang,
-            title,
-            "/status",
-            StatusCode::OK,
-            html! { p { (t(lang, "受付番号 ", "Request ")) (number) } (state_text(lang, &state)) },
-        )),
+        Some(state) => {
+            keys.iter().for_each(|k| s.lookups.forgive(k));
+            Ok(page(
+                lang,
+                title,
+                "/status",
+                StatusCode::OK,
+                html! { p { (t(lang, "受付番号 ", "Request ")) (number) } (state_text(lang, &state)) },
+            ))
+        }
         None => {
-            let _ = s.lookups.reserve(&from, now);
             let body = html! {
                 p.notice role="alert" { (t(lang, "受付番号と電話番号の下4けたの組み合わせが見つかりません。", "No request matches this number and these digits.")) }
                 (status_form(lang, &caller))

@@ -123,6 +123,7 @@ pub async fn section(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup, Api
                         (csrf_input(csrf))
                         input type="hidden" name="target" value={ (target.key()) ":" (v["id"].as_str().unwrap_or("")) };
                         input type="hidden" name="index" value=(i);
+                        input type="hidden" name="from" value=(r["from"].as_str().unwrap_or(""));
                         button type="submit" { (t(lang, "取り消す", "Remove")) }
                     }
                 }
@@ -143,15 +144,18 @@ pub struct AddForm {
 pub struct RemoveForm {
     target: String,
     index: usize,
+    /// The range's first day, as shown: a page out of date removes nothing.
+    from: String,
 }
 
 /// Reads the entity, lets `change` edit its ranges, and stores it through the validated
-/// write; refused changes come back as a page with the coded problems.
+/// write; refused changes come back as a page with the coded problems. `change` answers
+/// false when the page it came from is out of date (409, nothing stored).
 async fn change_ranges(
     s: &AppState,
     who: &str,
     target_key: &str,
-    change: impl FnOnce(&mut Vec<Value>),
+    change: impl FnOnce(&mut Vec<Value>) -> bool,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
     let title = t(lang, "運休・休館", "Out of service, closed");
@@ -163,7 +167,12 @@ async fn change_ranges(
         return Err(ApiError::not_found("車両・訪問先", "unit or place"));
     };
     let mut ranges = entity[target.list()].as_array().cloned().unwrap_or_default();
-    change(&mut ranges);
+    if !change(&mut ranges) {
+        return Err(ApiError::conflict(
+            ["この期間は既に変わっています", "this period has changed meanwhile"],
+            ["計画担当の画面を開き直してください", "reload the planner page"],
+        ));
+    }
     if let Some(fields) = entity.as_object_mut() {
         if ranges.is_empty() {
             fields.remove(target.list());
@@ -188,7 +197,11 @@ pub async fn add(planner: Planner, State(s): State<AppState>, Form(f): Form<AddF
     if let Some(reason) = f.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         range["reason"] = json!(reason);
     }
-    change_ranges(&s, &planner.who(), &f.target, |ranges| ranges.push(range)).await
+    change_ranges(&s, &planner.who(), &f.target, |ranges| {
+        ranges.push(range);
+        true
+    })
+    .await
 }
 
 pub async fn remove(
@@ -197,9 +210,11 @@ pub async fn remove(
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, ApiError> {
     change_ranges(&s, &planner.who(), &f.target, |ranges| {
-        if f.index < ranges.len() {
+        let shown = ranges.get(f.index).is_some_and(|r| r["from"] == f.from.as_str());
+        if shown {
             ranges.remove(f.index);
         }
+        shown
     })
     .await
 }

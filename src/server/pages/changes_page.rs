@@ -23,7 +23,11 @@ use crate::server::error::{ApiError, current_lang};
 use crate::server::store::Entity;
 
 fn when(lang: Lang, v: &VisitRef) -> String {
-    format!("{} {}（{}）", visit_when(lang, &v.date, &v.weekday, &v.from, &v.to), v.place, v.unit)
+    let at = visit_when(lang, &v.date, &v.weekday, &v.from, &v.to);
+    match lang {
+        Lang::Ja => format!("{at} {}（{}）", v.place, v.unit),
+        Lang::En => format!("{at} {} ({})", v.place, v.unit),
+    }
 }
 
 /// Residents' `(name, phone)` by request id.

@@ -17,7 +17,7 @@ use crate::server::auth::Planner;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::{begin_replan, write};
 use crate::server::public::snapshot;
-use crate::server::store::Entity;
+use crate::server::store::{Entity, is_application_number};
 
 /// A labelled form field.
 pub fn field(lang: Lang, id: &str, ja: &str, en: &str, input: Markup) -> Markup {
@@ -61,6 +61,7 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str, existing: Option
             (field(lang, "r-note", "メモ（車いす・持ち物など）", "Note (wheelchair, what to bring…)", html! { input id="r-note" name="note" maxlength="200" value=(value("/note")); }))
             (field(lang, "r-channel", "受付経路", "Taken by", html! {
                 select id="r-channel" name="channel" {
+                    @if existing.is_some() && channel.is_empty() { option value="" selected { (t(lang, "不明", "Unknown")) } }
                     option value="phone" selected[channel == "phone"] { (t(lang, "電話", "Phone")) }
                     option value="counter" selected[channel == "counter"] { (t(lang, "窓口", "Counter")) }
                     @if channel == "online" { option value="online" selected { (t(lang, "オンライン", "Online")) } } } }))
@@ -142,6 +143,16 @@ impl RequestForm {
     }
 }
 
+/// A reason typed into a form (shown to residents or kept in the audit log): trimmed,
+/// without control characters, at most 200 characters; 400 with `hint` when empty.
+pub fn reason_field(raw: &str, hint: [&str; 2]) -> Result<String, ApiError> {
+    let reason: String = raw.trim().chars().filter(|c| !c.is_control()).take(200).collect();
+    if reason.is_empty() {
+        return Err(ApiError::bad_request(["理由が書かれていません", "the reason is missing"], hint));
+    }
+    Ok(reason)
+}
+
 /// A 422 page: `lead`, then each problem, and the way back to the planner page.
 pub fn refusal(lang: Lang, title: &str, lead: &str, problems: Vec<String>) -> Response {
     let body = html! {
@@ -152,6 +163,20 @@ pub fn refusal(lang: Lang, title: &str, lead: &str, problems: Vec<String>) -> Re
     (StatusCode::UNPROCESSABLE_ENTITY, Html(Page::new(lang, title, "/planner").render(body))).into_response()
 }
 
+/// A stored request the form can edit: one at a stop (the form has no home position).
+async fn editable(s: &AppState, id: &str) -> Result<Value, ApiError> {
+    let Some(stored) = s.store.get(Entity::Request, id).await? else {
+        return Err(ApiError::not_found("予約", "request"));
+    };
+    if stored.get("home").is_some() {
+        return Err(ApiError::conflict(
+            ["自宅訪問の予約はこの画面では変更できません", "a home visit cannot be edited on this page"],
+            ["API（PUT /api/requests/{id}）で変更してください", "edit it with the API (PUT /api/requests/{id})"],
+        ));
+    }
+    Ok(stored)
+}
+
 /// The form that edits request `id` (a read of its resident: audited).
 pub async fn edit_request_page(
     Planner(caller): Planner,
@@ -159,9 +184,7 @@ pub async fn edit_request_page(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let Some(stored) = s.store.get(Entity::Request, &id).await? else {
-        return Err(ApiError::not_found("予約", "request"));
-    };
+    let stored = editable(&s, &id).await?;
     s.store.audit_read(&caller.who(), &format!("requests/{id}"), "edit").await?;
     let form = request_form(&s, lang, caller.csrf(), Some(&stored)).await?;
     let nav = super::account::staff_nav(lang, &caller);
@@ -177,9 +200,7 @@ pub async fn update_request(
     Form(f): Form<RequestForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let Some(stored) = s.store.get(Entity::Request, &id).await? else {
-        return Err(ApiError::not_found("予約", "request"));
-    };
+    let stored = editable(&s, &id).await?;
     if f.id.trim() != id {
         return Err(ApiError::bad_request(
             ["予約番号は変えられません", "the request id cannot change"],
@@ -216,6 +237,14 @@ pub async fn add_request(
     };
     if s.store.get(Entity::Request, &id).await?.is_some() {
         return Ok(refused(vec![format!("{id}: {}", t(lang, "同じ予約番号が既にあります", "this id exists"))]));
+    }
+    if is_application_number(&id) {
+        let why = t(
+            lang,
+            "「W-」で始まる番号はオンライン申し込み用です",
+            "numbers starting with W- are for online applications",
+        );
+        return Ok(refused(vec![format!("{id}: {why}")]));
     }
     match write(&s, &planner.who(), Entity::Request, &id, Some(body)).await {
         // The form names a stop of the data set, never a position: no boundary warning.

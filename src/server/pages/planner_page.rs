@@ -120,12 +120,13 @@ fn unserved(lang: Lang, summary: &PlanSummary) -> Markup {
 /// The chosen plan in detail.
 async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, caller: &Caller) -> Result<Markup, ApiError> {
     let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf());
-    let difference = match changes_if_published(s, p.id).await? {
-        Some(diff) if may_plan && p.status == PlanStatus::Draft => {
-            Some(changes_page::difference(s, lang, &diff, &caller.who()).await?)
-        }
-        _ => None,
-    };
+    let mut difference = None;
+    if may_plan
+        && p.status == PlanStatus::Draft
+        && let Some(diff) = changes_if_published(s, p.id).await?
+    {
+        difference = Some(changes_page::difference(s, lang, &diff, &caller.who()).await?);
+    }
     let map_text = s.store.plan_output(p.id, PlanColumn::MapGeojson).await?.unwrap_or_default();
     let map: FeatureCollection = serde_json::from_str(&map_text).unwrap_or_default();
     let [status_ja, status_en] = p.status.label();

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use super::account::staff_nav;
 use super::layout::{Page, cell, csrf_input, t, url_encode};
+use super::planner_forms::reason_field;
 use crate::io::plan_view::PlanView;
 use crate::io::request_list::{RequestRow, online_share, request_rows, request_rows_csv};
 use crate::lang::Lang;
@@ -191,13 +192,7 @@ pub async fn cancel(
     Path(id): Path<String>,
     Form(f): Form<CancelForm>,
 ) -> Result<Response, ApiError> {
-    let reason: String = f.reason.trim().chars().filter(|c| !c.is_control()).take(200).collect();
-    if reason.is_empty() {
-        return Err(ApiError::bad_request(
-            ["取消の理由がありません", "the reason is missing"],
-            ["取り消す理由を書いてください", "write why the request is cancelled"],
-        ));
-    }
+    let reason = reason_field(&f.reason, ["取り消す理由を書いてください", "write why the request is cancelled"])?;
     if s.store.get(Entity::Request, &id).await?.is_none() {
         return Err(ApiError::not_found("予約", "request"));
     }

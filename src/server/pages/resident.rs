@@ -39,12 +39,13 @@ fn visit_line(lang: Lang, v: &PublicVisit) -> String {
 /// or cancelled against what residents were told before.
 fn change_notices(lang: Lang, snap: &PublicSnapshot, stops: &[&str], from: &str) -> Markup {
     let when = |v: &VisitRef| visit_when(lang, &v.date, &v.weekday, &v.from, &v.to);
-    let here = |v: &VisitRef| v.stop_id.as_deref().is_some_and(|s| stops.contains(&s)) && v.date.as_str() >= from;
+    let at = |v: &VisitRef| v.stop_id.as_deref().is_some_and(|s| stops.contains(&s));
+    let ahead = |v: &VisitRef| v.date.as_str() >= from;
     let notices: Vec<String> = snap
         .changes
         .iter()
         .filter_map(|c| match c {
-            VisitChange::Moved { from, to } if here(from) => Some(match lang {
+            VisitChange::Moved { from, to } if at(from) && (ahead(from) || ahead(to)) => Some(match lang {
                 Lang::Ja => {
                     format!("{}（{}）の訪問は、{}（{}）に変更になりました。", when(from), from.place, when(to), to.unit)
                 }
@@ -52,7 +53,7 @@ fn change_notices(lang: Lang, snap: &PublicSnapshot, stops: &[&str], from: &str)
                     format!("The visit at {} on {} has moved to {} ({}).", from.place, when(from), when(to), to.unit)
                 }
             }),
-            VisitChange::Cancelled(v) if here(v) => Some(match lang {
+            VisitChange::Cancelled(v) if at(v) && ahead(v) => Some(match lang {
                 Lang::Ja => format!("{}（{}）の訪問は、取りやめになりました。", when(v), v.place),
                 Lang::En => format!("The visit at {} on {} has been cancelled.", v.place, when(v)),
             }),

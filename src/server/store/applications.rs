@@ -53,6 +53,12 @@ pub struct Application {
     pub reason: String,
 }
 
+/// Whether `id` has the form of an online application's number (`W-…`): staff-made
+/// requests may not take it.
+pub fn is_application_number(id: &str) -> bool {
+    id.starts_with("W-")
+}
+
 /// A request number that cannot be guessed from another: `W-` and 8 random digits.
 fn new_number() -> String {
     let n = u32::from_le_bytes(random_bytes::<4>()) % 100_000_000;

@@ -182,17 +182,22 @@ impl Store {
         cutoff: NaiveDate,
         dry_run: bool,
     ) -> Result<usize, sqlx::Error> {
-        let rows: Vec<(String, String, Option<String>, String)> =
-            sqlx::query_as("SELECT id, status, decided_at, body_json FROM applications").fetch_all(&mut *tx).await?;
+        let rows: Vec<(String, String, Option<String>, String, String)> =
+            sqlx::query_as("SELECT id, status, decided_at, body_json, created_at FROM applications")
+                .fetch_all(&mut *tx)
+                .await?;
         let day = |text: &str| text.get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
         let old: Vec<String> = rows
             .into_iter()
-            .filter(|(_, status, decided, body)| match status.as_str() {
-                "pending" => serde_json::from_str::<Value>(body)
-                    .ok()
-                    .and_then(|b| b.get("latest").and_then(Value::as_str).and_then(day))
-                    .is_some_and(|latest| latest <= cutoff),
-                _ => decided.as_deref().and_then(day).is_some_and(|d| d <= cutoff),
+            .filter(|(_, status, decided, body, created)| {
+                // A pending application lasts until its latest date (else from when it came
+                // in); a decided one from its decision.
+                let latest = || serde_json::from_str::<Value>(body).ok()?.get("latest")?.as_str().and_then(day);
+                let last = match status.as_str() {
+                    "pending" => latest().or_else(|| day(created)),
+                    _ => decided.as_deref().and_then(day),
+                };
+                last.is_some_and(|d| d <= cutoff)
             })
             .map(|(id, ..)| id)
             .collect();
