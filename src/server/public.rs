@@ -92,6 +92,16 @@ pub struct PublicSnapshot {
     stops_answer: std::sync::Mutex<Option<(String, axum::body::Bytes)>>,
 }
 
+/// `plan-ID-YYYYMMDDHHMMSS` of the publication (a rollback publishes an old plan again
+/// under a new version), `none` before the first.
+async fn feed_version(s: &AppState, published: Option<i64>) -> Result<String, ApiError> {
+    let Some(id) = published else { return Ok("none".to_string()) };
+    let plans = s.store.plans().await?;
+    let at = plans.iter().find(|p| p.id == id).and_then(|p| p.published_at.clone()).unwrap_or_default();
+    let digits: String = at.chars().filter(char::is_ascii_digit).take(14).collect();
+    Ok(format!("plan-{id}-{digits}"))
+}
+
 /// Published versions looked back on for calendar identities.
 const CALENDAR_HISTORY: usize = 8;
 
@@ -158,7 +168,7 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         credits,
         changes,
         cancelled_events,
-        feed_version: published.map_or_else(|| "none".to_string(), |id| format!("plan-{id}")),
+        feed_version: feed_version(s, published).await?,
         stops_answer: Default::default(),
     });
     if let Ok(mut slot) = s.public.write() {
