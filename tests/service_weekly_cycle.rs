@@ -489,3 +489,39 @@ async fn a_request_is_edited_from_its_row_and_keeps_what_the_form_does_not_show(
                         "earliest": shifted("2026-12-07"), "latest": shifted("2026-12-11") });
     assert_eq!(api(&app, "POST", "/api/requests", Some(taken)).await.0, StatusCode::CONFLICT);
 }
+
+#[tokio::test]
+async fn a_halls_opening_hours_and_visit_rule_are_edited_from_a_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    assert!(planner.get(&app, "/planner").await.text.contains("href=\"/planner/stops/konaka/edit\""));
+    let form = planner.get(&app, "/planner/stops/konaka/edit").await;
+    assert!(form.text.contains("value=\"09:30-11:30, 13:30-15:30\""), "the weekday windows: {}", form.text);
+    let hours = |mon: &str| {
+        serde_urlencoded::to_string([
+            ("mon", mon),
+            ("tue", "09:30-11:30, 13:30-15:30"),
+            ("wed", ""),
+            ("thu", "09:30〜11:30"),
+            ("fri", "09:30-11:30"),
+            ("sat", ""),
+            ("sun", ""),
+            ("min_per_week", "1"),
+            ("max_per_week", "3"),
+            ("min_gap_days", "1"),
+        ])
+        .unwrap()
+    };
+    let saved = planner.post(&app, "/planner/stops/konaka", &hours("10:00-12:00")).await;
+    assert!(saved.status.is_redirection(), "{} {}", saved.status, saved.text);
+    let (_, stop) = api(&app, "GET", "/api/stops/konaka", None).await;
+    assert_eq!(stop["windows"]["mon"], json!([["10:00", "12:00"]]));
+    assert_eq!(stop["windows"]["wed"], json!([]), "closed on Wednesdays");
+    assert_eq!(stop["visit_rule"]["max_per_week"], json!(3));
+    assert_eq!(stop["name"], "小中集会所", "the rest of the stop stays");
+    let refused = planner.post(&app, "/planner/stops/konaka", &hours("12:00-10:00")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("E1003"), "a reversed window is named: {}", refused.text);
+    assert_eq!(api(&app, "GET", "/api/stops/konaka", None).await.1, stop, "nothing stored");
+}

@@ -111,6 +111,10 @@ pub async fn section(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup, Api
         h2 { (t(lang, "運休・休館", "Units out of service, halls closed")) }
         (form("/planner/availability", "oos", ["車両", "Unit"], Target::Unit, ["運休にする", "Mark out of service"]))
         (form("/planner/availability", "closed", ["訪問先", "Place"], Target::Stop, ["休館にする", "Mark closed"]))
+        p { (t(lang, "開所時間・訪問の規則を変える: ", "Change opening hours or the visit rule: "))
+            @for (_, v) in entities.iter().filter(|(t_, _)| *t_ == Target::Stop) {
+                @let id = v["id"].as_str().unwrap_or("");
+                a href={ "/planner/stops/" (id) "/edit" } { (v["name"].as_str().unwrap_or(id)) } " " } }
         @if listed.is_empty() {
             p.muted { (t(lang, "運休・休館の予定はありません。", "No unit is out of service and no hall is closed.")) }
         } @else {

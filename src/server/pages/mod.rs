@@ -15,6 +15,7 @@ mod planner_forms;
 mod planner_page;
 mod requests_page;
 mod resident;
+mod stop_form;
 pub mod svg_map;
 
 pub use admin::valid_name as valid_account_name;
@@ -65,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/day-before", get(day_before::day_before))
         .route("/planner/calls.csv", get(changes_page::calls_csv))
         .route("/planner/availability", post(availability::add))
+        .route("/planner/stops/{id}/edit", get(stop_form::edit_page))
+        .route("/planner/stops/{id}", post(stop_form::save))
         .route("/planner/applications/{id}/accept", post(application_queue::accept))
         .route("/planner/applications/{id}/decline", post(application_queue::decline))
         .route("/planner/availability/remove", post(availability::remove))

@@ -1,0 +1,155 @@
+//! The planner's form for a hall's opening hours and visit rule: one line of windows per
+//! weekday (`09:30-11:30, 13:30-15:30`; empty = closed that day) and the rule's numbers.
+//! It edits the stop's `windows` and `visit_rule` (docs/format.md) through the validated
+//! write, so a wrong time comes back with its coded problem.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use junkai_solver::model::Weekday;
+use maud::html;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use super::account::staff_nav;
+use super::layout::{Page, csrf_input, t};
+use super::planner_forms::{field, refusal};
+use crate::io::json_reader::Reader;
+use crate::server::AppState;
+use crate::server::auth::Planner;
+use crate::server::error::{ApiError, current_lang};
+use crate::server::planner::write;
+use crate::server::store::Entity;
+
+const ENGLISH_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// The stored stop, or 404.
+async fn stored_stop(s: &AppState, id: &str) -> Result<Value, ApiError> {
+    s.store.get(Entity::Stop, id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))
+}
+
+/// Each weekday's windows as a line of text, `09:30-11:30, 13:30-15:30`.
+fn window_lines(stop: &Value) -> [String; 7] {
+    let windows = Reader::default().windows_by_weekday(&stop["windows"], "windows").unwrap_or_default();
+    windows.map(|day| day.iter().map(|w| format!("{}-{}", w.start, w.end)).collect::<Vec<_>>().join(", "))
+}
+
+/// A line of windows as the format's `[["HH:MM", "HH:MM"], …]`; a piece without a dash is
+/// kept as it is, for the validated write to name.
+fn parse_line(line: &str) -> Value {
+    let pieces = line.split([',', '、', '，']).map(str::trim).filter(|p| !p.is_empty());
+    Value::Array(
+        pieces
+            .map(|p| match p.split_once(['-', '〜', '～', '–', '−']) {
+                Some((a, b)) => json!([a.trim(), b.trim()]),
+                None => json!([p]),
+            })
+            .collect(),
+    )
+}
+
+pub async fn edit_page(
+    Planner(caller): Planner,
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let stop = stored_stop(&s, &id).await?;
+    let lines = window_lines(&stop);
+    let rule = &stop["visit_rule"];
+    let number = |key: &str, default: u64| rule[key].as_u64().unwrap_or(default);
+    let name = stop["name"].as_str().unwrap_or(&id).to_string();
+    let body = html! {
+        form method="post" action={ "/planner/stops/" (id) } {
+            (csrf_input(caller.csrf()))
+            h2 { (t(lang, "開所時間（曜日ごと、空欄は休み）", "Opening hours (per weekday; empty: closed)")) }
+            @for day in Weekday::ALL {
+                (field(lang, &format!("w-{}", day.key()), day.japanese(), ENGLISH_DAYS[day.index()], html! {
+                    input id={ "w-" (day.key()) } name=(day.key()) value=(lines[day.index()]) placeholder="09:30-11:30, 13:30-15:30"; }))
+            }
+            h2 { (t(lang, "訪問の規則（1週あたり）", "Visit rule (per week)")) }
+            (field(lang, "min", "最低回数（目標）", "Minimum (a target)", html! {
+                input id="min" name="min_per_week" type="number" min="0" max="7" value=(number("min_per_week", 0)); }))
+            (field(lang, "max", "最多回数", "Maximum", html! {
+                input id="max" name="max_per_week" type="number" min="0" max="7" value=(number("max_per_week", 5)); }))
+            (field(lang, "gap", "訪問の間隔（日）", "Days between visits", html! {
+                input id="gap" name="min_gap_days" type="number" min="0" max="6" value=(number("min_gap_days", 1)); }))
+            p { button type="submit" { (t(lang, "保存", "Save")) } }
+        }
+    };
+    let nav = staff_nav(lang, &caller);
+    Ok(Html(Page::new(lang, &name, "/planner").nav(&nav).render(body)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StopForm {
+    mon: String,
+    tue: String,
+    wed: String,
+    thu: String,
+    fri: String,
+    sat: String,
+    sun: String,
+    min_per_week: String,
+    max_per_week: String,
+    min_gap_days: String,
+}
+
+impl StopForm {
+    fn lines(&self) -> [&str; 7] {
+        [&self.mon, &self.tue, &self.wed, &self.thu, &self.fri, &self.sat, &self.sun].map(String::as_str)
+    }
+}
+
+/// A number field as JSON: the number, or the text as typed for the write to refuse.
+fn number_value(text: &str) -> Value {
+    text.trim().parse::<u64>().map_or_else(|_| json!(text.trim()), |n| json!(n))
+}
+
+pub async fn save(
+    planner: Planner,
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Form(f): Form<StopForm>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let mut stop = stored_stop(&s, &id).await?;
+    let mut windows = Map::new();
+    for (day, line) in Weekday::ALL.iter().zip(f.lines()) {
+        windows.insert(day.key().into(), parse_line(line));
+    }
+    stop["windows"] = Value::Object(windows);
+    let mut rule = stop["visit_rule"].as_object().cloned().unwrap_or_default();
+    for (key, text) in
+        [("min_per_week", &f.min_per_week), ("max_per_week", &f.max_per_week), ("min_gap_days", &f.min_gap_days)]
+    {
+        rule.insert(key.into(), number_value(text));
+    }
+    stop["visit_rule"] = Value::Object(rule);
+    match write(&s, &planner.who(), Entity::Stop, &id, Some(stop)).await {
+        Ok(_) => Ok(Redirect::to("/planner").into_response()),
+        Err(e) if !e.problems.is_empty() => {
+            let lead = t(lang, "保存できませんでした。", "Not saved.");
+            let problems = e.problems.iter().map(|d| d.render(lang)).collect();
+            Ok(refusal(lang, t(lang, "開所時間・訪問の規則", "Opening hours, visit rule"), lead, problems))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_windows_read_with_japanese_separators_too() {
+        assert_eq!(parse_line("09:30-11:30, 13:30〜15:30"), json!([["09:30", "11:30"], ["13:30", "15:30"]]));
+        assert_eq!(parse_line("09:00～12:00、13:00-16:00"), json!([["09:00", "12:00"], ["13:00", "16:00"]]));
+        assert_eq!(parse_line("  "), json!([]));
+        assert_eq!(parse_line("9時から"), json!([["9時から"]]), "kept for the check to name");
+        let stop = json!({ "windows": { "weekdays": [["09:30", "11:30"]], "wed": [] } });
+        let lines = window_lines(&stop);
+        assert_eq!((lines[0].as_str(), lines[2].as_str(), lines[5].as_str()), ("09:30-11:30", "", ""));
+    }
+}
