@@ -506,6 +506,23 @@ impl Diagnostic {
         )
     }
 
+    /// A line of an imported table that is not CSV (an unclosed quote); the parser's
+    /// English detail goes only into the English message.
+    pub fn unreadable_table(path: &str, detail: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1021,
+            path,
+            Text::new(
+                "表として読めません（引用符の対応を確認してください）",
+                format!("not a readable table line ({detail})"),
+            ),
+            Text::new(
+                "Excel では「CSV UTF-8」で保存するか、セルを選んで貼り付けてください",
+                "in Excel, save as \"CSV UTF-8\", or copy and paste the cells",
+            ),
+        )
+    }
+
     /// `what` (English) says what the line lacks; the Japanese message names the line.
     pub fn bad_instance(file: &str, line: usize, what: &str) -> Diagnostic {
         Diagnostic::new(

@@ -53,6 +53,7 @@ fn catalogue() -> Vec<(&'static str, Diagnostic)> {
         ("control_characters", Diagnostic::control_characters("stops[0].name")),
         ("read_failed", Diagnostic::read_failed("problem.json", &bad_utf8)),
         ("unreadable", Diagnostic::unreadable("problem.json", &io)),
+        ("unreadable_table", Diagnostic::unreadable_table("requests.csv: line 3", PROGRAM_DETAIL)),
         ("bad_instance", Diagnostic::bad_instance("c101.txt", 8, "a vertex line needs `i x y d q f a`")),
         ("plan_mismatch", Diagnostic::plan_mismatch("plan.json", Mismatch::NotAPlan(PROGRAM_DETAIL.into()))),
         ("bad_road_source", Diagnostic::bad_road_source("roads.osm.pbf", PROGRAM_DETAIL)),

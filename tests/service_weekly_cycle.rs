@@ -525,3 +525,37 @@ async fn a_halls_opening_hours_and_visit_rule_are_edited_from_a_page() {
     assert!(refused.text.contains("E1003"), "a reversed window is named: {}", refused.text);
     assert_eq!(api(&app, "GET", "/api/stops/konaka", None).await.1, stop, "nothing stored");
 }
+
+#[tokio::test]
+async fn requests_are_imported_from_a_pasted_table_all_or_none_with_problems_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let (from, until) = (shifted("2026-12-07"), shifted("2026-12-11"));
+    let table = |rows: &[String]| {
+        let text = format!("予約番号\tサービス種別\t訪問先\tいつから\tいつまで\t氏名\t電話番号\n{}\n", rows.join("\n"));
+        serde_urlencoded::to_string([("table", text)]).unwrap()
+    };
+    let bad = table(&[
+        format!("T1\tadmin\tnowhere\t{from}\t{until}\t表 一郎\t0277-00-0001"),
+        format!("T2\tadmin\tkonaka\t{until}\t{from}\t表 二郎\t0277-00-0002"),
+        format!("R1\tadmin\tkonaka\t{from}\t{until}\t\t"),
+    ]);
+    let refused = planner.post(&app, "/planner/requests/import?lang=en", &bad).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text);
+    for expected in ["E1007 table: line 2", "E1013 table: line 3", "E1006 table: line 4"] {
+        assert!(refused.text.contains(expected), "{expected}: {}", refused.text);
+    }
+    assert_eq!(api(&app, "GET", "/api/requests/T2", None).await.0, StatusCode::NOT_FOUND, "all or none");
+
+    let good = table(&[
+        format!("T1\tadmin\tkonaka\t{from}\t{until}\t表 一郎\t0277-00-0001"),
+        format!("T2\tmedical\tzama\t{from}\t{until}\t表 二郎\t0277-00-0002"),
+    ]);
+    let imported = planner.post(&app, "/planner/requests/import", &good).await;
+    assert!(imported.status.is_redirection(), "{} {}", imported.status, imported.text);
+    let (_, t2) = api(&app, "GET", "/api/requests/T2", None).await;
+    assert_eq!((t2["stop"].as_str(), t2["resident"]["name"].as_str()), (Some("zama"), Some("表 二郎")));
+    let (_, log) = api(&app, "GET", "/api/audit", None).await;
+    assert_eq!(log.as_array().unwrap().iter().filter(|e| e["detail"] == "import").count(), 2, "each row audited");
+}

@@ -16,6 +16,7 @@ pub mod problem_file;
 pub mod public_timetable;
 pub mod published_plan;
 pub mod request_list;
+pub mod request_table;
 pub mod roads;
 pub mod route_geometry;
 pub mod timetable_csv;

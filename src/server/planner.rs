@@ -97,6 +97,40 @@ pub(crate) async fn validate(
     parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)
 }
 
+/// Adds the requests of an imported table (with the line each came from) after checking
+/// the data set with all of them, all or none; problems name the table's lines.
+pub(crate) async fn import_requests(
+    state: &AppState,
+    who: &str,
+    label: &str,
+    rows: Vec<(usize, Value)>,
+) -> Result<usize, ApiError> {
+    let _guard = state.jobs.write_lock.lock().await;
+    let mut docs = state.store.documents().await?;
+    let (_, doc) = docs.requests.get_or_insert_with(|| {
+        ("requests".into(), json!({ "format": "junkai-requests", "version": 1, "requests": [] }))
+    });
+    let list = doc["requests"].as_array_mut().expect("a requests list");
+    let before = list.len();
+    list.extend(rows.iter().map(|(_, body)| body.clone()));
+    if let Err(problems) = parse(&docs, HorizonChoice::from_file(state.config.clock.today())) {
+        let at_line = |d: Diagnostic| {
+            let found = rows.iter().enumerate().find_map(|(k, (line, _))| {
+                let key = format!("requests[{}]", before + k);
+                d.path.find(&key).map(|at| (line, at + key.len()))
+            });
+            match found {
+                Some((line, end)) => Diagnostic { path: format!("{label}: line {line}{}", &d.path[end..]), ..d },
+                None => d,
+            }
+        };
+        return Err(ApiError::invalid(problems.into_iter().map(at_line).collect()));
+    }
+    let bodies: Vec<Value> = rows.into_iter().map(|(_, body)| body).collect();
+    state.store.add_requests(&bodies, who).await?;
+    Ok(bodies.len())
+}
+
 /// The boundary warnings that concern the item `id` of `entity` in `data`.
 fn warnings_for(state: &AppState, data: &Dataset, entity: Entity, id: &str) -> Vec<Diagnostic> {
     let Some(area) = state.area.as_deref() else { return Vec::new() };

@@ -58,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/plans/{id}/publish", post(planner_page::publish))
         .route("/planner/requests", get(requests_page::list).post(planner_forms::add_request))
         .route("/planner/requests.csv", get(requests_page::csv))
+        .route("/planner/requests/import", post(requests_page::import))
         .route("/planner/requests/{id}/cancel", post(requests_page::cancel))
         .route("/planner/requests/{id}/edit", get(planner_forms::edit_request_page))
         .route("/planner/requests/{id}", post(planner_forms::update_request))

@@ -14,15 +14,17 @@ use serde_json::Value;
 use super::account::staff_nav;
 use super::layout::{Page, cell, csrf_input, t, url_encode};
 use super::planner_forms::reason_field;
+use super::planner_forms::refusal;
 use crate::io::plan_view::PlanView;
 use crate::io::request_list::{RequestRow, online_share, request_rows, request_rows_csv};
+use crate::io::request_table::parse_request_table;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::changes::stored_plan;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::write;
-use crate::server::store::{Entity, PlanStatus};
+use crate::server::planner::{import_requests, write};
+use crate::server::store::{Entity, PlanStatus, is_application_number};
 
 /// The filters (all optional; empty = any).
 #[derive(Debug, Default, Deserialize)]
@@ -161,6 +163,15 @@ pub async fn list(
         p { (kept.len()) " / " (rows.len()) (t(lang, " 件", " requests")) " — "
             a href={ "/planner/requests.csv?" (f.query()) } { (t(lang, "CSVで保存（Excel）", "Download CSV (Excel)")) } }
         div.scroll { (super::layout::table(&headers, &table_rows)) }
+        h2 { (t(lang, "表から取り込む", "Import from a table")) }
+        form method="post" action="/planner/requests/import" {
+            (csrf_input(caller.csrf()))
+            p { label for="table" { (t(lang,
+                "Excel のセルを見出しごと貼り付けるか、CSV の中身を貼り付けてください（列: 予約番号・サービス種別・訪問先・いつから・いつまで・優先度・氏名・電話番号・メモ・受付経路）。",
+                "Paste Excel cells with their headings, or a CSV file's text (columns: id, kind, stop, earliest, latest, priority, name, phone, note, channel).")) } }
+            textarea id="table" name="table" rows="6" cols="60" required {}
+            p { button type="submit" { (t(lang, "取り込む（すべて確認してから保存）", "Import (all checked before anything is saved)")) } }
+        }
     };
     let nav = staff_nav(lang, &caller);
     Ok(Html(Page::new(lang, t(lang, "予約一覧", "Requests"), "/planner/requests").nav(&nav).render(body))
@@ -177,6 +188,50 @@ pub async fn csv(planner: Planner, State(s): State<AppState>, Query(f): Query<Fi
         (header::CONTENT_DISPOSITION, "attachment; filename=\"requests.csv\""),
     ];
     Ok((headers, request_rows_csv(&kept, lang)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ImportForm {
+    table: String,
+}
+
+/// Imports the pasted table: every line is checked with the data set first; one problem
+/// anywhere stores nothing and lists every problem by line.
+pub async fn import(
+    planner: Planner,
+    State(s): State<AppState>,
+    Form(f): Form<ImportForm>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let title = t(lang, "表から取り込む", "Import from a table");
+    let lead = t(lang, "取り込めませんでした（何も保存していません）。", "Nothing was imported.");
+    let refused = |problems: Vec<String>| refusal(lang, title, lead, problems);
+    let rows = match parse_request_table(&f.table, "table") {
+        Ok(rows) => rows,
+        Err(problems) => return Ok(refused(problems.iter().map(|d| d.render(lang)).collect())),
+    };
+    let reserved: Vec<String> = rows
+        .iter()
+        .filter(|(_, r)| r["id"].as_str().is_some_and(is_application_number))
+        .map(|(line, _)| {
+            format!(
+                "table: line {line} — {}",
+                t(
+                    lang,
+                    "「W-」で始まる番号はオンライン申し込み用です",
+                    "ids starting with W- are for online applications"
+                )
+            )
+        })
+        .collect();
+    if !reserved.is_empty() {
+        return Ok(refused(reserved));
+    }
+    match import_requests(&s, &planner.who(), "table", rows).await {
+        Ok(_) => Ok(Redirect::to("/planner/requests").into_response()),
+        Err(e) if !e.problems.is_empty() => Ok(refused(e.problems.iter().map(|d| d.render(lang)).collect())),
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Debug, Deserialize)]

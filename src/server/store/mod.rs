@@ -201,6 +201,20 @@ impl Store {
         Ok(())
     }
 
+    /// Adds new requests (ids not stored yet), all or none, each audited.
+    pub async fn add_requests(&self, bodies: &[Value], actor: &str) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let stamp = self.clock.stamp();
+        for body in bodies {
+            let id = body["id"].as_str().unwrap_or_default();
+            insert(&mut tx, Entity::Request, id, 0, body, &stamp).await?;
+            audit(&mut tx, &stamp, actor, "create", &format!("requests/{id}"), "import").await?;
+        }
+        tx.commit().await?;
+        self.bump();
+        Ok(())
+    }
+
     /// Deletes an entity; returns whether it existed.
     pub async fn delete(&self, entity: Entity, id: &str, actor: &str) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
