@@ -363,6 +363,8 @@ fn planner_runs_the_week(browser: &WebDriver, base: &str) {
     browser.type_into("#r-name", "電話 太郎");
     browser.type_into("#r-phone", "0277-76-0001");
     browser.submit("form[action='/planner/requests'] button[type=submit]");
+    assert!(browser.text("main").contains("TEL-1"), "the receipt shows the request number");
+    browser.go(&format!("{base}/planner"));
     set("#oos-target", "unit:gyosei");
     set("#oos-from", &tuesday);
     browser.type_into("#oos-reason", "故障");

@@ -427,6 +427,9 @@ async fn planners_add_requests_from_the_page_with_the_same_checks() {
     );
     let answer = planner.post(&app, "/planner/requests?lang=en", &good).await;
     assert!(answer.status.is_redirection(), "{} {}", answer.status, answer.text);
+    assert_eq!(answer.headers["location"], "/planner/requests/WEB-1/receipt");
+    let receipt = planner.get(&app, "/planner/requests/WEB-1/receipt").await;
+    assert!(receipt.text.contains("受付票") && receipt.text.contains("WEB-1") && receipt.text.contains("Web Taro"));
     let stored = call(&app, "GET", "/api/requests/WEB-1", Some(PLANNER), None).await.json();
     assert_eq!((stored["resident"]["name"].as_str(), stored["channel"].as_str()), (Some("Web Taro"), Some("phone")));
     assert!(stored["resident"].get("phone").is_none(), "empty fields are left out");

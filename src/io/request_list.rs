@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::excel_csv::excel_csv;
 use super::plan_view::PlanView;
-use crate::lang::{Lang, Text};
+use crate::lang::{Lang, Text, entry_name};
 
 /// Where a request stands in the newest plan.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,15 +107,14 @@ pub fn request_rows(
         let stop = find(stops, r["stop"].as_str().unwrap_or(""));
         let kind = find(kinds, r["kind"].as_str().unwrap_or(""));
         let home = if lang == Lang::Ja { "自宅" } else { "home" };
-        let kind_name =
-            if lang == Lang::En { kind["name_en"].as_str().or(kind["name"].as_str()) } else { kind["name"].as_str() };
+        let kind_name = entry_name(&kind, lang);
         RequestRow {
             id: text(r, "id"),
             stop_id: text(r, "stop"),
             place: if r.get("home").is_some() { home.to_string() } else { text(&stop, "name") },
             district: text(&stop, "district"),
             kind: text(r, "kind"),
-            kind_name: kind_name.unwrap_or("").to_string(),
+            kind_name: kind_name.to_string(),
             earliest: text(r, "earliest"),
             latest: text(r, "latest"),
             name: text(&r["resident"], "name"),

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::layout::{Page, csrf_input, t, visit_when};
 use super::resident::nav;
-use crate::lang::Lang;
+use crate::lang::{Lang, entry_name};
 use crate::server::AppState;
 use crate::server::auth::{Caller, ClientAddress};
 use crate::server::error::{ApiError, current_lang};
@@ -62,10 +62,11 @@ async fn choices(s: &AppState, lang: Lang) -> Result<(Vec<Hall>, Vec<(String, St
         hosts: st["hosts"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect(),
     });
     let docs = s.store.documents().await?;
-    let kinds = docs.problem.1["service_kinds"].as_array().into_iter().flatten().map(|k| {
-        let name = if lang == Lang::En { k["name_en"].as_str().or(k["name"].as_str()) } else { k["name"].as_str() };
-        (text(k, "id"), name.unwrap_or("").to_string())
-    });
+    let kinds = docs.problem.1["service_kinds"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|k| (text(k, "id"), entry_name(k, lang).to_string()));
     Ok((halls.collect(), kinds.collect()))
 }
 

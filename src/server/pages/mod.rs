@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests/import", post(requests_page::import))
         .route("/planner/requests/{id}/cancel", post(requests_page::cancel))
         .route("/planner/requests/{id}/edit", get(planner_forms::edit_request_page))
+        .route("/planner/requests/{id}/receipt", get(planner_forms::receipt))
         .route("/planner/requests/{id}", post(planner_forms::update_request))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/planner/calls", get(changes_page::calls))

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use maud::{Markup, html};
 
 use super::layout::{Page, csrf_input, t};
-use crate::lang::Lang;
+use crate::lang::{Lang, entry_name};
 use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::error::{ApiError, current_lang};
@@ -37,10 +37,7 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str, existing: Option
         .as_array()
         .into_iter()
         .flatten()
-        .map(|k| {
-            let name = if lang == Lang::En { k["name_en"].as_str().or(k["name"].as_str()) } else { k["name"].as_str() };
-            (k["id"].as_str().unwrap_or("").to_string(), name.unwrap_or("").to_string())
-        })
+        .map(|k| (k["id"].as_str().unwrap_or("").to_string(), entry_name(k, lang).to_string()))
         .collect();
     Ok(html! {
         h2 { @if existing.is_some() { (t(lang, "予約を変更", "Edit the request")) " " (id) } @else { (t(lang, "予約を追加", "Add a request")) } }
@@ -163,6 +160,46 @@ pub fn refusal(lang: Lang, title: &str, lead: &str, problems: Vec<String>) -> Re
     (StatusCode::UNPROCESSABLE_ENTITY, Html(Page::new(lang, title, "/planner").render(body))).into_response()
 }
 
+/// The printable receipt (受付票) of a request taken by phone or at the counter: its number
+/// and what was asked, and how the resident checks it (an audited read).
+pub async fn receipt(
+    Planner(caller): Planner,
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let lang = current_lang();
+    let Some(r) = s.store.get(Entity::Request, &id).await? else {
+        return Err(ApiError::not_found("予約", "request"));
+    };
+    s.store.audit_read(&caller.who(), &format!("requests/{id}"), "receipt").await?;
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let snap = snapshot(&s).await?;
+    let place =
+        snap.stops.iter().find(|st| st.id == text(&r["stop"])).map_or_else(|| text(&r["stop"]), |st| st.name.clone());
+    let docs = s.store.documents().await?;
+    let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
+    let kind = kinds.iter().find(|k| k["id"] == r["kind"]).map_or(Value::Null, Clone::clone);
+    let kind_name = Some(entry_name(&kind, lang)).filter(|n| !n.is_empty());
+    let rows = [
+        (t(lang, "受付番号", "Request number"), id.clone()),
+        (t(lang, "受付日", "Taken on"), s.config.clock.today().to_string()),
+        (t(lang, "場所", "Place"), place),
+        (t(lang, "サービス", "Service"), kind_name.map_or_else(|| text(&r["kind"]), String::from)),
+        (t(lang, "ご希望の期間", "Dates asked for"), format!("{} – {}", text(&r["earliest"]), text(&r["latest"]))),
+        (t(lang, "お名前", "Name"), text(&r["resident"]["name"])),
+        (t(lang, "電話番号", "Phone"), text(&r["resident"]["phone"])),
+    ];
+    let body = html! {
+        table { tbody { @for (k, v) in &rows { tr { th scope="row" { (k) } td { (v) } } } } }
+        p { (t(lang, "日時が決まりましたら、お電話でお知らせします。受付番号と電話番号の下4けたで、「予約の確認」（/status）からも確かめられます。",
+               "You will be phoned when the date is set. The request number and the last four digits of the phone also give its status at /status.")) }
+        (super::layout::print_button(t(lang, "印刷する", "Print")))
+        p.no-print { a href="/planner" { (t(lang, "計画担当の画面へ", "Back to the planner page")) } }
+    };
+    let nav = super::account::staff_nav(lang, &caller);
+    Ok(Html(Page::new(lang, t(lang, "受付票", "Receipt"), "/planner/requests").nav(&nav).render(body)).into_response())
+}
+
 /// A stored request the form can edit: one at a stop (the form has no home position).
 async fn editable(s: &AppState, id: &str) -> Result<Value, ApiError> {
     let Some(stored) = s.store.get(Entity::Request, id).await? else {
@@ -248,7 +285,7 @@ pub async fn add_request(
     }
     match write(&s, &planner.who(), Entity::Request, &id, Some(body)).await {
         // The form names a stop of the data set, never a position: no boundary warning.
-        Ok(_) => Ok(Redirect::to("/planner").into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/planner/requests/{id}/receipt")).into_response()),
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             Ok(refused(e.problems.iter().map(|d| d.render(lang)).collect()))
         }
