@@ -15,7 +15,9 @@ use super::AppState;
 use super::auth::{Planner, Viewer};
 use super::error::ApiError;
 use super::jobs::{Task, launch};
-use super::store::{Entity, PlanColumn, PlanKind, PlanRow, PlanStatus, is_application_number};
+use super::store::{
+    Entity, PlanColumn, PlanKind, PlanRow, PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number,
+};
 use crate::diagnostics::Diagnostic;
 use crate::io::boundary_check::far_outside;
 use crate::io::problem_file::{Dataset, Documents, HorizonChoice, parse};
@@ -192,10 +194,7 @@ async fn get_one(state: &AppState, entity: Entity, id: &str) -> Result<Json<Valu
 async fn create(state: &AppState, who: &str, entity: Entity, body: Value) -> Result<Response, ApiError> {
     let id = body_id(&body)?;
     if entity == Entity::Request && is_application_number(&id) {
-        return Err(ApiError::conflict(
-            ["「W-」で始まる番号はオンライン申し込み用です", "ids starting with W- are for online applications"],
-            ["別の番号にしてください", "use another id"],
-        ));
+        return Err(ApiError::conflict(RESERVED_FOR_APPLICATIONS, ["別の番号にしてください", "use another id"]));
     }
     if state.store.get(entity, &id).await?.is_some() {
         return Err(ApiError::conflict(

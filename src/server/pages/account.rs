@@ -19,6 +19,12 @@ use crate::server::auth::session_cookie::{self, LOGIN_CSRF, SESSION};
 use crate::server::auth::{Caller, ClientAddress, Role, Staff, csrf_matches};
 use crate::server::error::{ApiError, current_lang};
 
+/// A staff page: `body` under `title`, with the caller's menu.
+pub fn staff_page(lang: Lang, caller: &Caller, title: &str, path: &str, body: Markup) -> Response {
+    let nav = staff_nav(lang, caller);
+    Html(Page::new(lang, title, path).nav(&nav).render(body)).into_response()
+}
+
 /// The links of every staff page: the role's own page, the account page, admin, sign-out.
 pub fn staff_nav(lang: Lang, caller: &Caller) -> Vec<(&'static str, &'static str)> {
     let mut nav = Vec::new();

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::layout::{csrf_input, t};
-use super::planner_forms::{reason_field, refusal};
+use super::planner_forms::{reason_field, refused_write};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -68,12 +68,10 @@ pub async fn accept(planner: Planner, State(s): State<AppState>, Path(id): Path<
     body["id"] = json!(id);
     match write(&s, &planner.who(), Entity::Request, &id, Some(body)).await {
         Ok(_) => {}
-        Err(e) if !e.problems.is_empty() => {
+        Err(e) => {
             let lead = t(lang, "受け付けられませんでした。", "The application was not accepted.");
-            let problems = e.problems.iter().map(|d| d.render(lang)).collect();
-            return Ok(refusal(lang, t(lang, "申し込みの受付", "Accept an application"), lead, problems));
+            return refused_write(e, lang, t(lang, "申し込みの受付", "Accept an application"), lead);
         }
-        Err(e) => return Err(e),
     }
     s.store.decide_application(&id, ApplicationStatus::Accepted, &planner.who(), "").await?;
     Ok(Redirect::to("/planner").into_response())

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::layout::{csrf_input, t};
-use super::planner_forms::{field, refusal};
+use super::planner_forms::{field, refusal, refused_write};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -186,10 +186,7 @@ async fn change_ranges(
     }
     match write(s, who, target.entity(), id, Some(entity)).await {
         Ok(_) => Ok(Redirect::to("/planner").into_response()),
-        Err(e) if !e.problems.is_empty() => {
-            Ok(refusal(lang, title, lead, e.problems.iter().map(|d| d.render(lang)).collect()))
-        }
-        Err(e) => Err(e),
+        Err(e) => refused_write(e, lang, title, lead),
     }
 }
 

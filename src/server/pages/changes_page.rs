@@ -8,11 +8,11 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 
-use super::account::staff_nav;
-use super::layout::{Page, cell, print_button, t, table, visit_when};
+use super::account::staff_page;
+use super::layout::{cell, print_button, t, table, visit_when};
 use crate::io::excel_csv::excel_csv;
 use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef};
 use crate::lang::Lang;
@@ -122,9 +122,7 @@ pub async fn calls(Planner(caller): Planner, State(s): State<AppState>) -> Resul
             (print_button(t(lang, "印刷する", "Print")))
         }
     };
-    let nav = staff_nav(lang, &caller);
-    Ok(Html(Page::new(lang, t(lang, "連絡リスト", "Call list"), "/planner/calls").nav(&nav).render(body))
-        .into_response())
+    Ok(staff_page(lang, &caller, t(lang, "連絡リスト", "Call list"), "/planner/calls", body))
 }
 
 pub async fn calls_csv(planner: Planner, State(s): State<AppState>) -> Result<Response, ApiError> {

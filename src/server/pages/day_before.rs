@@ -5,14 +5,14 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use maud::html;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::account::staff_nav;
-use super::layout::{Page, print_button, t, visit_when};
+use super::account::staff_page;
+use super::layout::{print_button, t, visit_when};
 use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::changes::stored_plan;
@@ -74,7 +74,5 @@ pub async fn day_before(
         }
         (print_button(t(lang, "印刷する", "Print")))
     };
-    let nav = staff_nav(lang, &caller);
-    let title = t(lang, "前日確認リスト", "Day-before call list");
-    Ok(Html(Page::new(lang, title, "/planner/day-before").nav(&nav).render(body)).into_response())
+    Ok(staff_page(lang, &caller, t(lang, "前日確認リスト", "Day-before call list"), "/planner/day-before", body))
 }

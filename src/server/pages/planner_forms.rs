@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use maud::{Markup, html};
 
+use super::account::staff_page;
 use super::layout::{Page, csrf_input, t};
 use crate::lang::{Lang, entry_name};
 use crate::server::AppState;
@@ -17,7 +18,7 @@ use crate::server::auth::Planner;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::{begin_replan, write};
 use crate::server::public::snapshot;
-use crate::server::store::{Entity, is_application_number};
+use crate::server::store::{Entity, RESERVED_FOR_APPLICATIONS, is_application_number};
 
 /// A labelled form field.
 pub fn field(lang: Lang, id: &str, ja: &str, en: &str, input: Markup) -> Markup {
@@ -160,6 +161,15 @@ pub fn refusal(lang: Lang, title: &str, lead: &str, problems: Vec<String>) -> Re
     (StatusCode::UNPROCESSABLE_ENTITY, Html(Page::new(lang, title, "/planner").render(body))).into_response()
 }
 
+/// A write the checks refused, as the 422 page of its coded problems (`title`, `lead`);
+/// any other error passes on.
+pub fn refused_write(e: ApiError, lang: Lang, title: &str, lead: &str) -> Result<Response, ApiError> {
+    if e.problems.is_empty() {
+        return Err(e);
+    }
+    Ok(refusal(lang, title, lead, e.problems.iter().map(|d| d.render(lang)).collect()))
+}
+
 /// The printable receipt (受付票) of a request taken by phone or at the counter: its number
 /// and what was asked, and how the resident checks it (an audited read).
 pub async fn receipt(
@@ -196,8 +206,7 @@ pub async fn receipt(
         (super::layout::print_button(t(lang, "印刷する", "Print")))
         p.no-print { a href="/planner" { (t(lang, "計画担当の画面へ", "Back to the planner page")) } }
     };
-    let nav = super::account::staff_nav(lang, &caller);
-    Ok(Html(Page::new(lang, t(lang, "受付票", "Receipt"), "/planner/requests").nav(&nav).render(body)).into_response())
+    Ok(staff_page(lang, &caller, t(lang, "受付票", "Receipt"), "/planner/requests", body))
 }
 
 /// A stored request the form can edit: one at a stop (the form has no home position).
@@ -224,9 +233,7 @@ pub async fn edit_request_page(
     let stored = editable(&s, &id).await?;
     s.store.audit_read(&caller.who(), &format!("requests/{id}"), "edit").await?;
     let form = request_form(&s, lang, caller.csrf(), Some(&stored)).await?;
-    let nav = super::account::staff_nav(lang, &caller);
-    Ok(Html(Page::new(lang, t(lang, "予約の変更", "Edit a request"), "/planner/requests").nav(&nav).render(form))
-        .into_response())
+    Ok(staff_page(lang, &caller, t(lang, "予約の変更", "Edit a request"), "/planner/requests", form))
 }
 
 /// Saves an edited request (checked like every write), or shows why it was refused.
@@ -246,16 +253,10 @@ pub async fn update_request(
     }
     match write(&s, &planner.who(), Entity::Request, &id, Some(f.merged_into(stored))).await {
         Ok(_) => Ok(Redirect::to("/planner/requests").into_response()),
-        Err(e) if !e.problems.is_empty() => {
+        Err(e) => {
             let lead = t(lang, "予約を変更できませんでした。", "The request was not changed.");
-            Ok(refusal(
-                lang,
-                t(lang, "予約の変更", "Edit a request"),
-                lead,
-                e.problems.iter().map(|d| d.render(lang)).collect(),
-            ))
+            refused_write(e, lang, t(lang, "予約の変更", "Edit a request"), lead)
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -268,28 +269,20 @@ pub async fn add_request(
     let body = f.to_json();
     let id = f.id.trim().to_string();
     let lang = current_lang();
-    let refused = |problems: Vec<String>| {
-        let lead = t(lang, "予約を追加できませんでした。", "The request was not added.");
-        refusal(lang, t(lang, "予約の追加", "Add a request"), lead, problems)
-    };
+    let (title, lead) =
+        (t(lang, "予約の追加", "Add a request"), t(lang, "予約を追加できませんでした。", "The request was not added."));
+    let refused = |problems: Vec<String>| refusal(lang, title, lead, problems);
     if s.store.get(Entity::Request, &id).await?.is_some() {
         return Ok(refused(vec![format!("{id}: {}", t(lang, "同じ予約番号が既にあります", "this id exists"))]));
     }
     if is_application_number(&id) {
-        let why = t(
-            lang,
-            "「W-」で始まる番号はオンライン申し込み用です",
-            "numbers starting with W- are for online applications",
-        );
-        return Ok(refused(vec![format!("{id}: {why}")]));
+        let [ja, en] = RESERVED_FOR_APPLICATIONS;
+        return Ok(refused(vec![format!("{id}: {}", t(lang, ja, en))]));
     }
     match write(&s, &planner.who(), Entity::Request, &id, Some(body)).await {
         // The form names a stop of the data set, never a position: no boundary warning.
         Ok(_) => Ok(Redirect::to(&format!("/planner/requests/{id}/receipt")).into_response()),
-        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            Ok(refused(e.problems.iter().map(|d| d.render(lang)).collect()))
-        }
-        Err(e) => Err(e),
+        Err(e) => refused_write(e, lang, title, lead),
     }
 }
 

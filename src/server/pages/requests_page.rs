@@ -6,15 +6,15 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::account::staff_nav;
-use super::layout::{Page, cell, csrf_input, t, url_encode};
+use super::account::staff_page;
+use super::layout::{cell, csrf_input, t, url_encode};
 use super::planner_forms::reason_field;
-use super::planner_forms::refusal;
+use super::planner_forms::{refusal, refused_write};
 use crate::io::plan_view::PlanView;
 use crate::io::request_list::{RequestRow, online_share, request_rows, request_rows_csv};
 use crate::io::request_table::parse_request_table;
@@ -24,7 +24,7 @@ use crate::server::auth::Planner;
 use crate::server::changes::stored_plan;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::{import_requests, write};
-use crate::server::store::{Entity, PlanStatus, is_application_number};
+use crate::server::store::{Entity, PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 
 /// The filters (all optional; empty = any).
 #[derive(Debug, Default, Deserialize)]
@@ -173,9 +173,7 @@ pub async fn list(
             p { button type="submit" { (t(lang, "取り込む（すべて確認してから保存）", "Import (all checked before anything is saved)")) } }
         }
     };
-    let nav = staff_nav(lang, &caller);
-    Ok(Html(Page::new(lang, t(lang, "予約一覧", "Requests"), "/planner/requests").nav(&nav).render(body))
-        .into_response())
+    Ok(staff_page(lang, &caller, t(lang, "予約一覧", "Requests"), "/planner/requests", body))
 }
 
 pub async fn csv(planner: Planner, State(s): State<AppState>, Query(f): Query<Filter>) -> Result<Response, ApiError> {
@@ -205,32 +203,22 @@ pub async fn import(
     let lang = current_lang();
     let title = t(lang, "表から取り込む", "Import from a table");
     let lead = t(lang, "取り込めませんでした（何も保存していません）。", "Nothing was imported.");
-    let refused = |problems: Vec<String>| refusal(lang, title, lead, problems);
     let rows = match parse_request_table(&f.table, "table") {
         Ok(rows) => rows,
-        Err(problems) => return Ok(refused(problems.iter().map(|d| d.render(lang)).collect())),
+        Err(problems) => return refused_write(ApiError::invalid(problems), lang, title, lead),
     };
+    let [ja, en] = RESERVED_FOR_APPLICATIONS;
     let reserved: Vec<String> = rows
         .iter()
         .filter(|(_, r)| r["id"].as_str().is_some_and(is_application_number))
-        .map(|(line, _)| {
-            format!(
-                "table: line {line} — {}",
-                t(
-                    lang,
-                    "「W-」で始まる番号はオンライン申し込み用です",
-                    "ids starting with W- are for online applications"
-                )
-            )
-        })
+        .map(|(line, _)| format!("table: line {line} — {}", t(lang, ja, en)))
         .collect();
     if !reserved.is_empty() {
-        return Ok(refused(reserved));
+        return Ok(refusal(lang, title, lead, reserved));
     }
     match import_requests(&s, &planner.who(), "table", rows).await {
         Ok(_) => Ok(Redirect::to("/planner/requests").into_response()),
-        Err(e) if !e.problems.is_empty() => Ok(refused(e.problems.iter().map(|d| d.render(lang)).collect())),
-        Err(e) => Err(e),
+        Err(e) => refused_write(e, lang, title, lead),
     }
 }
 

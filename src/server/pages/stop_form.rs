@@ -5,15 +5,15 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use junkai_solver::model::Weekday;
 use maud::html;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::account::staff_nav;
-use super::layout::{Page, csrf_input, t};
-use super::planner_forms::{field, refusal};
+use super::account::staff_page;
+use super::layout::{csrf_input, t};
+use super::planner_forms::{field, refused_write};
 use crate::io::json_reader::Reader;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -77,8 +77,7 @@ pub async fn edit_page(
             p { button type="submit" { (t(lang, "保存", "Save")) } }
         }
     };
-    let nav = staff_nav(lang, &caller);
-    Ok(Html(Page::new(lang, &name, "/planner").nav(&nav).render(body)).into_response())
+    Ok(staff_page(lang, &caller, &name, "/planner", body))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,12 +128,12 @@ pub async fn save(
     stop["visit_rule"] = Value::Object(rule);
     match write(&s, &planner.who(), Entity::Stop, &id, Some(stop)).await {
         Ok(_) => Ok(Redirect::to("/planner").into_response()),
-        Err(e) if !e.problems.is_empty() => {
-            let lead = t(lang, "保存できませんでした。", "Not saved.");
-            let problems = e.problems.iter().map(|d| d.render(lang)).collect();
-            Ok(refusal(lang, t(lang, "開所時間・訪問の規則", "Opening hours, visit rule"), lead, problems))
-        }
-        Err(e) => Err(e),
+        Err(e) => refused_write(
+            e,
+            lang,
+            t(lang, "開所時間・訪問の規則", "Opening hours, visit rule"),
+            t(lang, "保存できませんでした。", "Not saved."),
+        ),
     }
 }
 

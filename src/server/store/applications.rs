@@ -59,6 +59,10 @@ pub fn is_application_number(id: &str) -> bool {
     id.starts_with("W-")
 }
 
+/// Why a staff-made request may not take such a number.
+pub const RESERVED_FOR_APPLICATIONS: [&str; 2] =
+    ["「W-」で始まる番号はオンライン申し込み用です", "ids starting with W- are for online applications"];
+
 /// A request number that cannot be guessed from another: `W-` and 8 random digits.
 fn new_number() -> String {
     let n = u32::from_le_bytes(random_bytes::<4>()) % 100_000_000;

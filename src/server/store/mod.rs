@@ -20,7 +20,7 @@ pub mod documents;
 mod plans;
 mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
-pub use applications::{Application, ApplicationStatus, is_application_number};
+pub use applications::{Application, ApplicationStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};
 pub use retention::PurgeReport;
