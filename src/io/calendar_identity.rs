@@ -12,18 +12,23 @@ pub struct EventId {
     pub sequence: u32,
 }
 
-/// The UID a visit gets when it is first published.
-fn first_uid(v: &VisitRef) -> String {
+/// The UID a visit at `place` (a stop id, or `home-` and its request) on `date` from
+/// `from` gets when it is first published.
+pub fn first_uid(date: &str, place: &str, from: &str) -> String {
+    format!("junkai-{date}-{place}-{}@junkai", from.replace(':', ""))
+}
+
+fn uid_of(v: &VisitRef) -> String {
     let place =
         v.stop_id.clone().unwrap_or_else(|| format!("home-{}", v.requests.first().cloned().unwrap_or_default()));
-    format!("junkai-{}-{place}-{}@junkai", v.date, v.from.replace(':', ""))
+    first_uid(&v.date, &place, &v.from)
 }
 
 /// The identities of the newest plan's visits (in its order) and the cancelled events
 /// still worth sending, for `chain`: the visits of each published plan, oldest first.
 pub fn event_ids(chain: &[Vec<VisitRef>]) -> (Vec<EventId>, Vec<(VisitRef, EventId)>) {
     let Some(first) = chain.first() else { return (Vec::new(), Vec::new()) };
-    let mut ids: Vec<EventId> = first.iter().map(|v| EventId { uid: first_uid(v), sequence: 0 }).collect();
+    let mut ids: Vec<EventId> = first.iter().map(|v| EventId { uid: uid_of(v), sequence: 0 }).collect();
     let mut cancelled: Vec<(VisitRef, EventId)> = Vec::new();
     for pair in chain.windows(2) {
         let (old, new) = (&pair[0], &pair[1]);
@@ -61,7 +66,7 @@ pub fn event_ids(chain: &[Vec<VisitRef>]) -> (Vec<EventId>, Vec<(VisitRef, Event
             .zip(new)
             .map(|(id, v)| {
                 id.unwrap_or_else(|| {
-                    let base = first_uid(v);
+                    let base = uid_of(v);
                     let uid = (0..)
                         .map(|k| if k == 0 { base.clone() } else { base.replace("@junkai", &format!("-{k}@junkai")) })
                         .find(|u| !taken.contains(u))
@@ -80,16 +85,7 @@ mod tests {
     use super::*;
 
     fn visit(stop: &str, date: &str, from: &str) -> VisitRef {
-        VisitRef {
-            date: date.into(),
-            weekday: String::new(),
-            stop_id: Some(stop.into()),
-            place: stop.into(),
-            from: from.into(),
-            to: "12:00".into(),
-            unit: "移動市役所".into(),
-            requests: Vec::new(),
-        }
+        crate::io::plan_diff::sample_visit(stop, date, from, &[])
     }
 
     #[test]

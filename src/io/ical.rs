@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::calendar_identity::EventId;
+use super::calendar_identity::{EventId, first_uid};
 use super::plan_diff::VisitRef;
 use super::public_timetable::PublicVisit;
 use crate::lang::Lang;
@@ -35,6 +35,25 @@ fn local_time(date: &str, hhmm: &str) -> String {
     format!("{}T{}00", date.replace('-', ""), hhmm.replace(':', ""))
 }
 
+/// One VEVENT on `when` (`[date, from, to]`) in Asia/Tokyo time; `extra` is the line
+/// that differs between kinds of event (a description, or the cancelled status).
+fn event(id: &EventId, stamp: &str, when: [&str; 3], summary: &str, location: &str, extra: String) -> [String; 11] {
+    let [date, from, to] = when;
+    [
+        "BEGIN:VEVENT".to_string(),
+        format!("UID:{}", id.uid),
+        format!("SEQUENCE:{}", id.sequence),
+        format!("DTSTAMP:{stamp}"),
+        format!("DTSTART;TZID=Asia/Tokyo:{}", local_time(date, from)),
+        format!("DTEND;TZID=Asia/Tokyo:{}", local_time(date, to)),
+        format!("SUMMARY:{}", escape(summary)),
+        format!("LOCATION:{}", escape(location)),
+        extra,
+        "TRANSP:TRANSPARENT".into(),
+        "END:VEVENT".into(),
+    ]
+}
+
 /// The calendar of `visits` (normally one stop's) and of `cancelled` visits (sent once
 /// more as CANCELLED, so that calendar apps remove them), named `name`; `stamp` is the
 /// DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`). A visit keeps its UID across plan versions
@@ -64,38 +83,16 @@ pub fn calendar(name: &str, visits: &[PublicVisit], cancelled: &[(VisitRef, Even
             let _ = write!(summary, " {class}");
         }
         let services = format!("{} / {}", v.offers(Lang::Ja), v.offers(Lang::En));
-        let id = v.event.clone().unwrap_or_else(|| EventId {
-            uid: format!("junkai-{}-{}-{}@junkai", v.date, v.stop_id, v.from.replace(':', "")),
-            sequence: 0,
-        });
-        lines.extend([
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{}", id.uid),
-            format!("SEQUENCE:{}", id.sequence),
-            format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.from)),
-            format!("DTEND;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.to)),
-            format!("SUMMARY:{}", escape(&summary)),
-            format!("LOCATION:{}", escape(&v.stop_name)),
-            format!("DESCRIPTION:{}", escape(&format!("サービス / services: {services}"))),
-            "TRANSP:TRANSPARENT".into(),
-            "END:VEVENT".into(),
-        ]);
+        let id =
+            v.event.clone().unwrap_or_else(|| EventId { uid: first_uid(&v.date, &v.stop_id, &v.from), sequence: 0 });
+        let description = format!("DESCRIPTION:{}", escape(&format!("サービス / services: {services}")));
+        let when = [v.date.as_str(), &v.from, &v.to];
+        lines.extend(event(&id, stamp, when, &summary, &v.stop_name, description));
     }
     for (v, id) in cancelled {
-        lines.extend([
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{}", id.uid),
-            format!("SEQUENCE:{}", id.sequence),
-            format!("DTSTAMP:{stamp}"),
-            format!("DTSTART;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.from)),
-            format!("DTEND;TZID=Asia/Tokyo:{}", local_time(&v.date, &v.to)),
-            format!("SUMMARY:{}", escape(&format!("取りやめ / cancelled: {}（{}）", v.unit, v.place))),
-            format!("LOCATION:{}", escape(&v.place)),
-            "STATUS:CANCELLED".into(),
-            "TRANSP:TRANSPARENT".into(),
-            "END:VEVENT".into(),
-        ]);
+        let summary = format!("取りやめ / cancelled: {}（{}）", v.unit, v.place);
+        let when = [v.date.as_str(), &v.from, &v.to];
+        lines.extend(event(id, stamp, when, &summary, &v.place, "STATUS:CANCELLED".into()));
     }
     lines.push("END:VCALENDAR".into());
     lines.iter().map(|l| fold(l)).collect()

@@ -135,22 +135,25 @@ pub fn diff_visits(old: &[VisitRef], new: &[VisitRef]) -> PlanDiff {
     PlanDiff { visits, bookings }
 }
 
+/// A visit of the city office at `stop` from `from` to 12:00, for tests.
+#[cfg(test)]
+pub(crate) fn sample_visit(stop: &str, date: &str, from: &str, requests: &[&str]) -> VisitRef {
+    VisitRef {
+        date: date.into(),
+        weekday: String::new(),
+        stop_id: Some(stop.into()),
+        place: stop.into(),
+        from: from.into(),
+        to: "12:00".into(),
+        unit: "移動市役所".into(),
+        requests: requests.iter().map(|r| r.to_string()).collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::sample_visit as visit;
     use super::*;
-
-    fn visit(stop: &str, date: &str, from: &str, requests: &[&str]) -> VisitRef {
-        VisitRef {
-            date: date.into(),
-            weekday: String::new(),
-            stop_id: Some(stop.into()),
-            place: stop.into(),
-            from: from.into(),
-            to: "12:00".into(),
-            unit: "移動市役所".into(),
-            requests: requests.iter().map(|r| r.to_string()).collect(),
-        }
-    }
 
     #[test]
     fn moved_cancelled_and_added_visits_and_the_bookings_they_move() {
