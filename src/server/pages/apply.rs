@@ -80,6 +80,17 @@ fn session_csrf(caller: &Option<Caller>) -> Markup {
     html! { @if let Some(c) = caller.as_ref().filter(|c| !c.csrf().is_empty()) { (csrf_input(c.csrf())) } }
 }
 
+/// The 429 page of a paused form; `why` starts the sentence.
+fn paused(lang: Lang, title: &str, path: &str, why: [&str; 2]) -> Response {
+    let text = match lang {
+        Lang::Ja => {
+            format!("{}、しばらく受け付けを止めています。時間をおいてお試しいただくか、お電話ください。", why[0])
+        }
+        Lang::En => format!("{}. Please try again later, or call us.", why[1]),
+    };
+    page(lang, title, path, StatusCode::TOO_MANY_REQUESTS, html! { p.notice role="alert" { (text) } })
+}
+
 /// The application form, with the problems of a refused attempt on top.
 async fn form(
     s: &AppState,
@@ -205,15 +216,8 @@ pub async fn apply(
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
     if s.applications.reserve(&sender(&from), s.config.clock.unix()).is_err() {
-        let body = html! { p.notice role="alert" { (t(lang, "申し込みが続いたため、しばらく受け付けを止めています。時間をおいてお試しいただくか、お電話ください。",
-        "Too many applications from here. Please try again later, or call us.")) } };
-        return Ok(page(
-            lang,
-            t(lang, "利用の申し込み", "Apply for a visit"),
-            "/apply",
-            StatusCode::TOO_MANY_REQUESTS,
-            body,
-        ));
+        let why = ["申し込みが続いたため", "Too many applications from here"];
+        return Ok(paused(lang, t(lang, "利用の申し込み", "Apply for a visit"), "/apply", why));
     }
     if !f.website.is_empty() {
         // A form filled in by a program: answered like a success, nothing stored.
@@ -322,9 +326,7 @@ pub async fn status(
     let keys = [sender(&from), format!("number:{}", number.to_uppercase())];
     let over = keys.iter().map(|k| s.lookups.reserve(k, now).is_err()).fold(false, |a, b| a | b);
     if over {
-        let body = html! { p.notice role="alert" { (t(lang, "確認の失敗が続いたため、しばらく受け付けを止めています。時間をおいてお試しいただくか、お電話ください。",
-        "Too many failed checks from here. Please try again later, or call us.")) } };
-        return Ok(page(lang, title, "/status", StatusCode::TOO_MANY_REQUESTS, body));
+        return Ok(paused(lang, title, "/status", ["確認の失敗が続いたため", "Too many failed checks from here"]));
     }
     // Numbers are given in capitals (W-…); staff-made ids are taken as typed.
     let found = match request_state(&s, &number, &f.digits).await? {

@@ -20,7 +20,6 @@ use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::changes::published_changes;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::store::Entity;
 
 fn when(lang: Lang, v: &VisitRef) -> String {
     let at = visit_when(lang, &v.date, &v.weekday, &v.from, &v.to);
@@ -33,11 +32,10 @@ fn when(lang: Lang, v: &VisitRef) -> String {
 /// Residents' `(name, phone)` by request id.
 async fn contacts(s: &AppState) -> Result<HashMap<String, (String, String)>, ApiError> {
     let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
-    Ok(s.store
-        .list(Entity::Request)
-        .await?
-        .iter()
-        .map(|r| (text(&r["id"]), (text(&r["resident"]["name"]), text(&r["resident"]["phone"]))))
+    let requests = s.store.requests_by_id().await?;
+    Ok(requests
+        .into_iter()
+        .map(|(id, r)| (id, (text(&r["resident"]["name"]), text(&r["resident"]["phone"]))))
         .collect())
 }
 

@@ -2,8 +2,6 @@
 //! order, and for each booking the resident to phone to confirm it — name, phone (tap to
 //! call), service and note. Printable; every view is an audited read of personal data.
 
-use std::collections::HashMap;
-
 use axum::extract::{Query, State};
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
@@ -17,7 +15,6 @@ use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::changes::stored_plan;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::store::Entity;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -38,13 +35,7 @@ pub async fn day_before(
         Some(id) => Some(stored_plan(&s, id).await?),
         None => None,
     };
-    let requests: HashMap<String, Value> = s
-        .store
-        .list(Entity::Request)
-        .await?
-        .into_iter()
-        .map(|r| (r["id"].as_str().unwrap_or("").to_string(), r))
-        .collect();
+    let requests = s.store.requests_by_id().await?;
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     let day = plan.as_ref().and_then(|p| p.days.iter().find(|d| d.date.to_string() == date));
     let body = html! {

@@ -157,6 +157,12 @@ impl Store {
         Ok(rows.iter().filter_map(|b| serde_json::from_str(b).ok()).collect())
     }
 
+    /// The stored requests by id (they hold residents' data: the caller audits the read).
+    pub async fn requests_by_id(&self) -> Result<std::collections::HashMap<String, Value>, sqlx::Error> {
+        let list = self.list(Entity::Request).await?;
+        Ok(list.into_iter().map(|r| (r["id"].as_str().unwrap_or_default().to_string(), r)).collect())
+    }
+
     pub async fn get(&self, entity: Entity, id: &str) -> Result<Option<Value>, sqlx::Error> {
         let body: Option<String> =
             sqlx::query_scalar(&format!("SELECT body_json FROM {} WHERE id = ?", entity.table()))
