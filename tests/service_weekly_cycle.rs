@@ -205,6 +205,11 @@ async fn a_residents_application_is_queued_accepted_planned_and_its_status_check
     assert!(declined.status.is_redirection(), "{}", declined.text);
     let told = status_of(&app, &second, "5678").await;
     assert!(told.text.contains("取消") && told.text.contains("定員に達しました"), "{}", told.text);
+    // An accepted application whose request is cancelled tells the resident so.
+    let cancel = planner.post(&app, &format!("/planner/requests/{number}/cancel"), "reason=%E5%8F%96%E6%B6%88").await;
+    assert!(cancel.status.is_redirection(), "{}", cancel.text);
+    let gone = status_of(&app, &number, "1234").await;
+    assert!(gone.text.contains("data-testid=\"request-state\">取消"), "{}", gone.text);
 }
 
 #[tokio::test]

@@ -81,6 +81,10 @@ pub(crate) async fn write(
         Some(b) => state.store.put(entity, id, &b, who).await?,
         None => {
             state.store.delete(entity, id, who).await?;
+            if entity == Entity::Request {
+                // An accepted application's resident then sees 取消.
+                state.store.application_cancelled(id).await?;
+            }
             return Ok(Vec::new());
         }
     }
@@ -224,9 +228,6 @@ async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: 
 async fn delete(state: &AppState, who: &str, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
     let _existing = get_one(state, entity, &id).await?;
     write(state, who, entity, &id, None).await?;
-    if entity == Entity::Request {
-        state.store.application_cancelled(&id).await?;
-    }
     Ok(StatusCode::NO_CONTENT)
 }
 

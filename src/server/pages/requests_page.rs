@@ -240,7 +240,6 @@ pub async fn cancel(
         return Err(ApiError::not_found("予約", "request"));
     }
     write(&s, &planner.who(), Entity::Request, &id, None).await?;
-    s.store.application_cancelled(&id).await?;
     s.store.audit_event(&planner.who(), "cancel", &format!("requests/{id}"), &reason).await?;
     Ok(Redirect::to("/planner/requests").into_response())
 }
