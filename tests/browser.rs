@@ -208,7 +208,7 @@ fn serve_published(dir: &Path) -> Served {
     let port = free_port();
     let (tx, rx) = std::sync::mpsc::channel();
     let db = dir.join("junkai.sqlite");
-    let fixture = common::tiny_fixture(dir);
+    let fixture = common::tiny_folder(dir);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
@@ -287,6 +287,7 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     browser.click("section.card h3 a");
     browser.find("a[href$='calendar.ics']");
     assert_eq!(browser.count("a[href$='calendar.ics']"), 1);
+    assert_eq!(browser.count("svg.map circle.stop"), 1, "the hall on its map");
 
     // A planner signs in; the plan's map is drawn with its routes and stops.
     browser.go(&format!("{base}/login"));
@@ -298,6 +299,7 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert!(browser.count("svg.map path.route") >= 1, "route lines");
     assert!(browser.count("svg.map circle.stop") >= 3, "stops");
     assert!(browser.text("main").contains("KPI"));
+    base_map_without_tiles(&browser);
 
     // On a phone (390 × 844) the residents' search, the sign-in and the account page fit
     // the width: nothing to scroll sideways.
@@ -347,6 +349,53 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     // English on request.
     browser.go(&format!("{base}/?lang=en"));
     assert_eq!(browser.call("GET", "/title", None), json!("junkai — mobile office and clinic visits"));
+}
+
+/// The planner's map with the tile server unreachable (blocked through the DevTools
+/// protocol, whatever the machine's network): the tiles are asked for, the boundary, routes
+/// and stops still show on top, the credit names the tiles, and the links zoom and choose
+/// a day without any script.
+fn base_map_without_tiles(browser: &WebDriver) {
+    browser.cdp("Network.enable", json!({}));
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": ["*cyberjapandata.gsi.go.jp*"] }));
+    browser.call("POST", "/refresh", Some(json!({})));
+    browser.find("svg.map");
+    let tiles =
+        browser.script("return [...document.querySelectorAll('svg.map img.tile')].map(i => i.getAttribute('src'));");
+    let tiles = tiles.as_array().cloned().unwrap_or_default();
+    assert!(tiles.len() >= 4, "tiles under the map: {tiles:?}");
+    assert!(
+        tiles.iter().all(|t| t.as_str().is_some_and(|t| t.starts_with("https://cyberjapandata.gsi.go.jp/xyz/pale/"))),
+        "淡色地図 by default: {tiles:?}"
+    );
+    // Every stop, the boundary and a route are drawn and nothing covers a stop's centre.
+    let uncovered = browser.script(
+        "const svg = document.querySelector('svg.map');
+         const stops = [...svg.querySelectorAll('circle.stop')];
+         const seen = stops.filter(c => { c.scrollIntoView({ block: 'center' }); const r = c.getBoundingClientRect();
+             const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+             return r.width > 0 && (top === c || c.parentNode.contains(top)); });
+         const b = svg.querySelector('path.boundary').getBoundingClientRect();
+         const route = svg.querySelector('path.route').getBoundingClientRect();
+         return [stops.length, seen.length, b.width > 100 && b.height > 100, route.width + route.height > 0];",
+    );
+    let stops = uncovered[0].as_u64().unwrap_or(0);
+    assert!(stops >= 3 && uncovered[1] == uncovered[0], "stops visible over the blocked tiles: {uncovered}");
+    assert_eq!(uncovered[2], json!(true), "the boundary is drawn: {uncovered}");
+    assert_eq!(uncovered[3], json!(true), "a route is drawn: {uncovered}");
+    assert!(browser.text(".map-credit").contains("地理院タイル"), "the base map's credit");
+    let zoom = |b: &WebDriver| b.script("return +document.querySelector('svg.map').dataset.zoom;").as_u64();
+    browser.script("document.querySelector('#map').scrollIntoView();");
+    save_screenshot(browser, "/planner-map");
+    let before = zoom(browser).expect("the map states its zoom");
+    browser.click(".map-controls a[href*='map_zoom=1']");
+    browser.find("svg.map");
+    assert_eq!(zoom(browser), Some(before + 1), "one step closer");
+    let routes = browser.count("svg.map path.route");
+    browser.click(".map-controls a[href*='map_day=']");
+    browser.find(".map-controls strong[aria-current]");
+    assert!(browser.count("svg.map path.route") < routes, "one day's routes of {routes}");
+    browser.cdp("Network.setBlockedURLs", json!({ "urls": [] }));
 }
 
 /// Signed in as the planner: takes a phone request, marks a unit out of service and a hall
@@ -432,5 +481,5 @@ fn save_screenshot(browser: &WebDriver, path: &str) {
     let name: String = path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
     use base64::Engine as _;
     let bytes = base64::engine::general_purpose::STANDARD.decode(png.as_str().unwrap_or_default()).unwrap();
-    std::fs::write(Path::new(&folder).join(format!("phone{name}.png")), bytes).unwrap();
+    std::fs::write(Path::new(&folder).join(format!("screen{name}.png")), bytes).unwrap();
 }

@@ -61,6 +61,8 @@ fn assert_headers(uri: &str, page: &Page) {
         csp.contains("default-src 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"),
         "{uri}: {csp}"
     );
+    // Images from this origin and the base map's tile server only.
+    assert!(csp.contains("img-src 'self' data: https://cyberjapandata.gsi.go.jp;"), "{uri}: {csp}");
     assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{uri}");
     assert_eq!(page.headers[header::X_FRAME_OPTIONS], "DENY", "{uri}");
 }

@@ -1,6 +1,6 @@
 //! Settings of `junkai serve`: defaults, then a TOML file, then environment variables
-//! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_TODAY`), then
-//! command-line options. Staff accounts and their API tokens live in the database
+//! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_TODAY`,
+//! `JUNKAI_MAP_TILES`), then command-line options. Staff accounts and their API tokens live in the database
 //! (`junkai users add`), not here.
 
 use std::path::{Path, PathBuf};
@@ -45,7 +45,13 @@ pub struct ServeConfig {
     pub outside_km: f64,
     /// Online applications accepted from one client address per hour.
     pub applications_per_hour: usize,
+    /// The base map's tile server: the URL before `/{layer}/{z}/{x}/{y}.png` (地理院タイル by
+    /// default; a city may mirror them); `None`: maps without a base map.
+    pub map_tiles: Option<String>,
 }
+
+/// 地理院タイル, the GSI's tile server.
+pub const GSI_TILES: &str = "https://cyberjapandata.gsi.go.jp/xyz";
 
 impl Default for ServeConfig {
     fn default() -> Self {
@@ -66,6 +72,7 @@ impl Default for ServeConfig {
             retention_days: 90,
             outside_km: 1.0,
             applications_per_hour: 5,
+            map_tiles: Some(GSI_TILES.into()),
         }
     }
 }
@@ -92,6 +99,8 @@ struct FileConfig {
     retention_days: Option<i64>,
     outside_km: Option<f64>,
     applications_per_hour: Option<usize>,
+    /// The tile server's URL prefix; `""` turns the base map off.
+    map_tiles: Option<String>,
 }
 
 /// A configuration problem: the setting, what is wrong, how to fix it.
@@ -116,6 +125,13 @@ impl ServeConfig {
     /// Whether cookies must be `Secure` (the service is reached over https).
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// The tile server's origin (`https://host[:port]`), for the pages' security policy.
+    pub fn map_tiles_origin(&self) -> Option<&str> {
+        let url = self.map_tiles.as_deref()?;
+        let rest = url.split_once("://")?.1;
+        Some(&url[..url.len() - rest.len() + rest.find('/').unwrap_or(rest.len())])
     }
 
     /// Loads the settings: `file` (if given), then the environment `env`.
@@ -144,6 +160,9 @@ impl ServeConfig {
                 ));
             }
             c.public_url = url;
+        }
+        if let Some(url) = env("JUNKAI_MAP_TILES").or(from_file.map_tiles) {
+            c.map_tiles = map_tiles(url.trim())?;
         }
         if let Some(text) = env("JUNKAI_TODAY").or(from_file.today) {
             c.clock = Clock::parse_running(&text).ok_or_else(|| {
@@ -192,6 +211,24 @@ impl ServeConfig {
     }
 }
 
+/// A tile server's URL prefix: an http(s) URL without query, spaces or quotes (it goes
+/// into the security policy); empty: no base map.
+fn map_tiles(url: &str) -> Result<Option<String>, ConfigError> {
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let plain = url.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | ';' | ',' | '?' | '#' | '\\'));
+    let host = url.split_once("://").map(|(_, rest)| rest.split('/').next().unwrap_or(""));
+    if !(url.starts_with("http://") || url.starts_with("https://")) || !plain || host.is_none_or(str::is_empty) {
+        return Err(config_error(
+            "map_tiles",
+            format!("`{url}` is not an http(s) URL prefix"),
+            "write e.g. map_tiles = \"https://cyberjapandata.gsi.go.jp/xyz\", or \"\" for maps without tiles",
+        ));
+    }
+    Ok(Some(url.trim_end_matches('/').to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +258,20 @@ mod tests {
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "bnd = 1\n").unwrap();
         assert!(ServeConfig::load(Some(&file), &|_| None).unwrap_err().to_string().contains("bad.toml"));
+    }
+
+    #[test]
+    fn the_tile_server_is_checked_and_gives_the_policy_its_origin() {
+        let with = |url: &'static str| {
+            ServeConfig::load(None, &move |k: &str| (k == "JUNKAI_MAP_TILES").then(|| url.to_string()))
+        };
+        assert_eq!(ServeConfig::default().map_tiles_origin(), Some("https://cyberjapandata.gsi.go.jp"));
+        let mirror = with("http://127.0.0.1:9/tiles/").unwrap();
+        assert_eq!(mirror.map_tiles.as_deref(), Some("http://127.0.0.1:9/tiles"));
+        assert_eq!(mirror.map_tiles_origin(), Some("http://127.0.0.1:9"));
+        assert_eq!(with("").unwrap().map_tiles, None, "empty: no base map");
+        for bad in ["ftp://x/y", "https://", "https://x/a b", "https://x/'; script-src *", "https://x/?k=1"] {
+            assert!(with(bad).unwrap_err().to_string().contains("map_tiles"), "{bad}");
+        }
     }
 }

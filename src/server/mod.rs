@@ -50,6 +50,8 @@ pub struct AppState {
     pub applications: Arc<auth::throttle::AddressThrottle>,
     /// Failed status checks ("my request") per client address (an hour's window).
     pub lookups: Arc<auth::throttle::AddressThrottle>,
+    /// The pages' Content-Security-Policy (images also from the map's tile server).
+    pub content_policy: axum::http::HeaderValue,
     /// The database's exclusive lock: one server per database.
     _lock: Arc<std::fs::File>,
 }
@@ -84,6 +86,7 @@ impl AppState {
         Ok(AppState {
             applications,
             lookups,
+            content_policy: content_policy(&config),
             config: Arc::new(config),
             store,
             jobs,
@@ -93,6 +96,13 @@ impl AppState {
             throttle,
             _lock: lock,
         })
+    }
+}
+
+impl AppState {
+    /// What the pages' maps draw under their routes: the boundary and the tile server.
+    pub fn backdrop(&self) -> pages::svg_map::Backdrop<'_> {
+        pages::svg_map::Backdrop { boundary: self.boundary.as_deref(), tiles: self.config.map_tiles.as_deref() }
     }
 }
 
@@ -161,8 +171,24 @@ async fn uniform_error(response: Response, lang: Lang) -> Response {
     error::ApiError::from_status(status, &detail).render(lang)
 }
 
-/// Headers on every answer: a Content-Security-Policy that allows only this origin's
-/// stylesheet and script (no inline script, no framing, forms only to this origin), and
+/// The Content-Security-Policy: only this origin's stylesheet and script (no inline
+/// script, no framing, forms only to this origin); images also from the tile server.
+fn content_policy(config: &ServeConfig) -> axum::http::HeaderValue {
+    let policy = |tiles: &str| {
+        format!(
+            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:{tiles}; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        )
+    };
+    let tiles = config.map_tiles_origin().map(|o| format!(" {o}")).unwrap_or_default();
+    // The origin was checked at load (visible ASCII, no quotes or semicolons), so the first
+    // always holds; the second keeps the service strict if it ever did not.
+    axum::http::HeaderValue::from_str(&policy(&tiles))
+        .or_else(|_| axum::http::HeaderValue::from_str(&policy("")))
+        .unwrap_or(axum::http::HeaderValue::from_static("default-src 'none'"))
+}
+
+/// Headers on every answer: the Content-Security-Policy above, and
 /// the usual hardening headers; HSTS when the service is reached over https.
 async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -> Response {
     use axum::http::{HeaderValue, header};
@@ -176,9 +202,7 @@ async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     let h = response.headers_mut();
-    let csp = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
-               form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    h.insert(header::CONTENT_SECURITY_POLICY, s.content_policy.clone());
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

@@ -75,6 +75,15 @@ pub fn tiny_fixture(dir: &Path) -> PathBuf {
     path
 }
 
+/// The tiny fixture as a data folder with Midori's boundary (for pages that draw it).
+pub fn tiny_folder(dir: &Path) -> PathBuf {
+    let folder = dir.join("tiny");
+    std::fs::create_dir_all(&folder).expect("make the data folder");
+    std::fs::rename(tiny_fixture(dir), folder.join("problem.json")).expect("move the fixture in");
+    std::fs::copy(repo("data/midori/boundary.geojson"), folder.join("boundary.geojson")).expect("copy the boundary");
+    folder
+}
+
 /// The `junkai` binary with "today" pinned (JUNKAI_TODAY) to the tests' date, so that
 /// defaults such as "next week" never depend on the real date.
 pub fn junkai() -> std::process::Command {

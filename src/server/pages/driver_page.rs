@@ -12,8 +12,9 @@ use serde::Deserialize;
 
 use super::account::staff_nav;
 use super::layout::{Page, cell, print_button, t, table};
+use super::map_view::MapQuery;
 use super::resident::credits;
-use super::svg_map::svg;
+use super::svg_map;
 use crate::io::driver_day::{DriverDay, DriverRequest, DriverStop};
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -94,7 +95,7 @@ fn stop_table(lang: Lang, day: &DriverDay) -> Markup {
     html! { div.wide-only { (table(&headers, &rows)) } }
 }
 
-fn day_html(s: &AppState, lang: Lang, day: &DriverDay) -> Markup {
+fn day_html(s: &AppState, lang: Lang, day: &DriverDay, view: &MapQuery) -> Markup {
     let lunch_after = day.lunch_after.unwrap_or(usize::MAX);
     html! {
         h2 { (day.date) " " (day.weekday) " — " (day.unit_name) }
@@ -110,7 +111,8 @@ fn day_html(s: &AppState, lang: Lang, day: &DriverDay) -> Markup {
         h3 { (t(lang, "持ち物", "What to bring")) }
         ul { @for b in &day.bring { li { (b) } } }
         h3 { (t(lang, "地図", "Map")) }
-        (svg(s.boundary.as_deref(), &day.geometry, t(lang, "運行経路（番号は訪問順）", "Route map (numbers: order of stops)")))
+        (svg_map::map(s.backdrop(), lang, &format!("/driver?date={}", day.date), view, &day.geometry,
+            t(lang, "運行経路（番号は訪問順）", "Route map (numbers: order of stops)")))
         (print_button(t(lang, "印刷する", "Print")))
     }
 }
@@ -137,6 +139,7 @@ pub async fn driver(
     who: Result<Driver, ApiError>,
     State(s): State<AppState>,
     Query(q): Query<DayQuery>,
+    Query(view): Query<MapQuery>,
 ) -> Result<Response, ApiError> {
     let Ok(Driver(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
     let lang = current_lang();
@@ -152,7 +155,7 @@ pub async fn driver(
     let body = html! {
         (day_choice(lang, &days, chosen))
         @match chosen {
-            Some(day) => (day_html(&s, lang, day)),
+            Some(day) => (day_html(&s, lang, day, &view)),
             None => p.notice { (t(lang, "公開中の運行はありません。", "No published itinerary.")) },
         }
     };

@@ -75,13 +75,22 @@ footer { font-size: 0.85rem; color: var(--muted); border-top: 1px solid var(--li
 .note { background: #fff8e6; }
 .lunch { border-left: 0.4rem solid var(--line); padding-left: 0.5rem; }
 ul.bookings { padding-left: 1.2rem; margin: 0.25rem 0; }
-svg text.order { font-size: 11px; font-weight: bold; fill: #fff; }
-svg text.label { font-size: 12px; fill: #222; }
+svg text.order { font-size: 11px; font-weight: bold; fill: #fff; dominant-baseline: central; }
+svg text.label { font-size: 12px; fill: #222; stroke: #fff; stroke-width: 3px; paint-order: stroke; dominant-baseline: central; }
+.map-credit { font-size: 0.85rem; margin: 0.25rem 0; }
+svg.map img.tile { display: block; }
+.map-controls ul { margin: 0.25rem 0; }
 .legend { padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 @media (max-width: 600px) {
   .cards-only { display: block; }
   .wide-only { display: none; }
   header, main, footer { padding: 0.5rem 0.75rem; }
+  /* The 800-unit map is drawn at under half size: markers, lines and names larger. */
+  svg.map circle.stop { r: 12px; }
+  svg.map g.numbered circle.stop { r: 22px; }
+  svg.map path.route { stroke-width: 6px; }
+  svg.map text.label { font-size: 28px; }
+  svg.map text.order { font-size: 24px; }
 }
 @media print {
   @page { size: A4; margin: 12mm; }

@@ -11,6 +11,8 @@ mod changes_page;
 mod day_before;
 mod driver_page;
 mod layout;
+pub mod map_tiles;
+pub mod map_view;
 mod planner_forms;
 mod planner_page;
 mod requests_page;

@@ -11,9 +11,10 @@ use serde::Deserialize;
 
 use super::account::staff_nav;
 use super::layout::{Page, cell, csrf_input, t, table};
+use super::map_view::MapQuery;
 use super::planner_forms::{replan_buttons, request_form};
 use super::resident::credits;
-use super::svg_map::svg;
+use super::svg_map;
 use super::{application_queue, availability, changes_page};
 use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
@@ -118,7 +119,13 @@ fn unserved(lang: Lang, summary: &PlanSummary) -> Markup {
 }
 
 /// The chosen plan in detail.
-async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, caller: &Caller) -> Result<Markup, ApiError> {
+async fn plan_detail(
+    s: &AppState,
+    lang: Lang,
+    p: &PlanRow,
+    caller: &Caller,
+    view: &MapQuery,
+) -> Result<Markup, ApiError> {
     let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf());
     let mut difference = None;
     if may_plan
@@ -147,7 +154,7 @@ async fn plan_detail(s: &AppState, lang: Lang, p: &PlanRow, caller: &Caller) -> 
         }
         @if let Some(summary) = &summary { (kpi_table(lang, summary)) }
         h3 { (t(lang, "地図", "Map")) }
-        (svg(s.boundary.as_deref(), &map, t(lang, "計画の地図", "Map of the plan")))
+        (svg_map::map(s.backdrop(), lang, &format!("/planner?plan={}", p.id), view, &map, t(lang, "計画の地図", "Map of the plan")))
         @if let Some(summary) = &summary {
             @if p.kind != PlanKind::Plan { (changed_windows(lang, summary)) }
             (unserved(lang, summary))
@@ -160,6 +167,7 @@ pub async fn planner(
     who: Result<Viewer, ApiError>,
     State(s): State<AppState>,
     Query(q): Query<PlanQuery>,
+    Query(view): Query<MapQuery>,
 ) -> Result<Response, ApiError> {
     let Ok(Viewer(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
     let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf());
@@ -171,7 +179,7 @@ pub async fn planner(
         None => plans.iter().find(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Published)),
     };
     let detail = match chosen {
-        Some(p) => Some(plan_detail(&s, lang, p, &caller).await?),
+        Some(p) => Some(plan_detail(&s, lang, p, &caller, &view).await?),
         None => None,
     };
     let published = s.store.published_id().await?.is_some();

@@ -4,11 +4,13 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use geojson::FeatureCollection;
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use maud::{Markup, html};
-
 use super::layout::{Page, cell, print_button, t, table, url_encode, visit_when};
+use super::map_view::MapQuery;
+use super::svg_map;
 use crate::io::plan_diff::{VisitChange, VisitRef};
 use crate::io::public_timetable::{PublicStop, PublicVisit};
 use crate::lang::Lang;
@@ -131,8 +133,21 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
     Ok(Html(Page::new(lang, title, &self_url).nav(&nav(lang)).credits(&credits).render(body)))
 }
 
+/// The hall as the one point of its page's map.
+fn stop_point(st: &PublicStop) -> FeatureCollection {
+    let point = geojson::Geometry::new(geojson::GeometryValue::new_point([st.lon, st.lat]));
+    let mut feature = geojson::Feature::from(point);
+    feature.set_property("type", "stop");
+    feature.set_property("name", st.name.clone());
+    FeatureCollection::from_iter([feature])
+}
+
 /// `/stops/{id}`: a hall's visits, calendar link, print link.
-pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<Html<String>, ApiError> {
+pub async fn stop(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(view): Query<MapQuery>,
+) -> Result<Html<String>, ApiError> {
     let lang = current_lang();
     let snap = snapshot(&s).await?;
     let st = find_stop(&snap, &id)?;
@@ -145,6 +160,7 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
     }
     let headers = [t(lang, "日時", "When"), t(lang, "車両", "Vehicle"), t(lang, "内容", "Services")];
     let notices = change_notices(lang, &snap, &[id.as_str()], &from);
+    let self_url = format!("/stops/{}", url_encode(&id));
     let body = html! {
         (notices)
         p { (st.district) " " (st.address) }
@@ -158,8 +174,9 @@ pub async fn stop(State(s): State<AppState>, Path(id): Path<String>) -> Result<H
             " ・ "
             a href={ "/timetable?district=" (url_encode(&st.district)) } { (t(lang, "地区の時刻表を印刷", "Print the district's timetable")) }
         }
+        h2 { (t(lang, "場所", "Where")) }
+        (svg_map::map(s.backdrop(), lang, &self_url, &view, &stop_point(st), &st.name))
     };
-    let self_url = format!("/stops/{}", url_encode(&id));
     let credits = credits(&s).await;
     Ok(Html(Page::new(lang, &st.name, &self_url).nav(&nav(lang)).credits(&credits).render(body)))
 }

@@ -1,50 +1,46 @@
-//! A map drawn by the server as SVG (no tiles, no network): the city boundary, each
-//! route's line (colour per unit, dash pattern per day, so colour is not the only signal)
-//! with a legend, and the stops and depots with their names as tooltips and, on maps of
-//! few stops, as labels.
+//! A map drawn by the server as SVG over a tiled base map (地理院タイル by default): the
+//! city boundary, each route's line (colour per unit, dash pattern per day, so colour is not
+//! the only signal) with a legend, and the stops and depots with their names as tooltips
+//! and, on maps of few stops, as labels. The server picks the zoom and the tiles
+//! (`map_tiles.rs`), so the map needs no script and prints; links under it zoom, pan, switch
+//! the layer and choose the day. When the tiles cannot load, the drawing shows as before
+//! over a plain background.
 
 use std::fmt::Write;
 
 use geojson::{Feature, FeatureCollection, GeoJson, Geometry, GeometryValue, Position};
 use maud::{Markup, html};
 
+use super::layout::t;
+use super::map_tiles::{Bounds, Viewport};
+use super::map_view::{Day, MapQuery, View, WIDTH, controls, viewport};
+use crate::lang::Lang;
+
 /// Dash patterns per day, in the order of the days on the map.
 const DASHES: [&str; 4] = ["", "10 5", "3 4", "14 4 3 4"];
-const WIDTH: f64 = 800.0;
+/// Where GSI explains its tiles and the credit they need.
+pub const GSI_TILES_PAGE: &str = "https://maps.gsi.go.jp/development/ichiran.html";
 
-/// Equirectangular projection of the bounding box onto a `WIDTH`-wide canvas with a
-/// 20-unit margin: `x = (lon − min_lon)·cos(mid_lat)·scale`, `y = (max_lat − lat)·scale`.
-struct Frame {
-    min_lon: f64,
-    max_lat: f64,
-    k: f64,
-    scale: f64,
-    height: f64,
+/// What the map shows around the drawing: the city boundary and the tile server (URL
+/// prefix before `/{layer}/{z}/{x}/{y}.png`; `None`: no base map).
+#[derive(Clone, Copy)]
+pub struct Backdrop<'a> {
+    pub boundary: Option<&'a GeoJson>,
+    pub tiles: Option<&'a str>,
 }
 
-const MARGIN: f64 = 20.0;
+/// Degrees to the window's pixels.
+struct Frame(Viewport);
 
 impl Frame {
-    fn new(points: &[[f64; 2]]) -> Frame {
-        let (mut min_lon, mut max_lon, mut min_lat, mut max_lat) = (180.0f64, -180.0f64, 90.0f64, -90.0f64);
-        for p in points {
-            min_lon = min_lon.min(p[0]);
-            max_lon = max_lon.max(p[0]);
-            min_lat = min_lat.min(p[1]);
-            max_lat = max_lat.max(p[1]);
-        }
-        if points.is_empty() {
-            (min_lon, max_lon, min_lat, max_lat) = (139.2, 139.5, 36.3, 36.6);
-        }
-        let k = ((min_lat + max_lat) / 2.0).to_radians().cos();
-        let span = ((max_lon - min_lon) * k).max(1e-6);
-        let scale = (WIDTH - 2.0 * MARGIN) / span;
-        let height = (max_lat - min_lat).max(1e-6) * scale + 2.0 * MARGIN;
-        Frame { min_lon, max_lat, k, scale, height }
+    fn xy(&self, p: &[f64; 2]) -> (f64, f64) {
+        self.0.project(p[0], p[1])
     }
 
-    fn xy(&self, p: &[f64; 2]) -> (f64, f64) {
-        ((p[0] - self.min_lon) * self.k * self.scale + MARGIN, (self.max_lat - p[1]) * self.scale + MARGIN)
+    /// Whether a point at window pixels `(x, y)` is on the window or close to its edge.
+    fn shows(&self, x: f64, y: f64) -> bool {
+        let edge = 20.0;
+        (-edge..=self.0.width + edge).contains(&x) && (-edge..=self.0.height + edge).contains(&y)
     }
 }
 
@@ -114,7 +110,7 @@ fn text_property<'a>(f: &'a Feature, key: &str) -> &'a str {
     f.property(key).and_then(serde_json::Value::as_str).unwrap_or("")
 }
 
-fn shapes(frame: &Frame, features: &[Feature]) -> Vec<Shape> {
+fn shapes(frame: &Frame, features: &[&Feature]) -> Vec<Shape> {
     let mut routes = Vec::new();
     let mut points = Vec::new();
     let mut days: Vec<&str> = Vec::new();
@@ -126,7 +122,10 @@ fn shapes(frame: &Frame, features: &[Feature]) -> Vec<Shape> {
                     days.push(date);
                     days.len() - 1
                 });
-                let name = format!("{date} {}", text_property(f, "name"));
+                let name = text_property(f, "name");
+                // The plan's route names carry their day (`12/07(月)`); a crew's do not.
+                let short = date.get(5..).unwrap_or(date).replace('-', "/");
+                let name = if name.contains(&short) { name.to_string() } else { format!("{date} {name}") };
                 routes.push(Shape::Route {
                     d: path(frame, &line(coordinates)),
                     colour: Some(text_property(f, "stroke")).filter(|c| is_colour(c)).unwrap_or("#0072B2").to_string(),
@@ -137,6 +136,9 @@ fn shapes(frame: &Frame, features: &[Feature]) -> Vec<Shape> {
             Some(GeometryValue::Point { coordinates }) => {
                 let Some(p) = xy(coordinates) else { continue };
                 let (x, y) = frame.xy(&p);
+                if !frame.shows(x, y) {
+                    continue;
+                }
                 let name = text_property(f, "name").to_string();
                 let order = f.property("order").and_then(serde_json::Value::as_u64);
                 points.push(if text_property(f, "type") == "depot" {
@@ -157,29 +159,122 @@ fn is_colour(c: &str) -> bool {
     c.strip_prefix('#').is_some_and(|h| matches!(h.len(), 3 | 6) && h.chars().all(|x| x.is_ascii_hexdigit()))
 }
 
-/// The SVG element. `map` is a plan's `plan.geojson` (or an empty collection); `title`
-/// is the accessible name.
-pub fn svg(boundary: Option<&GeoJson>, map: &FeatureCollection, title: &str) -> Markup {
-    let boundary_rings = boundary.map(rings).unwrap_or_default();
-    let features = &map.features;
-    let mut all: Vec<[f64; 2]> = boundary_rings.iter().flatten().copied().collect();
-    for f in features {
-        match f.geometry.as_ref().map(|g| &g.value) {
-            Some(GeometryValue::Point { coordinates }) => all.extend(xy(coordinates)),
-            Some(GeometryValue::LineString { coordinates }) => all.extend(line(coordinates)),
-            _ => {}
+/// The features of the chosen day: its routes, the stops they visit, the depots; all of
+/// them when no day is chosen.
+fn of_day<'a>(features: &'a [Feature], day: Option<&str>) -> Vec<&'a Feature> {
+    let Some(day) = day else { return features.iter().collect() };
+    let routes: Vec<&Feature> = features.iter().filter(|f| text_property(f, "date") == day).collect();
+    let visited: Vec<&str> = routes
+        .iter()
+        .filter_map(|r| r.property("stops").and_then(serde_json::Value::as_array))
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    features
+        .iter()
+        .filter(|f| match text_property(f, "type") {
+            "route" => text_property(f, "date") == day,
+            "stop" => visited.contains(&text_property(f, "name")),
+            _ => true,
+        })
+        .collect()
+}
+
+/// The days of the map's routes, in order of first appearance, with their labels.
+fn days(features: &[Feature]) -> Vec<Day> {
+    let mut out: Vec<Day> = Vec::new();
+    for f in features.iter().filter(|f| text_property(f, "type") == "route") {
+        let date = text_property(f, "date");
+        if !date.is_empty() && !out.iter().any(|(d, _)| d == date) {
+            let short = date.get(5..).unwrap_or(date).replace('-', "/");
+            out.push((date.to_string(), format!("{short}({})", text_property(f, "weekday"))));
         }
     }
-    let frame = Frame::new(&all);
-    let view_box = format!("0 0 {WIDTH} {:.0}", frame.height);
+    out
+}
+
+/// The box around some points; `None` for no points.
+fn bounds(points: impl Iterator<Item = [f64; 2]>) -> Option<Bounds> {
+    points.fold(None, |b: Option<Bounds>, [x, y]| {
+        let [w, s, e, n] = b.unwrap_or([x, y, x, y]);
+        Some([w.min(x), s.min(y), e.max(x), n.max(y)])
+    })
+}
+
+fn coordinates(f: &Feature) -> Vec<[f64; 2]> {
+    match f.geometry.as_ref().map(|g| &g.value) {
+        Some(GeometryValue::Point { coordinates }) => xy(coordinates).into_iter().collect(),
+        Some(GeometryValue::LineString { coordinates }) => line(coordinates),
+        _ => Vec::new(),
+    }
+}
+
+/// The whole map: the SVG drawing over the base map, the legend, the base map's credit and
+/// the view's controls. `map` is a plan's `plan.geojson` (or any collection of points and
+/// lines); `page` is the page's own address, for the controls; `title` is the accessible
+/// name.
+pub fn map(
+    backdrop: Backdrop,
+    lang: Lang,
+    page: &str,
+    query: &MapQuery,
+    map: &FeatureCollection,
+    title: &str,
+) -> Markup {
+    let view = query.view();
+    let features: Vec<&Feature> = of_day(&map.features, view.day.as_deref());
+    let boundary_rings = backdrop.boundary.map(rings).unwrap_or_default();
+    // The map fits what it draws; the boundary is context, fitted only on an empty map.
+    let fit = bounds(features.iter().flat_map(|f| coordinates(f)))
+        .or_else(|| bounds(boundary_rings.iter().flatten().copied()))
+        .unwrap_or([139.2, 36.3, 139.5, 36.6]);
+    let window = viewport(&view, fit);
+    html! {
+        div.map-frame id="map" {
+            (drawing(backdrop, &view, window, &boundary_rings, &features, title))
+            @if backdrop.tiles.is_some() {
+                p.map-credit { (t(lang, "出典：", "Source: ")) a href=(GSI_TILES_PAGE) {
+                    (t(lang, "地理院タイル", "GSI Tiles")) "（" (t(lang, view.layer.names()[0], view.layer.names()[1])) "）" } }
+            }
+            (controls(lang, page, &view, &window, &days(&map.features)))
+        }
+    }
+}
+
+fn drawing(
+    backdrop: Backdrop,
+    view: &View,
+    window: Viewport,
+    rings: &[Vec<[f64; 2]>],
+    features: &[&Feature],
+    title: &str,
+) -> Markup {
+    let frame = Frame(window);
+    let view_box = format!("0 0 {WIDTH} {:.0}", window.height);
     let shapes = shapes(&frame, features);
     let stops = shapes.iter().filter(|s| matches!(s, Shape::Stop { .. })).count();
     let labelled = stops <= LABELLED_STOPS;
+    let tile_url = |x: u32, y: u32| {
+        backdrop.tiles.map(|prefix| format!("{prefix}/{}/{}/{x}/{y}.png", view.layer.code(), window.z))
+    };
     html! {
-        svg.map role="img" aria-labelledby="map-title" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg" {
+        svg.map role="img" aria-labelledby="map-title" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg"
+            data-zoom=(window.z) {
             title id="map-title" { (title) }
-            @for ring in &boundary_rings {
-                path d={ (path(&frame, ring)) "Z" } fill="#eef3ea" stroke="#6b8e5a" stroke-width="1.5" {}
+            rect.background width="100%" height="100%" fill="#fbfbf8" {}
+            @if backdrop.tiles.is_some() {
+                // HTML images with an empty alt and no set size, rather than SVG images: a
+                // tile that cannot load then draws nothing instead of a broken-image sign.
+                g.tiles {
+                    @for tile in window.tiles() {
+                        foreignObject x=(format!("{:.1}", tile.left)) y=(format!("{:.1}", tile.top)) width="256" height="256" {
+                            img.tile src=[tile_url(tile.x, tile.y)] alt="";
+                        }
+                    }
+                }
+            }
+            @for ring in rings {
+                path.boundary d={ (path(&frame, ring)) "Z" } fill="#eef3ea" fill-opacity="0.45" stroke="#6b8e5a" stroke-width="1.5" {}
             }
             @for shape in &shapes {
                 @match shape {
@@ -191,12 +286,12 @@ pub fn svg(boundary: Option<&GeoJson>, map: &FeatureCollection, title: &str) -> 
                     }
                     Shape::Stop { x, y, name, order: None } => {
                         circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" fill="#fff" stroke="#000" stroke-width="2" { title { (name) } }
-                        @if labelled { text.label x=(format!("{:.1}", x + 8.0)) y=(format!("{:.1}", y + 4.0)) { (name) } }
+                        @if labelled { text.label x=(format!("{:.1}", x + 14.0)) y=(format!("{y:.1}")) { (name) } }
                     }
                     Shape::Stop { x, y, name, order: Some(n) } => {
                         g.numbered {
                             circle.stop cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="9" fill="#000" stroke="#fff" stroke-width="2" { title { (n) ". " (name) } }
-                            text.order x=(format!("{x:.1}")) y=(format!("{:.1}", y + 4.0)) text-anchor="middle" { (n) }
+                            text.order x=(format!("{x:.1}")) y=(format!("{y:.1}")) text-anchor="middle" { (n) }
                         }
                     }
                 }
@@ -232,29 +327,71 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    #[test]
-    fn draws_boundary_routes_and_stops_inside_the_canvas() {
+    fn sample() -> (GeoJson, FeatureCollection) {
         let boundary =
             json!({ "type": "Polygon", "coordinates": [[[139.2, 36.3], [139.5, 36.3], [139.5, 36.6], [139.2, 36.3]]] });
         let map = json!({ "type": "FeatureCollection", "features": [
             { "type": "Feature", "geometry": { "type": "Point", "coordinates": [139.3, 36.4] }, "properties": { "type": "stop", "name": "小中<集会所>" } },
-            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政", "date": "2026-12-07" } },
-            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.35, 36.45]] }, "properties": { "type": "route", "stroke": "#D55E00", "name": "行政", "date": "2026-12-08" } }
+            { "type": "Feature", "geometry": { "type": "Point", "coordinates": [139.45, 36.55] }, "properties": { "type": "stop", "name": "沢入" } },
+            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.4, 36.5]] },
+              "properties": { "type": "route", "stroke": "#D55E00", "name": "行政", "date": "2026-12-07", "weekday": "月", "stops": ["小中<集会所>"] } },
+            { "type": "Feature", "geometry": { "type": "LineString", "coordinates": [[139.3, 36.4], [139.45, 36.55]] },
+              "properties": { "type": "route", "stroke": "#D55E00", "name": "行政", "date": "2026-12-08", "weekday": "火", "stops": ["沢入"] } }
         ]});
-        let boundary: GeoJson = serde_json::from_value(boundary).unwrap();
-        let map: FeatureCollection = serde_json::from_value(map).unwrap();
-        let out = svg(Some(&boundary), &map, "地図").into_string();
+        (serde_json::from_value(boundary).unwrap(), serde_json::from_value(map).unwrap())
+    }
+
+    fn render(tiles: Option<&str>, query: &str) -> String {
+        let (boundary, map) = sample();
+        let query: MapQuery = serde_urlencoded::from_str(query).unwrap();
+        super::map(Backdrop { boundary: Some(&boundary), tiles }, Lang::Ja, "/planner?plan=1", &query, &map, "地図")
+            .into_string()
+    }
+
+    fn numbers(out: &str, attribute: &str) -> Vec<f64> {
+        out.split(&format!(" {attribute}=\"")).skip(1).map(|c| c.split('"').next().unwrap().parse().unwrap()).collect()
+    }
+
+    #[test]
+    fn draws_boundary_routes_and_stops_inside_the_canvas() {
+        let out = render(None, "");
         assert!(
             out.contains("class=\"stop\"") && out.contains("class=\"route\"") && out.contains("小中&lt;集会所&gt;")
         );
         assert!(out.contains("class=\"label\""), "few stops: named on the map");
-        assert_eq!(out.matches("<li>").count(), 2, "one legend line per route: {out}");
+        assert_eq!(out.matches("<li><svg").count(), 2, "one legend line per route: {out}");
         let dashes: Vec<&str> =
             out.split("stroke-dasharray=\"").skip(1).map(|c| c.split('"').next().unwrap()).collect();
         assert_ne!(dashes[0], dashes[1], "each day its own dash pattern");
-        for cap in out.split("cx=\"").skip(1) {
-            let x: f64 = cap.split('"').next().unwrap().parse().unwrap();
-            assert!((0.0..=WIDTH).contains(&x));
+        assert!(numbers(&out, "cx").iter().all(|x| (0.0..=WIDTH).contains(x)));
+        assert!(!out.contains("<img") && !out.contains("地理院タイル"), "no tile server: no tiles, no credit");
+    }
+
+    #[test]
+    fn tiles_lie_under_the_drawing_with_their_credit() {
+        let out = render(Some("https://tiles.example/xyz"), "map_layer=std");
+        let tiles = out.matches("<img").count();
+        assert!((4..=30).contains(&tiles), "{tiles} tiles");
+        let zoom = numbers(&out, "data-zoom")[0];
+        assert!(out.contains(&format!("src=\"https://tiles.example/xyz/std/{zoom}/")), "{out}");
+        assert!(out.find("<img").unwrap() < out.find("class=\"boundary\"").unwrap(), "tiles first, under the rest");
+        assert!(out.contains("地理院タイル") && out.contains("標準地図") && out.contains(GSI_TILES_PAGE));
+        for (x, y) in numbers(&out, "x").iter().zip(numbers(&out, "y")).take(tiles) {
+            assert!(*x > -256.0 && *x < WIDTH && y > -256.0, "tile at {x},{y}");
         }
+    }
+
+    #[test]
+    fn a_chosen_day_shows_its_routes_and_stops_only() {
+        let out = render(None, "map_day=2026-12-08");
+        assert_eq!(out.matches("class=\"route\"").count(), 1);
+        let shown = "沢入</title>";
+        let hidden = "小中&lt;集会所&gt;</title>";
+        assert!(out.contains(shown) && !out.contains(hidden), "{out}");
+        let marked = "aria-current=\"true\">12/08(火)";
+        assert!(out.contains(marked), "the chosen day is marked");
+        assert!(out.contains("map_day=2026-12-07"), "the other day is a link");
+        let zoomed = render(None, "map_day=2026-12-08&map_zoom=1");
+        assert_eq!(numbers(&zoomed, "data-zoom")[0], numbers(&out, "data-zoom")[0] + 1.0);
     }
 }
