@@ -405,14 +405,36 @@ fn planner_runs_the_week(browser: &WebDriver, base: &str) {
     let set = |css: &str, value: &str| {
         browser.script(&format!("document.querySelector(\"{css}\").value = '{value}';"));
     };
-    browser.go(&format!("{base}/planner"));
-    browser.type_into("#r-id", "TEL-1");
-    set("#r-earliest", &shifted("2026-12-07"));
-    set("#r-latest", &shifted("2026-12-11"));
-    browser.type_into("#r-name", "電話 太郎");
-    browser.type_into("#r-phone", "0277-76-0001");
+    let intake = |id: &str| {
+        browser.go(&format!("{base}/planner"));
+        browser.type_into("#r-id", id);
+        set("#r-earliest", &shifted("2026-12-07"));
+        set("#r-latest", &shifted("2026-12-11"));
+        browser.type_into("#r-name", "電話 太郎");
+        browser.type_into("#r-phone", "0277-76-0001");
+    };
+    // A hall found by its reading in katakana.
+    intake("TEL-1");
+    browser.type_into("#r-stop", "コナカ");
     browser.submit("form[action='/planner/requests'] button[type=submit]");
     assert!(browser.text("main").contains("TEL-1"), "the receipt shows the request number");
+    assert!(browser.text("main").contains("小中集会所"), "and the hall found");
+    // A home visit placed with a click on the map (the page's script fills the position in).
+    intake("TEL-2");
+    browser.type_into("#r-home-address", "みどり市東町花輪100");
+    browser.script("document.querySelector('svg.map[data-pick]').scrollIntoView({ block: 'center' });");
+    browser.click("svg.map[data-pick]");
+    let picked = browser.script(
+        "return [document.querySelector('#r-home-place').checked, +document.querySelector('#r-home-lat').value,
+                 +document.querySelector('#r-home-lon').value, !!document.querySelector('svg.map circle.picked')];",
+    );
+    assert_eq!(picked[0], json!(true), "the click chooses a home visit: {picked}");
+    let (lat, lon) = (picked[1].as_f64().unwrap_or(0.0), picked[2].as_f64().unwrap_or(0.0));
+    assert!((36.3..36.7).contains(&lat) && (139.1..139.5).contains(&lon), "a position in Midori: {picked}");
+    assert_eq!(picked[3], json!(true), "the picked place is marked");
+    save_screenshot(browser, "/planner-intake");
+    browser.submit("form[action='/planner/requests'] button[type=submit]");
+    assert!(browser.text("main").contains("自宅訪問（みどり市東町花輪100）"), "{}", browser.text("main"));
     browser.go(&format!("{base}/planner"));
     set("#oos-target", "unit:gyosei");
     set("#oos-from", &tuesday);

@@ -19,7 +19,7 @@ const PLANNER: &str = "planner-token-for-cycle-tests-1";
 async fn app(dir: &Path) -> Router {
     let config = ServeConfig {
         db: dir.join("junkai.sqlite"),
-        data: Some(common::tiny_fixture(dir)),
+        data: Some(common::tiny_folder(dir)),
         clock: common::clock(),
         ..ServeConfig::default()
     };
@@ -451,12 +451,14 @@ async fn a_request_is_edited_from_its_row_and_keeps_what_the_form_does_not_show(
     let app = app(dir.path()).await;
     let (_, mut r1) = api(&app, "GET", "/api/requests/R1", None).await;
     r1["preferred_weekdays"] = json!(["tue"]);
+    r1["preferred_time"] = json!(["09:00", "12:00"]);
     assert_eq!(api(&app, "PUT", "/api/requests/R1", Some(r1)).await.0, StatusCode::OK);
     let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
     let list = planner.get(&app, "/planner/requests").await;
     assert!(list.text.contains("href=\"/planner/requests/R1/edit\""), "each row links to its form");
     let form = planner.get(&app, "/planner/requests/R1/edit").await;
     assert!(form.text.contains("value=\"試験 花子\"") && form.text.contains("readonly"), "{}", form.text);
+    assert!(form.text.contains("id=\"r-wd-tue\" name=\"wd_tue\" value=\"1\" checked"), "Tuesday ticked");
 
     let edited = serde_urlencoded::to_string([
         ("id", "R1"),
@@ -469,6 +471,8 @@ async fn a_request_is_edited_from_its_row_and_keeps_what_the_form_does_not_show(
         ("phone", "000-0000-0001"),
         ("note", "車いす"),
         ("channel", "counter"),
+        ("wd_tue", "1"),
+        ("wd_thu", "1"),
     ])
     .unwrap();
     let saved = planner.post(&app, "/planner/requests/R1", &edited).await;
@@ -478,7 +482,8 @@ async fn a_request_is_edited_from_its_row_and_keeps_what_the_form_does_not_show(
         (stored["stop"].as_str(), stored["note"].as_str(), stored["priority"].as_u64()),
         (Some("zama"), Some("車いす"), Some(5))
     );
-    assert_eq!(stored["preferred_weekdays"], json!(["tue"]), "fields the form does not show stay");
+    assert_eq!(stored["preferred_weekdays"], json!(["tue", "thu"]), "the ticked weekdays");
+    assert_eq!(stored["preferred_time"], json!(["09:00", "12:00"]), "fields the form does not show stay");
 
     let reversed = edited.replace(&shifted("2026-12-10"), "2020-01-01");
     let refused = planner.post(&app, "/planner/requests/R1", &reversed).await;
@@ -487,8 +492,29 @@ async fn a_request_is_edited_from_its_row_and_keeps_what_the_form_does_not_show(
     assert_eq!(api(&app, "GET", "/api/requests/R1", None).await.1, stored, "nothing changed");
     let renamed = planner.post(&app, "/planner/requests/R1", &edited.replace("id=R1", "id=R9")).await;
     assert_eq!(renamed.status, StatusCode::BAD_REQUEST);
-    // R6 is a home visit: the form (stops only) does not edit it.
-    assert_eq!(planner.get(&app, "/planner/requests/R6/edit").await.status, StatusCode::CONFLICT);
+    // R6 is a home visit: its form shows the position, and a move of the home is saved.
+    let (_, r6) = api(&app, "GET", "/api/requests/R6", None).await;
+    let form = planner.get(&app, "/planner/requests/R6/edit").await;
+    let lat = r6["home"]["lat"].as_f64().unwrap();
+    assert!(
+        form.text.contains(&format!("value=\"{lat}\"")) && form.text.contains("value=\"home\" checked"),
+        "{}",
+        form.text
+    );
+    let moved = serde_urlencoded::to_string([
+        ("id", "R6"),
+        ("kind", r6["kind"].as_str().unwrap()),
+        ("place", "home"),
+        ("home_address", "みどり市東町沢入1"),
+        ("home_lat", "36.5501"),
+        ("home_lon", "139.3502"),
+        ("earliest", r6["earliest"].as_str().unwrap()),
+        ("latest", r6["latest"].as_str().unwrap()),
+    ])
+    .unwrap();
+    assert!(planner.post(&app, "/planner/requests/R6", &moved).await.status.is_redirection());
+    let (_, r6) = api(&app, "GET", "/api/requests/R6", None).await;
+    assert_eq!(r6["home"], json!({ "lat": 36.5501, "lon": 139.3502, "address": "みどり市東町沢入1" }));
     // Online applications' numbers are not for staff-made requests.
     let taken = json!({ "id": "W-0000-0001", "kind": "admin", "stop": "konaka",
                         "earliest": shifted("2026-12-07"), "latest": shifted("2026-12-11") });
@@ -563,4 +589,77 @@ async fn requests_are_imported_from_a_pasted_table_all_or_none_with_problems_by_
     assert_eq!((t2["stop"].as_str(), t2["resident"]["name"].as_str()), (Some("zama"), Some("表 二郎")));
     let (_, log) = api(&app, "GET", "/api/audit", None).await;
     assert_eq!(log.as_array().unwrap().iter().filter(|e| e["detail"] == "import").count(), 2, "each row audited");
+}
+
+/// The phone intake form's fields for a request `id`, with `extra` pairs.
+fn intake(id: &str, extra: &[(&str, &str)]) -> String {
+    let (from, until) = (shifted("2026-12-07"), shifted("2026-12-11"));
+    let mut pairs = vec![("id", id), ("kind", "admin"), ("earliest", &from), ("latest", &until)];
+    pairs.extend_from_slice(&[("name", "電話 次郎"), ("phone", "0277-76-0002"), ("channel", "phone")]);
+    pairs.extend_from_slice(extra);
+    serde_urlencoded::to_string(pairs).unwrap()
+}
+
+#[tokio::test]
+async fn staff_take_a_home_visit_and_find_halls_by_their_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path()).await;
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let page = planner.get(&app, "/planner").await;
+    assert!(
+        page.text.contains("data-pick=\"r-home\"") && page.text.contains("<datalist id=\"r-stops\">"),
+        "{}",
+        page.text
+    );
+
+    // A home visit: address, position and preferred weekdays; the receipt names the home.
+    let home = [
+        ("place", "home"),
+        ("home_address", "みどり市東町花輪100"),
+        ("home_lat", "36.4912"),
+        ("home_lon", "139.3340"),
+        ("wd_tue", "1"),
+        ("wd_fri", "1"),
+        ("stop", "konaka"),
+    ];
+    let taken = planner.post(&app, "/planner/requests", &intake("TEL-H1", &home)).await;
+    assert_eq!(taken.location(), Some("/planner/requests/TEL-H1/receipt"), "{}", taken.text);
+    let (_, stored) = api(&app, "GET", "/api/requests/TEL-H1", None).await;
+    assert_eq!(stored["home"], json!({ "lat": 36.4912, "lon": 139.334, "address": "みどり市東町花輪100" }));
+    assert_eq!((stored.get("stop"), &stored["preferred_weekdays"]), (None, &json!(["tue", "fri"])));
+    let receipt = planner.get(&app, "/planner/requests/TEL-H1/receipt").await;
+    assert!(receipt.text.contains("自宅訪問（みどり市東町花輪100）"), "{}", receipt.text);
+    // Planned and published, the home's address is on the crew's day (and nowhere public).
+    let plan = plan_the_week(&app).await;
+    assert!(!plan.to_string().contains("花輪100"), "the plan document holds no address");
+    publish_newest(&app).await;
+    let day = plan["days"].as_array().unwrap().iter().find(|d| d.to_string().contains("\"TEL-H1\"")).unwrap();
+    let uri = format!("/api/driver/itinerary?date={}", day["date"].as_str().unwrap());
+    let (_, itinerary) = staff::bearer(&app, "GET", &uri, "driver-token-for-cycle-tests-01", None).await;
+    assert!(itinerary.contains("みどり市東町花輪100"), "{itinerary}");
+    // A home far outside the city is stored with the warning on the receipt.
+    let far = [("place", "home"), ("home_lat", "35.0"), ("home_lon", "139.334")];
+    let taken = planner.post(&app, "/planner/requests", &intake("TEL-H2", &far)).await;
+    assert_eq!(taken.location(), Some("/planner/requests/TEL-H2/receipt?far=1"));
+    assert!(planner.get(&app, "/planner/requests/TEL-H2/receipt?far=1").await.text.contains("W2001"));
+    // A position that is not a number is refused with the field named.
+    let typo = [("place", "home"), ("home_lat", "36.49N"), ("home_lon", "139.334")];
+    let refused = planner.post(&app, "/planner/requests", &intake("TEL-H3", &typo)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("home.lat"), "{}", refused.text);
+
+    // Halls by reading in katakana, or by name; several matches are listed, none stored.
+    let by_reading = planner.post(&app, "/planner/requests", &intake("TEL-S1", &[("stop", "ザマ")])).await;
+    assert!(by_reading.status.is_redirection(), "{}", by_reading.text);
+    assert_eq!(api(&app, "GET", "/api/requests/TEL-S1", None).await.1["stop"], json!("zama"));
+    let by_name = planner.post(&app, "/planner/requests", &intake("TEL-S2", &[("stop", "神戸生活改善センター")])).await;
+    assert!(by_name.status.is_redirection());
+    assert_eq!(api(&app, "GET", "/api/requests/TEL-S2", None).await.1["stop"], json!("godo"));
+    let several = planner.post(&app, "/planner/requests", &intake("TEL-S3", &[("stop", "集会所")])).await;
+    assert_eq!(several.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(several.text.contains("— konaka") && several.text.contains("— zama"), "{}", several.text);
+    assert_eq!(api(&app, "GET", "/api/requests/TEL-S3", None).await.0, StatusCode::NOT_FOUND);
+    let unknown = planner.post(&app, "/planner/requests", &intake("TEL-S4", &[("stop", "存在しない館")])).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.text.contains("E10"), "the data checks' coded problem: {}", unknown.text);
 }

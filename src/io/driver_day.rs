@@ -70,7 +70,11 @@ fn stop(i: usize, v: &super::plan_view::VisitView) -> DriverStop {
         order: i + 1,
         stop_id: v.stop_id.clone(),
         name: v.name.clone(),
-        address: v.address.clone(),
+        // A home's address is the resident's (private, like the name).
+        address: match &v.stop_id {
+            Some(_) => v.address.clone(),
+            None => v.requests.iter().map(|r| r.contact.address.clone()).find(|a| !a.is_empty()).unwrap_or_default(),
+        },
         lon,
         lat,
         arrival: v.arrival.clone(),

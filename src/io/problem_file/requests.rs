@@ -16,6 +16,9 @@ pub struct Contact {
     pub name: String,
     pub phone: String,
     pub note: String,
+    /// A home visit's address (`home.address`), for the crew.
+    #[serde(default)]
+    pub address: String,
 }
 
 /// Why a request is not part of this horizon.
@@ -79,6 +82,9 @@ fn contact(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Contact
             c.phone = reader.opt_string(r, &p, "phone").unwrap_or_default();
         }
     }
+    if let Some(home) = map.get("home").and_then(Value::as_object) {
+        c.address = reader.opt_string(home, &field(path, "home"), "address").unwrap_or_default();
+    }
     c
 }
 
@@ -122,7 +128,7 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
         }
         (None, Some(h)) => {
             let p = field(path, "home");
-            reader.object(h, &p, &["lon", "lat"]).and_then(|hm| point(reader, hm, &p)).map(Place::Home)
+            reader.object(h, &p, &["lon", "lat", "address"]).and_then(|hm| point(reader, hm, &p)).map(Place::Home)
         }
     };
     let service = match map.get("minutes") {

@@ -55,7 +55,10 @@ a:focus, button:focus, input:focus, select:focus { outline: 3px solid #e69f00; o
 h2 { font-size: 1.3rem; margin-top: 1.5rem; }
 .next { font-size: 1.6rem; font-weight: bold; margin: 0.25rem 0; }
 .card { border: 1px solid var(--line); border-radius: 0.5rem; padding: 0.75rem 1rem; margin: 0.75rem 0; background: var(--soft); }
-form.inline { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
+form.inline, div.inline { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; }
+label.inline-label { display: inline; font-weight: normal; margin: 0 0.75rem 0 0.25rem; }
+fieldset { border: 1px solid var(--line); border-radius: 0.5rem; margin: 0.75rem 0; }
+.picker { max-width: 40rem; }
 label { display: block; font-weight: bold; }
 input, select, button { font-size: 1rem; padding: 0.5rem 0.75rem; }
 button { background: var(--accent); color: #fff; border: none; border-radius: 0.35rem; cursor: pointer; }
@@ -79,6 +82,8 @@ svg text.order { font-size: 11px; font-weight: bold; fill: #fff; dominant-baseli
 svg text.label { font-size: 12px; fill: #222; stroke: #fff; stroke-width: 3px; paint-order: stroke; dominant-baseline: central; }
 .map-credit { font-size: 0.85rem; margin: 0.25rem 0; }
 svg.map img.tile { display: block; }
+svg.map[data-pick] { cursor: crosshair; }
+svg.map circle.picked { fill: #d55e00; stroke: #fff; stroke-width: 2px; }
 .map-controls ul { margin: 0.25rem 0; }
 .legend { padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
 @media (max-width: 600px) {
@@ -103,14 +108,44 @@ svg.map img.tile { display: block; }
 "#;
 
 /// Print buttons (`button[data-print]`) call the browser's print dialogue.
-pub const SCRIPT: &str = "document.querySelectorAll('button[data-print]').forEach(function (b) {\n  b.addEventListener('click', function () { window.print(); });\n});\n";
+/// Picking maps (`svg.map[data-pick]`, whose `data-zoom`, `data-left` and `data-top` give
+/// the window in Web Mercator world pixels) write a clicked position into the inputs
+/// `{pick}-lat` and `{pick}-lon`, choose the radio `{pick}-place` and mark the place.
+pub const SCRIPT: &str = r#"document.querySelectorAll('button[data-print]').forEach(function (b) {
+  b.addEventListener('click', function () { window.print(); });
+});
+document.querySelectorAll('svg.map[data-pick]').forEach(function (svg) {
+  svg.addEventListener('click', function (e) {
+    var p = svg.createSVGPoint();
+    p.x = e.clientX; p.y = e.clientY;
+    var q = p.matrixTransform(svg.getScreenCTM().inverse());
+    var size = 256 * Math.pow(2, +svg.dataset.zoom);
+    var x = +svg.dataset.left + q.x, y = +svg.dataset.top + q.y;
+    var lon = x / size * 360 - 180;
+    var lat = Math.atan(Math.sinh(Math.PI * (1 - 2 * y / size))) * 180 / Math.PI;
+    var f = svg.dataset.pick;
+    document.getElementById(f + '-lat').value = lat.toFixed(6);
+    document.getElementById(f + '-lon').value = lon.toFixed(6);
+    var radio = document.getElementById(f + '-place');
+    if (radio) { radio.checked = true; }
+    var mark = svg.querySelector('circle.picked');
+    if (!mark) {
+      mark = document.createElementNS('http://www.w3.org/2000/svg', 'circle');
+      mark.setAttribute('class', 'picked');
+      mark.setAttribute('r', '7');
+      svg.appendChild(mark);
+    }
+    mark.setAttribute('cx', q.x); mark.setAttribute('cy', q.y);
+  });
+});
+"#;
 
 /// `/assets/style.css`
 pub async fn stylesheet() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE)
 }
 
-/// `/assets/print.js`
+/// `/assets/page.js`
 pub async fn script() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
@@ -171,7 +206,7 @@ impl<'a> Page<'a> {
                     @if let Some(s) = self.refresh_seconds { meta http-equiv="refresh" content=(s); }
                     title { (self.title) }
                     link rel="stylesheet" href="/assets/style.css";
-                    script src="/assets/print.js" defer {}
+                    script src="/assets/page.js" defer {}
                 }
                 body {
                     header {
@@ -210,7 +245,7 @@ pub fn csrf_input(token: &str) -> Markup {
     html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
 }
 
-/// A print button (works through `/assets/print.js`; hidden when printing).
+/// A print button (works through `/assets/page.js`; hidden when printing).
 pub fn print_button(label: &str) -> Markup {
     html! { p.no-print { button type="button" data-print { (label) } } }
 }

@@ -40,7 +40,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(resident::home))
         .route("/assets/style.css", get(layout::stylesheet))
-        .route("/assets/print.js", get(layout::script))
+        .route("/assets/page.js", get(layout::script))
         .route("/stops/{id}", get(resident::stop))
         .route("/timetable", get(resident::timetable))
         .route("/apply", get(apply::apply_page).post(apply::apply).layer(DefaultBodyLimit::max(APPLY_BODY_LIMIT)))

@@ -133,13 +133,16 @@ pub async fn home(State(s): State<AppState>, Query(q): Query<FindQuery>) -> Resu
     Ok(Html(Page::new(lang, title, &self_url).nav(&nav(lang)).credits(&credits).render(body)))
 }
 
-/// The hall as the one point of its page's map.
-fn stop_point(st: &PublicStop) -> FeatureCollection {
-    let point = geojson::Geometry::new(geojson::GeometryValue::new_point([st.lon, st.lat]));
-    let mut feature = geojson::Feature::from(point);
-    feature.set_property("type", "stop");
-    feature.set_property("name", st.name.clone());
-    FeatureCollection::from_iter([feature])
+/// Halls as the points of a map.
+pub(super) fn stop_points(stops: &[PublicStop]) -> FeatureCollection {
+    let point = |st: &PublicStop| {
+        let mut feature =
+            geojson::Feature::from(geojson::Geometry::new(geojson::GeometryValue::new_point([st.lon, st.lat])));
+        feature.set_property("type", "stop");
+        feature.set_property("name", st.name.clone());
+        feature
+    };
+    stops.iter().map(point).collect()
 }
 
 /// `/stops/{id}`: a hall's visits, calendar link, print link.
@@ -175,7 +178,7 @@ pub async fn stop(
             a href={ "/timetable?district=" (url_encode(&st.district)) } { (t(lang, "地区の時刻表を印刷", "Print the district's timetable")) }
         }
         h2 { (t(lang, "場所", "Where")) }
-        (svg_map::map(s.backdrop(), lang, &self_url, &view, &stop_point(st), &st.name))
+        (svg_map::map(s.backdrop(), lang, &self_url, &view, &stop_points(std::slice::from_ref(st)), &st.name))
     };
     let credits = credits(&s).await;
     Ok(Html(Page::new(lang, &st.name, &self_url).nav(&nav(lang)).credits(&credits).render(body)))

@@ -225,18 +225,45 @@ pub fn map(
     let features: Vec<&Feature> = of_day(&map.features, view.day.as_deref());
     let boundary_rings = backdrop.boundary.map(rings).unwrap_or_default();
     // The map fits what it draws; the boundary is context, fitted only on an empty map.
-    let fit = bounds(features.iter().flat_map(|f| coordinates(f)))
+    let fit = bounds(features.iter().copied().flat_map(coordinates))
         .or_else(|| bounds(boundary_rings.iter().flatten().copied()))
         .unwrap_or([139.2, 36.3, 139.5, 36.6]);
     let window = viewport(&view, fit);
     html! {
         div.map-frame id="map" {
-            (drawing(backdrop, &view, window, &boundary_rings, &features, title))
-            @if backdrop.tiles.is_some() {
-                p.map-credit { (t(lang, "出典：", "Source: ")) a href=(GSI_TILES_PAGE) {
-                    (t(lang, "地理院タイル", "GSI Tiles")) "（" (t(lang, view.layer.names()[0], view.layer.names()[1])) "）" } }
-            }
+            (drawing(backdrop, &view, window, &boundary_rings, &features, title, None))
+            (credit(backdrop, lang, &view))
             (controls(lang, page, &view, &window, &days(&map.features)))
+        }
+    }
+}
+
+/// A map to pick a place on (a home visit in the request form): the boundary and `points`
+/// over the base map, fitted to the boundary, without links. A click (the page's script)
+/// writes the position into the inputs `{field}-lat` and `{field}-lon` and marks it.
+pub fn picker(backdrop: Backdrop, lang: Lang, points: &FeatureCollection, field: &str, title: &str) -> Markup {
+    let view = MapQuery::default().view();
+    let rings = backdrop.boundary.map(rings).unwrap_or_default();
+    let fit = bounds(rings.iter().flatten().copied())
+        .or_else(|| bounds(points.features.iter().flat_map(coordinates)))
+        .unwrap_or([139.2, 36.3, 139.5, 36.6]);
+    let window = viewport(&view, fit);
+    let features: Vec<&Feature> = points.features.iter().collect();
+    html! {
+        div.map-frame.picker {
+            (drawing(backdrop, &view, window, &rings, &features, title, Some(field)))
+            (credit(backdrop, lang, &view))
+        }
+    }
+}
+
+/// The base map's credit line (when there is a base map).
+fn credit(backdrop: Backdrop, lang: Lang, view: &View) -> Markup {
+    let [ja, en] = view.layer.names();
+    html! {
+        @if backdrop.tiles.is_some() {
+            p.map-credit { (t(lang, "出典：", "Source: ")) a href=(GSI_TILES_PAGE) {
+                (t(lang, "地理院タイル", "GSI Tiles")) "（" (t(lang, ja, en)) "）" } }
         }
     }
 }
@@ -248,7 +275,9 @@ fn drawing(
     rings: &[Vec<[f64; 2]>],
     features: &[&Feature],
     title: &str,
+    pick: Option<&str>,
 ) -> Markup {
+    let title_id = if pick.is_some() { "pick-title" } else { "map-title" };
     let frame = Frame(window);
     let view_box = format!("0 0 {WIDTH} {:.0}", window.height);
     let shapes = shapes(&frame, features);
@@ -258,9 +287,10 @@ fn drawing(
         backdrop.tiles.map(|prefix| format!("{prefix}/{}/{}/{x}/{y}.png", view.layer.code(), window.z))
     };
     html! {
-        svg.map role="img" aria-labelledby="map-title" viewBox=(view_box) xmlns="http://www.w3.org/2000/svg"
-            data-zoom=(window.z) {
-            title id="map-title" { (title) }
+        svg.map role="img" aria-labelledby=(title_id) viewBox=(view_box) xmlns="http://www.w3.org/2000/svg"
+            data-zoom=(window.z) data-left=(format!("{:.1}", window.left)) data-top=(format!("{:.1}", window.top))
+            data-pick=[pick] {
+            title id=(title_id) { (title) }
             rect.background width="100%" height="100%" fill="#fbfbf8" {}
             @if backdrop.tiles.is_some() {
                 // HTML images with an empty alt and no set size, rather than SVG images: a
