@@ -264,3 +264,21 @@ async fn online_applications_are_erased_after_the_retention_period() {
     assert_eq!(state.store.purge(90, false, "system").await.unwrap().applications, 1);
     assert!(state.store.application(&pending).await.unwrap().is_none());
 }
+
+/// A cancelled request's record (its phone's last four digits) goes after the retention
+/// period, counted from the day it was cancelled.
+#[tokio::test]
+async fn records_of_cancelled_requests_are_erased_after_the_retention_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, _) = app(dir.path()).await;
+    assert!(state.store.cancel_request("R1", "planner", "本人の希望").await.unwrap());
+    assert!(!state.store.cancel_request("R1", "planner", "again").await.unwrap(), "it is gone already");
+    let record = state.store.cancellation("R1").await.unwrap().expect("the record");
+    assert_eq!((record.reason.as_str(), record.cancelled_by.as_str()), ("本人の希望", "planner"));
+    assert!(record.summary.get("resident").is_none() && record.summary.get("note").is_none(), "{:?}", record.summary);
+    state.config.clock.advance(Duration::days(89));
+    assert_eq!(state.store.purge(90, false, "system").await.unwrap().cancellations, 0, "not before 90 days");
+    state.config.clock.advance(Duration::days(1));
+    assert_eq!(state.store.purge(90, false, "system").await.unwrap().cancellations, 1);
+    assert!(state.store.cancellation("R1").await.unwrap().is_none());
+}

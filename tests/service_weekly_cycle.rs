@@ -280,6 +280,10 @@ async fn the_requests_page_lists_filters_exports_and_cancels_with_a_reason() {
     assert!(csv.text.starts_with('\u{feff}') && csv.text.contains("試験 花子") && csv.text.contains("\r\n"));
     assert_eq!(csv.text.lines().count(), 9, "a heading and the fixture's eight requests: {}", csv.text);
 
+    let (_, mut r8) = api(&app, "GET", "/api/requests/R8", None).await;
+    let (phone, last4) = ("0277-76-4321", "4321");
+    r8["resident"] = json!({ "name": "取消 三郎", "phone": phone });
+    assert_eq!(api(&app, "PUT", "/api/requests/R8", Some(r8)).await.0, StatusCode::OK);
     let missing = planner.post(&app, "/planner/requests/R8/cancel", "reason=").await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "a reason is needed");
     let cancelled =
@@ -290,6 +294,24 @@ async fn the_requests_page_lists_filters_exports_and_cancels_with_a_reason() {
     let entries = log.as_array().unwrap();
     assert!(entries.iter().any(|e| e["action"] == "cancel" && e["detail"] == "本人の希望"), "{log}");
     assert!(entries.iter().any(|e| e["action"] == "read-personal" && e["detail"] == "csv"), "downloads are audited");
+    // The cancelled request stays on the list as 取消 with its reason, and its resident
+    // sees 取消 by number (the reason stays inside).
+    let gone = planner.get(&app, "/planner/requests?state=cancelled").await;
+    assert!(
+        gone.text.contains(">R8<") && gone.text.contains("本人の希望") && !gone.text.contains(">R1<"),
+        "{}",
+        gone.text
+    );
+    assert!(!gone.text.contains(phone), "the record keeps no phone number");
+    let status = status_of(&app, "R8", last4).await;
+    assert!(status.text.contains("data-testid=\"request-state\">取消"), "{}", status.text);
+    assert!(!status.text.contains("本人の希望"));
+    assert!(!status_of(&app, "R8", "0000").await.text.contains("取消"), "wrong digits tell nothing");
+    // Taking the number again ends the record.
+    let again = json!({ "id": "R8", "kind": "admin", "stop": "konaka", "earliest": shifted("2026-12-07"),
+                        "latest": shifted("2026-12-11") });
+    assert_eq!(api(&app, "POST", "/api/requests", Some(again)).await.0, StatusCode::CREATED);
+    assert!(!planner.get(&app, "/planner/requests?state=cancelled").await.text.contains(">R8<"));
 
     let driver = staff::sign_in(&app, "driver", common::PASSWORD).await;
     assert_eq!(driver.get(&app, "/planner/requests").await.status, StatusCode::FORBIDDEN);

@@ -104,22 +104,31 @@ pub fn purge(args: &PurgeArgs, lang: Lang) -> ExitCode {
     block_on(async move {
         let store = existing(&c).await?;
         let r = store.purge(days, args.dry_run, "cli").await?;
-        let (n, d, a) = (r.requests.len(), r.itinerary_days, r.applications);
+        let (n, d, a, c) = (r.requests.len(), r.itinerary_days, r.applications, r.cancellations);
         match (lang, args.dry_run) {
             (Lang::Ja, true) => {
-                say!("（試行）{} 以前の個人情報: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件を消去します", r.cutoff)
+                say!(
+                    "（試行）{} 以前の個人情報: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件、取消の記録 {c} 件を消去します",
+                    r.cutoff
+                )
             }
             (Lang::Ja, false) => {
-                say!("{} 以前の個人情報を消去しました: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件", r.cutoff)
+                say!(
+                    "{} 以前の個人情報を消去しました: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件、取消の記録 {c} 件",
+                    r.cutoff
+                )
             }
             (Lang::En, true) => {
                 say!(
-                    "dry run: would erase personal data up to {}: {n} requests, {d} itinerary days, {a} applications",
+                    "dry run: would erase personal data up to {}: {n} requests, {d} itinerary days, {a} applications, {c} cancellation records",
                     r.cutoff
                 )
             }
             (Lang::En, false) => {
-                say!("erased personal data up to {}: {n} requests, {d} itinerary days, {a} applications", r.cutoff)
+                say!(
+                    "erased personal data up to {}: {n} requests, {d} itinerary days, {a} applications, {c} cancellation records",
+                    r.cutoff
+                )
             }
         }
         for id in &r.requests {

@@ -26,16 +26,30 @@ pub enum RowState {
     Unplanned,
     /// An online application waiting for a planner.
     Pending,
+    /// Cancelled by staff: when (`YYYY-MM-DD`) and why.
+    Cancelled {
+        on: String,
+        reason: String,
+    },
+}
+
+/// A cancelled request as the list shows it: its summary (no personal data, with its
+/// `id`), the day it was cancelled and the reason.
+pub struct CancelledRequest {
+    pub summary: Value,
+    pub on: String,
+    pub reason: String,
 }
 
 impl RowState {
-    /// The filter key: `scheduled`, `unserved`, `unplanned`, `pending`.
+    /// The filter key: `scheduled`, `unserved`, `unplanned`, `pending`, `cancelled`.
     pub fn key(&self) -> &'static str {
         match self {
             RowState::Scheduled { .. } => "scheduled",
             RowState::Unserved { .. } => "unserved",
             RowState::Unplanned => "unplanned",
             RowState::Pending => "pending",
+            RowState::Cancelled { .. } => "cancelled",
         }
     }
 
@@ -52,6 +66,10 @@ impl RowState {
             },
             RowState::Unplanned => pick("未計画", "not planned yet"),
             RowState::Pending => pick("確認待ち（オンライン申し込み）", "waiting (online application)"),
+            RowState::Cancelled { on, reason } => match lang {
+                Lang::Ja => format!("取消 {on}（{reason}）"),
+                Lang::En => format!("cancelled {on} ({reason})"),
+            },
         }
     }
 }
@@ -97,6 +115,7 @@ fn plan_state(plan: Option<&PlanView>, id: &str) -> RowState {
 pub fn request_rows(
     requests: &[Value],
     pending: &[Value],
+    cancelled: &[CancelledRequest],
     stops: &[Value],
     kinds: &[Value],
     plan: Option<&PlanView>,
@@ -125,7 +144,11 @@ pub fn request_rows(
         }
     };
     let stored = requests.iter().map(|r| row(r, plan_state(plan, r["id"].as_str().unwrap_or(""))));
-    stored.chain(pending.iter().map(|r| row(r, RowState::Pending))).collect()
+    let gone = cancelled.iter().map(|c| {
+        let state = RowState::Cancelled { on: c.on.clone(), reason: c.reason.clone() };
+        row(&c.summary, state)
+    });
+    stored.chain(pending.iter().map(|r| row(r, RowState::Pending))).chain(gone).collect()
 }
 
 /// The share of requests that came in as online applications (the city's KPI
@@ -190,7 +213,7 @@ mod tests {
         let pending = [
             json!({ "id": "W-1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-08", "latest": "2026-12-09" }),
         ];
-        let rows = request_rows(&requests, &pending, &stops, &kinds, None, Lang::Ja);
+        let rows = request_rows(&requests, &pending, &[], &stops, &kinds, None, Lang::Ja);
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[0].place.as_str(), rows[0].state.key()), ("小中集会所", "unplanned"));
         assert_eq!(rows[1].state, RowState::Pending);

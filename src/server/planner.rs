@@ -79,16 +79,27 @@ pub(crate) async fn write(
     let data = validate(state, entity, id, body.as_ref()).await?;
     match body {
         Some(b) => state.store.put(entity, id, &b, who).await?,
+        None if entity == Entity::Request => {
+            state.store.cancel_request(id, who, "").await?;
+            return Ok(Vec::new());
+        }
         None => {
             state.store.delete(entity, id, who).await?;
-            if entity == Entity::Request {
-                // An accepted application's resident then sees 取消.
-                state.store.application_cancelled(id).await?;
-            }
             return Ok(Vec::new());
         }
     }
     Ok(warnings_for(state, &data, entity, id))
+}
+
+/// Cancels request `id` with a reason (staff only, in the audit log): checked like every
+/// write, then deleted with a record of its cancellation (see `store/cancellations.rs`).
+pub(crate) async fn cancel_request(state: &AppState, who: &str, id: &str, reason: &str) -> Result<(), ApiError> {
+    let _guard = state.jobs.write_lock.lock().await;
+    validate(state, Entity::Request, id, None).await?;
+    if !state.store.cancel_request(id, who, reason).await? {
+        return Err(ApiError::not_found("予約", "request"));
+    }
+    Ok(())
 }
 
 /// The data set with the change, or 422 with the coded problems it would have.

@@ -56,7 +56,11 @@ pub async fn request_state(s: &AppState, id: &str, digits: &str) -> Result<Optio
         }
         return Ok(Some(planned_state(s, id).await?.unwrap_or(RequestState::Received)));
     }
-    let Some(request) = s.store.get(Entity::Request, id).await? else { return Ok(None) };
+    let Some(request) = s.store.get(Entity::Request, id).await? else {
+        // A request staff cancelled: its record keeps the digits (the reason stays inside).
+        let cancelled = s.store.cancellation(id).await?.filter(|c| same_digits(&c.phone_last4, &digits));
+        return Ok(cancelled.map(|_| RequestState::Cancelled { reason: String::new() }));
+    };
     let phone = request["resident"]["phone"].as_str().unwrap_or("");
     if !same_digits(&last_four_digits(phone), &digits) {
         return Ok(None);

@@ -9,21 +9,21 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::account::staff_page;
 use super::layout::{cell, csrf_input, t, url_encode};
 use super::planner_forms::reason_field;
 use super::planner_forms::{refusal, refused_write};
 use crate::io::plan_view::PlanView;
-use crate::io::request_list::{RequestRow, online_share, request_rows, request_rows_csv};
+use crate::io::request_list::{CancelledRequest, RequestRow, online_share, request_rows, request_rows_csv};
 use crate::io::request_table::parse_request_table;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::changes::stored_plan;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::{import_requests, write};
+use crate::server::planner::{cancel_request, import_requests};
 use crate::server::store::{Entity, PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 
 /// The filters (all optional; empty = any).
@@ -71,11 +71,22 @@ async fn newest_plan(s: &AppState) -> Result<Option<PlanView>, ApiError> {
 async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Value>, Vec<Value>), ApiError> {
     let requests = s.store.list(Entity::Request).await?;
     let pending: Vec<Value> = s.store.pending_applications().await?.into_iter().map(|a| a.body).collect();
+    let cancelled: Vec<CancelledRequest> = s
+        .store
+        .cancellations()
+        .await?
+        .into_iter()
+        .map(|c| {
+            let mut summary = c.summary;
+            summary["id"] = json!(c.id);
+            CancelledRequest { summary, on: c.cancelled_at.chars().take(10).collect(), reason: c.reason }
+        })
+        .collect();
     let stops = s.store.list(Entity::Stop).await?;
     let docs = s.store.documents().await?;
     let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
     let plan = newest_plan(s).await?;
-    Ok((request_rows(&requests, &pending, &stops, &kinds, plan.as_ref(), lang), stops, kinds))
+    Ok((request_rows(&requests, &pending, &cancelled, &stops, &kinds, plan.as_ref(), lang), stops, kinds))
 }
 
 fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Markup {
@@ -87,6 +98,7 @@ fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Mark
         ("unserved", t(lang, "未対応", "Unserved")),
         ("unplanned", t(lang, "未計画", "Not planned yet")),
         ("pending", t(lang, "確認待ち", "Waiting")),
+        ("cancelled", t(lang, "取消", "Cancelled")),
     ];
     let any = t(lang, "すべて", "Any");
     html! {
@@ -109,11 +121,12 @@ fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Mark
 }
 
 fn row_markup(lang: Lang, r: &RequestRow, csrf: &str) -> Vec<Markup> {
+    let open = !matches!(r.state.key(), "pending" | "cancelled");
     let cancel = html! {
-        @if r.state.key() != "pending" && !r.stop_id.is_empty() {
+        @if open {
             a href={ "/planner/requests/" (r.id) "/edit" } { (t(lang, "変更", "Edit")) } " "
         }
-        @if r.state.key() != "pending" {
+        @if open {
             form.inline method="post" action={ "/planner/requests/" (r.id) "/cancel" } {
                 (csrf_input(csrf))
                 input name="reason" required maxlength="200" aria-label=(t(lang, "取消の理由", "Reason for cancelling"))
@@ -236,10 +249,6 @@ pub async fn cancel(
     Form(f): Form<CancelForm>,
 ) -> Result<Response, ApiError> {
     let reason = reason_field(&f.reason, ["取り消す理由を書いてください", "write why the request is cancelled"])?;
-    if s.store.get(Entity::Request, &id).await?.is_none() {
-        return Err(ApiError::not_found("予約", "request"));
-    }
-    write(&s, &planner.who(), Entity::Request, &id, None).await?;
-    s.store.audit_event(&planner.who(), "cancel", &format!("requests/{id}"), &reason).await?;
+    cancel_request(&s, &planner.who(), &id, &reason).await?;
     Ok(Redirect::to("/planner/requests").into_response())
 }

@@ -152,13 +152,4 @@ impl Store {
         tx.commit().await?;
         Ok(true)
     }
-
-    /// Marks an accepted application cancelled (its request was deleted).
-    pub async fn application_cancelled(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE applications SET status = 'cancelled' WHERE id = ? AND status = 'accepted'")
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
 }

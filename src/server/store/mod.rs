@@ -16,11 +16,13 @@ use crate::io::problem_file::{Documents, RequestChanges};
 mod accounts;
 mod applications;
 pub mod backup;
+mod cancellations;
 pub mod documents;
 mod plans;
 mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
 pub use applications::{Application, ApplicationStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
+pub use cancellations::Cancellation;
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};
 pub use retention::PurgeReport;
@@ -185,6 +187,10 @@ impl Store {
                 .await?
         };
         let action = if existing.is_some() { "update" } else { "create" };
+        if entity == Entity::Request {
+            // The id is in use again: it is no longer a cancelled request.
+            sqlx::query("DELETE FROM cancelled_requests WHERE id = ?").bind(id).execute(&mut *tx).await?;
+        }
         if existing.is_some() {
             sqlx::query(&format!("UPDATE {table} SET body_json = ? WHERE id = ?"))
                 .bind(body.to_string())

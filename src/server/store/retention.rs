@@ -7,7 +7,8 @@
 //!
 //! A request's last day is the date of its last visit in the published plan, else its
 //! `latest` date (no visit can come after it). A cancelled request is deleted from the
-//! requests at once; its name in an itinerary goes with that itinerary day's date.
+//! requests at once; its name in an itinerary goes with that itinerary day's date, and the
+//! record of its cancellation (the phone's last four digits) with the cancellation's date.
 
 use std::collections::HashMap;
 
@@ -32,6 +33,9 @@ pub struct PurgeReport {
     /// with their `latest` date on or before it.
     #[serde(default)]
     pub applications: usize,
+    /// Records of cancelled requests deleted: cancelled on or before the cutoff.
+    #[serde(default)]
+    pub cancellations: usize,
 }
 
 /// The text that replaces an erased field in a printable itinerary.
@@ -159,16 +163,21 @@ impl Store {
             report.itinerary_days += erased;
         }
         report.applications = self.purge_applications(&mut tx, cutoff, dry_run).await?;
-        let nothing = report.requests.is_empty() && report.itinerary_days == 0 && report.applications == 0;
+        report.cancellations = purge_cancellations(&mut tx, cutoff, dry_run).await?;
+        let nothing = report.requests.is_empty()
+            && report.itinerary_days == 0
+            && report.applications == 0
+            && report.cancellations == 0;
         if dry_run || nothing {
             tx.rollback().await?;
             return Ok(report);
         }
         let detail = format!(
-            "cutoff {cutoff}: {} requests, {} itinerary days, {} applications",
+            "cutoff {cutoff}: {} requests, {} itinerary days, {} applications, {} cancellations",
             report.requests.len(),
             report.itinerary_days,
-            report.applications
+            report.applications,
+            report.cancellations
         );
         audit(&mut tx, &self.clock.stamp(), actor, "purge", "personal-data", &detail).await?;
         tx.commit().await?;
@@ -208,4 +217,25 @@ impl Store {
         }
         Ok(old.len())
     }
+}
+
+/// Deletes the records of requests cancelled on or before `cutoff`; how many.
+async fn purge_cancellations(
+    tx: &mut sqlx::SqliteConnection,
+    cutoff: NaiveDate,
+    dry_run: bool,
+) -> Result<usize, sqlx::Error> {
+    // `cancelled_at` is an RFC 3339 stamp: its first ten characters are the date.
+    let day = cutoff.to_string();
+    let old: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cancelled_requests WHERE substr(cancelled_at, 1, 10) <= ?")
+        .bind(&day)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !dry_run {
+        sqlx::query("DELETE FROM cancelled_requests WHERE substr(cancelled_at, 1, 10) <= ?")
+            .bind(&day)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(old as usize)
 }
