@@ -174,6 +174,17 @@ async fn a_residents_application_is_queued_accepted_planned_and_its_status_check
     assert!(share.text.contains("11%（1 / 9 件"), "one online of nine: {}", share.text);
     let again = planner.post(&app, &format!("/planner/applications/{number}/accept"), "").await;
     assert_eq!(again.status, StatusCode::CONFLICT, "decided once");
+    // Two planners accepting at the same moment: one wins, the request is made once.
+    let third = request_number(&resident_post(&app, "/apply", &application("同時 三子", "090-0000-9999")).await);
+    let uri = format!("/planner/applications/{third}/accept");
+    let (a, b) = tokio::join!(planner.post(&app, &uri, ""), planner.post(&app, &uri, ""));
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 409], "{} / {}", a.text, b.text);
+    let (_, log) = api(&app, "GET", "/api/audit", None).await;
+    let made = log.as_array().unwrap().iter().filter(|e| e["target"] == format!("requests/{third}")).count();
+    assert_eq!(made, 1, "one create of the request: {log}");
+    assert_eq!(api(&app, "DELETE", &format!("/api/requests/{third}"), None).await.0, StatusCode::NO_CONTENT);
 
     let plan = plan_the_week(&app).await;
     let (_, plans) = api(&app, "GET", "/api/plans", None).await;

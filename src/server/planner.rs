@@ -91,6 +91,15 @@ pub(crate) async fn write(
     Ok(warnings_for(state, &data, entity, id))
 }
 
+/// Accepts pending application `id` as request `body`: checked like every write, then
+/// stored with the application's decision in one transaction; `false` if it was no longer
+/// pending.
+pub(crate) async fn accept_application(state: &AppState, who: &str, id: &str, body: &Value) -> Result<bool, ApiError> {
+    let _guard = state.jobs.write_lock.lock().await;
+    validate(state, Entity::Request, id, Some(body)).await?;
+    Ok(state.store.accept_application(id, body, who).await?)
+}
+
 /// Cancels request `id` with a reason (staff only, in the audit log): checked like every
 /// write, then deleted with a record of its cancellation (see `store/cancellations.rs`).
 pub(crate) async fn cancel_request(state: &AppState, who: &str, id: &str, reason: &str) -> Result<(), ApiError> {

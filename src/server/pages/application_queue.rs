@@ -15,8 +15,8 @@ use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::write;
-use crate::server::store::{ApplicationStatus, Entity};
+use crate::server::planner::accept_application;
+use crate::server::store::ApplicationStatus;
 
 /// The pending applications with their buttons (nothing when the queue is empty).
 pub async fn section(s: &AppState, lang: Lang, csrf: &str, who: &str) -> Result<Markup, ApiError> {
@@ -66,15 +66,14 @@ pub async fn accept(planner: Planner, State(s): State<AppState>, Path(id): Path<
     let Some(app) = app else { return Err(not_pending()) };
     let mut body = app.body.clone();
     body["id"] = json!(id);
-    match write(&s, &planner.who(), Entity::Request, &id, Some(body)).await {
-        Ok(_) => {}
+    match accept_application(&s, &planner.who(), &id, &body).await {
+        Ok(true) => Ok(Redirect::to("/planner").into_response()),
+        Ok(false) => Err(not_pending()),
         Err(e) => {
             let lead = t(lang, "受け付けられませんでした。", "The application was not accepted.");
-            return refused_write(e, lang, t(lang, "申し込みの受付", "Accept an application"), lead);
+            refused_write(e, lang, t(lang, "申し込みの受付", "Accept an application"), lead)
         }
     }
-    s.store.decide_application(&id, ApplicationStatus::Accepted, &planner.who(), "").await?;
-    Ok(Redirect::to("/planner").into_response())
 }
 
 #[derive(Debug, Deserialize)]

@@ -134,6 +134,36 @@ impl Store {
         reason: &str,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        if !self.decide_in(&mut tx, id, status, actor, reason).await? {
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Accepts pending application `id`: it becomes request `body` (already validated) in
+    /// the same transaction, so that an application is never both waiting and a request.
+    /// `false` if it was not pending (another planner decided first).
+    pub async fn accept_application(&self, id: &str, body: &Value, actor: &str) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        if !self.decide_in(&mut tx, id, ApplicationStatus::Accepted, actor, "").await? {
+            return Ok(false);
+        }
+        self.put_in(&mut tx, super::Entity::Request, id, body, actor).await?;
+        tx.commit().await?;
+        self.bump();
+        Ok(true)
+    }
+
+    /// Decides a pending application inside the caller's transaction (audited).
+    async fn decide_in(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        id: &str,
+        status: ApplicationStatus,
+        actor: &str,
+        reason: &str,
+    ) -> Result<bool, sqlx::Error> {
         let done = sqlx::query(
             "UPDATE applications SET status = ?, body_json = '{}', decided_at = ?, decided_by = ?, reason = ? \
              WHERE id = ? AND status = 'pending'",
@@ -148,8 +178,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        audit(&mut tx, &self.clock.stamp(), actor, status.as_str(), &format!("applications/{id}"), reason).await?;
-        tx.commit().await?;
+        audit(tx, &self.clock.stamp(), actor, status.as_str(), &format!("applications/{id}"), reason).await?;
         Ok(true)
     }
 }

@@ -177,6 +177,21 @@ impl Store {
     /// Creates or replaces an entity (already validated by the caller), with an audit entry.
     pub async fn put(&self, entity: Entity, id: &str, body: &Value, actor: &str) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        self.put_in(&mut tx, entity, id, body, actor).await?;
+        tx.commit().await?;
+        self.bump();
+        Ok(())
+    }
+
+    /// [`Store::put`] inside the caller's transaction.
+    pub(super) async fn put_in(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        entity: Entity,
+        id: &str,
+        body: &Value,
+        actor: &str,
+    ) -> Result<(), sqlx::Error> {
         let table = entity.table();
         let existing: Option<i64> = if entity == Entity::Request {
             sqlx::query_scalar("SELECT 0 FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?
@@ -205,11 +220,9 @@ impl Store {
                     .fetch_one(&mut *tx)
                     .await?
             };
-            insert(&mut tx, entity, id, position, body, &self.clock.stamp()).await?;
+            insert(tx, entity, id, position, body, &self.clock.stamp()).await?;
         }
-        audit(&mut tx, &self.clock.stamp(), actor, action, &format!("{}/{id}", entity.json_key()), "").await?;
-        tx.commit().await?;
-        self.bump();
+        audit(tx, &self.clock.stamp(), actor, action, &format!("{}/{id}", entity.json_key()), "").await?;
         Ok(())
     }
 
