@@ -355,7 +355,7 @@ async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_p
     let app = app(dir.path()).await;
     let tuesday = shifted("2026-12-08");
     let first = plan_the_week(&app).await;
-    publish_newest(&app).await;
+    let first_id = publish_newest(&app).await;
     let broken = unit_visits(&first, &tuesday, "gyosei");
     assert!(!broken.is_empty(), "gyosei works on Tuesday");
 
@@ -431,6 +431,22 @@ async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_p
     assert!(district.text.contains("data-testid=\"change-notice\""), "the A4 timetable too");
     let (_, log) = api(&app, "GET", "/api/audit", None).await;
     assert!(log.as_array().unwrap().iter().any(|e| e["detail"] == "call-list"), "the call list read is audited");
+
+    // Rolling back to the first plan: the first plan's events come back under their UIDs
+    // with a SEQUENCE above the one just sent, none CANCELLED any more.
+    assert_eq!(api(&app, "POST", &format!("/api/plans/{first_id}/publish"), None).await.0, StatusCode::OK);
+    let mut back = Vec::new();
+    for stop in &stops {
+        back.extend(calendar_events(&app, stop).await);
+    }
+    for (uid, seq, _) in &before {
+        let now = back.iter().find(|(u, ..)| u == uid).unwrap_or_else(|| panic!("{uid} is back: {back:?}"));
+        let sent = after.iter().find(|(u, ..)| u == uid).map_or(0, |(_, s, _)| *s);
+        assert!(now.2 != "CANCELLED" && now.1 >= *seq, "{uid}: {now:?}");
+        if sent > *seq {
+            assert!(now.1 > sent, "{uid} changed and changed back: SEQUENCE {} after {sent}", now.1);
+        }
+    }
 }
 
 /// `(UID, SEQUENCE, STATUS)` of every event in a stop's calendar file (parsed with `ical`).

@@ -3,10 +3,12 @@
 //! published; a moved visit keeps it with a higher SEQUENCE; a cancelled one is sent once
 //! more, with a higher SEQUENCE and STATUS:CANCELLED.
 
+use serde::{Deserialize, Serialize};
+
 use super::plan_diff::{VisitChange, VisitRef, diff_visits};
 
 /// An event's identity (RFC 5545 UID and SEQUENCE).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventId {
     pub uid: String,
     pub sequence: u32,
@@ -24,60 +26,99 @@ fn uid_of(v: &VisitRef) -> String {
     first_uid(&v.date, &place, &v.from)
 }
 
-/// The identities of the newest plan's visits (in its order) and the cancelled events
-/// still worth sending, for `chain`: the visits of each published plan, oldest first.
-pub fn event_ids(chain: &[Vec<VisitRef>]) -> (Vec<EventId>, Vec<(VisitRef, EventId)>) {
-    let Some(first) = chain.first() else { return (Vec::new(), Vec::new()) };
-    let mut ids: Vec<EventId> = first.iter().map(|v| EventId { uid: uid_of(v), sequence: 0 }).collect();
-    let mut cancelled: Vec<(VisitRef, EventId)> = Vec::new();
-    for pair in chain.windows(2) {
-        let (old, new) = (&pair[0], &pair[1]);
-        let diff = diff_visits(old, new);
-        let position = |list: &[VisitRef], v: &VisitRef| list.iter().position(|x| x == v);
-        let mut next: Vec<Option<EventId>> = vec![None; new.len()];
-        for (j, v) in new.iter().enumerate() {
-            // Unchanged: the same visit is in the old plan.
-            if let Some(i) = old.iter().position(|o| o.same_visit(v)) {
-                next[j] = Some(ids[i].clone());
-            }
+/// The calendar identities of one published plan: one per visit (in the plan's order), and
+/// the cancelled events still sent (newest last, at most [`CANCELLED_KEPT`]). Stored with
+/// the plan when it is published, so that identities never depend on how far back one
+/// looks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarIds {
+    pub ids: Vec<EventId>,
+    pub cancelled: Vec<(VisitRef, EventId)>,
+}
+
+/// Cancelled events kept in the feed (the oldest go first).
+pub const CANCELLED_KEPT: usize = 500;
+
+/// The identities of a first publication: every visit gets its first UID.
+pub fn first_identities(visits: &[VisitRef]) -> CalendarIds {
+    next_identities(&[], &CalendarIds::default(), visits)
+}
+
+/// The identities of `new` when it replaces `old` (published with identities `before`):
+/// unchanged visits keep theirs, moved ones keep the UID with SEQUENCE + 1, cancelled ones
+/// join the cancelled events with SEQUENCE + 1, added ones get a UID no event has used.
+pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef]) -> CalendarIds {
+    let position = |list: &[VisitRef], v: &VisitRef| list.iter().position(|x| x == v);
+    let id_at = |i: usize| before.ids.get(i).cloned().unwrap_or_else(|| EventId { uid: uid_of(&old[i]), sequence: 0 });
+    let mut next: Vec<Option<EventId>> = vec![None; new.len()];
+    for (j, v) in new.iter().enumerate() {
+        // Unchanged: the same visit is in the old plan.
+        if let Some(i) = old.iter().position(|o| o.same_visit(v)) {
+            next[j] = Some(id_at(i));
         }
-        for c in &diff.visits {
-            match c {
-                VisitChange::Moved { from, to } => {
-                    if let (Some(i), Some(j)) = (position(old, from), position(new, to)) {
-                        next[j] = Some(EventId { uid: ids[i].uid.clone(), sequence: ids[i].sequence + 1 });
-                    }
-                }
-                VisitChange::Cancelled(from) => {
-                    if let Some(i) = position(old, from) {
-                        let id = EventId { uid: ids[i].uid.clone(), sequence: ids[i].sequence + 1 };
-                        cancelled.push((from.clone(), id));
-                    }
-                }
-                VisitChange::Added(_) => {}
-            }
-        }
-        // A cancelled event stays cancelled: a new visit on its place and time gets the
-        // next free variant of the UID.
-        let mut taken: Vec<String> = cancelled.iter().map(|(_, id)| id.uid.clone()).collect();
-        taken.extend(next.iter().flatten().map(|id| id.uid.clone()));
-        ids = next
-            .into_iter()
-            .zip(new)
-            .map(|(id, v)| {
-                id.unwrap_or_else(|| {
-                    let base = uid_of(v);
-                    let uid = (0..)
-                        .map(|k| if k == 0 { base.clone() } else { base.replace("@junkai", &format!("-{k}@junkai")) })
-                        .find(|u| !taken.contains(u))
-                        .expect("a free variant");
-                    taken.push(uid.clone());
-                    EventId { uid, sequence: 0 }
-                })
-            })
-            .collect();
     }
-    (ids, cancelled)
+    let mut cancelled = before.cancelled.clone();
+    for c in &diff_visits(old, new).visits {
+        match c {
+            VisitChange::Moved { from, to } => {
+                if let (Some(i), Some(j)) = (position(old, from), position(new, to)) {
+                    let was = id_at(i);
+                    next[j] = Some(EventId { uid: was.uid, sequence: was.sequence + 1 });
+                }
+            }
+            VisitChange::Cancelled(from) => {
+                if let Some(i) = position(old, from) {
+                    let was = id_at(i);
+                    cancelled.push((from.clone(), EventId { uid: was.uid, sequence: was.sequence + 1 }));
+                }
+            }
+            VisitChange::Added(_) => {}
+        }
+    }
+    // A visit back on a cancelled event's place and time is that event again, not a second.
+    for (j, v) in new.iter().enumerate() {
+        if next[j].is_none()
+            && let Some(k) = cancelled.iter().position(|(gone, _)| gone.same_visit(v))
+        {
+            let (_, was) = cancelled.remove(k);
+            next[j] = Some(EventId { uid: was.uid, sequence: was.sequence + 1 });
+        }
+    }
+    let kept: Vec<String> = next.iter().flatten().map(|id| id.uid.clone()).collect();
+    let excess = cancelled.len().saturating_sub(CANCELLED_KEPT);
+    cancelled.drain(..excess);
+    // A cancelled event stays cancelled: a new visit on its place and time gets the next
+    // free variant of the UID.
+    let mut taken: Vec<String> = cancelled.iter().map(|(_, id)| id.uid.clone()).collect();
+    taken.extend(kept);
+    let ids = next
+        .into_iter()
+        .zip(new)
+        .map(|(id, v)| {
+            id.unwrap_or_else(|| {
+                let base = uid_of(v);
+                let uid = (0..)
+                    .map(|k| if k == 0 { base.clone() } else { base.replace("@junkai", &format!("-{k}@junkai")) })
+                    .find(|u| !taken.contains(u))
+                    .expect("a free variant");
+                taken.push(uid.clone());
+                EventId { uid, sequence: 0 }
+            })
+        })
+        .collect();
+    CalendarIds { ids, cancelled }
+}
+
+/// The identities after a chain of publications (each plan's visits, oldest first).
+pub fn event_ids(chain: &[Vec<VisitRef>]) -> CalendarIds {
+    let Some((first, rest)) = chain.split_first() else { return CalendarIds::default() };
+    let mut ids = first_identities(first);
+    let mut old = first;
+    for new in rest {
+        ids = next_identities(old, &ids, new);
+        old = new;
+    }
+    ids
 }
 
 #[cfg(test)]
@@ -93,12 +134,12 @@ mod tests {
         let v1 = vec![visit("konaka", "2026-12-08", "10:00"), visit("zama", "2026-12-08", "13:00")];
         let v2 = vec![visit("konaka", "2026-12-09", "10:00")];
         let v3 = vec![visit("konaka", "2026-12-10", "10:00"), visit("godo", "2026-12-10", "13:00")];
-        let (first, _) = event_ids(std::slice::from_ref(&v1));
-        let (ids, cancelled) = event_ids(&[v1.clone(), v2.clone()]);
+        let first = event_ids(std::slice::from_ref(&v1)).ids;
+        let CalendarIds { ids, cancelled } = event_ids(&[v1.clone(), v2.clone()]);
         assert_eq!(ids, vec![EventId { uid: first[0].uid.clone(), sequence: 1 }], "konaka moved: same UID");
         assert_eq!(cancelled.len(), 1);
         assert_eq!((cancelled[0].0.place.as_str(), cancelled[0].1.sequence), ("zama", 1));
-        let (ids, cancelled) = event_ids(&[v1, v2, v3]);
+        let CalendarIds { ids, cancelled } = event_ids(&[v1, v2, v3]);
         assert_eq!((ids[0].uid.as_str(), ids[0].sequence), (first[0].uid.as_str(), 2), "moved twice");
         assert_eq!(ids[1].sequence, 0, "godo is new");
         assert_eq!(cancelled.len(), 1, "zama stays cancelled");
@@ -107,9 +148,24 @@ mod tests {
     #[test]
     fn an_unchanged_plan_keeps_every_identity() {
         let v = vec![visit("konaka", "2026-12-08", "10:00"), visit("zama", "2026-12-08", "13:00")];
-        let (once, _) = event_ids(std::slice::from_ref(&v));
-        let (twice, cancelled) = event_ids(&[v.clone(), v]);
+        let once = event_ids(std::slice::from_ref(&v)).ids;
+        let CalendarIds { ids: twice, cancelled } = event_ids(&[v.clone(), v]);
         assert_eq!(once, twice);
         assert!(cancelled.is_empty());
+    }
+
+    /// Publishing a version again (a rollback) moves the visit back: the same UID with a
+    /// SEQUENCE above every earlier one, never back to 0; a visit that returns to a cancelled
+    /// event's place and time is that event again.
+    #[test]
+    fn a_rollback_raises_the_sequence_again_and_revives_cancelled_events() {
+        let a = vec![visit("konaka", "2026-12-08", "10:00"), visit("zama", "2026-12-08", "13:00")];
+        let b = vec![visit("konaka", "2026-12-09", "10:00")];
+        let at_a = first_identities(&a);
+        let at_b = next_identities(&a, &at_a, &b);
+        let back = next_identities(&b, &at_b, &a);
+        assert_eq!(back.ids[0], EventId { uid: at_a.ids[0].uid.clone(), sequence: 2 }, "moved there and back");
+        assert_eq!(back.ids[1].uid, at_a.ids[1].uid, "zama's event is back");
+        assert!(back.cancelled.is_empty(), "and no longer cancelled: {:?}", back.cancelled);
     }
 }

@@ -9,7 +9,7 @@ use chrono::Datelike;
 use super::plan_view::PlanView;
 
 /// One visit as residents were told of it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct VisitRef {
     pub date: String,
     pub weekday: String,

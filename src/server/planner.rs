@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{Planner, Viewer};
+use super::changes::publish_plan;
 use super::error::ApiError;
 use super::jobs::{Task, launch};
 use super::store::{
@@ -400,7 +401,7 @@ async fn plan_document(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>
 
 async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     find_plan(&s, id).await?;
-    if let Some(refusal) = s.store.publish(id, &p.who()).await?.refusal() {
+    if let Some(refusal) = publish_plan(&s, id, &p.who()).await?.refusal() {
         return Err(refusal);
     }
     let row = find_plan(&s, id).await?;

@@ -13,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::changes::{published_chain, stored_plan};
+use super::changes::{calendar_of, published_changes, stored_plan};
 use super::error::ApiError;
 use super::store::{Entity, PlanColumn};
-use crate::io::calendar_identity::{EventId, event_ids};
+use crate::io::calendar_identity::{CalendarIds, EventId};
 use crate::io::gtfs::{Publisher, feed_zip};
 use crate::io::ical::calendar;
-use crate::io::plan_diff::{VisitChange, VisitRef, diff_visits};
+use crate::io::plan_diff::{VisitChange, VisitRef, visit_refs};
 use crate::io::public_timetable::{PublicStop, PublicVisit, public_visits};
 
 pub fn routes() -> Router<AppState> {
@@ -102,26 +102,18 @@ async fn feed_version(s: &AppState, published: Option<i64>) -> Result<String, Ap
     Ok(format!("plan-{id}-{digits}"))
 }
 
-/// Published versions looked back on for calendar identities.
-const CALENDAR_HISTORY: usize = 8;
-
-/// The newest plan's visits with their calendar identities, and the cancelled events, from
-/// `history` (the published plans' visits, oldest first).
-fn with_event_ids(
-    mut visits: Vec<PublicVisit>,
-    history: &[Vec<VisitRef>],
-) -> (Vec<PublicVisit>, Vec<(VisitRef, EventId)>) {
-    let (ids, cancelled) = event_ids(history);
-    let newest = history.last().map(Vec::as_slice).unwrap_or_default();
+/// The newest plan's visits with their calendar identities (`ids`, for `newest`: the
+/// plan's visits in its order).
+fn with_event_ids(mut visits: Vec<PublicVisit>, newest: &[VisitRef], ids: &CalendarIds) -> Vec<PublicVisit> {
     for v in &mut visits {
         let found = newest.iter().position(|r| {
             r.stop_id.as_deref() == Some(v.stop_id.as_str())
                 && (r.date.as_str(), r.from.as_str(), r.to.as_str(), r.unit.as_str())
                     == (v.date.as_str(), v.from.as_str(), v.to.as_str(), v.unit_name.as_str())
         });
-        v.event = found.and_then(|i| ids.get(i).cloned());
+        v.event = found.and_then(|i| ids.ids.get(i).cloned());
     }
-    (visits, cancelled)
+    visits
 }
 
 /// The current snapshot (rebuilt after any write).
@@ -131,16 +123,16 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         return Ok(current);
     }
     let published = s.store.published_id().await?;
-    let (visits, map, history) = match published {
+    let (visits, map, ids, changes) = match published {
         Some(id) => {
             let plan = stored_plan(s, id).await?;
             let map = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
-            let chain = published_chain(s, id, &plan, CALENDAR_HISTORY).await?;
-            (public_visits(&plan), map, chain)
+            let ids = calendar_of(s, id, &plan).await?;
+            let visits = with_event_ids(public_visits(&plan), &visit_refs(&plan), &ids);
+            (visits, map, ids, published_changes(s).await?)
         }
-        None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string(), Vec::new()),
+        None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string(), CalendarIds::default(), None),
     };
-    let (visits, cancelled_events) = with_event_ids(visits, &history);
     let docs = s.store.documents().await?;
     let header: DatasetHeader = serde_json::from_value(docs.problem.1).unwrap_or_default();
     let name = if header.name.is_empty() { "junkai".to_string() } else { header.name };
@@ -153,12 +145,9 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         .map(serde_json::from_value)
         .collect::<Result<Vec<PublicStop>, _>>()
         .map_err(|e| ApiError::internal(&format!("a stored stop: {e}")))?;
-    let changes = match &history[..] {
-        [.., before, now] => {
-            diff_visits(before, now).visits.into_iter().filter(|c| !matches!(c, VisitChange::Added(_))).collect()
-        }
-        _ => Vec::new(),
-    };
+    let changes = changes
+        .map(|d| d.visits.into_iter().filter(|c| !matches!(c, VisitChange::Added(_))).collect())
+        .unwrap_or_default();
     let fresh = Arc::new(PublicSnapshot {
         generation,
         stops,
@@ -167,7 +156,7 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         name,
         credits,
         changes,
-        cancelled_events,
+        cancelled_events: ids.cancelled,
         feed_version: feed_version(s, published).await?,
         stops_answer: Default::default(),
     });

@@ -21,7 +21,7 @@ use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::auth::{Planner, Viewer};
-use crate::server::changes::changes_if_published;
+use crate::server::changes::{changes_if_published, publish_plan};
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::begin_plan;
 use crate::server::store::{ChangedWindow, PlanColumn, PlanKind, PlanRow, PlanStatus, PlanSummary};
@@ -232,7 +232,7 @@ pub async fn create_plan(
 }
 
 pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
-    if let Some(refusal) = s.store.publish(id, &p.who()).await?.refusal() {
+    if let Some(refusal) = publish_plan(&s, id, &p.who()).await?.refusal() {
         return Err(refusal);
     }
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())

@@ -176,6 +176,15 @@ impl Store {
             .await
     }
 
+    /// The calendar identities stored when plan `id` was last published (JSON).
+    pub async fn plan_calendar(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
+        let value: Option<Option<String>> = sqlx::query_scalar("SELECT calendar_json FROM plans WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(value.flatten())
+    }
+
     /// The plan that was published before `id` was (what residents were told until then).
     pub async fn previous_published(&self, id: i64) -> Result<Option<i64>, sqlx::Error> {
         let value: Option<Option<i64>> =
@@ -186,7 +195,8 @@ impl Store {
     /// Publishes a draft, or a superseded version again (a rollback), superseding the plan
     /// published before. Refused for other statuses and for a plan whose last day has passed
     /// (residents would be shown nothing). One transaction with its audit entry.
-    pub async fn publish(&self, id: i64, actor: &str) -> Result<Publishing, sqlx::Error> {
+    /// `calendar`: the plan's calendar identities (JSON of `CalendarIds`), stored with it.
+    pub async fn publish(&self, id: i64, actor: &str, calendar: &str) -> Result<Publishing, sqlx::Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<(PlanStatus, String, i64)> =
             sqlx::query_as("SELECT status, first_monday, weeks FROM plans WHERE id = ?")
@@ -207,12 +217,15 @@ impl Store {
         let before: Option<i64> =
             sqlx::query_scalar("SELECT id FROM plans WHERE status = 'published'").fetch_optional(&mut *tx).await?;
         sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
-        sqlx::query("UPDATE plans SET status = 'published', published_at = ?, replaces = ? WHERE id = ?")
-            .bind(self.clock.stamp())
-            .bind(before)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE plans SET status = 'published', published_at = ?, replaces = ?, calendar_json = ? WHERE id = ?",
+        )
+        .bind(self.clock.stamp())
+        .bind(before)
+        .bind(calendar)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         audit(&mut tx, &self.clock.stamp(), actor, action, &format!("plans/{id}"), status.as_str()).await?;
         tx.commit().await?;
         self.bump();
