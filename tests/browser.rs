@@ -64,7 +64,12 @@ impl WebDriver {
         let created = http(port, "POST", "/session", Some(&caps)).unwrap();
         let session =
             created["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {created}")).to_string();
-        WebDriver { port, session, process }
+        let browser = WebDriver { port, session, process };
+        // The base map's tiles are never fetched: pages would otherwise wait on a network
+        // this machine may not have, and the tests check the maps without tiles anyway.
+        browser.cdp("Network.enable", json!({}));
+        browser.cdp("Network.setBlockedURLs", json!({ "urls": ["*cyberjapandata.gsi.go.jp*"] }));
+        browser
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -197,6 +202,8 @@ struct Served {
     port: u16,
     announced: String,
     r1_date: String,
+    /// The server's clock (pinned; the test moves it on).
+    clock: junkai::clock::Clock,
 }
 
 /// The note R1 carries, which the crew page must show.
@@ -208,11 +215,13 @@ fn serve_published(dir: &Path) -> Served {
     let port = free_port();
     let (tx, rx) = std::sync::mpsc::channel();
     let db = dir.join("junkai.sqlite");
+    let clock = common::clock();
+    let server_clock = clock.clone();
     let fixture = common::tiny_folder(dir);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
-            let config = ServeConfig { db, data: Some(fixture), clock: common::clock(), ..ServeConfig::default() };
+            let config = ServeConfig { db, data: Some(fixture), clock: server_clock, ..ServeConfig::default() };
             let state = AppState::open(config).await.unwrap();
             common::add_staff(&state, "planner", junkai::server::store::Role::Planner, None, PLANNER).await;
             common::add_staff(&state, "driver", junkai::server::store::Role::Driver, Some("gyosei"), DRIVER).await;
@@ -249,7 +258,7 @@ fn serve_published(dir: &Path) -> Served {
             let r1_day = days.iter().find(|d| d.to_string().contains("\"R1\"")).expect("the plan serves R1");
             let r1_date = r1_day["date"].as_str().unwrap().to_string();
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await.unwrap();
-            tx.send(Served { port, announced, r1_date }).unwrap();
+            tx.send(Served { port, announced, r1_date, clock }).unwrap();
             axum::serve(listener, app).await.unwrap();
         });
     });
@@ -259,7 +268,7 @@ fn serve_published(dir: &Path) -> Served {
 #[test]
 fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     let dir = tempfile::tempdir().unwrap();
-    let Served { port, announced, r1_date } = serve_published(dir.path());
+    let Served { port, announced, r1_date, clock } = serve_published(dir.path());
     assert!(!announced.is_empty(), "the fixture's plan visits 小中集会所");
     let browser = WebDriver::start(&dir.path().join("profile"));
     let base = format!("http://127.0.0.1:{port}");
@@ -344,7 +353,7 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
 
     resident_applies_and_a_planner_accepts(&browser, &base);
     browser.call("POST", "/window/rect", Some(json!({ "width": 1280, "height": 900 })));
-    planner_runs_the_week(&browser, &base);
+    planner_runs_four_weeks(&browser, &base, &clock);
 
     // English on request.
     browser.go(&format!("{base}/?lang=en"));
@@ -352,13 +361,10 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
 }
 
 /// The planner's map with the tile server unreachable (blocked through the DevTools
-/// protocol, whatever the machine's network): the tiles are asked for, the boundary, routes
-/// and stops still show on top, the credit names the tiles, and the links zoom and choose
-/// a day without any script.
+/// protocol since the browser started, whatever the machine's network): the tiles are asked
+/// for, the boundary, routes and stops still show on top, the credit names the tiles, and
+/// the links zoom and choose a day without any script.
 fn base_map_without_tiles(browser: &WebDriver) {
-    browser.cdp("Network.enable", json!({}));
-    browser.cdp("Network.setBlockedURLs", json!({ "urls": ["*cyberjapandata.gsi.go.jp*"] }));
-    browser.call("POST", "/refresh", Some(json!({})));
     browser.find("svg.map");
     let tiles =
         browser.script("return [...document.querySelectorAll('svg.map img.tile')].map(i => i.getAttribute('src'));");
@@ -395,32 +401,124 @@ fn base_map_without_tiles(browser: &WebDriver) {
     browser.click(".map-controls a[href*='map_day=']");
     browser.find(".map-controls strong[aria-current]");
     assert!(browser.count("svg.map path.route") < routes, "one day's routes of {routes}");
-    browser.cdp("Network.setBlockedURLs", json!({ "urls": [] }));
 }
 
-/// Signed in as the planner: takes a phone request, marks a unit out of service and a hall
-/// closed, re-plans, reads the difference, publishes and opens the call list.
-fn planner_runs_the_week(browser: &WebDriver, base: &str) {
-    let (tuesday, thursday) = (shifted("2026-12-08"), shifted("2026-12-10"));
+/// `date` (a fixture date, see `common::shifted`) moved on by `week` weeks.
+fn in_week(date: &str, week: i64) -> String {
+    let d = chrono::NaiveDate::parse_from_str(&shifted(date), "%Y-%m-%d").unwrap();
+    (d + chrono::Duration::days(7 * week)).to_string()
+}
+
+fn sign_in(browser: &WebDriver, base: &str, name: &str) {
+    browser.go(&format!("{base}/login"));
+    browser.type_into("#name", name);
+    browser.type_into("#password", common::PASSWORD);
+    browser.submit("button[type=submit]");
+}
+
+/// Four weeks run from the pages alone, the server's clock moving a week each time (the
+/// planner signs in again): each week a plan is made and published, a phone request taken,
+/// the unit that serves it marked out of service on its day, a hall closed, the week
+/// re-planned, the difference read, the change published, and the call list, the hall's
+/// change notice and its calendar file checked.
+fn planner_runs_four_weeks(browser: &WebDriver, base: &str, clock: &junkai::clock::Clock) {
+    for week in 0..4 {
+        if week > 0 {
+            clock.advance(chrono::Duration::days(7));
+            sign_in(browser, base, "planner");
+        }
+        planner_runs_a_week(browser, base, week);
+    }
+}
+
+fn planner_runs_a_week(browser: &WebDriver, base: &str, week: i64) {
+    let (monday, friday) = (in_week("2026-12-07", week), in_week("2026-12-11", week));
     let set = |css: &str, value: &str| {
         browser.script(&format!("document.querySelector(\"{css}\").value = '{value}';"));
     };
     let intake = |id: &str| {
         browser.go(&format!("{base}/planner"));
         browser.type_into("#r-id", id);
-        set("#r-earliest", &shifted("2026-12-07"));
-        set("#r-latest", &shifted("2026-12-11"));
+        set("#r-earliest", &monday);
+        set("#r-latest", &friday);
         browser.type_into("#r-name", "電話 太郎");
         browser.type_into("#r-phone", "0277-76-0001");
     };
-    // A hall found by its reading in katakana.
-    intake("TEL-1");
+    // A phone request at a hall found by its reading in katakana.
+    let id = format!("TEL-{}", week + 1);
+    intake(&id);
     browser.type_into("#r-stop", "コナカ");
     browser.submit("form[action='/planner/requests'] button[type=submit]");
-    assert!(browser.text("main").contains("TEL-1"), "the receipt shows the request number");
+    assert!(browser.text("main").contains(&id), "the receipt shows the request number");
     assert!(browser.text("main").contains("小中集会所"), "and the hall found");
-    // A home visit placed with a click on the map (the page's script fills the position in).
-    intake("TEL-2");
+    if week == 0 {
+        home_visit_picked_on_the_map(browser, &intake);
+    }
+    // The week's plan, made and published from the page.
+    browser.go(&format!("{base}/planner"));
+    set("#week", &monday);
+    browser.submit("form[action='/planner/plans'] button[type=submit]");
+    browser.wait_for_text("この計画を公開する");
+    browser.submit("form[action$='/publish'] button");
+    // When and by which unit the request is served, from the requests page.
+    browser.go(&format!("{base}/planner/requests"));
+    let row = browser.script(&format!(
+        "const r = [...document.querySelectorAll('main tr')].find(r => r.cells[0] && r.cells[0].innerText === '{id}');
+         return r ? r.cells[1].innerText : '';"
+    ));
+    let state = row.as_str().unwrap_or_default().to_string();
+    let date = state.split_whitespace().nth(1).unwrap_or_default().to_string();
+    assert!(state.starts_with("予定あり") && date.len() == 10, "{id} is scheduled: {state}");
+    let unit = state.rsplit_once('（').map(|(_, u)| u.trim_end_matches('）').to_string()).unwrap_or_default();
+    // That unit breaks down on that day; another hall is closed on another day.
+    browser.go(&format!("{base}/planner"));
+    browser.script(&format!(
+        "const s = document.querySelector('#oos-target');
+         s.value = [...s.options].find(o => o.text.includes('{unit}')).value;"
+    ));
+    set("#oos-from", &date);
+    browser.type_into("#oos-reason", "故障");
+    browser.submit("form:has(#oos-target) button[type=submit]");
+    browser.wait_for_text(&format!("運休 {date}"));
+    let closed =
+        if date == in_week("2026-12-10", week) { in_week("2026-12-09", week) } else { in_week("2026-12-10", week) };
+    set("#closed-target", "stop:zama");
+    set("#closed-from", &closed);
+    browser.submit("form:has(#closed-target) button[type=submit]");
+    browser.wait_for_text(&format!("休館 {closed}"));
+    let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("the server's port");
+    let konaka_events = || {
+        let (_, ics) = common::http::request_text(port, "GET", "/api/public/stops/konaka/calendar.ics", None, None)
+            .expect("the calendar file");
+        common::calendar_events(&ics)
+    };
+    let before = konaka_events();
+    // Re-plan around the published windows, read the difference, publish, call.
+    browser.submit("form[action='/planner/replan'] button:not([name])");
+    browser.wait_for_text("公開中の計画との違い");
+    assert!(browser.text("main").contains("予約が動く住民"), "the difference names whose booking moves");
+    browser.submit("form[action$='/publish'] button");
+    browser.go(&format!("{base}/planner/calls"));
+    browser.find("table");
+    assert!(browser.text("main table").contains(&id), "{id} is on the call list: {}", browser.text("main"));
+    assert!(browser.count("a[href^='tel:']") >= 1);
+    if week == 0 {
+        save_screenshot(browser, "/planner/calls");
+    }
+    // Residents are told: the hall's page and its calendar file.
+    browser.go(&format!("{base}/stops/konaka"));
+    assert!(browser.text("[data-testid=change-notice]").contains("変更") || browser.text("main").contains("取りやめ"));
+    let after = konaka_events();
+    for (uid, seq, _) in &before {
+        assert!(after.iter().any(|(u, s, _)| u == uid && s >= seq), "{uid} is updated, not dropped: {after:?}");
+    }
+    assert!(after.iter().any(|(u, s, _)| before.iter().any(|(b, t, _)| b == u && s > t)), "a higher SEQUENCE");
+}
+
+/// Week one's second intake: a home visit placed with a click on the map (the page's
+/// script fills the position in).
+fn home_visit_picked_on_the_map(browser: &WebDriver, intake: &dyn Fn(&str)) {
+    intake("TEL-H");
     browser.type_into("#r-home-address", "みどり市東町花輪100");
     browser.script("document.querySelector('svg.map[data-pick]').scrollIntoView({ block: 'center' });");
     browser.click("svg.map[data-pick]");
@@ -435,26 +533,6 @@ fn planner_runs_the_week(browser: &WebDriver, base: &str) {
     save_screenshot(browser, "/planner-intake");
     browser.submit("form[action='/planner/requests'] button[type=submit]");
     assert!(browser.text("main").contains("自宅訪問（みどり市東町花輪100）"), "{}", browser.text("main"));
-    browser.go(&format!("{base}/planner"));
-    set("#oos-target", "unit:gyosei");
-    set("#oos-from", &tuesday);
-    browser.type_into("#oos-reason", "故障");
-    browser.submit("form:has(#oos-target) button[type=submit]");
-    browser.wait_for_text(&format!("運休 {tuesday}"));
-    set("#closed-target", "stop:zama");
-    set("#closed-from", &thursday);
-    browser.submit("form:has(#closed-target) button[type=submit]");
-    browser.wait_for_text(&format!("休館 {thursday}"));
-    browser.submit("form[action='/planner/replan'] button:not([name])");
-    browser.wait_for_text("公開中の計画との違い");
-    assert!(browser.text("main").contains("予約が動く住民"), "the difference names whose booking moves");
-    browser.click("form[action$='/publish'] button");
-    browser.find("a[href='/planner/calls']");
-    browser.go(&format!("{base}/planner/calls"));
-    browser.find("table");
-    assert!(browser.count("main table tbody tr") >= 1, "someone to call");
-    assert!(browser.count("a[href^='tel:']") >= 1);
-    save_screenshot(browser, "/planner/calls");
 }
 
 /// On the phone: a resident applies online and checks the status by number; a planner

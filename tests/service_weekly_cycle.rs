@@ -449,18 +449,10 @@ async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_p
     }
 }
 
-/// `(UID, SEQUENCE, STATUS)` of every event in a stop's calendar file (parsed with `ical`).
+/// `(UID, SEQUENCE, STATUS)` of every event in a stop's calendar file.
 async fn calendar_events(app: &Router, stop: &str) -> Vec<(String, u32, String)> {
     let ics = staff::send(app, "GET", &format!("/api/public/stops/{stop}/calendar.ics"), None, None).await;
-    let cal = ical::IcalParser::new(ics.text.as_bytes()).next().unwrap().expect("the .ics parses");
-    cal.events
-        .iter()
-        .map(|e| {
-            let prop = |name: &str| e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone());
-            let sequence = prop("SEQUENCE").and_then(|s| s.parse().ok()).expect("every event has a SEQUENCE");
-            (prop("UID").expect("a UID"), sequence, prop("STATUS").unwrap_or_default())
-        })
-        .collect()
+    common::calendar_events(&ics.text)
 }
 
 /// The GTFS feed's `feed_version` (read with gtfs-structures).

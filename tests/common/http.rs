@@ -8,7 +8,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 /// One exchange; returns the status and the JSON body (`Null` when the body is not JSON).
-/// The answer is read by its `Content-Length`, or up to the last chunk.
 pub fn request(
     port: u16,
     method: &str,
@@ -16,6 +15,19 @@ pub fn request(
     bearer: Option<&str>,
     body: Option<&Value>,
 ) -> std::io::Result<(u16, Value)> {
+    let (status, text) = request_text(port, method, path, bearer, body)?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+/// One exchange; returns the status and the body as text. The answer is read by its
+/// `Content-Length`, or up to the last chunk.
+pub fn request_text(
+    port: u16,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&Value>,
+) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let payload = body.map(Value::to_string).unwrap_or_default();
@@ -46,7 +58,7 @@ pub fn request(
             };
             if done || n == 0 {
                 let body = if length.is_none() && chunked { dechunk(rest) } else { rest.to_string() };
-                return Ok((status, serde_json::from_str(&body).unwrap_or(Value::Null)));
+                return Ok((status, body));
             }
         } else if n == 0 {
             return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no answer"));

@@ -117,3 +117,17 @@ pub async fn add_staff(
         .await
         .unwrap();
 }
+
+/// `(UID, SEQUENCE, STATUS)` of every event of an iCalendar text (parsed with `ical`).
+#[allow(dead_code)]
+pub fn calendar_events(ics: &str) -> Vec<(String, u32, String)> {
+    let cal = ical::IcalParser::new(ics.as_bytes()).next().expect("a calendar").expect("the .ics parses");
+    cal.events
+        .iter()
+        .map(|e| {
+            let prop = |name: &str| e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone());
+            let sequence = prop("SEQUENCE").and_then(|s| s.parse().ok()).expect("every event has a SEQUENCE");
+            (prop("UID").expect("a UID"), sequence, prop("STATUS").unwrap_or_default())
+        })
+        .collect()
+}
