@@ -687,7 +687,12 @@ async fn staff_take_a_home_visit_and_find_halls_by_their_reading() {
     let typo = [("place", "home"), ("home_lat", "36.49N"), ("home_lon", "139.334")];
     let refused = planner.post(&app, "/planner/requests", &intake("TEL-H3", &typo)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("home.lat"), "{}", refused.text);
+    // The form comes back with what was typed and the problem under the latitude.
+    let lat_field = refused.text.find("id=\"r-home-lat\"").expect("the form again");
+    let problem = refused.text[lat_field..].find("field-problem").expect("a problem after the field");
+    assert!(refused.text[lat_field + problem..].starts_with("field-problem\" role=\"alert\">E"), "{}", refused.text);
+    assert!(refused.text.contains("home.lat") && refused.text.contains("value=\"36.49N\""), "{}", refused.text);
+    assert!(refused.text.contains("value=\"電話 次郎\""), "nothing typed is lost");
 
     // Halls by reading in katakana, or by name; several matches are listed, none stored.
     let by_reading = planner.post(&app, "/planner/requests", &intake("TEL-S1", &[("stop", "ザマ")])).await;

@@ -83,6 +83,7 @@ svg text.label { font-size: 12px; fill: #222; stroke: #fff; stroke-width: 3px; p
 .map-credit { font-size: 0.85rem; margin: 0.25rem 0; }
 svg.map img.tile { display: block; }
 svg.map[data-pick] { cursor: crosshair; }
+.field-problem { color: #b00020; font-weight: bold; margin: 0.25rem 0; }
 svg.map circle.picked { fill: #d55e00; stroke: #fff; stroke-width: 2px; }
 .map-controls ul { margin: 0.25rem 0; }
 .legend { padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }

@@ -12,7 +12,8 @@ use serde::Deserialize;
 use super::account::staff_nav;
 use super::layout::{Page, cell, csrf_input, t, table};
 use super::map_view::MapQuery;
-use super::planner_forms::{replan_buttons, request_form};
+use super::planner_forms::replan_buttons;
+use super::request_form::{FormState, request_form};
 use super::resident::credits;
 use super::svg_map;
 use super::{application_queue, availability, changes_page};
@@ -183,7 +184,7 @@ pub async fn planner(
         None => None,
     };
     let published = s.store.published_id().await?.is_some();
-    let add_request = if may_plan { Some(request_form(&s, lang, csrf, None).await?) } else { None };
+    let add_request = if may_plan { Some(request_form(&s, lang, csrf, &FormState::default()).await?) } else { None };
     let availability = if may_plan { Some(availability::section(&s, lang, csrf).await?) } else { None };
     let queue = if may_plan { Some(application_queue::section(&s, lang, csrf, &caller.who()).await?) } else { None };
     let body = html! {

@@ -49,18 +49,30 @@ struct Remaining<'a> {
     contracted: &'a [bool],
 }
 
+/// A path's cost as the queries order it: time first, then length (ties in time go to the
+/// shorter path, so the hierarchy answers exactly as plain Dijkstra does).
+type Key = (u64, u64);
+
+fn key(a: &Arc) -> Key {
+    (u64::from(a.time), u64::from(a.dist))
+}
+
+fn plus(a: Key, b: Key) -> Key {
+    (a.0 + b.0, a.1 + b.1)
+}
+
 struct Witness {
-    dist: Vec<u64>,
+    dist: Vec<Key>,
     stamp: Vec<u32>,
     target: Vec<u32>,
     round: u32,
-    heap: BinaryHeap<Reverse<(u64, u32)>>,
+    heap: BinaryHeap<Reverse<(Key, u32)>>,
 }
 
 impl Witness {
-    /// Shortest times from `from` to nodes, avoiding `avoid` and contracted nodes, stopping
-    /// once every target is settled, after `limit` settled nodes, or beyond `bound`.
-    fn run(&mut self, g: Remaining, from: u32, avoid: u32, targets: &[u32], bound: u64, limit: usize) {
+    /// Least (time, length) from `from` to nodes, avoiding `avoid` and contracted nodes,
+    /// stopping once every target is settled, after `limit` settled nodes, or beyond `bound`.
+    fn run(&mut self, g: Remaining, from: u32, avoid: u32, targets: &[u32], bound: Key, limit: usize) {
         self.round += 1;
         self.heap.clear();
         let round = self.round;
@@ -72,8 +84,8 @@ impl Witness {
             }
         }
         self.stamp[from as usize] = round;
-        self.dist[from as usize] = 0;
-        self.heap.push(Reverse((0, from)));
+        self.dist[from as usize] = (0, 0);
+        self.heap.push(Reverse(((0, 0), from)));
         let mut settled = 0;
         while let Some(Reverse((d, v))) = self.heap.pop() {
             if d > self.dist[v as usize] {
@@ -95,7 +107,7 @@ impl Witness {
                 if w == avoid || g.contracted[w as usize] {
                     continue;
                 }
-                let nd = d + u64::from(a.time);
+                let nd = plus(d, key(a));
                 if self.stamp[w as usize] != round || nd < self.dist[w as usize] {
                     self.stamp[w as usize] = round;
                     self.dist[w as usize] = nd;
@@ -105,8 +117,8 @@ impl Witness {
         }
     }
 
-    fn get(&self, v: u32) -> u64 {
-        if self.stamp[v as usize] == self.round { self.dist[v as usize] } else { u64::MAX }
+    fn get(&self, v: u32) -> Key {
+        if self.stamp[v as usize] == self.round { self.dist[v as usize] } else { (u64::MAX, u64::MAX) }
     }
 }
 
@@ -126,8 +138,7 @@ impl Builder {
         let mut result = Vec::new();
         let vi = v as usize;
         let targets: Vec<u32> = self.out[vi].iter().map(|a| a.node).filter(|&x| !self.contracted[x as usize]).collect();
-        let max_out =
-            self.out[vi].iter().filter(|a| !self.contracted[a.node as usize]).map(|a| u64::from(a.time)).max();
+        let max_out = self.out[vi].iter().filter(|a| !self.contracted[a.node as usize]).map(key).max();
         let Some(max_out) = max_out else { return result };
         for k in 0..self.inc[vi].len() {
             let a_in = self.inc[vi][k];
@@ -135,7 +146,7 @@ impl Builder {
             if self.contracted[u as usize] {
                 continue;
             }
-            let bound = u64::from(a_in.time) + max_out;
+            let bound = plus(key(&a_in), max_out);
             let g = Remaining { out: &self.out, contracted: &self.contracted };
             self.witness.run(g, u, v, &targets, bound, limit);
             for a_out in &self.out[vi] {
@@ -143,10 +154,10 @@ impl Builder {
                 if x == u || self.contracted[x as usize] {
                     continue;
                 }
-                let via = u64::from(a_in.time) + u64::from(a_out.time);
+                let via = plus(key(&a_in), key(a_out));
                 if self.witness.get(x) > via {
-                    let time = u32::try_from(via).unwrap_or(u32::MAX);
-                    let dist = a_in.dist.saturating_add(a_out.dist);
+                    let time = u32::try_from(via.0).unwrap_or(u32::MAX);
+                    let dist = u32::try_from(via.1).unwrap_or(u32::MAX);
                     result.push((u, Arc { node: x, time, dist, mid: v, edge: ORIGINAL }));
                 }
             }
@@ -166,11 +177,11 @@ impl Builder {
             + i64::from(self.level[v as usize])
     }
 
-    /// Adds `u → x`, replacing a slower parallel arc.
+    /// Adds `u → x`, replacing a slower (or, as fast, longer) parallel arc.
     fn add_arc(&mut self, u: u32, arc: Arc) {
         let list = &mut self.out[u as usize];
         if let Some(existing) = list.iter_mut().find(|a| a.node == arc.node) {
-            if existing.time <= arc.time {
+            if key(existing) <= key(&arc) {
                 return;
             }
             *existing = arc;
@@ -192,7 +203,13 @@ pub fn build(graph: &RoadGraph, progress: &mut dyn FnMut(usize, usize)) -> Hiera
         contracted: vec![false; n],
         deleted_neighbours: vec![0; n],
         level: vec![0; n],
-        witness: Witness { dist: vec![0; n], stamp: vec![0; n], target: vec![0; n], round: 0, heap: BinaryHeap::new() },
+        witness: Witness {
+            dist: vec![(0, 0); n],
+            stamp: vec![0; n],
+            target: vec![0; n],
+            round: 0,
+            heap: BinaryHeap::new(),
+        },
     };
     for v in 0..n {
         for e in graph.out_edges(v) {
