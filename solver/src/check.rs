@@ -348,5 +348,6 @@ pub fn check(problem: &Problem, matrix: &TravelMatrix, plan: &Plan) -> Vec<Viola
     }
     checker.check_visit_rules(plan);
     checker.check_accounting(plan);
+    checker.violations.extend(crate::check_sessions::check_sessions(problem, plan));
     checker.violations
 }

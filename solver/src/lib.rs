@@ -4,6 +4,7 @@
 //! a time limit. Units: integer seconds and metres ([`units`]).
 
 pub mod check;
+pub mod check_sessions;
 pub mod kpi;
 pub mod lp;
 pub mod matrix;

@@ -101,6 +101,9 @@ pub struct Visit {
     pub requests: Vec<usize>,
     /// The class kind held during this visit, if any.
     pub class_kind: Option<usize>,
+    /// The remote sessions held during this visit (requests that need a remote person).
+    #[serde(default)]
+    pub sessions: Vec<crate::model::Session>,
 }
 
 /// Why a request could not be served. Stable codes, documented in `docs/errors.md`.

@@ -92,6 +92,7 @@ fn build(s: &Spec) -> Problem {
         vehicles,
         requests,
         horizon: Horizon::from_weekdays(s.weeks, WeekdaySet::MON_TO_FRI),
+        ..ProblemParts::default()
     })
     .expect("generated problems are valid")
 }

@@ -7,6 +7,7 @@
 
 mod calendar;
 mod point;
+mod remote;
 mod request;
 mod service;
 mod stop;
@@ -14,6 +15,7 @@ mod vehicle;
 
 pub use calendar::{Day, Horizon, Weekday, WeekdaySet};
 pub use point::{Depot, Point};
+pub use remote::{RemoteResource, Session};
 pub use request::{HOME_VISIT_HOURS, Place, Request};
 pub use service::{ClassSpec, EquipmentSet, KindSet, ServiceKind};
 pub use stop::{Stop, VisitRule};
@@ -32,6 +34,10 @@ pub struct ProblemParts {
     pub vehicles: Vec<Vehicle>,
     pub requests: Vec<Request>,
     pub horizon: Horizon,
+    /// Remote staff (doctors, pharmacists, counsellors) shared by all units.
+    pub remote: Vec<RemoteResource>,
+    /// Time kept free after each session of a remote person. Invariant: >= 0.
+    pub session_buffer: Seconds,
 }
 
 impl Default for Horizon {
@@ -98,6 +104,23 @@ impl Problem {
     }
     pub fn horizon(&self) -> &Horizon {
         &self.parts.horizon
+    }
+    pub fn remote(&self) -> &[RemoteResource] {
+        &self.parts.remote
+    }
+    pub fn session_buffer(&self) -> Seconds {
+        self.parts.session_buffer
+    }
+
+    /// The remote people who may hold request `r`'s session: the one it names, else every
+    /// person of its kind's `remote_kind`; empty when it needs nobody.
+    pub fn remote_candidates(&self, r: usize) -> Vec<usize> {
+        let request = &self.parts.requests[r];
+        if let Some(named) = request.remote {
+            return vec![named];
+        }
+        let Some(kind) = &self.parts.kinds[request.kind].remote_kind else { return Vec::new() };
+        (0..self.parts.remote.len()).filter(|&i| &self.parts.remote[i].kind == kind).collect()
     }
     /// The parts this problem was built from (to derive a modified problem).
     pub fn parts(&self) -> &ProblemParts {
@@ -229,6 +252,25 @@ fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
         if r.earliest_day > r.latest_day || r.service < Seconds::ZERO {
             return Err(err(path, "earliest_day > latest_day or negative service"));
         }
+        if r.remote.is_some_and(|x| x >= p.remote.len()) {
+            return Err(err(format!("{path}.remote"), "remote person index out of range"));
+        }
+    }
+    check_remote(p)
+}
+
+fn check_remote(p: &ProblemParts) -> Result<(), ModelError> {
+    if p.session_buffer < Seconds::ZERO {
+        return Err(err("session_buffer", "must be >= 0"));
+    }
+    for (i, x) in p.remote.iter().enumerate() {
+        if x.concurrent == 0 {
+            return Err(err(format!("remote[{i}].concurrent"), "must be >= 1"));
+        }
+        for day in Weekday::ALL {
+            check_windows(&format!("remote[{i}].hours.{}", day.key()), &x.hours[day.index()])?;
+        }
+        check_ordinals(&format!("remote[{i}].days_off"), &x.days_off)?;
     }
     Ok(())
 }

@@ -38,4 +38,8 @@ pub struct Request {
     pub preferred_time: Option<TimeWindow>,
     /// 1 (low) … 5 (urgent).
     pub priority: u8,
+    /// The remote person this request's session must be with (index into
+    /// `Problem::remote()`), e.g. the patient's own doctor.
+    #[serde(default)]
+    pub remote: Option<usize>,
 }

@@ -59,4 +59,7 @@ pub struct ServiceKind {
     pub default_service: Seconds,
     /// `Some` for kinds held as classes: requests take a seat instead of service time.
     pub class: Option<ClassSpec>,
+    /// The kind of remote person each session needs (e.g. `doctor`), if any.
+    #[serde(default)]
+    pub remote_kind: Option<String>,
 }

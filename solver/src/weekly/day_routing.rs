@@ -189,6 +189,8 @@ fn route_day_with(
                             published: announced,
                             requests: v.requests.clone(),
                             class_kind: v.class_kind,
+                            // Remote sessions are not planned yet (see docs/model.md).
+                            sessions: Vec::new(),
                         }
                     })
                     .collect(),

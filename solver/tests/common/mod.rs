@@ -25,6 +25,7 @@ pub fn kinds() -> Vec<ServiceKind> {
             equipment: EquipmentSet::single(0),
             default_service: Seconds::from_minutes(20),
             class: None,
+            remote_kind: None,
         },
         ServiceKind {
             id: "medical".into(),
@@ -32,6 +33,7 @@ pub fn kinds() -> Vec<ServiceKind> {
             equipment: EquipmentSet::single(1),
             default_service: Seconds::from_minutes(30),
             class: None,
+            remote_kind: None,
         },
         ServiceKind {
             id: "class".into(),
@@ -39,6 +41,7 @@ pub fn kinds() -> Vec<ServiceKind> {
             equipment: EquipmentSet::single(0),
             default_service: Seconds::ZERO,
             class: Some(ClassSpec { length: Seconds::from_minutes(90), seats: 3 }),
+            remote_kind: None,
         },
     ]
 }
@@ -90,6 +93,7 @@ pub fn request(i: usize, kind: usize, stop: usize, earliest: u32, latest: u32) -
         preferred_weekdays: WeekdaySet::ALL,
         preferred_time: None,
         priority: 3,
+        remote: None,
     }
 }
 
@@ -120,6 +124,7 @@ pub fn tiny() -> Problem {
         vehicles: vec![vehicle("gyosei", 0), vehicle("iryo", 1)],
         requests,
         horizon: Horizon::from_weekdays(1, WeekdaySet::MON_TO_FRI),
+        ..ProblemParts::default()
     })
     .expect("valid tiny problem")
 }

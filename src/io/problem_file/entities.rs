@@ -168,7 +168,14 @@ fn parse_kind(
     };
     let equipment = needs?.into_iter().fold(EquipmentSet::default(), |acc, e| acc.union(EquipmentSet::single(e)));
     Some((
-        ServiceKind { id: id?, name: name?, equipment, default_service: default_service?, class: class? },
+        ServiceKind {
+            id: id?,
+            name: name?,
+            equipment,
+            default_service: default_service?,
+            class: class?,
+            remote_kind: None,
+        },
         KindInfo { name_en, bring, walk_in: walk_in? },
     ))
 }

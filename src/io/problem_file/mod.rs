@@ -310,6 +310,8 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         vehicles: model.vehicles,
         requests: parsed.requests,
         horizon: calendar.horizon.clone(),
+        // Remote staff are not in the format yet (issue 13).
+        ..ProblemParts::default()
     };
     let problem = Problem::new(parts).map_err(|e| {
         vec![Diagnostic::bad_format(

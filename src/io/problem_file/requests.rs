@@ -181,6 +181,7 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
         preferred_weekdays,
         preferred_time,
         priority: priority as u8,
+        remote: None,
     };
     Some(Parsed::Inside(request, contact))
 }
