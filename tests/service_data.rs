@@ -281,4 +281,9 @@ async fn records_of_cancelled_requests_are_erased_after_the_retention_period() {
     state.config.clock.advance(Duration::days(1));
     assert_eq!(state.store.purge(90, false, "system").await.unwrap().cancellations, 1);
     assert!(state.store.cancellation("R1").await.unwrap().is_none());
+    // An import that takes a cancelled number again ends its record too.
+    let r2 = state.store.get(junkai::server::store::Entity::Request, "R2").await.unwrap().expect("R2");
+    assert!(state.store.cancel_request("R2", "planner", "").await.unwrap());
+    state.store.add_requests(&[r2], "planner").await.unwrap();
+    assert!(state.store.cancellation("R2").await.unwrap().is_none());
 }

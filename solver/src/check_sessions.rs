@@ -8,7 +8,6 @@
 use crate::check::Violation;
 use crate::model::{Day, Problem, Session};
 use crate::plan::Plan;
-use crate::units::Seconds;
 
 /// Every broken rule of the plan's sessions.
 pub fn check_sessions(problem: &Problem, plan: &Plan) -> Vec<Violation> {
@@ -88,13 +87,9 @@ fn overbooked(problem: &Problem, mut held: Vec<(usize, u32, Session)>) -> Vec<Vi
         if at_once > limit {
             out.push(Violation {
                 at: format!("day {d} / remote person {x}"),
-                what: format!("{at_once} sessions at {} (at most {limit})", hhmm(s.start)),
+                what: format!("{at_once} sessions at {} (at most {limit})", s.start),
             });
         }
     }
     out
-}
-
-fn hhmm(t: Seconds) -> String {
-    t.to_string()
 }

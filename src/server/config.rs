@@ -1,7 +1,7 @@
 //! Settings of `junkai serve`: defaults, then a TOML file, then environment variables
 //! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_TODAY`,
-//! `JUNKAI_MAP_TILES`), then command-line options. Staff accounts and their API tokens live in the database
-//! (`junkai users add`), not here.
+//! `JUNKAI_MAP_TILES`), then command-line options. Staff accounts and their API tokens
+//! live in the database (`junkai users add`), not here.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -272,7 +272,7 @@ async fn purge_daily(state: AppState) {
             tracing::error!(error = %e, "removing expired sessions failed");
         }
         match state.store.purge(state.config.retention_days, false, "system").await {
-            Ok(r) if !r.requests.is_empty() || r.itinerary_days > 0 || r.applications > 0 || r.cancellations > 0 => {
+            Ok(r) if !r.erased_nothing() => {
                 tracing::info!(requests = r.requests.len(), days = r.itinerary_days, applications = r.applications,
                     cancellations = r.cancellations, cutoff = %r.cutoff, "personal data erased");
             }

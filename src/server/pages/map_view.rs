@@ -100,9 +100,11 @@ pub(super) fn controls(lang: Lang, page: &str, view: &View, window: &Viewport, d
         change(&mut v);
         v.link(page)
     };
+    // Half a window in each direction, from the window's centre in world pixels.
     let pan = |dx: f64, dy: f64| {
-        let (x, y) = world_pixel(window.centre().0, window.centre().1, window.z);
-        with(&|v: &mut View| v.at = Some(position(x + dx * window.width / 2.0, y + dy * window.height / 2.0, window.z)))
+        let x = window.left + (1.0 + dx) * window.width / 2.0;
+        let y = window.top + (1.0 + dy) * window.height / 2.0;
+        with(&|v: &mut View| v.at = Some(position(x, y, window.z)))
     };
     let moves = [
         (t(lang, "北へ", "North"), pan(0.0, -1.0)),

@@ -18,6 +18,8 @@ use crate::lang::Lang;
 
 /// Dash patterns per day, in the order of the days on the map.
 const DASHES: [&str; 4] = ["", "10 5", "3 4", "14 4 3 4"];
+/// What an empty map without a boundary shows: Midori City, degrees.
+const MIDORI: Bounds = [139.2, 36.3, 139.5, 36.6];
 /// Where GSI explains its tiles and the credit they need.
 pub const GSI_TILES_PAGE: &str = "https://maps.gsi.go.jp/development/ichiran.html";
 
@@ -124,8 +126,7 @@ fn shapes(frame: &Frame, features: &[&Feature]) -> Vec<Shape> {
                 });
                 let name = text_property(f, "name");
                 // The plan's route names carry their day (`12/07(月)`); a crew's do not.
-                let short = date.get(5..).unwrap_or(date).replace('-', "/");
-                let name = if name.contains(&short) { name.to_string() } else { format!("{date} {name}") };
+                let name = if name.contains(&short_date(date)) { name.to_string() } else { format!("{date} {name}") };
                 routes.push(Shape::Route {
                     d: path(frame, &line(coordinates)),
                     colour: Some(text_property(f, "stroke")).filter(|c| is_colour(c)).unwrap_or("#0072B2").to_string(),
@@ -180,14 +181,18 @@ fn of_day<'a>(features: &'a [Feature], day: Option<&str>) -> Vec<&'a Feature> {
         .collect()
 }
 
+/// `2026-12-07` → `12/07`.
+fn short_date(date: &str) -> String {
+    date.get(5..).unwrap_or(date).replace('-', "/")
+}
+
 /// The days of the map's routes, in order of first appearance, with their labels.
 fn days(features: &[Feature]) -> Vec<Day> {
     let mut out: Vec<Day> = Vec::new();
     for f in features.iter().filter(|f| text_property(f, "type") == "route") {
         let date = text_property(f, "date");
         if !date.is_empty() && !out.iter().any(|(d, _)| d == date) {
-            let short = date.get(5..).unwrap_or(date).replace('-', "/");
-            out.push((date.to_string(), format!("{short}({})", text_property(f, "weekday"))));
+            out.push((date.to_string(), format!("{}({})", short_date(date), text_property(f, "weekday"))));
         }
     }
     out
@@ -227,7 +232,7 @@ pub fn map(
     // The map fits what it draws; the boundary is context, fitted only on an empty map.
     let fit = bounds(features.iter().copied().flat_map(coordinates))
         .or_else(|| bounds(boundary_rings.iter().flatten().copied()))
-        .unwrap_or([139.2, 36.3, 139.5, 36.6]);
+        .unwrap_or(MIDORI);
     let window = viewport(&view, fit);
     html! {
         div.map-frame id="map" {
@@ -246,7 +251,7 @@ pub fn picker(backdrop: Backdrop, lang: Lang, points: &FeatureCollection, field:
     let rings = backdrop.boundary.map(rings).unwrap_or_default();
     let fit = bounds(rings.iter().flatten().copied())
         .or_else(|| bounds(points.features.iter().flat_map(coordinates)))
-        .unwrap_or([139.2, 36.3, 139.5, 36.6]);
+        .unwrap_or(MIDORI);
     let window = viewport(&view, fit);
     let features: Vec<&Feature> = points.features.iter().collect();
     html! {
@@ -283,22 +288,19 @@ fn drawing(
     let shapes = shapes(&frame, features);
     let stops = shapes.iter().filter(|s| matches!(s, Shape::Stop { .. })).count();
     let labelled = stops <= LABELLED_STOPS;
-    let tile_url = |x: u32, y: u32| {
-        backdrop.tiles.map(|prefix| format!("{prefix}/{}/{}/{x}/{y}.png", view.layer.code(), window.z))
-    };
     html! {
         svg.map role="img" aria-labelledby=(title_id) viewBox=(view_box) xmlns="http://www.w3.org/2000/svg"
             data-zoom=(window.z) data-left=(format!("{:.1}", window.left)) data-top=(format!("{:.1}", window.top))
             data-pick=[pick] {
             title id=(title_id) { (title) }
             rect.background width="100%" height="100%" fill="#fbfbf8" {}
-            @if backdrop.tiles.is_some() {
+            @if let Some(prefix) = backdrop.tiles {
                 // HTML images with an empty alt and no set size, rather than SVG images: a
                 // tile that cannot load then draws nothing instead of a broken-image sign.
                 g.tiles {
                     @for tile in window.tiles() {
                         foreignObject x=(format!("{:.1}", tile.left)) y=(format!("{:.1}", tile.top)) width="256" height="256" {
-                            img.tile src=[tile_url(tile.x, tile.y)] alt="";
+                            img.tile src={ (prefix) "/" (view.layer.code()) "/" (window.z) "/" (tile.x) "/" (tile.y) ".png" } alt="";
                         }
                     }
                 }

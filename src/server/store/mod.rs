@@ -202,10 +202,6 @@ impl Store {
                 .await?
         };
         let action = if existing.is_some() { "update" } else { "create" };
-        if entity == Entity::Request {
-            // The id is in use again: it is no longer a cancelled request.
-            sqlx::query("DELETE FROM cancelled_requests WHERE id = ?").bind(id).execute(&mut *tx).await?;
-        }
         if existing.is_some() {
             sqlx::query(&format!("UPDATE {table} SET body_json = ? WHERE id = ?"))
                 .bind(body.to_string())
@@ -288,7 +284,11 @@ async fn insert(
         Entity::Request => query.bind(body.to_string()).bind(at),
         _ => query.bind(position).bind(body.to_string()),
     };
-    query.execute(tx).await?;
+    query.execute(&mut *tx).await?;
+    if entity == Entity::Request {
+        // The id is in use again (a form, the API or an import): no longer a cancelled request.
+        sqlx::query("DELETE FROM cancelled_requests WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    }
     Ok(())
 }
 

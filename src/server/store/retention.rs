@@ -38,6 +38,13 @@ pub struct PurgeReport {
     pub cancellations: usize,
 }
 
+impl PurgeReport {
+    /// Whether the purge found nothing to erase.
+    pub fn erased_nothing(&self) -> bool {
+        self.requests.is_empty() && self.itinerary_days == 0 && self.applications == 0 && self.cancellations == 0
+    }
+}
+
 /// The text that replaces an erased field in a printable itinerary.
 const ERASED: &str = "（削除済み）";
 
@@ -164,11 +171,7 @@ impl Store {
         }
         report.applications = self.purge_applications(&mut tx, cutoff, dry_run).await?;
         report.cancellations = purge_cancellations(&mut tx, cutoff, dry_run).await?;
-        let nothing = report.requests.is_empty()
-            && report.itinerary_days == 0
-            && report.applications == 0
-            && report.cancellations == 0;
-        if dry_run || nothing {
+        if dry_run || report.erased_nothing() {
             tx.rollback().await?;
             return Ok(report);
         }
