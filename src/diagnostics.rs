@@ -39,6 +39,8 @@ pub enum Code {
     E1025,
     E1026,
     E1027,
+    E1028,
+    E1029,
     E2013,
     E2020,
     E2101,
@@ -50,7 +52,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 36] = [
         Code::E1000,
         Code::E1001,
         Code::E1002,
@@ -79,6 +81,8 @@ impl Code {
         Code::E1025,
         Code::E1026,
         Code::E1027,
+        Code::E1028,
+        Code::E1029,
         Code::E2013,
         Code::E2020,
         Code::E2101,
@@ -227,6 +231,7 @@ impl Diagnostic {
             "request" => "予約",
             "vehicle" => "車両",
             "channel" => "受付経路",
+            "remote staff" => "オンライン対応者",
             _ => "参照先",
         };
         Diagnostic::new(
@@ -428,6 +433,59 @@ impl Diagnostic {
                 "give its opening windows, or remove a place that is never visited",
             ),
         )
+    }
+
+    pub fn no_hours(path: &str) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1024,
+            path,
+            Text::new("どの曜日にも対応時間がありません", "the person works on no weekday"),
+            Text::new(
+                "オンラインで対応できる時間帯を1つ以上書いてください",
+                "give the hours in which they take sessions",
+            ),
+        )
+    }
+
+    /// A service kind needs a kind of remote person that `remote_staff` does not have.
+    pub fn no_remote_staff(path: &str, kind: &str, known: &[String]) -> Diagnostic {
+        let list = if known.is_empty() { "—".to_string() } else { known.join(", ") };
+        let list_ja =
+            if known.is_empty() { "なし".to_string() } else { known.iter().map(|k| format!("「{k}」")).collect() };
+        Diagnostic::new(
+            Code::E1028,
+            path,
+            Text::new(
+                format!("種類「{kind}」のオンライン対応者がいません"),
+                format!("remote_staff has nobody of kind `{kind}`"),
+            ),
+            Text::new(
+                format!("オンライン対応者の一覧に加えるか、登録済みの種類を使ってください（{list_ja}）"),
+                format!("add them to remote_staff or use a kind it has: {list}"),
+            ),
+        )
+    }
+
+    /// A remote person who cannot hold the sessions asked for: of another kind than the
+    /// service needs (`service` given), or for a class.
+    pub fn remote_mismatch(path: &str, person_kind: &str, service: Option<&str>) -> Diagnostic {
+        let (cause, hint) = match service {
+            Some(s) => (
+                Text::new(
+                    format!("種類「{person_kind}」の対応者はサービス「{s}」を担当できません"),
+                    format!("a person of kind `{person_kind}` cannot hold sessions of service `{s}`"),
+                ),
+                Text::new(
+                    "サービスが必要とする種類の対応者を指定してください",
+                    "name a person of the kind the service needs",
+                ),
+            ),
+            None => (
+                Text::new("教室（定員制）にはオンライン対応者を付けられません", "a class has no remote sessions"),
+                Text::new("オンライン対応の種類の指定を削除してください", "remove remote_kind"),
+            ),
+        };
+        Diagnostic::new(Code::E1029, path, cause, hint)
     }
 
     /// `other`: where else the id is used, in Japanese and English.

@@ -10,10 +10,12 @@
 //! * 30 % prefer two weekdays, 20 % prefer mornings, 10 % afternoons;
 //! * priority 1–5 with weights 1:2:4:2:1; service minutes = kind default −5, ±0 or +10;
 //! * 10 % of medical-unit requests are home visits within ~800 m of a mountainous stop;
+//! * 30 % of requests of a kind that needs remote staff name their own person of that
+//!   kind (the patient's doctor), chosen evenly;
 //! * resident names and phone numbers are obviously fake.
 
 use chrono::Duration;
-use junkai_solver::model::{ServiceKind, Stop, Weekday};
+use junkai_solver::model::{RemoteResource, ServiceKind, Stop, Weekday};
 use junkai_solver::rng::Rng;
 use serde_json::{Value, json};
 
@@ -36,7 +38,13 @@ fn pick_weighted(rng: &mut Rng, weights: &[u32]) -> Option<usize> {
 }
 
 /// Generates sample requests for the calendar's horizon.
-pub fn generate(stops: &[Stop], kinds: &[ServiceKind], calendar: &Calendar, spec: SampleSpec) -> Vec<Value> {
+pub fn generate(
+    stops: &[Stop],
+    kinds: &[ServiceKind],
+    remote: &[RemoteResource],
+    calendar: &Calendar,
+    spec: SampleSpec,
+) -> Vec<Value> {
     let mut rng = Rng::seed(spec.seed);
     let kind_weights: Vec<u32> = kinds.iter().map(|k| if k.class.is_some() { 1 } else { 2 }).collect();
     let mut out = Vec::new();
@@ -95,6 +103,10 @@ pub fn generate(stops: &[Stop], kinds: &[ServiceKind], calendar: &Calendar, spec
                     json!({"lon": ((s.lon + dx) * 1e6).round() / 1e6, "lat": ((s.lat + dy) * 1e6).round() / 1e6});
             } else {
                 request["stop"] = json!(stops[stop].id);
+            }
+            let own: Vec<&RemoteResource> = remote.iter().filter(|x| Some(&x.kind) == k.remote_kind.as_ref()).collect();
+            if !own.is_empty() && rng.unit() < 0.3 {
+                request["remote"] = json!(own[rng.below(own.len())].id);
             }
             out.push(request);
         }

@@ -62,6 +62,9 @@ fn catalogue() -> Vec<(&'static str, Diagnostic)> {
         ("stop_cut_off", Diagnostic::stop_cut_off("stops[0]", "小平地区")),
         ("year_unsupported", Diagnostic::year_unsupported("horizon.week_of", 9999)),
         ("weeks_out_of_range", Diagnostic::weeks_out_of_range("--weeks", 12)),
+        ("no_hours", Diagnostic::no_hours("remote_staff[0].hours")),
+        ("no_remote_staff", Diagnostic::no_remote_staff("service_kinds[1].remote_kind", "doctor", &known)),
+        ("remote_mismatch", Diagnostic::remote_mismatch("requests[0].remote", "counsellor", Some("medical"))),
     ]
 }
 

@@ -21,6 +21,7 @@ use common::staff::{self, send};
 const PLANNER: &str = "planner-token-for-tests-0001";
 const DRIVER: &str = "driver-token-for-tests-00001";
 const VIEWER: &str = "viewer-token-for-tests-00001";
+const REMOTE: &str = "remote-token-for-tests-00001";
 
 async fn app(dir: &Path) -> (AppState, Router) {
     let config = ServeConfig {
@@ -34,6 +35,7 @@ async fn app(dir: &Path) -> (AppState, Router) {
     common::add_staff(&state, "planner", StaffRole::Planner, None, PLANNER).await;
     common::add_staff(&state, "driver", StaffRole::Driver, Some("gyosei"), DRIVER).await;
     common::add_staff(&state, "viewer", StaffRole::Viewer, None, VIEWER).await;
+    common::add_staff(&state, "doctor", StaffRole::Remote, Some("dr-kimura"), REMOTE).await;
     (state.clone(), router(state))
 }
 
@@ -115,15 +117,16 @@ async fn every_documented_route_exists_and_enforces_its_role() {
                 let a = call(&app, &method, &uri, None, body).await;
                 assert!(a.status.is_success(), "{method} {uri}: {} {}", a.status, a.text);
             }
-            Role::Viewer | Role::Planner | Role::Driver | Role::Admin => {
+            Role::Viewer | Role::Planner | Role::Driver | Role::Remote | Role::Admin => {
                 let none = call(&app, &method, &uri, None, body.clone()).await;
                 assert_eq!(none.status, StatusCode::UNAUTHORIZED, "{method} {uri}");
                 assert_error_shape(&none);
                 let others: &[&str] = match op.role {
-                    Role::Viewer => &[DRIVER],
-                    Role::Planner => &[VIEWER, DRIVER],
-                    Role::Driver => &[PLANNER, VIEWER],
-                    _ => &[PLANNER, VIEWER, DRIVER],
+                    Role::Viewer => &[DRIVER, REMOTE],
+                    Role::Planner => &[VIEWER, DRIVER, REMOTE],
+                    Role::Driver => &[PLANNER, VIEWER, REMOTE],
+                    Role::Remote => &[PLANNER, VIEWER, DRIVER],
+                    _ => &[PLANNER, VIEWER, DRIVER, REMOTE],
                 };
                 for other in others {
                     let wrong = call(&app, &method, &uri, Some(other), body.clone()).await;

@@ -66,7 +66,8 @@ HALL_WINDOWS = {"weekdays": [["09:00", "12:00"], ["13:00", "16:30"]]}
 MEETING_WINDOWS = {"weekdays": [["09:30", "11:30"], ["13:30", "15:30"]]}
 OPEN_AIR_WINDOWS = {"weekdays": [["10:00", "15:00"]]}
 GYM_WINDOWS = {"weekdays": [["09:00", "16:30"]]}
-ALL_KINDS = ["admin", "medical", "class"]
+ALL_KINDS = ["admin", "medical", "class", "pharmacy", "remote_consult"]
+OPEN_AIR_KINDS = ["admin", "medical", "pharmacy", "remote_consult"]
 
 
 def rule(hill):
@@ -110,7 +111,7 @@ def main():
             stops.append({
                 "id": f"B{i + 1:03d}", "name": f"{name}（バス停付近）", "reading": reading(f"{name}バス停付近"),
                 "district": "東町", "address": "群馬県みどり市東町", "lon": round(p[0], 6), "lat": round(p[1], 6),
-                "mountainous": True, "windows": OPEN_AIR_WINDOWS, "hosts": ["admin", "medical"],
+                "mountainous": True, "windows": OPEN_AIR_WINDOWS, "hosts": OPEN_AIR_KINDS,
                 "visit_rule": rule(True), "min_stay_minutes": 30,
                 "source": "群馬県 バス路線情報（GTFS-JP）みどり市コミュニティバス停留所 2019-11-04",
             })
@@ -126,7 +127,7 @@ def main():
                     "id": f"A{row['postcode']}", "name": f"{oaza}地区（位置は大字代表点）", "reading": reading(f"{oaza}地区"),
                     "district": DISTRICT_NAMES[row["district"]], "address": f"群馬県みどり市{row['oaza']}",
                     "lon": p[0], "lat": p[1], "mountainous": True, "windows": OPEN_AIR_WINDOWS,
-                    "hosts": ["admin", "medical"], "visit_rule": rule(True), "min_stay_minutes": 30,
+                    "hosts": OPEN_AIR_KINDS, "visit_rule": rule(True), "min_stay_minutes": 30,
                     "source": "位置参照情報（大字代表点, Geolonia japanese-addresses）: 駐車場所は要確認 / approximate, confirm a parking place",
                 })
 
@@ -139,6 +140,9 @@ def main():
         lon, lat = oaza_points[oaza]
         return {"id": id_, "name": name, "lon": lon, "lat": lat, "approximate": True, "address": address,
                 "note": f"位置は{oaza}の大字代表点（建物の座標ではありません） / position of the 大字 representative point"}
+
+    def remote(id_, name, kind, organisation, contact, hours):
+        return {"id": id_, "name": name, "kind": kind, "organisation": organisation, "contact": contact, "hours": hours}
 
     shifts = {"weekdays": ["08:30", "17:15"]}
     lunch = {"window": ["11:30", "13:30"], "minutes": 45}
@@ -159,7 +163,12 @@ def main():
             {"id": "admin", "name": "手続・相談", "name_en": "Procedures and consultation", "equipment": ["admin"], "default_minutes": 20, "walk_in": True,
              "bring": ["申請書類一式", "タブレット端末・マイナンバーカード読取機", "釣り銭（証明書手数料）"]},
             {"id": "medical", "name": "看護師同乗・オンライン診療", "name_en": "Nurse visit and online consultation", "equipment": ["medical"], "default_minutes": 30,
+             "remote_kind": "doctor",
              "bring": ["オンライン診療用端末", "血圧計・体温計・パルスオキシメーター", "処方・お薬手帳の控え"]},
+            {"id": "pharmacy", "name": "オンライン服薬指導", "name_en": "Online medication guidance", "equipment": ["medical"], "default_minutes": 15,
+             "remote_kind": "pharmacist", "bring": ["オンライン診療用端末", "お薬手帳の控え"]},
+            {"id": "remote_consult", "name": "リモート相談窓口", "name_en": "Remote consultation with city hall", "equipment": ["admin"], "default_minutes": 30,
+             "remote_kind": "counsellor", "bring": ["相談用端末（ビデオ通話）", "相談票"]},
             {"id": "class", "name": "移動スマホ教室", "name_en": "Smartphone class for seniors", "equipment": ["admin"], "class": {"minutes": 90, "seats": 8},
              "bring": ["貸出用スマートフォン（席数分）", "教材（大きな文字）", "モバイルWi-Fi"]},
         ],
@@ -175,6 +184,20 @@ def main():
              "lunch": lunch, "max_work_minutes": 465, "capacity": {"consultations": 10, "seats": 0}},
         ],
         "stops": stops,
+        # Sample remote staff (assumptions, see README.md): not real clinics or people.
+        "remote_staff": [
+            remote("clinic-a", "医師A（サンプル）", "doctor", "内科クリニックA（サンプル）", "000-0000-9001",
+                   {d: [["13:30", "15:30"]] for d in ("mon", "wed", "fri")}),
+            remote("clinic-b", "医師B（サンプル）", "doctor", "ファミリー診療所B（サンプル）", "000-0000-9002",
+                   {d: [["10:00", "12:00"]] for d in ("tue", "thu")}),
+            remote("clinic-c", "医師C（サンプル）", "doctor", "こども・内科医院C（サンプル）", "000-0000-9003",
+                   {"weekdays": [["09:30", "11:30"]]}),
+            remote("pharmacy-d", "薬剤師D（サンプル）", "pharmacist", "調剤薬局D（サンプル）", "000-0000-9004",
+                   {"weekdays": [["09:30", "11:30"], ["14:00", "16:00"]]}),
+            remote("cityhall-counsel", "相談員E（サンプル）", "counsellor", "みどり市役所 市民相談（サンプル）", "000-0000-9005",
+                   {"weekdays": [["09:00", "12:00"], ["13:00", "16:00"]]}),
+        ],
+        "session_buffer_minutes": 5,
         "sample_requests": {"seed": 20261207, "per_week": 36},
     }
     with open(os.path.join(HERE, "problem.json"), "w", encoding="utf-8") as f:

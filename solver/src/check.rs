@@ -63,10 +63,15 @@ impl Checker<'_> {
         if let Some(c) = visit.class_kind.and_then(|k| p.kinds().get(k)).and_then(|k| k.class) {
             total += c.length;
         }
-        match visit.place {
+        // Remote sessions follow one another with the session buffer between two; the visit
+        // lasts until its last session ends.
+        total += p.session_buffer() * (visit.sessions.len() as i64 - 1).max(0);
+        let total = match visit.place {
             VisitPlace::Stop(s) => total.max(p.stops()[s].min_stay),
             VisitPlace::Home(_) => total,
-        }
+        };
+        let last_session = visit.sessions.iter().map(|s| s.end - visit.start).max().unwrap_or(Seconds::ZERO);
+        total.max(last_session)
     }
 
     fn check_route(&mut self, ordinal: u32, route: &Route) {

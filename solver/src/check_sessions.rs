@@ -2,8 +2,9 @@
 //! data: every served request that needs a remote person has exactly one session, with a
 //! person allowed for it, lasting its service time, inside its visit and inside that
 //! person's hours on that day; no person holds more sessions at once than they can, each
-//! session followed by the buffer; requests that need nobody have no session. Shares no
-//! code with any planner.
+//! session followed by the buffer; the sessions of one visit follow one another (one crew,
+//! one terminal); requests that need nobody have no session. Shares no code with any
+//! planner.
 
 use crate::check::Violation;
 use crate::model::{Day, Problem, Session};
@@ -45,6 +46,11 @@ pub fn check_sessions(problem: &Problem, plan: &Plan) -> Vec<Violation> {
         }
         for s in visit.sessions.iter().filter(|s| !visit.requests.contains(&s.request)) {
             fail(format!("day {}", day.ordinal), format!("session of request {} outside its visit", s.request));
+        }
+        let mut in_visit: Vec<&Session> = visit.sessions.iter().collect();
+        in_visit.sort_by_key(|s| s.start);
+        if in_visit.windows(2).any(|pair| pair[1].start < pair[0].end) {
+            fail(format!("day {}", day.ordinal), "two sessions of one visit at once".into());
         }
     }
     out.extend(overbooked(problem, held));

@@ -1,4 +1,5 @@
-//! Key figures of a plan: service, coverage of mountainous stops, distance and unit time.
+//! Key figures of a plan: service, coverage of mountainous stops, distance, unit time and
+//! remote staff's sessions.
 
 use std::collections::BTreeMap;
 
@@ -34,6 +35,25 @@ pub struct Kpis {
     /// window starts within an hour of the stop's median start on that weekday
     /// ("about the same time week after week"; 1 when no stop is visited twice so).
     pub regular_time_share: f64,
+    /// Per remote person (in `Problem::remote()` order): sessions held and how much of
+    /// their online time they fill.
+    #[serde(default)]
+    pub remote: Vec<RemoteKpi>,
+}
+
+/// Sessions of one remote person over the horizon.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemoteKpi {
+    pub id: String,
+    pub sessions: usize,
+    #[serde(rename = "session_time_s")]
+    pub session_time: Seconds,
+    /// Online hours on the horizon's working days (days off excluded), times the sessions
+    /// they hold at once.
+    #[serde(rename = "online_time_s")]
+    pub online_time: Seconds,
+    /// Session time over online time (0–1; 0 without online time).
+    pub utilisation: f64,
 }
 
 impl Kpis {
@@ -88,8 +108,30 @@ impl Kpis {
             unserved_by_reason,
             regular_weekday_share,
             regular_time_share,
+            remote: remote_kpis(problem, plan),
         }
     }
+}
+
+fn remote_kpis(problem: &Problem, plan: &Plan) -> Vec<RemoteKpi> {
+    let mut held = vec![(0usize, Seconds::ZERO); problem.remote().len()];
+    for s in plan.visits().flat_map(|(_, _, v)| &v.sessions) {
+        if let Some(h) = held.get_mut(s.resource) {
+            *h = (h.0 + 1, h.1 + (s.end - s.start));
+        }
+    }
+    problem
+        .remote()
+        .iter()
+        .zip(held)
+        .map(|(person, (sessions, session_time))| {
+            let online: Seconds = problem.horizon().days.iter().map(|&d| person.capacity_on(d)).sum();
+            let online_time = online * i64::from(person.concurrent);
+            let utilisation =
+                if online_time.get() == 0 { 0.0 } else { session_time.get() as f64 / online_time.get() as f64 };
+            RemoteKpi { id: person.id.clone(), sessions, session_time, online_time, utilisation }
+        })
+        .collect()
 }
 
 /// Weekday and time-of-day regularity of stops with a weekly minimum (see [`Kpis`]).

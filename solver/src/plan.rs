@@ -123,16 +123,20 @@ pub enum UnservedReason {
     Capacity,
     /// Not served in this horizon, but its dates run past it: carried over to the next plan.
     Deferred,
+    /// No remote person it needs (its doctor, a counsellor) was free for its session at a
+    /// time the routes could keep.
+    NoRemote,
 }
 
 impl UnservedReason {
-    pub const ALL: [UnservedReason; 6] = [
+    pub const ALL: [UnservedReason; 7] = [
         UnservedReason::NoUnit,
         UnservedReason::NoDay,
         UnservedReason::TooLong,
         UnservedReason::VisitLimit,
         UnservedReason::Capacity,
         UnservedReason::Deferred,
+        UnservedReason::NoRemote,
     ];
 
     /// Stable code (`U01`…), used in outputs and documented with the error codes.
@@ -144,6 +148,7 @@ impl UnservedReason {
             UnservedReason::VisitLimit => "U04",
             UnservedReason::Capacity => "U05",
             UnservedReason::Deferred => "U06",
+            UnservedReason::NoRemote => "U07",
         }
     }
 }

@@ -1,12 +1,13 @@
-//! Property test: plans for random small problems, with halls closed and units out of
+//! Property tests: plans for random small problems, with halls closed and units out of
 //! service on random days, always pass the independent checker, and every request is
-//! either served or reported unserved with a reason.
+//! either served or reported unserved with a reason; so do plans where several units share
+//! a few doctors with short online hours, days off and a buffer between sessions.
 
 mod common;
 
 use junkai_solver::check::check;
 use junkai_solver::model::*;
-use junkai_solver::units::Seconds;
+use junkai_solver::units::{Seconds, TimeWindow};
 use junkai_solver::weekly::{PlanParams, plan};
 use proptest::prelude::*;
 
@@ -108,5 +109,68 @@ proptest! {
         let p = plan(&problem, &m, &params, &mut |_| {});
         let violations = check(&problem, &m, &p);
         prop_assert!(violations.is_empty(), "{:#?}", violations);
+    }
+}
+
+/// A doctor: (first online hour, hours online, days off, sessions at once).
+type DoctorSpec = (i64, i64, Vec<u32>, u32);
+
+/// A random problem of [`spec`] whose consultations (kind 1) need one of `doctors`, some
+/// requests naming their own, with a buffer of `buffer` minutes and every unit medical.
+fn with_doctors(s: &Spec, doctors: &[DoctorSpec], buffer: i64, named: &[bool]) -> Problem {
+    let mut parts = build(s).parts().clone();
+    parts.kinds[1].remote_kind = Some("doctor".into());
+    parts.remote = doctors
+        .iter()
+        .enumerate()
+        .map(|(i, (from, hours, off, concurrent))| RemoteResource {
+            id: format!("dr{i}"),
+            name: format!("医師{i}"),
+            kind: "doctor".into(),
+            organisation: format!("診療所{i}"),
+            contact: String::new(),
+            hours: std::array::from_fn(|d| {
+                let online = TimeWindow::new(Seconds::from_hm(*from, 0), Seconds::from_hm(from + hours, 0));
+                if d < 5 { vec![online] } else { Vec::new() }
+            }),
+            days_off: off.clone(),
+            concurrent: *concurrent,
+        })
+        .collect();
+    parts.session_buffer = Seconds::from_minutes(buffer);
+    for (r, request) in parts.requests.iter_mut().enumerate() {
+        if request.kind == 1 && named.get(r).copied().unwrap_or(false) {
+            request.remote = Some(r % doctors.len());
+        }
+    }
+    for v in &mut parts.vehicles {
+        v.equipment = EquipmentSet(0b11);
+    }
+    Problem::new(parts).expect("generated problems with doctors are valid")
+}
+
+fn doctors() -> impl Strategy<Value = Vec<DoctorSpec>> {
+    prop::collection::vec((8..15i64, 1..3i64, days_off(), prop::sample::select(vec![1u32, 1, 2])), 1..3)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn plans_with_shared_doctors_pass_the_checker(
+        s in spec(),
+        doctors in doctors(),
+        buffer in 0..15i64,
+        named in prop::collection::vec(prop::bool::weighted(0.3), 25),
+    ) {
+        let problem = with_doctors(&s, &doctors, buffer, &named);
+        let m = common::matrix(&problem);
+        let params = PlanParams { assignment: junkai_solver::weekly::AssignmentMethod::Mip { time_limit: std::time::Duration::from_millis(300) }, ..PlanParams::default() };
+        let p = plan(&problem, &m, &params, &mut |_| {});
+        let violations = check(&problem, &m, &p);
+        prop_assert!(violations.is_empty(), "{:#?}", violations);
+        let sessions: usize = p.visits().map(|(_, _, v)| v.sessions.len()).sum();
+        let served_remote: usize = p.visits().map(|(_, _, v)| v.requests.iter().filter(|&&r| problem.needs_remote(r)).count()).sum();
+        prop_assert_eq!(sessions, served_remote);
     }
 }

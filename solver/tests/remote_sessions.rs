@@ -1,16 +1,15 @@
-//! The independent check of remote sessions (`check_sessions`): a doctor shared by every
-//! unit is never double-booked, never used outside the hours or on a day off, and each
-//! session lasts its request's service inside its visit. The planner does not place
-//! sessions yet: the check says so for a plan of requests that need a doctor.
+//! Remote sessions: the independent check (`check_sessions`) finds every broken rule — a
+//! doctor shared by every unit double-booked, used outside the hours or on a day off, a
+//! session of the wrong length or outside its visit — and the planner's sessions pass it.
 
 mod common;
 
 use junkai_solver::check::check;
 use junkai_solver::check_sessions::check_sessions;
 use junkai_solver::model::{Problem, RemoteResource, Session};
-use junkai_solver::plan::Plan;
+use junkai_solver::plan::{Plan, UnservedReason};
 use junkai_solver::units::{Seconds, TimeWindow};
-use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan};
+use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan, published_routes, replan};
 
 /// Online consultations (kind 1) need a `doctor`; two doctors, weekdays 08:00–18:00.
 fn with_doctors(concurrent: u32, buffer_min: i64, days_off: Vec<u32>) -> Problem {
@@ -43,12 +42,13 @@ fn planned(problem: &Problem) -> Plan {
     plan(problem, &common::matrix(problem), &params, &mut |_| {})
 }
 
-/// Gives every request that needs a doctor a session with `doctor`, one after another
-/// from its visit's start.
+/// Replaces the planner's sessions: every request that needs a doctor gets a session with
+/// `doctor`, one after another from its visit's start.
 fn sessions_with(problem: &Problem, plan: &mut Plan, doctor: usize) {
     for day in &mut plan.days {
         for route in &mut day.routes {
             for visit in &mut route.visits {
+                visit.sessions.clear();
                 let mut at = visit.start;
                 for &r in &visit.requests {
                     if !problem.remote_candidates(r).is_empty() {
@@ -71,16 +71,67 @@ fn all_sessions(plan: &mut Plan) -> Vec<&mut Session> {
         .collect()
 }
 
+/// Consultations served in the plan (kind 1 needs a doctor).
+fn consultations(problem: &Problem, plan: &Plan) -> usize {
+    plan.visits().map(|(_, _, v)| v.requests.iter().filter(|&&r| problem.requests()[r].kind == 1).count()).sum()
+}
+
 #[test]
-fn a_plan_without_sessions_fails_for_every_consultation_that_needs_a_doctor() {
+fn the_planner_gives_every_consultation_a_session_that_passes_the_check() {
+    for (concurrent, buffer) in [(1, 0), (1, 10), (2, 5)] {
+        let problem = with_doctors(concurrent, buffer, Vec::new());
+        let plan = planned(&problem);
+        assert_eq!(check(&problem, &common::matrix(&problem), &plan), vec![]);
+        let sessions: usize = plan.visits().map(|(_, _, v)| v.sessions.len()).sum();
+        assert!(consultations(&problem, &plan) >= 2, "the tiny week serves consultations");
+        assert_eq!(sessions, consultations(&problem, &plan));
+    }
+    // Without the sessions the same plan fails, once per consultation.
     let problem = with_doctors(1, 0, Vec::new());
-    let plan = planned(&problem);
+    let mut plan = planned(&problem);
+    plan.days.iter_mut().flat_map(|d| d.routes.iter_mut()).flat_map(|r| r.visits.iter_mut()).for_each(|v| {
+        v.sessions.clear();
+    });
     let violations = check(&problem, &common::matrix(&problem), &plan);
-    let consultations: usize =
-        plan.visits().map(|(_, _, v)| v.requests.iter().filter(|&&r| problem.requests()[r].kind == 1).count()).sum();
-    assert!(consultations >= 2, "the tiny week serves consultations");
     let missing = violations.iter().filter(|v| v.what.contains("no session")).count();
-    assert_eq!(missing, consultations, "{violations:#?}");
+    assert_eq!(missing, consultations(&problem, &plan), "{violations:#?}");
+}
+
+#[test]
+fn a_doctor_off_all_week_serves_no_one_and_the_reason_says_so() {
+    let mut parts = with_doctors(1, 0, Vec::new()).parts().clone();
+    parts.remote.truncate(1);
+    parts.remote[0].days_off = (0..7).collect();
+    let problem = Problem::new(parts).expect("valid");
+    let plan = planned(&problem);
+    assert_eq!(check(&problem, &common::matrix(&problem), &plan), vec![]);
+    assert_eq!(consultations(&problem, &plan), 0);
+    let no_remote = plan.unserved.iter().filter(|u| u.reason == UnservedReason::NoRemote).count();
+    let wanting = (0..problem.requests().len()).filter(|&r| problem.needs_remote(r)).count();
+    assert_eq!(no_remote, wanting, "{:?}", plan.unserved);
+}
+
+#[test]
+fn one_doctor_for_two_hours_serves_at_most_what_fits_and_never_two_at_once() {
+    let mut parts = with_doctors(1, 10, Vec::new()).parts().clone();
+    parts.remote.truncate(1);
+    let two_hours = TimeWindow::new(Seconds::from_hm(10, 0), Seconds::from_hm(12, 0));
+    parts.remote[0].hours = std::array::from_fn(|d| if d < 5 { vec![two_hours] } else { Vec::new() });
+    // Twelve more 30-minute consultations at four halls over the week.
+    let n = parts.requests.len();
+    parts.requests.extend((0..12).map(|i| common::request(n + i, 1, i % 4, 0, 4)));
+    let problem = Problem::new(parts).expect("valid");
+    let plan = planned(&problem);
+    assert_eq!(check(&problem, &common::matrix(&problem), &plan), vec![]);
+    // 30 minutes and a 10-minute buffer: at most three sessions in two hours, per day.
+    for day in &plan.days {
+        let held: usize = day.routes.iter().flat_map(|r| &r.visits).map(|v| v.sessions.len()).sum();
+        assert!(held <= 3, "day {}: {held} sessions", day.day.ordinal);
+    }
+    let served = consultations(&problem, &plan);
+    let unserved = plan.unserved.iter().filter(|u| problem.needs_remote(u.request)).count();
+    assert_eq!(served + unserved, (0..problem.requests().len()).filter(|&r| problem.needs_remote(r)).count());
+    assert!(served >= 5, "the doctor's week holds several sessions: {served}");
 }
 
 #[test]
@@ -149,4 +200,46 @@ fn a_day_off_and_the_buffer_between_sessions_are_kept() {
     let buffered = with_doctors(1, 10, Vec::new());
     let found = check_sessions(&buffered, &plan);
     assert_eq!(back_to_back, found.iter().any(|v| v.what.contains("at most 1")), "{found:#?}");
+}
+
+/// Every session as (day, request, person, start, end), sorted.
+fn session_list(plan: &Plan) -> Vec<(u32, usize, usize, Seconds, Seconds)> {
+    let mut out: Vec<_> = plan
+        .visits()
+        .flat_map(|(d, _, v)| v.sessions.iter().map(move |s| (d.ordinal, s.request, s.resource, s.start, s.end)))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn re_planning_keeps_published_sessions_and_a_new_day_off_moves_or_reports_them() {
+    let mut parts = with_doctors(1, 5, Vec::new()).parts().clone();
+    parts.remote.truncate(1);
+    let problem = Problem::new(parts.clone()).expect("valid");
+    let plan = planned(&problem);
+    let published = published_routes(&problem, &plan);
+    let params = PlanParams::default();
+    let again = replan(&problem, &common::matrix(&problem), &published, &params, &mut |_| {});
+    assert_eq!(check(&problem, &common::matrix(&problem), &again), vec![]);
+    assert_eq!(session_list(&again), session_list(&plan), "published sessions keep their times and people");
+
+    // The doctor takes the busiest day off.
+    let sessions = session_list(&plan);
+    let busiest =
+        sessions.iter().map(|s| s.0).max_by_key(|&d| (sessions.iter().filter(|s| s.0 == d).count(), d)).unwrap();
+    parts.remote[0].days_off = vec![busiest];
+    let away = Problem::new(parts).expect("valid");
+    let moved = replan(&away, &common::matrix(&away), &published, &params, &mut |_| {});
+    assert_eq!(check(&away, &common::matrix(&away), &moved), vec![]);
+    let now = session_list(&moved);
+    assert!(now.iter().all(|s| s.0 != busiest), "no session on the day off");
+    for s in sessions.iter().filter(|s| s.0 != busiest) {
+        assert!(now.contains(s), "a session on another day stays as published: {s:?}");
+    }
+    for s in sessions.iter().filter(|s| s.0 == busiest) {
+        let moved_to = now.iter().find(|t| t.1 == s.1);
+        let reported = moved.unserved.iter().any(|u| u.request == s.1 && u.reason == UnservedReason::NoRemote);
+        assert!(moved_to.is_some() != reported, "request {} is moved or reported U07, not both", s.1);
+    }
 }

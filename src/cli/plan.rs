@@ -214,6 +214,10 @@ pub(super) fn print_summary(view: &PlanView, lang: Lang, files: usize, out: &Pat
     let k = &view.kpis;
     let hours = k.unit_time.get() as f64 / 3600.0;
     let routes: usize = view.days.iter().map(|d| d.routes.len()).sum();
+    let sessions: usize = k.remote.iter().map(|r| r.sessions).sum();
+    let session_s: i64 = k.remote.iter().map(|r| r.session_time.get()).sum();
+    let online_s: i64 = k.remote.iter().map(|r| r.online_time.get()).sum();
+    let remote_share = if online_s == 0 { 0.0 } else { 100.0 * session_s as f64 / online_s as f64 };
     match lang {
         Lang::Ja => {
             say!("{}（{}から{}週間）", view.name, view.first_monday, view.weeks);
@@ -239,6 +243,12 @@ pub(super) fn print_summary(view: &PlanView, lang: Lang, files: usize, out: &Pat
                 hours,
                 k.utilisation * 100.0
             );
+            if !k.remote.is_empty() {
+                say!(
+                    "オンライン対応: {} 人でセッション {sessions} 件（対応時間の {remote_share:.0}%）",
+                    k.remote.len()
+                );
+            }
             if !view.unserved.is_empty() {
                 say!("未対応: {} 件（理由は plan.json）", view.unserved.len());
             }
@@ -273,6 +283,12 @@ pub(super) fn print_summary(view: &PlanView, lang: Lang, files: usize, out: &Pat
                 hours,
                 k.utilisation * 100.0
             );
+            if !k.remote.is_empty() {
+                say!(
+                    "remote staff: {sessions} sessions with {} people ({remote_share:.0}% of their online time)",
+                    k.remote.len()
+                );
+            }
             if !view.unserved.is_empty() {
                 say!("unserved: {} (reasons in plan.json)", view.unserved.len());
             }

@@ -33,8 +33,13 @@ pub fn run(args: &SampleArgs, lang: Lang) -> ExitCode {
         Err(diagnostics) => return report(&diagnostics, lang),
     };
     let p = &data.problem;
-    let requests =
-        generate(p.stops(), p.kinds(), &data.calendar, SampleSpec { seed: args.seed, per_week: args.per_week });
+    let requests = generate(
+        p.stops(),
+        p.kinds(),
+        p.remote(),
+        &data.calendar,
+        SampleSpec { seed: args.seed, per_week: args.per_week },
+    );
     let doc = json!({
         "format": REQUESTS_FORMAT,
         "version": VERSION,

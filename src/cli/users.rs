@@ -26,12 +26,15 @@ pub enum UsersCommand {
     /// アカウントを作る（パスワードは標準入力から、なければ生成して一度だけ表示） / create an account
     Add {
         name: String,
-        /// admin, planner, driver or viewer.
+        /// admin, planner, driver, viewer or remote.
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// A driver's unit (default: the unit assigned for each day).
         #[arg(long)]
         unit: Option<String>,
+        /// A remote account's person (`remote_staff[].id` of the data set).
+        #[arg(long)]
+        remote: Option<String>,
     },
     /// アカウントの一覧 / list accounts
     List,
@@ -44,7 +47,7 @@ pub enum UsersCommand {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text).ok_or_else(|| format!("`{text}`: use admin, planner, driver or viewer"))
+    Role::parse(text).ok_or_else(|| format!("`{text}`: use admin, planner, driver, viewer or remote"))
 }
 
 /// A password from standard input when it is piped (first line), else a generated one.
@@ -71,13 +74,15 @@ pub fn run(args: &UsersArgs, lang: Lang) -> ExitCode {
     };
     block_on(async move {
         match &args.command {
-            UsersCommand::Add { name, role, unit } => {
-                add(&Store::open(&c.db, c.clock.clone()).await?, name, *role, unit.as_deref(), lang).await
+            UsersCommand::Add { name, role, unit, remote } => {
+                let bound = if *role == Role::Remote { remote.as_deref() } else { unit.as_deref() };
+                add(&Store::open(&c.db, c.clock.clone()).await?, name, *role, bound, lang).await
             }
             UsersCommand::List => {
                 for a in existing(&c).await?.users().await? {
                     let state = if a.disabled { "disabled" } else { "active" };
-                    say!("{}\t{}\t{}\t{state}", a.name, a.role.as_str(), a.unit_id.as_deref().unwrap_or("-"));
+                    let bound = a.unit_id.as_deref().or(a.remote_id.as_deref()).unwrap_or("-");
+                    say!("{}\t{}\t{bound}\t{state}", a.name, a.role.as_str());
                 }
                 Ok(())
             }
@@ -94,7 +99,8 @@ pub fn run(args: &UsersArgs, lang: Lang) -> ExitCode {
     })
 }
 
-async fn add(store: &Store, name: &str, role: Role, unit: Option<&str>, lang: Lang) -> Result<(), FileError> {
+/// Creates an account bound to `bound` (a driver's unit, a remote account's person).
+async fn add(store: &Store, name: &str, role: Role, bound: Option<&str>, lang: Lang) -> Result<(), FileError> {
     if !valid_account_name(name) {
         let ja = "E4002 name: アカウント名は64文字以内の文字・数字と . _ - にしてください";
         return fail(lang, ja, "E4002 name: use up to 64 letters, digits, . _ -");
@@ -105,8 +111,7 @@ async fn add(store: &Store, name: &str, role: Role, unit: Option<&str>, lang: La
         let [ja, en] = p.text();
         return fail(lang, &format!("E4003 password: {ja}"), &format!("E4003 password: {en}"));
     }
-    let unit = unit.filter(|_| role == Role::Driver);
-    if store.add_user(name, role, unit, &password, "cli").await?.is_none() {
+    if store.add_user(name, role, bound, &password, "cli").await?.is_none() {
         let ja = format!("E4004 name: アカウント「{name}」は既にあります");
         return fail(lang, &ja, &format!("E4004 name: the account `{name}` exists"));
     }

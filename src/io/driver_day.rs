@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::itinerary::{gsi_link, itinerary, what_to_bring};
 use super::plan_geojson::crew_route_geojson;
-use super::plan_view::{PlanView, RouteView};
+use super::plan_view::{PlanView, RouteView, SessionView};
 use super::problem_file::Dataset;
 use crate::lang::Lang;
 
@@ -20,6 +20,9 @@ pub struct DriverRequest {
     pub resident_name: String,
     pub phone: String,
     pub note: String,
+    /// The remote session of this request: when, and who joins by video (to call).
+    #[serde(default)]
+    pub session: Option<SessionView>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -93,6 +96,7 @@ fn stop(i: usize, v: &super::plan_view::VisitView) -> DriverStop {
                 resident_name: r.contact.name.clone(),
                 phone: r.contact.phone.clone(),
                 note: r.contact.note.clone(),
+                session: v.sessions.iter().find(|s| s.request_id == r.id).cloned(),
             })
             .collect(),
         navigation: format!("https://www.google.com/maps/dir/?api=1&destination={lat:.6},{lon:.6}&travelmode=driving"),

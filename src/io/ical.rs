@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::calendar_identity::{EventId, first_uid};
 use super::plan_diff::VisitRef;
 use super::public_timetable::PublicVisit;
+use super::remote_day::RemoteSession;
 use crate::lang::Lang;
 
 /// Escapes TEXT values (backslash, semicolon, comma, newline).
@@ -59,24 +60,7 @@ fn event(id: &EventId, stamp: &str, when: [&str; 3], summary: &str, location: &s
 /// DTSTAMP (UTC, `YYYYMMDDTHHMMSSZ`). A visit keeps its UID across plan versions
 /// ([`PublicVisit::event`]); a changed one comes with a higher SEQUENCE.
 pub fn calendar(name: &str, visits: &[PublicVisit], cancelled: &[(VisitRef, EventId)], stamp: &str) -> String {
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".into(),
-        "PRODID:-//junkai//junkai 0.1//JA".into(),
-        "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:{}", escape(name)),
-        "X-WR-TIMEZONE:Asia/Tokyo".into(),
-        "BEGIN:VTIMEZONE".into(),
-        "TZID:Asia/Tokyo".into(),
-        "BEGIN:STANDARD".into(),
-        "DTSTART:19700101T000000".into(),
-        "TZOFFSETFROM:+0900".into(),
-        "TZOFFSETTO:+0900".into(),
-        "TZNAME:JST".into(),
-        "END:STANDARD".into(),
-        "END:VTIMEZONE".into(),
-    ];
+    let mut lines = header(name);
     for v in visits {
         let mut summary = format!("{}（{}）", v.unit_name, v.stop_name);
         if let Some(class) = &v.class {
@@ -94,8 +78,52 @@ pub fn calendar(name: &str, visits: &[PublicVisit], cancelled: &[(VisitRef, Even
         let when = [v.date.as_str(), &v.from, &v.to];
         lines.extend(event(id, stamp, when, &summary, &v.place, "STATUS:CANCELLED".into()));
     }
+    finish(lines)
+}
+
+/// A remote person's sessions as a calendar named `name`. Residents' names stay out (the
+/// file leaves the service); each session names its request, service, hall and unit. A
+/// session's UID holds its date, request and start, so a moved session is a new event.
+pub fn remote_calendar(name: &str, sessions: &[RemoteSession], stamp: &str) -> String {
+    let mut lines = header(name);
+    for s in sessions {
+        let id = EventId {
+            uid: format!("junkai-session-{}-{}-{}@junkai", s.date, s.request_id, s.start.replace(':', "")),
+            sequence: 0,
+        };
+        let summary = format!("{} {}（{}）", s.kind_name, s.place, s.unit_name);
+        let description = format!("DESCRIPTION:{}", escape(&format!("予約 / request {}", s.request_id)));
+        let location = if s.address.is_empty() { s.place.clone() } else { format!("{} {}", s.place, s.address) };
+        lines.extend(event(&id, stamp, [s.date.as_str(), &s.start, &s.end], &summary, &location, description));
+    }
+    finish(lines)
+}
+
+fn finish(mut lines: Vec<String>) -> String {
     lines.push("END:VCALENDAR".into());
     lines.iter().map(|l| fold(l)).collect()
+}
+
+/// The calendar's opening lines, with the Asia/Tokyo time zone.
+fn header(name: &str) -> Vec<String> {
+    vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//junkai//junkai 0.1//JA".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+        "X-WR-TIMEZONE:Asia/Tokyo".into(),
+        "BEGIN:VTIMEZONE".into(),
+        "TZID:Asia/Tokyo".into(),
+        "BEGIN:STANDARD".into(),
+        "DTSTART:19700101T000000".into(),
+        "TZOFFSETFROM:+0900".into(),
+        "TZOFFSETTO:+0900".into(),
+        "TZNAME:JST".into(),
+        "END:STANDARD".into(),
+        "END:VTIMEZONE".into(),
+    ]
 }
 
 #[cfg(test)]

@@ -50,6 +50,9 @@ struct Labels {
     map: &'static str,
     home: &'static str,
     none: &'static str,
+    online: &'static str,
+    /// Opening and closing brackets around an aside.
+    aside: (&'static str, &'static str),
 }
 
 const JA: Labels = Labels {
@@ -65,6 +68,8 @@ const JA: Labels = Labels {
     map: "地図（地理院地図）",
     home: "自宅訪問",
     none: "予約なし（定期訪問）",
+    online: "オンライン",
+    aside: ("（", "）"),
 };
 
 const EN: Labels = Labels {
@@ -80,7 +85,18 @@ const EN: Labels = Labels {
     map: "Map links (GSI)",
     home: "home visit",
     none: "no bookings (regular visit)",
+    online: "video call",
+    aside: (" (", ")"),
 };
+
+/// Who to call for a remote session, and when: ` — オンライン 10:25–10:55 医師A（内科クリニックA、000-…）`.
+fn session_line(l: &Labels, s: &super::plan_view::SessionView) -> String {
+    let reach =
+        [s.organisation.as_str(), s.contact.as_str()].iter().filter(|x| !x.is_empty()).copied().collect::<Vec<_>>();
+    let reach =
+        if reach.is_empty() { String::new() } else { format!("{}{}{}", l.aside.0, reach.join(", "), l.aside.1) };
+    format!(" — {} {}–{} {}{reach}", l.online, s.start, s.end, s.remote_name)
+}
 
 pub fn itinerary(data: &Dataset, view: &PlanView, day: &DayView, route: &RouteView, lang: Lang) -> String {
     let l = if lang == Lang::Ja { &JA } else { &EN };
@@ -132,12 +148,13 @@ pub fn itinerary(data: &Dataset, view: &PlanView, day: &DayView, route: &RouteVi
                 .join(" / ");
             let _ = writeln!(
                 md,
-                "- {} {} {}分 — {}{}",
+                "- {} {} {}分 — {}{}{}",
                 r.id,
                 r.kind_name,
                 r.minutes,
                 who,
-                if r.contact.note.is_empty() { String::new() } else { format!(" ({})", r.contact.note) }
+                if r.contact.note.is_empty() { String::new() } else { format!(" ({})", r.contact.note) },
+                v.sessions.iter().find(|s| s.request_id == r.id).map_or(String::new(), |s| session_line(l, s))
             );
         }
         let _ = writeln!(md);

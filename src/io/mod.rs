@@ -15,6 +15,7 @@ pub mod plan_view;
 pub mod problem_file;
 pub mod public_timetable;
 pub mod published_plan;
+pub mod remote_day;
 pub mod request_list;
 pub mod request_table;
 pub mod roads;

@@ -60,6 +60,22 @@ pub struct VisitView {
     /// and the kinds the place hosts that are marked `walk_in`).
     #[serde(default)]
     pub walk_in: Vec<String>,
+    /// Remote sessions (a doctor or counsellor joining by video), in order of start.
+    #[serde(default)]
+    pub sessions: Vec<SessionView>,
+}
+
+/// A remote session of a visit: who joins by video, when, and for which request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub request_id: String,
+    pub remote_id: String,
+    pub remote_name: String,
+    pub organisation: String,
+    /// How the crew reaches them (phone or meeting address).
+    pub contact: String,
+    pub start: String,
+    pub end: String,
 }
 
 /// The lunch break of a route, taken at the place of visit number `after_visit` (1-based).
@@ -159,6 +175,10 @@ pub fn reason_text(reason: UnservedReason) -> Text {
         UnservedReason::Deferred => {
             Text::new("次の計画期間に持ち越し（期限内）", "carried over to the next horizon (still within its dates)")
         }
+        UnservedReason::NoRemote => Text::new(
+            "オンラインで対応する医師・相談員の空き時間がありません",
+            "no remote doctor or counsellor was free for the session",
+        ),
     }
 }
 
@@ -226,6 +246,20 @@ fn visit_view(data: &Dataset, vehicle: usize, v: &junkai_solver::plan::Visit) ->
         class: v.class_kind.map(|k| (p.kinds()[k].id.clone(), p.kinds()[k].name.clone())),
         requests: v.requests.iter().map(|&r| request_view(data, r)).collect(),
         walk_in: walk_in_services(data, vehicle, v.place),
+        sessions: v.sessions.iter().map(|s| session_view(data, s)).collect(),
+    }
+}
+
+fn session_view(data: &Dataset, s: &junkai_solver::model::Session) -> SessionView {
+    let person = &data.problem.remote()[s.resource];
+    SessionView {
+        request_id: data.problem.requests()[s.request].id.clone(),
+        remote_id: person.id.clone(),
+        remote_name: person.name.clone(),
+        organisation: person.organisation.clone(),
+        contact: person.contact.clone(),
+        start: hhmm(s.start),
+        end: hhmm(s.end),
     }
 }
 

@@ -3,12 +3,14 @@
 //! requests that no longer exist are the cancelled ones.
 
 use chrono::NaiveDate;
+use junkai_solver::model::Session;
 use junkai_solver::plan::VisitPlace;
 use junkai_solver::units::TimeWindow;
 use junkai_solver::weekly::{PublishedRoute, PublishedVisit};
 use serde::Deserialize;
 
 use super::json_reader::parse_time;
+use super::plan_view::SessionView;
 use super::problem_file::Dataset;
 use crate::diagnostics::{Diagnostic, Mismatch};
 
@@ -39,6 +41,8 @@ pub struct PublishedVisitView {
     pub published: (String, String),
     pub class: Option<(String, String)>,
     pub requests: Vec<RequestRef>,
+    #[serde(default)]
+    pub sessions: Vec<SessionView>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,11 +128,23 @@ impl PublishedPlan {
                         continue;
                     };
                     let class_kind = v.class.as_ref().and_then(|(id, _)| p.kinds().iter().position(|k| &k.id == id));
-                    visits.push(PublishedVisit { place, window, requests, class_kind });
+                    let sessions = v.sessions.iter().filter_map(|s| resolve_session(p, s)).collect();
+                    visits.push(PublishedVisit { place, window, requests, class_kind, sessions });
                 }
                 routes.push(PublishedRoute { day: day_index, vehicle, visits });
             }
         }
         if errors.is_empty() { Ok(Resolved { routes, cancelled }) } else { Err(errors) }
     }
+}
+
+/// A published session in the data's indices; `None` when its request or person is gone
+/// (the request is then re-planned without it).
+fn resolve_session(p: &junkai_solver::model::Problem, s: &SessionView) -> Option<Session> {
+    Some(Session {
+        request: p.requests().iter().position(|r| r.id == s.request_id)?,
+        resource: p.remote().iter().position(|x| x.id == s.remote_id)?,
+        start: parse_time(&s.start)?,
+        end: parse_time(&s.end)?,
+    })
 }

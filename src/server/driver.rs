@@ -20,12 +20,16 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/driver/itinerary", get(itinerary)).route("/api/driver/days", get(days))
 }
 
-/// The published plan's itineraries that `account` drives, by date.
-pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
+/// Every crew day of the published plan (none before the first publication).
+pub(super) async fn published_days(s: &AppState) -> Result<Vec<DriverDay>, ApiError> {
     let Some(id) = s.store.published_id().await? else { return Ok(Vec::new()) };
     let text = s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default();
-    let all: Vec<DriverDay> =
-        serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))
+}
+
+/// The published plan's itineraries that `account` drives, by date.
+pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
+    let all = published_days(s).await?;
     let assigned = s.store.crew_days(account.id).await?;
     let drives = |day: &DriverDay| match &account.unit_id {
         Some(fixed) => *fixed == day.unit_id,

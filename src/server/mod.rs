@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod pages;
 pub(crate) mod planner;
 pub mod public;
+mod remote;
 pub mod request_status;
 pub mod store;
 
@@ -194,9 +195,10 @@ async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -
     use axum::http::{HeaderValue, header};
     let path = req.uri().path();
     // Staff pages and the private API may show passwords, tokens or residents: never cached.
-    let private =
-        ["/login", "/logout", "/account", "/admin", "/planner", "/driver"].iter().any(|p| path.starts_with(p))
-            || (path.starts_with("/api/") && !path.starts_with("/api/public/"));
+    let private = ["/login", "/logout", "/account", "/admin", "/planner", "/driver", "/remote"]
+        .iter()
+        .any(|p| path.starts_with(p))
+        || (path.starts_with("/api/") && !path.starts_with("/api/public/"));
     let mut response = next.run(req).await;
     if private {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -224,6 +226,7 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(planner::routes())
         .merge(driver::routes())
+        .merge(remote::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .fallback(not_found)

@@ -13,6 +13,8 @@ pub enum Role {
     /// Planners and admins.
     Planner,
     Driver,
+    /// Remote staff (a doctor, pharmacist, counsellor): their own sessions.
+    Remote,
     Admin,
 }
 
@@ -68,6 +70,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("get", "/api/audit", Role::Planner, "Audit log (who changed what)"),
     op("get", "/api/driver/days", Role::Driver, "The unit's working dates in the published plan"),
     op("get", "/api/driver/itinerary", Role::Driver, "The unit's itinerary (?date=YYYY-MM-DD)"),
+    op("get", "/api/remote/sessions", Role::Remote, "The remote person's sessions in the published plan"),
+    op("get", "/api/remote/calendar.ics", Role::Remote, "The remote person's sessions as iCalendar"),
 ];
 
 fn error_response(description: &str) -> Value {

@@ -112,6 +112,13 @@ impl Problem {
         self.parts.session_buffer
     }
 
+    /// Whether request `r` needs a remote person (it names one, or its kind needs one of a
+    /// kind) — even when nobody of that kind exists.
+    pub fn needs_remote(&self, r: usize) -> bool {
+        let request = &self.parts.requests[r];
+        request.remote.is_some() || self.parts.kinds[request.kind].remote_kind.is_some()
+    }
+
     /// The remote people who may hold request `r`'s session: the one it names, else every
     /// person of its kind's `remote_kind`; empty when it needs nobody.
     pub fn remote_candidates(&self, r: usize) -> Vec<usize> {
@@ -193,6 +200,9 @@ fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
         {
             return Err(err(format!("service_kinds[{i}].class"), "length and seats must be > 0"));
         }
+        if k.class.is_some() && k.remote_kind.is_some() {
+            return Err(err(format!("service_kinds[{i}].remote_kind"), "a class kind has no remote session"));
+        }
     }
     for (i, s) in p.stops.iter().enumerate() {
         if !s.location.is_valid() {
@@ -254,6 +264,9 @@ fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
         }
         if r.remote.is_some_and(|x| x >= p.remote.len()) {
             return Err(err(format!("{path}.remote"), "remote person index out of range"));
+        }
+        if r.remote.is_some() && p.kinds[r.kind].class.is_some() {
+            return Err(err(format!("{path}.remote"), "a class seat has no remote session"));
         }
     }
     check_remote(p)

@@ -3,6 +3,7 @@
 //! each stop reaches its weekly minimum. An optimising MIP replaces this later; this one
 //! is simple and never breaks a hard rule.
 
+use super::remote_budget::RemoteBudget;
 use super::visits::{
     TentativeVisit, longest_window, place_location, place_open, request_place, vehicle_fits, visit_duration,
     visit_stay, visit_usage,
@@ -30,6 +31,8 @@ pub struct Ledger<'a> {
     pub visits: Vec<TentativeVisit>,
     /// Indexed `[vehicle][day]`.
     unit_days: Vec<Vec<UnitDay>>,
+    /// Remote people's session time per day.
+    remote: RemoteBudget,
 }
 
 /// Why a candidate slot was refused (the most telling one becomes the unserved reason).
@@ -37,6 +40,8 @@ pub struct Ledger<'a> {
 enum Refusal {
     Rule,
     Capacity,
+    /// The units had room but the remote people it needs had no time left.
+    Remote,
 }
 
 impl<'a> Ledger<'a> {
@@ -47,11 +52,16 @@ impl<'a> Ledger<'a> {
             matrix,
             visits: Vec::new(),
             unit_days: vec![vec![UnitDay::default(); days]; problem.vehicles().len()],
+            remote: RemoteBudget::new(problem),
         }
     }
 
     pub fn problem(&self) -> &'a Problem {
         self.problem
+    }
+
+    pub fn remote_budget(&self) -> &RemoteBudget {
+        &self.remote
     }
 
     fn works(&self, vehicle: usize, day: usize) -> bool {
@@ -117,6 +127,7 @@ impl<'a> Ledger<'a> {
         ud.consultations += usage.0;
         ud.seats += usage.1;
         ud.locations.push(location);
+        self.remote.record(self.problem, &visit.requests, visit.day, 1);
         self.visits.push(visit);
     }
 
@@ -169,12 +180,16 @@ impl<'a> Ledger<'a> {
         ud.time += extra;
         ud.consultations += usage.0;
         ud.seats += usage.1;
+        self.remote.record(self.problem, &[request], v.day, 1);
     }
 
     /// Undoes the last [`Ledger::join`] of `request` to visit `i`.
     pub fn unjoin(&mut self, i: usize, request: usize) {
         let p = self.problem;
         let v = &mut self.visits[i];
+        if v.requests.contains(&request) {
+            self.remote.record(p, &[request], v.day, -1);
+        }
         v.requests.retain(|&r| r != request);
         if v.requests.iter().all(|&r| p.kinds()[p.requests()[r].kind].class.is_none()) {
             v.class_kind = None;
@@ -203,7 +218,9 @@ impl<'a> Ledger<'a> {
                 continue;
             }
             let Some((_, extra)) = self.joinable(i, request) else { continue };
-            if !self.fits_capacity(v.vehicle, v.day, extra, visit_usage(p, &[request])) {
+            if !self.fits_capacity(v.vehicle, v.day, extra, visit_usage(p, &[request]))
+                || !self.remote.fits(p, &[request], v.day)
+            {
                 continue;
             }
             let day = p.horizon().days[v.day];
@@ -232,13 +249,18 @@ impl<'a> Ledger<'a> {
             if !self.rule_allows(place, day) {
                 continue;
             }
-            refusal = Refusal::Capacity;
+            refusal = refusal.max(Refusal::Capacity);
+            let remote_fits = self.remote.fits(p, &[request], day);
             for vehicle in 0..p.vehicles().len() {
                 if !self.works(vehicle, day) || !vehicle_fits(p, vehicle, place, &[request]) {
                     continue;
                 }
                 let extra = duration + self.detour(vehicle, day, location);
                 if !self.fits_capacity(vehicle, day, extra, usage) {
+                    continue;
+                }
+                if !remote_fits {
+                    refusal = Refusal::Remote;
                     continue;
                 }
                 let d = p.horizon().days[day];
@@ -255,8 +277,9 @@ impl<'a> Ledger<'a> {
         Ok(())
     }
 
-    /// Days of the horizon on which the request could be served, ignoring capacity and the
-    /// visit rule's counts; or the reason there are none.
+    /// Days of the horizon on which the request could be served, ignoring capacity, the
+    /// visit rule's counts and remote people's booked time (but not whether anyone it
+    /// needs works that day); or the reason there are none.
     pub fn candidate_days(&self, request: usize) -> Result<Vec<usize>, UnservedReason> {
         let p = self.problem;
         let r = &p.requests()[request];
@@ -267,7 +290,7 @@ impl<'a> Ledger<'a> {
         let class_kind = p.kinds()[r.kind].class.map(|_| r.kind);
         let duration = visit_stay(p, place, &[request], class_kind);
         let mut days = Vec::new();
-        let mut too_long = false;
+        let (mut too_long, mut nobody_remote) = (false, false);
         for (i, d) in p.horizon().days.iter().enumerate() {
             if d.ordinal < r.earliest_day || d.ordinal > r.latest_day || !place_open(p, place, *d) {
                 continue;
@@ -279,12 +302,17 @@ impl<'a> Ledger<'a> {
                 too_long = true;
                 continue;
             }
+            if p.needs_remote(request) && !self.remote.possible(p, request, i) {
+                nobody_remote = true;
+                continue;
+            }
             days.push(i);
         }
-        match (days.is_empty(), too_long) {
-            (false, _) => Ok(days),
-            (true, true) => Err(UnservedReason::TooLong),
-            (true, false) => Err(UnservedReason::NoDay),
+        match (days.is_empty(), too_long, nobody_remote) {
+            (false, _, _) => Ok(days),
+            (true, true, _) => Err(UnservedReason::TooLong),
+            (true, false, true) => Err(UnservedReason::NoRemote),
+            (true, false, false) => Err(UnservedReason::NoDay),
         }
     }
 
@@ -297,6 +325,7 @@ impl<'a> Ledger<'a> {
         self.open_visit(request, &days).map_err(|refusal| match refusal {
             Refusal::Rule => UnservedReason::VisitLimit,
             Refusal::Capacity => UnservedReason::Capacity,
+            Refusal::Remote => UnservedReason::NoRemote,
         })
     }
 

@@ -1,9 +1,10 @@
 //! Routing one working day: the day's tentative visits become routing jobs, the units
 //! working that weekday become vehicles, and the routing core orders and times them.
 
+use super::sessions::DaySessions;
 use super::visits::{
-    TentativeVisit, announced_window, place_location, place_windows, vehicle_fits, visit_duration, visit_stay,
-    visit_usage,
+    TentativeVisit, announced_window, place_location, place_windows, up_to_mark, vehicle_fits, visit_duration,
+    visit_stay, visit_usage,
 };
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
@@ -20,11 +21,20 @@ const RULE_VISIT_PRIZE: i64 = 500_000;
 const LOCKED_VISIT_PRIZE: i64 = 1_000_000_000_000;
 
 /// The routed day: routes, the visits of each route (indices into the given visit list,
-/// parallel to `routes`), and the indices that did not fit.
+/// parallel to `routes`), the indices that did not fit, and the requests of routed visits
+/// left out because no remote person could hold their session (visit index, request).
 pub struct RoutedDay {
     pub routes: Vec<Route>,
     pub visit_ids: Vec<Vec<usize>>,
     pub dropped: Vec<usize>,
+    pub no_session: Vec<(usize, usize)>,
+}
+
+impl RoutedDay {
+    /// Whether every visit and every session it was given fits.
+    pub fn takes_everything(&self) -> bool {
+        self.dropped.is_empty() && self.no_session.is_empty()
+    }
 }
 
 /// How far a visit may start from its usual time (see `TentativeVisit::usual`).
@@ -150,8 +160,12 @@ fn route_day_with(
             }
         })
         .collect();
-    let jobs = visits.iter().map(|v| job_for(problem, v, day, &working, keep_usual)).collect();
-    let instance = Instance { matrix, jobs, vehicles, rates };
+    let mut jobs: Vec<Job> = visits.iter().map(|v| job_for(problem, v, day, &working, keep_usual)).collect();
+    let mut sessions = DaySessions::new(problem, date, visits, jobs.iter().map(|j| j.windows.clone()).collect());
+    for (j, job) in jobs.iter_mut().enumerate() {
+        job.windows = sessions.hours_windows(j);
+    }
+    let mut instance = Instance { matrix, jobs, vehicles, rates };
     let initial = match warm {
         Some(routes) => Some(
             working
@@ -162,43 +176,60 @@ fn route_day_with(
         None => kept_routes(visits, &working),
     };
     let solution = routing::solve_from(&instance, search, initial, &mut |_, _| {});
-    let used: Vec<(usize, &Vec<usize>)> =
-        solution.routes.iter().enumerate().filter(|(_, jobs)| !jobs.is_empty()).collect();
+    let used: Vec<(usize, Vec<usize>)> =
+        solution.routes.into_iter().enumerate().filter(|(_, jobs)| !jobs.is_empty()).collect();
+    let (times, held) = sessions.place(&mut instance, &used);
     let routes = used
         .iter()
-        .map(|&(k, jobs)| {
-            let times = routing::route_times(&instance, k, jobs);
-            Route {
-                vehicle: working[k],
-                departure: times.departure,
-                return_time: times.return_time,
-                lunch: times.lunch,
-                distance: times.cost.distance,
-                visits: jobs
-                    .iter()
-                    .zip(times.arrivals.iter().zip(&times.starts))
-                    .map(|(&j, (&arrival, &planned))| {
-                        let v = visits[j];
-                        let service = visit_duration(problem, v.place, &v.requests, v.class_kind);
-                        let announced = v.lock.unwrap_or_else(|| announced_window(planned, service));
-                        Visit {
-                            place: v.place,
-                            arrival,
-                            start: announced.start,
-                            end: announced.start + service,
-                            published: announced,
-                            requests: v.requests.clone(),
-                            class_kind: v.class_kind,
-                            // Remote sessions are not planned yet (see docs/model.md).
-                            sessions: Vec::new(),
-                        }
-                    })
-                    .collect(),
-            }
+        .zip(times)
+        .zip(held)
+        .map(|((&(k, ref jobs), times), held)| Route {
+            vehicle: working[k],
+            departure: times.departure,
+            return_time: times.return_time,
+            lunch: times.lunch,
+            distance: times.cost.distance,
+            visits: jobs
+                .iter()
+                .zip(held)
+                .enumerate()
+                .map(|(pos, (&j, held))| routed_visit(problem, visits[j], sessions.requests(j), &times, pos, held))
+                .collect(),
         })
         .collect();
-    let visit_ids = used.into_iter().map(|(_, jobs)| jobs.clone()).collect();
-    RoutedDay { routes, visit_ids, dropped: solution.unassigned }
+    let no_session = used
+        .iter()
+        .flat_map(|(_, jobs)| jobs.iter().flat_map(|&j| sessions.left_out[j].iter().map(move |&r| (j, r))))
+        .collect();
+    let visit_ids = used.into_iter().map(|(_, jobs)| jobs).collect();
+    RoutedDay { routes, visit_ids, dropped: solution.unassigned, no_session }
+}
+
+/// The visit at `position` of a timed route, serving `requests` and holding `sessions`:
+/// its announced window covers the service and every session.
+fn routed_visit(
+    problem: &Problem,
+    v: &TentativeVisit,
+    requests: Vec<usize>,
+    times: &routing::RouteTimes,
+    position: usize,
+    sessions: Vec<crate::model::Session>,
+) -> Visit {
+    let planned = times.starts[position];
+    let service = visit_duration(problem, v.place, &requests, v.class_kind);
+    let last_session = sessions.iter().map(|s| s.end).max();
+    let reach = last_session.map_or(Seconds::ZERO, |end| end - up_to_mark(planned));
+    let announced = v.lock.unwrap_or_else(|| announced_window(planned, service.max(reach)));
+    Visit {
+        place: v.place,
+        arrival: times.arrivals[position],
+        start: announced.start,
+        end: last_session.map_or(announced.start + service, |end| end.max(announced.start + service)),
+        published: announced,
+        requests,
+        class_kind: v.class_kind,
+        sessions,
+    }
 }
 
 /// The published routes of kept visits, as the search's starting point: on each working

@@ -1,11 +1,12 @@
 //! The day-assignment MIP (written down in `docs/model.md`): which place is visited on
 //! which day by which unit, which requests each visit serves, and whether it holds a
 //! class — under the visit rules, request dates, equipment, visit lengths and each
-//! unit-day's estimated working time and capacity — maximising served requests (by
-//! priority, sooner and on preferred weekdays) minus estimated driving, inconsistency
-//! (distinct weekdays and units per stop) and shortfalls of weekly minimum visits.
+//! unit-day's estimated working time and capacity, and remote people's hours per day —
+//! maximising served requests (by priority, sooner and on preferred weekdays) minus
+//! estimated driving, inconsistency (distinct weekdays and units per stop) and shortfalls
+//! of weekly minimum visits.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use super::assign::Ledger;
@@ -251,6 +252,19 @@ fn solve_week(
             by_visit.entry((p, d, u)).or_default().push((r, yv));
         }
         m.less_eq(y[r].iter().map(|&(_, v)| (v, 1.0)).collect(), 1.0);
+    }
+    // Remote people's hours: session minutes per pool (a person, a kind) and day.
+    let budget = ledger.remote_budget();
+    let mut remote_rows: BTreeMap<(usize, usize), Vec<(Var, f64)>> = BTreeMap::new();
+    for (r, options) in y.iter().enumerate() {
+        for &((d, _), v) in options {
+            for &pool in budget.pools_of(r) {
+                remote_rows.entry((pool, d)).or_default().push((v, minutes(problem.requests()[r].service)));
+            }
+        }
+    }
+    for ((pool, d), row) in remote_rows {
+        m.less_eq(row, minutes(budget.capacity(pool, d)));
     }
     // Classes: seats per session, a session only during a visit, one class per visit.
     let mut sessions_of_visit: HashMap<(usize, usize, usize), Vec<(Var, f64)>> = HashMap::new();

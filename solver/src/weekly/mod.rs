@@ -5,8 +5,11 @@ mod assign;
 mod day_routing;
 mod mip;
 pub mod periodic;
+mod remote_budget;
+mod remote_time;
 mod repair;
 mod replan;
+mod sessions;
 mod visits;
 
 use std::time::Duration;
@@ -114,6 +117,7 @@ impl Context<'_> {
         let mut routed =
             route_day(self.problem, self.matrix, day, &visits, warm.as_deref(), &search, self.params.rates);
         routed.dropped = routed.dropped.iter().map(|&k| indices[k]).collect();
+        routed.no_session.iter_mut().for_each(|(k, _)| *k = indices[*k]);
         for ids in &mut routed.visit_ids {
             ids.iter_mut().for_each(|k| *k = indices[*k]);
         }
@@ -158,6 +162,7 @@ pub fn plan(
     };
 
     let mut routed = ctx.route_all_days(&mut ledger, progress);
+    unserved.extend(take_out_sessionless(&mut ledger, &mut routed));
     repair::move_dropped(&ctx, &mut ledger, &mut routed);
     for visit in ledger.visits.iter().filter(|v| v.dropped) {
         unserved.extend(visit.requests.iter().map(|&request| Unserved { request, reason: UnservedReason::Capacity }));
@@ -168,6 +173,17 @@ pub fn plan(
     unserved.sort_by_key(|u| u.request);
 
     Plan { days: day_plans(problem, routed), unserved, shortfalls, assignment }
+}
+
+/// Takes the requests whose remote session the routed days could not hold out of their
+/// visits, as unserved for that reason (the repairs may still place them elsewhere).
+pub(crate) fn take_out_sessionless(ledger: &mut Ledger, routed: &mut [RoutedDay]) -> Vec<Unserved> {
+    let mut out = Vec::new();
+    for (visit, request) in routed.iter_mut().flat_map(|d| std::mem::take(&mut d.no_session)) {
+        ledger.unjoin(visit, request);
+        out.push(Unserved { request, reason: UnservedReason::NoRemote });
+    }
+    out
 }
 
 /// Gives each stop visit of `day` the window of the stop's latest visit on the same

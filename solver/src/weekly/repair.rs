@@ -8,10 +8,11 @@ use super::{Context, visits};
 use crate::plan::{Unserved, UnservedReason};
 
 /// Re-routes `day` with the ledger's current visits; keeps the result and returns `true`
-/// when every visit fits, otherwise leaves `routed` unchanged and returns `false`.
+/// when every visit and remote session fits, otherwise leaves `routed` unchanged and
+/// returns `false`.
 fn try_day(ctx: &Context, ledger: &Ledger, routed: &mut [RoutedDay], day: usize) -> bool {
     let attempt = ctx.resolve_day(ledger, day, &routed[day]);
-    let fits = attempt.dropped.is_empty();
+    let fits = attempt.takes_everything();
     if fits {
         routed[day] = attempt;
     }
@@ -65,13 +66,15 @@ fn repair_days(ctx: &Context, ledger: &Ledger, visit: usize) -> Vec<usize> {
     common.unwrap_or_default()
 }
 
-/// Tries to serve requests refused for capacity or by the visit rule: first by joining a
+/// Tries to serve requests refused for capacity, by the visit rule or for want of a remote
+/// person: first by joining a
 /// visit already at their place on an allowed day, then by opening a new visit where the
 /// rule allows; each attempt is kept only if the day's routes still take every visit.
 pub fn fill_unserved(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], unserved: &mut Vec<Unserved>) {
     let mut still = Vec::new();
     for u in std::mem::take(unserved) {
-        let retry = matches!(u.reason, UnservedReason::Capacity | UnservedReason::VisitLimit);
+        let retry =
+            matches!(u.reason, UnservedReason::Capacity | UnservedReason::VisitLimit | UnservedReason::NoRemote);
         if !retry || !fill_one(ctx, ledger, routed, u.request) {
             still.push(u);
         }
@@ -90,6 +93,9 @@ pub(super) fn fill_one(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedD
         (!r.preferred_weekdays.contains(day.weekday()), day.ordinal)
     });
     for day in days {
+        if problem.needs_remote(request) && !ledger.remote_budget().fits(problem, &[request], day) {
+            continue;
+        }
         let here: Vec<usize> = (0..ledger.visits.len()).filter(|&i| ledger.visits[i].day == day).collect();
         for i in here {
             if ledger.joinable(i, request).is_none() {

@@ -7,7 +7,7 @@ use super::assign::Ledger;
 use super::visits::{TentativeVisit, request_place};
 use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair};
 use crate::matrix::TravelMatrix;
-use crate::model::Problem;
+use crate::model::{Problem, Session};
 use crate::plan::{AssignmentReport, Plan, Unserved, UnservedReason, VisitPlace};
 use crate::units::TimeWindow;
 
@@ -20,6 +20,8 @@ pub struct PublishedVisit {
     /// Requests it serves that still exist (cancelled ones removed).
     pub requests: Vec<usize>,
     pub class_kind: Option<usize>,
+    /// Its remote sessions (of requests it still serves), kept at their times.
+    pub sessions: Vec<Session>,
 }
 
 /// One published route: a unit's visits on a horizon day, in visiting order.
@@ -62,6 +64,7 @@ pub fn replan(
         for v in &route.visits {
             let mut visit = TentativeVisit::new(v.place, route.day, route.vehicle, v.requests.clone(), v.class_kind);
             visit.lock = Some(v.window);
+            visit.kept_sessions = v.sessions.clone();
             ledger.add_visit(visit);
         }
     }
@@ -69,6 +72,9 @@ pub fn replan(
     for visit in routed.iter_mut().flat_map(|r| std::mem::take(&mut r.dropped)) {
         ledger.visits[visit].dropped = true;
     }
+    // Sessions a kept visit can no longer hold (e.g. the doctor's new day off).
+    let sessionless: Vec<usize> =
+        super::take_out_sessionless(&mut ledger, &mut routed).into_iter().map(|u| u.request).collect();
 
     let mut served = vec![false; problem.requests().len()];
     for v in ledger.visits.iter().filter(|v| !v.dropped) {
@@ -84,6 +90,7 @@ pub fn replan(
         let reason = match ledger.candidate_days(request) {
             Err(reason) => reason,
             Ok(_) if repair::fill_one(&ctx, &mut ledger, &mut routed, request) => continue,
+            Ok(_) if sessionless.contains(&request) => UnservedReason::NoRemote,
             Ok(days) => refusal(&ledger, request, &days),
         };
         unserved.push(Unserved { request, reason });
@@ -154,6 +161,7 @@ pub fn published_routes(problem: &Problem, plan: &Plan) -> Vec<PublishedRoute> {
                         window: v.published,
                         requests: v.requests.clone(),
                         class_kind: v.class_kind,
+                        sessions: v.sessions.clone(),
                     })
                     .collect(),
             })

@@ -1,7 +1,7 @@
 //! Tentative visits of the day assignment and the rules they follow: visit length, seats,
 //! which units may make them, and on which days a stop can be visited.
 
-use crate::model::{Day, EquipmentSet, HOME_VISIT_HOURS, Place, Problem};
+use crate::model::{Day, EquipmentSet, HOME_VISIT_HOURS, Place, Problem, Session};
 use crate::plan::VisitPlace;
 use crate::units::{Seconds, TimeWindow};
 
@@ -24,12 +24,25 @@ pub struct TentativeVisit {
     /// tries to start within an hour of it (residents remember the time), and drops the
     /// wish when the day does not fit otherwise.
     pub usual: Option<TimeWindow>,
+    /// A kept visit's published remote sessions: held at the same times, with the same
+    /// people where they are still free.
+    pub kept_sessions: Vec<Session>,
 }
 
 impl TentativeVisit {
     /// A new, unlocked visit.
     pub fn new(place: VisitPlace, day: usize, vehicle: usize, requests: Vec<usize>, class_kind: Option<usize>) -> Self {
-        TentativeVisit { place, day, vehicle, requests, class_kind, dropped: false, lock: None, usual: None }
+        TentativeVisit {
+            place,
+            day,
+            vehicle,
+            requests,
+            class_kind,
+            dropped: false,
+            lock: None,
+            usual: None,
+            kept_sessions: Vec::new(),
+        }
     }
 }
 
@@ -54,9 +67,12 @@ pub fn vehicle_fits(problem: &Problem, vehicle: usize, place: VisitPlace, reques
 }
 
 /// Time on site: at least the stop's minimum stay; otherwise the consultations one after
-/// another plus the class session, if one is held.
+/// another (remote sessions first, the session buffer between two of them) plus the class
+/// session, if one is held.
 pub fn visit_duration(problem: &Problem, place: VisitPlace, requests: &[usize], class_kind: Option<usize>) -> Seconds {
-    let services: Seconds = requests.iter().map(|&r| problem.request_service(r)).sum();
+    let remote = requests.iter().filter(|&&r| problem.needs_remote(r)).count() as i64;
+    let buffers = problem.session_buffer() * (remote - 1).max(0);
+    let services: Seconds = requests.iter().map(|&r| problem.request_service(r)).sum::<Seconds>() + buffers;
     let class = class_kind.and_then(|k| problem.kinds()[k].class).map_or(Seconds::ZERO, |c| c.length);
     let min_stay = match place {
         VisitPlace::Stop(s) => problem.stops()[s].min_stay,
@@ -116,8 +132,14 @@ pub fn place_location(problem: &Problem, place: VisitPlace) -> usize {
 /// Announced windows start and end on marks of this many seconds (5 minutes).
 pub const ANNOUNCE_STEP: i64 = 300;
 
-fn up_to_mark(t: Seconds) -> Seconds {
+/// The first mark at or after `t`.
+pub fn up_to_mark(t: Seconds) -> Seconds {
     Seconds((t.get() + ANNOUNCE_STEP - 1).div_euclid(ANNOUNCE_STEP) * ANNOUNCE_STEP)
+}
+
+/// The last mark at or before `t`.
+pub fn down_to_mark(t: Seconds) -> Seconds {
+    Seconds(t.get().div_euclid(ANNOUNCE_STEP) * ANNOUNCE_STEP)
 }
 
 /// The time a visit takes in a route's schedule: its service rounded up to the next mark

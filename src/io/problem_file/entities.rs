@@ -3,14 +3,15 @@
 use std::collections::HashMap;
 
 use junkai_solver::model::{
-    BreakRule, ClassSpec, Depot, EquipmentSet, KindSet, Point, ServiceKind, Stop, Vehicle, VisitRule, Weekday,
-    WeekdaySet,
+    BreakRule, ClassSpec, Depot, EquipmentSet, KindSet, Point, RemoteResource, ServiceKind, Stop, Vehicle, VisitRule,
+    Weekday, WeekdaySet,
 };
 use junkai_solver::units::{Seconds, TimeWindow};
 use serde_json::{Map, Value};
 
 use super::availability::{covered_days, parse_ranges};
 use super::id_index;
+use super::remote_staff::{RemoteStaff, check_kinds, parse_remote_staff};
 use crate::calendar::Calendar;
 use crate::diagnostics::Diagnostic;
 use crate::io::json_reader::{Reader, field, index};
@@ -51,6 +52,7 @@ pub struct Model {
     pub stops: Vec<Option<(Stop, StopInfo)>>,
     pub kind_ids: HashMap<String, usize>,
     pub stop_ids: HashMap<String, usize>,
+    pub remote: RemoteStaff,
 }
 
 /// All entities of a problem file without errors.
@@ -63,6 +65,7 @@ pub struct Complete {
     pub vehicles: Vec<Vehicle>,
     pub stops: Vec<Stop>,
     pub stop_info: Vec<StopInfo>,
+    pub remote: Vec<RemoteResource>,
 }
 
 /// Japan's extent, to catch swapped or garbled coordinates.
@@ -90,24 +93,38 @@ fn list<'v>(reader: &mut Reader, top: &'v Map<String, Value>, key: &str, what_ja
     items
 }
 
+/// An optional top-level list (empty when absent).
+pub(super) fn list_or_empty<'v>(reader: &mut Reader, top: &'v Map<String, Value>, key: &str) -> &'v [Value] {
+    match top.get(key) {
+        Some(v) => reader.array(v, key).unwrap_or_default(),
+        None => &[],
+    }
+}
+
+/// Resolves one name against an index, reporting an unknown one.
+pub(super) fn lookup(
+    reader: &mut Reader,
+    v: &Value,
+    path: &str,
+    ids: &HashMap<String, usize>,
+    what: &str,
+) -> Option<usize> {
+    let name = reader.text(v, path)?;
+    let found = ids.get(&name).copied();
+    if found.is_none() {
+        let mut known: Vec<String> = ids.keys().cloned().collect();
+        known.sort();
+        reader.report(Diagnostic::unknown_reference(path, what, &name, &known));
+    }
+    found
+}
+
 /// Resolves a list of names against an index, reporting unknown ones.
 fn resolve_all(reader: &mut Reader, v: &Value, path: &str, ids: &HashMap<String, usize>, what: &str) -> Vec<usize> {
     let mut known: Vec<String> = ids.keys().cloned().collect();
     known.sort();
     let items = reader.array(v, path).unwrap_or_default();
-    items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, item)| {
-            let p = index(path, i);
-            let name = reader.text(item, &p)?;
-            let found = ids.get(&name).copied();
-            if found.is_none() {
-                reader.report(Diagnostic::unknown_reference(&p, what, &name, &known));
-            }
-            found
-        })
-        .collect()
+    items.iter().enumerate().filter_map(|(i, item)| lookup(reader, item, &index(path, i), ids, what)).collect()
 }
 
 fn minutes(
@@ -127,7 +144,7 @@ fn parse_kind(
     path: &str,
     equipment: &HashMap<String, usize>,
 ) -> Option<(ServiceKind, KindInfo)> {
-    let keys = ["id", "name", "name_en", "equipment", "default_minutes", "class", "bring", "walk_in"];
+    let keys = ["id", "name", "name_en", "equipment", "default_minutes", "class", "bring", "walk_in", "remote_kind"];
     let map = reader.object(v, path, &keys)?;
     let id = reader.id_field(map, path, "id");
     let name = reader.text_field(map, path, "name");
@@ -153,6 +170,10 @@ fn parse_kind(
         .required(map, path, "equipment")
         .map(|v| resolve_all(reader, v, &field(path, "equipment"), equipment, "equipment"));
     let default_service = minutes(reader, map, path, "default_minutes", 20, 0);
+    let remote_kind = match map.get("remote_kind") {
+        Some(k) => reader.id_field(map, path, "remote_kind").map(Some).or_else(|| k.is_null().then_some(None)),
+        None => Some(None),
+    };
     let class = match map.get("class") {
         None => Some(None),
         Some(c) => {
@@ -174,7 +195,7 @@ fn parse_kind(
             equipment,
             default_service: default_service?,
             class: class?,
-            remote_kind: None,
+            remote_kind: remote_kind?,
         },
         KindInfo { name_en, bring, walk_in: walk_in? },
     ))
@@ -209,17 +230,8 @@ fn parse_vehicle(
     let kit = reader
         .required(map, path, "equipment")
         .map(|v| resolve_all(reader, v, &field(path, "equipment"), equipment, "equipment"));
-    let depot = reader.required(map, path, "depot").and_then(|v| {
-        let p = field(path, "depot");
-        let d = reader.text(v, &p)?;
-        let found = depots.get(&d).copied();
-        if found.is_none() {
-            let mut known: Vec<String> = depots.keys().cloned().collect();
-            known.sort();
-            reader.report(Diagnostic::unknown_reference(&p, "depot", &d, &known));
-        }
-        found
-    });
+    let depot =
+        reader.required(map, path, "depot").and_then(|v| lookup(reader, v, &field(path, "depot"), depots, "depot"));
     let mut shifts: [Option<TimeWindow>; 7] = [None; 7];
     let shifts_ok = reader.required(map, path, "shifts").and_then(|v| {
         let mut ok = true;
@@ -397,7 +409,7 @@ fn parse_stop(
 
 /// `(id, path)` of every entry with a textual id, by file position, so that references
 /// resolve (and duplicates are found) even when another field of the entry is broken.
-fn raw_ids(items: &[Value], list: &str) -> Vec<(String, String)> {
+pub(super) fn raw_ids(items: &[Value], list: &str) -> Vec<(String, String)> {
     items
         .iter()
         .enumerate()
@@ -435,7 +447,18 @@ impl Model {
         let (depots, depot_info) = self.depots.into_iter().collect::<Option<Vec<_>>>()?.into_iter().unzip();
         let (stops, stop_info) = self.stops.into_iter().collect::<Option<Vec<_>>>()?.into_iter().unzip();
         let vehicles = self.vehicles.into_iter().collect::<Option<Vec<_>>>()?;
-        Some(Complete { equipment: self.equipment, kinds, kind_info, depots, depot_info, vehicles, stops, stop_info })
+        let remote = self.remote.people.into_iter().collect::<Option<Vec<_>>>()?;
+        Some(Complete {
+            equipment: self.equipment,
+            kinds,
+            kind_info,
+            depots,
+            depot_info,
+            vehicles,
+            stops,
+            stop_info,
+            remote,
+        })
     }
 }
 
@@ -469,5 +492,7 @@ pub fn parse_entities(reader: &mut Reader, top: &Map<String, Value>, calendar: &
     }
     let stops = parse_list(items, "stops", |v, p| parse_stop(reader, v, p, &kind_ids, calendar));
 
-    Model { equipment, kinds, depots, vehicles, stops, kind_ids, stop_ids }
+    let remote = parse_remote_staff(reader, top, calendar);
+    check_kinds(reader, &kinds, &remote);
+    Model { equipment, kinds, depots, vehicles, stops, kind_ids, stop_ids, remote }
 }

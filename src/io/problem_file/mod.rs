@@ -8,6 +8,7 @@
 mod availability;
 mod changes;
 mod entities;
+mod remote_staff;
 mod requests;
 
 use std::collections::HashMap;
@@ -97,6 +98,8 @@ const TOP_FIELDS: &[&str] = &[
     "depots",
     "vehicles",
     "stops",
+    "remote_staff",
+    "session_buffer_minutes",
     "requests",
     "sample_requests",
     "notes",
@@ -277,6 +280,7 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         all
     })?;
     let model = entities::parse_entities(&mut reader, top, &calendar);
+    let session_buffer = remote_staff::parse_session_buffer(&mut reader, top);
     let mut diagnostics = label_all(std::mem::take(&mut reader.diagnostics), problem_label);
 
     // Requests: from the requests file, from the problem file, or generated samples.
@@ -292,7 +296,8 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         }
         (None, None) => match (sample, model.stops_and_kinds()) {
             (Some(spec), Some((stops, kinds))) => {
-                (crate::sample::generate(&stops, &kinds, &calendar, spec), "sample".to_string(), true)
+                let remote: Vec<_> = model.remote.people.iter().flatten().cloned().collect();
+                (crate::sample::generate(&stops, &kinds, &remote, &calendar, spec), "sample".to_string(), true)
             }
             _ => (Vec::new(), problem_label.clone(), false),
         },
@@ -301,7 +306,10 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
     diagnostics.extend(label_all(std::mem::take(&mut reader.diagnostics), &requests_label));
     diagnostics.extend(docs.changes.apply(&mut parsed, &model, &calendar));
 
-    let Some(model) = model.complete().filter(|_| diagnostics.is_empty()) else { return Err(diagnostics) };
+    let (Some(model), Some(session_buffer)) = (model.complete().filter(|_| diagnostics.is_empty()), session_buffer)
+    else {
+        return Err(diagnostics);
+    };
     let parts = ProblemParts {
         equipment: model.equipment,
         kinds: model.kinds,
@@ -310,8 +318,8 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         vehicles: model.vehicles,
         requests: parsed.requests,
         horizon: calendar.horizon.clone(),
-        // Remote staff are not in the format yet (issue 13).
-        ..ProblemParts::default()
+        remote: model.remote,
+        session_buffer,
     };
     let problem = Problem::new(parts).map_err(|e| {
         vec![Diagnostic::bad_format(

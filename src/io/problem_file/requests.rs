@@ -4,8 +4,9 @@ use junkai_solver::model::{Place, Request, WeekdaySet};
 use junkai_solver::units::Seconds;
 use serde_json::{Map, Value};
 
-use super::entities::{Model, point};
+use super::entities::{Model, lookup, point};
 use super::id_index;
+use super::remote_staff::resolve_request_person;
 use crate::calendar::Calendar;
 use crate::diagnostics::Diagnostic;
 use crate::io::json_reader::{Reader, field, index};
@@ -57,6 +58,7 @@ const FIELDS: &[&str] = &[
     "resident",
     "note",
     "channel",
+    "remote",
 ];
 
 /// How a request came in: by phone, at a counter, or as an online application.
@@ -98,34 +100,16 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
     let map = reader.object(v, path, FIELDS)?;
     check_channel(reader, map, path);
     let id = reader.id_field(map, path, "id");
-    let kind = reader.required(map, path, "kind").and_then(|k| {
-        let p = field(path, "kind");
-        let name = reader.text(k, &p)?;
-        let found = model.kind_ids.get(&name).copied();
-        if found.is_none() {
-            let mut known: Vec<String> = model.kind_ids.keys().cloned().collect();
-            known.sort();
-            reader.report(Diagnostic::unknown_reference(&p, "service kind", &name, &known));
-        }
-        found
-    });
+    let kind = reader
+        .required(map, path, "kind")
+        .and_then(|k| lookup(reader, k, &field(path, "kind"), &model.kind_ids, "service kind"));
+    let remote = resolve_request_person(reader, map, path, kind.and_then(|k| model.kind(k)), &model.remote);
     let place = match (map.get("stop"), map.get("home")) {
         (Some(_), Some(_)) | (None, None) => {
             reader.report(Diagnostic::place_ambiguous(path, map.contains_key("stop")));
             None
         }
-        (Some(s), None) => {
-            let p = field(path, "stop");
-            reader.text(s, &p).and_then(|name| {
-                let found = model.stop_ids.get(&name).copied();
-                if found.is_none() {
-                    let mut known: Vec<String> = model.stop_ids.keys().cloned().collect();
-                    known.sort();
-                    reader.report(Diagnostic::unknown_reference(&p, "stop", &name, &known));
-                }
-                found.map(Place::Stop)
-            })
-        }
+        (Some(s), None) => lookup(reader, s, &field(path, "stop"), &model.stop_ids, "stop").map(Place::Stop),
         (None, Some(h)) => {
             let p = field(path, "home");
             reader.object(h, &p, &["lon", "lat", "address"]).and_then(|hm| point(reader, hm, &p)).map(Place::Home)
@@ -148,7 +132,7 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
     let priority = reader.integer_or(map, path, "priority", 3, 1, 5);
     let contact = contact(reader, map, path);
 
-    let (id, kind, place, earliest, latest) = (id?, kind?, place?, earliest?, latest?);
+    let (id, kind, place, earliest, latest, remote) = (id?, kind?, place?, earliest?, latest?, remote?);
     if latest < earliest {
         reader.report(Diagnostic::dates_reversed(path, &earliest.to_string(), &latest.to_string()));
         return None;
@@ -181,7 +165,7 @@ fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar
         preferred_weekdays,
         preferred_time,
         priority: priority as u8,
-        remote: None,
+        remote,
     };
     Some(Parsed::Inside(request, contact))
 }

@@ -206,6 +206,11 @@ role_extractor!(
     Driver,
     |r| r == Role::Driver
 );
+role_extractor!(
+    /// Remote staff: their own sessions.
+    Remote,
+    |r| r == Role::Remote
+);
 
 #[cfg(test)]
 mod tests {

@@ -30,6 +30,7 @@ pub fn staff_nav(lang: Lang, caller: &Caller) -> Vec<(&'static str, &'static str
     let mut nav = Vec::new();
     match caller.account.role {
         Role::Driver => nav.push(("/driver", t(lang, "運行表", "Itinerary"))),
+        Role::Remote => nav.push(("/remote", t(lang, "オンライン対応の予定", "Your sessions"))),
         _ => nav.push(("/planner", t(lang, "計画", "Plans"))),
     }
     if caller.account.role.plans() {
@@ -132,7 +133,11 @@ pub async fn login(
     s.store.audit_event(&account.actor(), "sign-in", &target, &from).await?;
     let cookie =
         session_cookie::set(SESSION, &session, s.config.session_max.as_secs() as i64, s.config.secure_cookies());
-    let home = if account.role == Role::Driver { "/driver" } else { "/planner" };
+    let home = match account.role {
+        Role::Driver => "/driver",
+        Role::Remote => "/remote",
+        _ => "/planner",
+    };
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(home)).into_response())
 }
 

@@ -1,6 +1,6 @@
 //! The administrators' page of staff accounts: add an account (its password generated and
-//! shown once), change a role, a driver's unit or the day's unit, disable, unlock, reset a
-//! password, and revoke anyone's API tokens. Every change is audited by the store.
+//! shown once), change a role, a driver's unit or the day's unit, a remote account's person,
+//! disable, unlock, reset a password, and revoke anyone's API tokens. Every change is audited by the store.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -41,6 +41,7 @@ async fn users_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> Re
     let users = s.store.users().await?;
     let units: Vec<String> =
         s.store.list(Entity::Unit).await?.iter().filter_map(|u| u["id"].as_str().map(String::from)).collect();
+    let people = remote_people(s).await?;
     let tokens = s.store.tokens(None).await?;
     let now = s.config.clock.unix();
     let body = html! {
@@ -50,6 +51,7 @@ async fn users_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> Re
             div { label for="new-name" { (t(lang, "アカウント名", "Account name")) } input id="new-name" name="name" maxlength="64" required; }
             div { label for="new-role" { (t(lang, "役割", "Role")) } (role_select(lang, "new-role", Role::Planner)) }
             div { label for="new-unit" { (t(lang, "車両（運転手）", "Unit (drivers)")) } (unit_select(lang, "new-unit", None, &units)) }
+            div { label for="new-remote" { (t(lang, "担当者（オンライン対応者）", "Person (remote staff)")) } (remote_select("new-remote", None, &people)) }
             button type="submit" { (t(lang, "追加（パスワードを発行）", "Add (issues a password)")) }
         }
         h2 { (t(lang, "アカウント", "Accounts")) }
@@ -61,6 +63,7 @@ async fn users_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> Re
             td { form.inline method="post" action={ "/admin/users/" (a.id) } { (csrf_input(caller.csrf()))
                 (role_select(lang, &format!("role-{}", a.id), a.role))
                 (unit_select(lang, &format!("unit-{}", a.id), a.unit_id.as_deref(), &units))
+                (remote_select(&format!("remote-{}", a.id), a.remote_id.as_deref(), &people))
                 label { input type="checkbox" name="disabled" value="1" checked[a.disabled]; (t(lang, "無効にする", "Disabled")) }
                 button type="submit" { (t(lang, "保存（ロックも解除）", "Save (also unlocks)")) } } }
             td { form method="post" action={ "/admin/users/" (a.id) "/password" } { (csrf_input(caller.csrf()))
@@ -88,6 +91,23 @@ fn unit_select(lang: Lang, id: &str, current: Option<&str>, units: &[String]) ->
         select id=(id) name="unit" {
             option value="" selected[current.is_none()] { (t(lang, "（その日の車両）", "(the day's unit)")) }
             @for u in units { option value=(u) selected[current == Some(u.as_str())] { (u) } }
+        }
+    }
+}
+
+/// `(id, name)` of the data set's remote staff.
+async fn remote_people(s: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    let docs = s.store.documents().await?;
+    let staff = docs.problem.1["remote_staff"].as_array().cloned().unwrap_or_default();
+    let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
+    Ok(staff.iter().map(|x| (text(x, "id"), text(x, "name"))).collect())
+}
+
+fn remote_select(id: &str, current: Option<&str>, people: &[(String, String)]) -> Markup {
+    html! {
+        select id=(id) name="remote" {
+            option value="" selected[current.is_none()] { "—" }
+            @for (pid, name) in people { option value=(pid) selected[current == Some(pid.as_str())] { (name) " (" (pid) ")" } }
         }
     }
 }
@@ -125,6 +145,18 @@ pub struct NewUserForm {
     role: String,
     #[serde(default)]
     unit: String,
+    #[serde(default)]
+    remote: String,
+}
+
+/// What an account of `role` is bound to: a driver's unit, a remote account's person.
+fn binding<'a>(role: Role, unit: &'a str, remote: &'a str) -> Option<&'a str> {
+    let bound = match role {
+        Role::Driver => unit,
+        Role::Remote => remote,
+        _ => "",
+    };
+    (!bound.is_empty()).then_some(bound)
 }
 
 /// A valid account name: 1–64 letters, digits, `.`, `_`, `-` (also non-ASCII letters).
@@ -149,9 +181,8 @@ pub async fn add_user(
         );
         return refused(&s, &caller, text).await;
     };
-    let unit = (role == Role::Driver && !f.unit.is_empty()).then_some(f.unit.as_str());
     let password = generate_password();
-    if s.store.add_user(name, role, unit, &password, &caller.who()).await?.is_none() {
+    if s.store.add_user(name, role, binding(role, &f.unit, &f.remote), &password, &caller.who()).await?.is_none() {
         return refused(&s, &caller, t(lang, "同じ名前のアカウントがあります。", "An account with that name exists."))
             .await;
     }
@@ -163,6 +194,8 @@ pub struct ChangeUserForm {
     role: String,
     #[serde(default)]
     unit: String,
+    #[serde(default)]
+    remote: String,
     disabled: Option<String>,
 }
 
@@ -182,7 +215,8 @@ pub async fn change_user(
     })?;
     // An admin cannot take their own admin role away (someone must manage the accounts).
     account.role = if account.id == caller.account.id { Role::Admin } else { role };
-    account.unit_id = (account.role == Role::Driver && !f.unit.is_empty()).then(|| f.unit.clone());
+    account.unit_id = binding(account.role, &f.unit, "").map(String::from);
+    account.remote_id = binding(account.role, "", &f.remote).map(String::from);
     account.disabled = f.disabled.is_some() && account.id != caller.account.id;
     account.locked_until = None;
     s.store.update_user(&account, &caller.who()).await?;

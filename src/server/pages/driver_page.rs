@@ -37,6 +37,12 @@ fn length(lang: Lang, r: &DriverRequest) -> String {
     }
 }
 
+/// Whether `contact` is a phone number (digits, `-`, `+`, spaces) rather than, say, a
+/// meeting address.
+fn is_phone(contact: &str) -> bool {
+    contact.chars().any(|c| c.is_ascii_digit()) && contact.chars().all(|c| c.is_ascii_digit() || "-+ ".contains(c))
+}
+
 fn booking(lang: Lang, r: &DriverRequest) -> Markup {
     html! {
         li.booking {
@@ -44,6 +50,15 @@ fn booking(lang: Lang, r: &DriverRequest) -> Markup {
             @if !r.resident_name.is_empty() { " ・ " (r.resident_name) }
             @if !r.phone.is_empty() { " ・ " a href={ "tel:" (r.phone.replace(['-', ' '], "")) } { (r.phone) } }
             @if !r.note.is_empty() { br; span.note { (t(lang, "メモ: ", "Note: ")) (r.note) } }
+            @if let Some(s) = &r.session {
+                br;
+                span.session {
+                    (t(lang, "オンライン ", "Video call ")) strong { (s.start) "–" (s.end) } " " (s.remote_name)
+                    @if !s.organisation.is_empty() { "（" (s.organisation) "）" }
+                    @if is_phone(&s.contact) { " " a href={ "tel:" (s.contact.replace(['-', ' '], "")) } { (s.contact) } }
+                    @else if !s.contact.is_empty() { " " (s.contact) }
+                }
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod map_tiles;
 mod map_view;
 mod planner_forms;
 mod planner_page;
+mod remote_page;
 mod request_form;
 mod requests_page;
 mod resident;
@@ -56,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}", post(admin::change_user))
         .route("/admin/users/{id}/password", post(admin::reset_password))
         .route("/admin/crew-days", post(admin::assign_crew_day))
+        .route("/remote", get(remote_page::remote))
         .route("/planner", get(planner_page::planner))
         .route("/planner/plans", post(planner_page::create_plan))
         .route("/planner/plans/{id}/publish", post(planner_page::publish))

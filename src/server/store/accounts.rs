@@ -19,10 +19,13 @@ pub enum Role {
     Driver,
     /// Plans, maps and KPIs, read-only, without personal data.
     Viewer,
+    /// A remote person (doctor, pharmacist, counsellor): their own sessions, with the
+    /// residents' names of those sessions only.
+    Remote,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Admin, Role::Planner, Role::Driver, Role::Viewer];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Planner, Role::Driver, Role::Viewer, Role::Remote];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -30,6 +33,7 @@ impl Role {
             Role::Planner => "planner",
             Role::Driver => "driver",
             Role::Viewer => "viewer",
+            Role::Remote => "remote",
         }
     }
 
@@ -44,6 +48,7 @@ impl Role {
             Role::Planner => ["計画担当", "planner"],
             Role::Driver => ["運転手・乗務員", "driver / crew"],
             Role::Viewer => ["閲覧者", "viewer"],
+            Role::Remote => ["オンライン対応者（医師・相談員）", "remote staff (doctor, counsellor)"],
         }
     }
 
@@ -61,6 +66,8 @@ pub struct Account {
     pub role: Role,
     /// A driver's fixed unit; `None`: the unit assigned for the day.
     pub unit_id: Option<String>,
+    /// A remote account's person (`remote_staff[].id`); `None` for other roles.
+    pub remote_id: Option<String>,
     pub disabled: bool,
     pub failed_logins: i64,
     /// Unix seconds until which sign-in is refused.
@@ -80,15 +87,17 @@ fn account(row: &sqlx::sqlite::SqliteRow) -> Account {
         name: row.get("name"),
         role: Role::parse(row.get::<&str, _>("role")).unwrap_or(Role::Viewer),
         unit_id: row.get("unit_id"),
+        remote_id: row.get("remote_id"),
         disabled: row.get::<i64, _>("disabled") != 0,
         failed_logins: row.get("failed_logins"),
         locked_until: row.get("locked_until"),
     }
 }
 
-const ACCOUNT_COLUMNS: &str = "id, name, role, unit_id, disabled, failed_logins, locked_until";
+const ACCOUNT_COLUMNS: &str = "id, name, role, unit_id, remote_id, disabled, failed_logins, locked_until";
 /// The same columns of `users u` in a join.
-const JOINED_ACCOUNT_COLUMNS: &str = "u.id, u.name, u.role, u.unit_id, u.disabled, u.failed_logins, u.locked_until";
+const JOINED_ACCOUNT_COLUMNS: &str =
+    "u.id, u.name, u.role, u.unit_id, u.remote_id, u.disabled, u.failed_logins, u.locked_until";
 
 /// The SHA-256 of a secret (session id, API token), hex.
 pub fn secret_hash(secret: &str) -> String {
@@ -117,24 +126,29 @@ pub struct TokenInfo {
 
 impl Store {
     /// Creates an account; `Ok(None)` when the name is taken.
+    /// Creates an account; `bound_to` is a driver's unit or a remote account's person
+    /// (ignored for other roles). `Ok(None)` when the name is taken.
     pub async fn add_user(
         &self,
         name: &str,
         role: Role,
-        unit_id: Option<&str>,
+        bound_to: Option<&str>,
         password: &str,
         actor: &str,
     ) -> Result<Option<i64>, sqlx::Error> {
+        let unit_id = bound_to.filter(|_| role == Role::Driver);
+        let remote_id = bound_to.filter(|_| role == Role::Remote);
         let hash = password::hash_async(password).await;
         let mut tx = self.pool.begin().await?;
         let at = self.clock.stamp();
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO users (name, role, unit_id, password_hash, created_at, password_changed_at) \
-             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
+            "INSERT INTO users (name, role, unit_id, remote_id, password_hash, created_at, password_changed_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id",
         )
         .bind(name)
         .bind(role.as_str())
         .bind(unit_id)
+        .bind(remote_id)
         .bind(hash)
         .bind(&at)
         .bind(&at)
@@ -313,10 +327,12 @@ impl Store {
     pub async fn update_user(&self, changed: &Account, actor: &str) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "UPDATE users SET role = ?, unit_id = ?, disabled = ?, locked_until = ?, failed_logins = 0 WHERE id = ?",
+            "UPDATE users SET role = ?, unit_id = ?, remote_id = ?, disabled = ?, locked_until = ?, failed_logins = 0 \
+             WHERE id = ?",
         )
         .bind(changed.role.as_str())
         .bind(&changed.unit_id)
+        .bind(&changed.remote_id)
         .bind(i64::from(changed.disabled))
         .bind(changed.locked_until)
         .bind(changed.id)
@@ -331,9 +347,10 @@ impl Store {
                 .await?;
         }
         let detail = format!(
-            "role={} unit={} disabled={}",
+            "role={} unit={} remote={} disabled={}",
             changed.role.as_str(),
             changed.unit_id.as_deref().unwrap_or("-"),
+            changed.remote_id.as_deref().unwrap_or("-"),
             changed.disabled
         );
         audit(&mut tx, &self.clock.stamp(), actor, "user-update", &format!("users/{}", changed.name), &detail).await?;
