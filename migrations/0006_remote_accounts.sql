@@ -8,6 +8,7 @@ PRAGMA defer_foreign_keys = ON;
 CREATE TEMP TABLE kept_sessions AS SELECT * FROM sessions;
 CREATE TEMP TABLE kept_tokens AS SELECT * FROM api_tokens;
 CREATE TEMP TABLE kept_crew_days AS SELECT * FROM crew_days;
+CREATE TEMP TABLE kept_sequence AS SELECT seq FROM sqlite_sequence WHERE name = 'users';
 CREATE TABLE users_new (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL UNIQUE,
@@ -29,9 +30,16 @@ INSERT INTO users_new (id, name, role, unit_id, password_hash, disabled, failed_
     FROM users;
 DROP TABLE users;
 ALTER TABLE users_new RENAME TO users;
+-- Ids of deleted accounts are not given out again.
+UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM kept_sequence), 0)) WHERE name = 'users';
+-- (Empty unless the cascade ran; then the same rows go back.)
+DELETE FROM sessions;
+DELETE FROM api_tokens;
+DELETE FROM crew_days;
 INSERT INTO sessions SELECT * FROM kept_sessions;
 INSERT INTO api_tokens SELECT * FROM kept_tokens;
 INSERT INTO crew_days SELECT * FROM kept_crew_days;
 DROP TABLE kept_sessions;
 DROP TABLE kept_tokens;
 DROP TABLE kept_crew_days;
+DROP TABLE kept_sequence;

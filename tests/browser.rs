@@ -2,7 +2,8 @@
 //! a resident finds a hall and reads its next visit; a planner signs in and the plan's
 //! map is drawn; on a phone, the crew's day, and a resident's online application that a
 //! planner accepts; a planner's week (a phone request, a unit out of service, a closed
-//! hall, re-plan, the difference, publish, the call list). Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
+//! hall, re-plan, the difference, publish, the call list); a doctor's own video sessions
+//! and the medical unit's crew seeing whom to call. Needs Debian's `chromium` and `chromium-driver` (installed by `.ci/run`);
 //! paths can be overridden with `JUNKAI_CHROMEDRIVER` and `JUNKAI_CHROMIUM`.
 
 use std::path::Path;
@@ -21,6 +22,8 @@ use common::shifted;
 
 const PLANNER: &str = "planner-token-for-browser-01";
 const DRIVER: &str = "driver-token-for-browser-001";
+const IRYO: &str = "iryo-driver-token-for-browser";
+const KIMURA: &str = "kimura-token-for-browser-001";
 /// The W3C WebDriver key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -209,8 +212,26 @@ struct Served {
 /// The note R1 carries, which the crew page must show.
 const NOTE: &str = "車いすで来られます";
 
-/// Serves the tiny fixture with a published plan on a free port (a planner and a driver
-/// of 行政MaaS can sign in).
+/// The resident R2 (a consultation at 小中集会所) is named: only its doctor may see the name.
+const R2_NAME: &str = "受診 一郎";
+
+/// The data folder's consultations (`medical`) held by video with one doctor, 木村.
+fn with_a_doctor(folder: &Path) {
+    let path = folder.join("problem.json");
+    let mut problem: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let kinds = problem["service_kinds"].as_array_mut().unwrap();
+    kinds.iter_mut().find(|k| k["id"] == "medical").unwrap()["remote_kind"] = json!("doctor");
+    problem["remote_staff"] = json!([{ "id": "dr-kimura", "name": "木村", "kind": "doctor", "organisation": "木村内科",
+        "contact": "0277-00-1234", "hours": { "weekdays": [["09:00", "16:30"]] } }]);
+    problem["session_buffer_minutes"] = json!(5);
+    for r in problem["requests"].as_array_mut().unwrap().iter_mut().filter(|r| r["id"] == "R2") {
+        r["resident"] = json!({ "name": R2_NAME, "phone": "000-0000-0002" });
+    }
+    std::fs::write(&path, problem.to_string()).unwrap();
+}
+
+/// Serves the tiny fixture with a published plan on a free port (a planner, a driver of
+/// 行政MaaS, one of 医療MaaS and the doctor 木村 can sign in).
 fn serve_published(dir: &Path) -> Served {
     let port = free_port();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -218,6 +239,7 @@ fn serve_published(dir: &Path) -> Served {
     let clock = common::clock();
     let server_clock = clock.clone();
     let fixture = common::tiny_folder(dir);
+    with_a_doctor(&fixture);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
@@ -225,6 +247,8 @@ fn serve_published(dir: &Path) -> Served {
             let state = AppState::open(config).await.unwrap();
             common::add_staff(&state, "planner", junkai::server::store::Role::Planner, None, PLANNER).await;
             common::add_staff(&state, "driver", junkai::server::store::Role::Driver, Some("gyosei"), DRIVER).await;
+            common::add_staff(&state, "iryo", junkai::server::store::Role::Driver, Some("iryo"), IRYO).await;
+            common::add_staff(&state, "kimura", junkai::server::store::Role::Remote, Some("dr-kimura"), KIMURA).await;
             let app = router(state);
             let call = |method: &str, uri: &str, body: Option<Value>| {
                 let app = app.clone();
@@ -350,6 +374,7 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert_eq!(browser.count("svg.map text.order"), cards, "one numbered marker per stop");
     assert!(browser.count("a[href^='tel:']") >= 1, "phones can be called with a tap");
     save_screenshot(&browser, "/driver");
+    a_doctor_and_the_crew_see_the_video_calls(&browser, &base);
 
     resident_applies_and_a_planner_accepts(&browser, &base);
     browser.call("POST", "/window/rect", Some(json!({ "width": 1280, "height": 900 })));
@@ -572,6 +597,54 @@ fn resident_applies_and_a_planner_accepts(browser: &WebDriver, base: &str) {
     browser.find(&format!("[data-application='{number}']"));
     browser.click(&format!("[data-application='{number}'] form[action$='/accept'] button"));
     browser.wait_until_gone(&format!("[data-application='{number}']"));
+}
+
+/// Nothing sticks out to the right of the window.
+fn no_overflow(browser: &WebDriver, what: &str) {
+    let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
+    assert!(overflow.as_f64().is_some_and(|o| o <= 0.0), "{what} is wider than the window by {overflow} px");
+}
+
+/// The doctor 木村 signs in on a phone: `/remote` lists their sessions (time, hall, R2's
+/// resident and no one else's), in Japanese only, nothing cut off, with the calendar file;
+/// then on a desktop as a table. The medical unit's crew sees, on that day, whom to call.
+fn a_doctor_and_the_crew_see_the_video_calls(browser: &WebDriver, base: &str) {
+    sign_in(browser, base, "kimura");
+    browser.go(&format!("{base}/remote"));
+    let card = browser.text(".cards-only .card");
+    let time = card.split_whitespace().next().unwrap_or_default();
+    assert!(time.chars().count() == 11 && time.contains('–'), "a session's time: {card}");
+    assert!(card.contains("小中集会所") || card.contains("自宅"), "and its place: {card}");
+    let main = browser.text("main");
+    assert!(main.contains("小中集会所") && main.contains(R2_NAME), "R2's session with its resident: {main}");
+    assert!(!main.contains("試験 花子"), "no resident of another service: {main}");
+    assert_eq!(browser.script("return document.documentElement.lang;"), json!("ja"));
+    // Every word is Japanese but the switch to English (marked lang="en").
+    let text = browser.script(
+        "const b = document.body.cloneNode(true); b.querySelectorAll('[lang=en]').forEach(e => e.remove());
+         return b.textContent;",
+    );
+    let english = common::wording::english_in_japanese(text.as_str().unwrap_or_default());
+    assert!(english.is_empty(), "English {english:?} on the doctor's page");
+    assert_eq!(browser.count("a[href='/api/remote/calendar.ics']"), 1, "the calendar file");
+    no_overflow(browser, "/remote");
+    save_screenshot(browser, "/remote");
+    let date = browser.text("main h2").split_whitespace().next().unwrap_or_default().to_string();
+
+    browser.call("POST", "/window/rect", Some(json!({ "width": 1280, "height": 900 })));
+    browser.go(&format!("{base}/remote"));
+    let row = browser.text(".wide-only table tbody tr");
+    assert!(row.contains(time), "the table shows the session at {time}: {row}");
+    no_overflow(browser, "/remote on a desktop");
+    browser.call("POST", "/window/rect", Some(json!({ "width": 390, "height": 844 })));
+
+    sign_in(browser, base, "iryo");
+    browser.go(&format!("{base}/driver?date={date}"));
+    let line = browser.text(".stop-card .session");
+    assert!(line.starts_with(&format!("オンライン {time} 木村（木村内科） 0277-00-1234")), "whom to call: {line}");
+    assert!(browser.count(".stop-card .session a[href='tel:0277001234']") >= 1, "the doctor is called with a tap");
+    no_overflow(browser, "the medical unit's day");
+    save_screenshot(browser, "/driver-iryo");
 }
 
 /// Keeps a screenshot for people to look at when `JUNKAI_SCREENSHOTS` names a folder.

@@ -77,19 +77,27 @@ async fn post(app: &Router, uri: &str, body: Value) -> Value {
     serde_json::from_slice(&bytes).unwrap()
 }
 
-/// Plans the week and publishes it; returns the plan document.
-async fn publish(app: &Router) -> Value {
-    let id = post(app, "/api/plans", json!({ "week": shifted("2026-12-07") })).await["id"].as_i64().unwrap();
+/// Starts a plan (`uri`: `/api/plans` or `/api/replan`), waits for its draft and returns
+/// its id and plan document.
+async fn draft(app: &Router, uri: &str, body: Value) -> (i64, Value) {
+    let id = post(app, uri, body).await["id"].as_i64().unwrap();
     for _ in 0..600 {
         let status: Value = serde_json::from_str(&get(app, &format!("/api/plans/{id}"), PLANNER).await.1).unwrap();
         if status["status"] == "draft" {
-            post(app, &format!("/api/plans/{id}/publish"), json!({})).await;
-            return serde_json::from_str(&get(app, &format!("/api/plans/{id}/plan.json"), PLANNER).await.1).unwrap();
+            let plan = get(app, &format!("/api/plans/{id}/plan.json"), PLANNER).await.1;
+            return (id, serde_json::from_str(&plan).unwrap());
         }
         assert!(status["status"] == "queued" || status["status"] == "running", "{status}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("the plan did not finish");
+}
+
+/// Plans the week and publishes it; returns the plan document.
+async fn publish(app: &Router) -> Value {
+    let (id, plan) = draft(app, "/api/plans", json!({ "week": shifted("2026-12-07") })).await;
+    post(app, &format!("/api/plans/{id}/publish"), json!({})).await;
+    plan
 }
 
 /// `(date, request, person, start)` of every session of the plan document.
@@ -119,6 +127,9 @@ async fn each_doctor_sees_their_own_sessions_and_the_crew_sees_whom_to_call() {
     let plan = publish(&app).await;
     let all = plan_sessions(&plan);
     assert!(!all.is_empty(), "the tiny week has consultations with a doctor: {plan}");
+    // Re-planning keeps every published session: same day, request, doctor and time.
+    let (_, replanned) = draft(&app, "/api/replan", json!({})).await;
+    assert_eq!(plan_sessions(&replanned), all);
 
     for (token, person) in [(KIMURA, "dr-kimura"), (SATO, "dr-sato")] {
         let (status, text) = get(&app, "/api/remote/sessions", token).await;

@@ -83,14 +83,12 @@ pub fn calendar(name: &str, visits: &[PublicVisit], cancelled: &[(VisitRef, Even
 
 /// A remote person's sessions as a calendar named `name`. Residents' names stay out (the
 /// file leaves the service); each session names its request, service, hall and unit. A
-/// session's UID holds its date, request and start, so a moved session is a new event.
-pub fn remote_calendar(name: &str, sessions: &[RemoteSession], stamp: &str) -> String {
+/// session keeps its UID (date and request) when it moves; `sequence` (the published
+/// plan's number, which only grows) tells calendar apps which version is newer.
+pub fn remote_calendar(name: &str, sessions: &[RemoteSession], stamp: &str, sequence: u32) -> String {
     let mut lines = header(name);
     for s in sessions {
-        let id = EventId {
-            uid: format!("junkai-session-{}-{}-{}@junkai", s.date, s.request_id, s.start.replace(':', "")),
-            sequence: 0,
-        };
+        let id = EventId { uid: format!("junkai-session-{}-{}@junkai", s.date, s.request_id), sequence };
         let summary = format!("{} {}（{}）", s.kind_name, s.place, s.unit_name);
         let description = format!("DESCRIPTION:{}", escape(&format!("予約 / request {}", s.request_id)));
         let location = if s.address.is_empty() { s.place.clone() } else { format!("{} {}", s.place, s.address) };

@@ -37,7 +37,8 @@ async fn calendar(r: Remote, State(s): State<AppState>) -> Result<Response, ApiE
     let list = own_sessions(&s, &r.0.account).await?;
     let person = r.0.account.remote_id.clone().unwrap_or_default();
     let stamp = s.config.clock.now().naive_utc().format("%Y%m%dT%H%M%SZ").to_string();
-    let body = remote_calendar(&format!("巡回 オンライン対応 {person}"), &list, &stamp);
+    let sequence = s.store.published_id().await?.map_or(0, |id| u32::try_from(id).unwrap_or(u32::MAX));
+    let body = remote_calendar(&format!("巡回 オンライン対応 {person}"), &list, &stamp, sequence);
     let file = person.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
     Ok((
         [

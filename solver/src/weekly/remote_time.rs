@@ -24,9 +24,10 @@ impl<'a> Bookings<'a> {
         self.held[person].push((start, start + length + self.problem.session_buffer()));
     }
 
-    /// Whether `person` can hold a session of `length` starting at `start`.
-    pub fn is_free(&self, person: usize, start: Seconds, length: Seconds) -> bool {
-        self.free_starts(person, length).iter().any(|w| w.contains(start))
+    /// If `person` can hold a session of `length` starting at `start`: the latest start of
+    /// the free time that holds it.
+    pub fn free_until(&self, person: usize, start: Seconds, length: Seconds) -> Option<Seconds> {
+        self.free_starts(person, length).into_iter().find(|w| w.contains(start)).map(|w| w.end)
     }
 
     /// The starts at which `person` can hold a session of `length`: the session inside
@@ -122,9 +123,9 @@ mod tests {
             b.free_starts(0, fifteen),
             vec![TimeWindow::new(hm(9, 0), hm(9, 35)), TimeWindow::new(hm(10, 25), hm(11, 45))]
         );
-        assert!(b.is_free(0, hm(9, 35), fifteen) && !b.is_free(0, hm(9, 36), fifteen));
-        assert!(!b.is_free(0, hm(10, 24), fifteen) && b.is_free(0, hm(10, 25), fifteen));
-        assert!(!b.is_free(0, hm(11, 50), fifteen), "the session must end inside the hours");
+        assert!(b.free_until(0, hm(9, 35), fifteen).is_some() && !b.free_until(0, hm(9, 36), fifteen).is_some());
+        assert!(!b.free_until(0, hm(10, 24), fifteen).is_some() && b.free_until(0, hm(10, 25), fifteen).is_some());
+        assert!(!b.free_until(0, hm(11, 50), fifteen).is_some(), "the session must end inside the hours");
     }
 
     #[test]
@@ -134,9 +135,9 @@ mod tests {
         let twenty = Seconds::from_minutes(20);
         b.book(0, hm(9, 0), twenty); // occupies 09:00–09:30
         b.book(0, hm(9, 20), twenty); // occupies 09:20–09:50
-        assert!(b.is_free(0, hm(9, 0), Seconds::from_minutes(5)), "one slot is still free at 09:00");
-        assert!(!b.is_free(0, hm(9, 25), Seconds::from_minutes(5)), "both held 09:20–09:30");
-        assert!(b.is_free(0, hm(9, 30), twenty));
+        assert!(b.free_until(0, hm(9, 0), Seconds::from_minutes(5)).is_some(), "one slot is still free at 09:00");
+        assert!(!b.free_until(0, hm(9, 25), Seconds::from_minutes(5)).is_some(), "both held 09:20–09:30");
+        assert!(b.free_until(0, hm(9, 30), twenty).is_some());
     }
 
     #[test]

@@ -45,8 +45,9 @@ impl<'a> DaySessions<'a> {
         self.requests(j).into_iter().filter(|&r| self.problem.needs_remote(r)).collect()
     }
 
-    /// Visit `j`'s start windows inside the hours of the people its sessions need; a
-    /// session nobody's hours can hold is left out. Kept visits keep their windows.
+    /// Visit `j`'s start windows inside the hours of the people its sessions need; while
+    /// there are none, a session is left out: first one that nobody's hours can hold at
+    /// any start, else the last. Kept visits keep their windows.
     pub fn hours_windows(&mut self, j: usize) -> Vec<TimeWindow> {
         if self.visits[j].lock.is_some() {
             return self.base[j].clone();
@@ -55,11 +56,31 @@ impl<'a> DaySessions<'a> {
         loop {
             let Some(free) = self.free_starts(&nobody, j) else { return self.base[j].clone() };
             let windows = intersect(&self.base[j], &free);
-            match self.remote_requests(j).last() {
-                Some(&last) if windows.is_empty() => self.left_out[j].push(last),
-                _ => return windows,
+            if !windows.is_empty() {
+                return windows;
             }
+            let layout = self.layout(j);
+            let hopeless = layout
+                .iter()
+                .find(|&&(r, offset)| intersect(&self.base[j], &self.session_starts(&nobody, r, offset)).is_empty());
+            let Some(&(r, _)) = hopeless.or(layout.last()) else { return windows };
+            self.left_out[j].push(r);
         }
+    }
+
+    /// Visit `j`'s remote requests with their sessions' offsets from its start (back to
+    /// back, the buffer between two).
+    fn layout(&self, j: usize) -> Vec<(usize, Seconds)> {
+        let mut offset = Seconds::ZERO;
+        let buffer = self.problem.session_buffer();
+        self.remote_requests(j)
+            .into_iter()
+            .map(|r| {
+                let at = offset;
+                offset += self.problem.requests()[r].service + buffer;
+                (r, at)
+            })
+            .collect()
     }
 
     /// Books every session of the routed day, narrowing windows and retiming routes
@@ -130,16 +151,24 @@ impl<'a> DaySessions<'a> {
     }
 
     /// The sessions visit `j` would hold starting at `start` (`None` where nobody allowed
-    /// is free, or a kept visit's window cannot hold it).
+    /// is free, or a kept visit's window cannot hold it). A kept session keeps its person
+    /// when they are free; otherwise the free person whose free time ends soonest takes it,
+    /// leaving those free longer to later sessions.
     fn try_book(&self, bookings: &Bookings, j: usize, start: Seconds) -> Vec<(usize, Option<Session>)> {
         let limit = self.visits[j].lock.map(|w| w.end);
         self.slots(j, start)
             .into_iter()
             .map(|(r, at, published)| {
                 let length = self.problem.requests()[r].service;
-                let fits = limit.is_none_or(|end| at + length <= end);
-                let mut people = published.into_iter().chain(self.problem.remote_candidates(r));
-                let person = people.find(|&x| fits && bookings.is_free(x, at, length));
+                let fits = at >= start && limit.is_none_or(|end| at + length <= end);
+                let free_until = |x: usize| bookings.free_until(x, at, length);
+                let allowed = self.problem.remote_candidates(r);
+                let kept = published.filter(|&x| allowed.contains(&x) && free_until(x).is_some());
+                let soonest = || {
+                    let people = allowed.iter().filter_map(|&x| free_until(x).map(|until| (until, x)));
+                    people.min().map(|(_, x)| x)
+                };
+                let person = if fits { kept.or_else(soonest) } else { None };
                 (r, person.map(|resource| Session { request: r, resource, start: at, end: at + length }))
             })
             .collect()
@@ -169,23 +198,13 @@ impl<'a> DaySessions<'a> {
     /// (`None` when it has none): for each session, the union over the people allowed of
     /// their free starts, moved back by its offset; then the common part, on marks.
     fn free_starts(&self, bookings: &Bookings, j: usize) -> Option<Vec<TimeWindow>> {
-        let remote = self.remote_requests(j);
-        if remote.is_empty() {
+        let layout = self.layout(j);
+        if layout.is_empty() {
             return None;
         }
         let mut common = vec![TimeWindow::new(Seconds(i64::MIN / 4), Seconds(i64::MAX / 4))];
-        let mut offset = Seconds::ZERO;
-        for r in remote {
-            let length = self.problem.requests()[r].service;
-            let starts = self
-                .problem
-                .remote_candidates(r)
-                .into_iter()
-                .flat_map(|x| bookings.free_starts(x, length))
-                .map(|w| TimeWindow::new(w.start - offset, w.end - offset))
-                .collect();
-            common = intersect(&common, &union(starts));
-            offset += length + self.problem.session_buffer();
+        for (r, offset) in layout {
+            common = intersect(&common, &self.session_starts(bookings, r, offset));
         }
         // Routing's planned start `s` is announced at the next mark: keep marks only.
         let on_marks = common.into_iter().filter_map(|w| {
@@ -195,8 +214,24 @@ impl<'a> DaySessions<'a> {
         Some(on_marks.collect())
     }
 
+    /// Visit starts at which request `r`'s session, `offset` after the start, can be held
+    /// by someone allowed (the union over them, sorted and disjoint).
+    fn session_starts(&self, bookings: &Bookings, r: usize, offset: Seconds) -> Vec<TimeWindow> {
+        let length = self.problem.requests()[r].service;
+        let starts = self
+            .problem
+            .remote_candidates(r)
+            .into_iter()
+            .flat_map(|x| bookings.free_starts(x, length))
+            .map(|w| TimeWindow::new(w.start - offset, w.end - offset))
+            .collect();
+        union(starts)
+    }
+
     /// Moves the visit at `position` of `route` to a start its sessions can have, if the
-    /// route can keep it; else leaves out one of its sessions.
+    /// route can keep it; else leaves out one of its sessions. The route's times stay
+    /// feasible either way: windows only narrow when the route keeps them, and leaving a
+    /// session out changes neither the windows nor the time the schedule holds.
     fn repair(
         &mut self,
         inst: &mut Instance,
@@ -225,7 +260,6 @@ impl<'a> DaySessions<'a> {
         if let Some(r) = failing.or_else(|| self.remote_requests(j).last().copied()) {
             self.left_out[j].push(r);
         }
-        inst.jobs[j].windows = self.hours_windows(j);
     }
 }
 

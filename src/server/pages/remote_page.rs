@@ -19,12 +19,19 @@ use crate::server::error::{ApiError, current_lang};
 use crate::server::public::today;
 use crate::server::remote::own_sessions;
 
+/// The resident's name and request number (`山田 花子（R012）`).
+fn resident(lang: Lang, s: &RemoteSession) -> Markup {
+    let name = if s.resident_name.is_empty() { t(lang, "氏名未登録", "no name given") } else { &s.resident_name };
+    let (open, close) = if lang == Lang::Ja { ("（", "）") } else { (" (", ")") };
+    html! { strong { (name) } (open) (s.request_id) (close) }
+}
+
 fn session_card(lang: Lang, s: &RemoteSession) -> Markup {
     html! {
         section.card {
             h3 { (s.start) "–" (s.end) " " (s.place) }
             p { (s.kind_name) " ・ " (s.unit_name) }
-            p { (t(lang, "相談者: ", "Resident: ")) strong { (s.resident_name) } " (" (s.request_id) ")" }
+            p { (t(lang, "予約者：", "Resident: ")) (resident(lang, s)) }
             @if !s.address.is_empty() { p.muted { (s.address) } }
         }
     }
@@ -39,7 +46,7 @@ fn day_html(lang: Lang, date: &str, sessions: &[&RemoteSession]) -> Markup {
                 html! { (s.place) @if !s.address.is_empty() { br; span.muted { (s.address) } } },
                 cell(&s.unit_name),
                 cell(&s.kind_name),
-                html! { (s.resident_name) br; span.muted { (s.request_id) } },
+                resident(lang, s),
             ]
         })
         .collect();
@@ -48,7 +55,7 @@ fn day_html(lang: Lang, date: &str, sessions: &[&RemoteSession]) -> Markup {
         t(lang, "会場", "Hall"),
         t(lang, "車両", "Unit"),
         t(lang, "サービス", "Service"),
-        t(lang, "相談者（個人情報）", "Resident (personal data)"),
+        t(lang, "予約者（個人情報）", "Resident (personal data)"),
     ];
     let weekday = sessions.first().map_or("", |s| s.weekday.as_str());
     html! {
@@ -66,9 +73,7 @@ pub async fn remote(who: Result<Remote, ApiError>, State(s): State<AppState>) ->
     let sessions: Vec<RemoteSession> =
         own_sessions(&s, &caller.account).await?.into_iter().filter(|x| x.date >= today).collect();
     let person = caller.account.remote_id.clone().unwrap_or_default();
-    if !sessions.is_empty() {
-        s.store.audit_read(&caller.who(), &format!("remote-sessions/{person}"), "page").await?;
-    }
+    s.store.audit_read(&caller.who(), &format!("remote-sessions/{person}"), "page").await?;
     let mut dates: Vec<&str> = sessions.iter().map(|x| x.date.as_str()).collect();
     dates.dedup();
     let body = html! {
