@@ -123,9 +123,9 @@ mod tests {
             b.free_starts(0, fifteen),
             vec![TimeWindow::new(hm(9, 0), hm(9, 35)), TimeWindow::new(hm(10, 25), hm(11, 45))]
         );
-        assert!(b.free_until(0, hm(9, 35), fifteen).is_some() && !b.free_until(0, hm(9, 36), fifteen).is_some());
-        assert!(!b.free_until(0, hm(10, 24), fifteen).is_some() && b.free_until(0, hm(10, 25), fifteen).is_some());
-        assert!(!b.free_until(0, hm(11, 50), fifteen).is_some(), "the session must end inside the hours");
+        assert!(b.free_until(0, hm(9, 35), fifteen).is_some() && b.free_until(0, hm(9, 36), fifteen).is_none());
+        assert!(b.free_until(0, hm(10, 24), fifteen).is_none() && b.free_until(0, hm(10, 25), fifteen).is_some());
+        assert!(b.free_until(0, hm(11, 50), fifteen).is_none(), "the session must end inside the hours");
     }
 
     #[test]
@@ -136,7 +136,7 @@ mod tests {
         b.book(0, hm(9, 0), twenty); // occupies 09:00–09:30
         b.book(0, hm(9, 20), twenty); // occupies 09:20–09:50
         assert!(b.free_until(0, hm(9, 0), Seconds::from_minutes(5)).is_some(), "one slot is still free at 09:00");
-        assert!(!b.free_until(0, hm(9, 25), Seconds::from_minutes(5)).is_some(), "both held 09:20–09:30");
+        assert!(b.free_until(0, hm(9, 25), Seconds::from_minutes(5)).is_none(), "both held 09:20–09:30");
         assert!(b.free_until(0, hm(9, 30), twenty).is_some());
     }
 
