@@ -219,7 +219,7 @@ impl<'a> Ledger<'a> {
             }
             let Some((_, extra)) = self.joinable(i, request) else { continue };
             if !self.fits_capacity(v.vehicle, v.day, extra, visit_usage(p, &[request]))
-                || !self.remote.fits(p, &[request], v.day)
+                || !self.remote.fits(p, request, v.day)
             {
                 continue;
             }
@@ -250,7 +250,7 @@ impl<'a> Ledger<'a> {
                 continue;
             }
             refusal = refusal.max(Refusal::Capacity);
-            let remote_fits = self.remote.fits(p, &[request], day);
+            let remote_fits = self.remote.fits(p, request, day);
             for vehicle in 0..p.vehicles().len() {
                 if !self.works(vehicle, day) || !vehicle_fits(p, vehicle, place, &[request]) {
                     continue;
@@ -302,7 +302,7 @@ impl<'a> Ledger<'a> {
                 too_long = true;
                 continue;
             }
-            if p.needs_remote(request) && !self.remote.possible(p, request, i) {
+            if !self.remote.possible(p, request, i) {
                 nobody_remote = true;
                 continue;
             }

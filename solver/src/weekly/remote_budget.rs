@@ -59,21 +59,17 @@ impl RemoteBudget {
     }
 
     /// Whether request `r` alone could have its session on `day` (someone allowed works
-    /// long enough that day).
+    /// long enough that day; always for a request that needs nobody).
     pub fn possible(&self, problem: &Problem, r: usize, day: usize) -> bool {
         let service = problem.requests()[r].service;
         self.pools_of[r].iter().all(|&p| self.capacity(p, day) >= service)
     }
 
-    /// Whether the sessions of `requests` still fit into `day`'s budget.
-    pub fn fits(&self, problem: &Problem, requests: &[usize], day: usize) -> bool {
-        let mut need: BTreeMap<usize, Seconds> = BTreeMap::new();
-        for &r in requests {
-            for &p in &self.pools_of[r] {
-                *need.entry(p).or_insert(Seconds::ZERO) += problem.requests()[r].service;
-            }
-        }
-        need.into_iter().all(|(p, s)| s <= self.left(p, day))
+    /// Whether request `r`'s session still fits into `day`'s budget (its pools are
+    /// distinct: a person's and a kind's).
+    pub fn fits(&self, problem: &Problem, r: usize, day: usize) -> bool {
+        let service = problem.requests()[r].service;
+        self.pools_of[r].iter().all(|&p| service <= self.left(p, day))
     }
 
     /// Records the sessions of `requests` on `day` (`sign` +1) or takes them back (-1).

@@ -93,7 +93,7 @@ pub(super) fn fill_one(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedD
         (!r.preferred_weekdays.contains(day.weekday()), day.ordinal)
     });
     for day in days {
-        if problem.needs_remote(request) && !ledger.remote_budget().fits(problem, &[request], day) {
+        if !ledger.remote_budget().fits(problem, request, day) {
             continue;
         }
         let here: Vec<usize> = (0..ledger.visits.len()).filter(|&i| ledger.visits[i].day == day).collect();

@@ -171,7 +171,7 @@ fn parse_kind(
         .map(|v| resolve_all(reader, v, &field(path, "equipment"), equipment, "equipment"));
     let default_service = minutes(reader, map, path, "default_minutes", 20, 0);
     let remote_kind = match map.get("remote_kind") {
-        Some(k) => reader.id_field(map, path, "remote_kind").map(Some).or_else(|| k.is_null().then_some(None)),
+        Some(_) => reader.id_field(map, path, "remote_kind").map(Some),
         None => Some(None),
     };
     let class = match map.get("class") {

@@ -1,6 +1,7 @@
 //! The administrators' page of staff accounts: add an account (its password generated and
 //! shown once), change a role, a driver's unit or the day's unit, a remote account's person,
-//! disable, unlock, reset a password, and revoke anyone's API tokens. Every change is audited by the store.
+//! disable, unlock, reset a password, and revoke anyone's API tokens. Every change is
+//! audited by the store.
 
 use axum::Form;
 use axum::extract::{Path, State};
@@ -97,8 +98,7 @@ fn unit_select(lang: Lang, id: &str, current: Option<&str>, units: &[String]) ->
 
 /// `(id, name)` of the data set's remote staff.
 async fn remote_people(s: &AppState) -> Result<Vec<(String, String)>, ApiError> {
-    let docs = s.store.documents().await?;
-    let staff = docs.problem.1["remote_staff"].as_array().cloned().unwrap_or_default();
+    let staff = s.store.base_list("remote_staff").await?;
     let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
     Ok(staff.iter().map(|x| (text(x, "id"), text(x, "name"))).collect())
 }

@@ -133,6 +133,15 @@ impl Store {
         Ok(true)
     }
 
+    /// A list of the imported data set's base document (e.g. `remote_staff`, which the
+    /// service does not edit); empty when it has none.
+    pub async fn base_list(&self, key: &str) -> Result<Vec<Value>, sqlx::Error> {
+        let text: String =
+            sqlx::query_scalar("SELECT base_json FROM dataset WHERE id = 1").fetch_one(&self.pool).await?;
+        let base: Value = serde_json::from_str(&text).unwrap_or(json!({}));
+        Ok(base[key].as_array().cloned().unwrap_or_default())
+    }
+
     /// The data set as documents for the parser (requests as a separate requests file
     /// when there are any, so that the base's sample requests apply otherwise).
     pub async fn documents(&self) -> Result<Documents, sqlx::Error> {
