@@ -374,6 +374,7 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     assert_eq!(browser.count("svg.map text.order"), cards, "one numbered marker per stop");
     assert!(browser.count("a[href^='tel:']") >= 1, "phones can be called with a tap");
     save_screenshot(&browser, "/driver");
+    a_crew_records_the_day_without_a_signal(&browser, &base, &r1_date, port);
     a_doctor_and_the_crew_see_the_video_calls(&browser, &base);
 
     resident_applies_and_a_planner_accepts(&browser, &base);
@@ -600,6 +601,91 @@ fn resident_applies_and_a_planner_accepts(browser: &WebDriver, base: &str) {
 }
 
 /// Nothing sticks out to the right of the window.
+/// Polls `js` (a script returning a value) until it returns `want`, up to 20 s.
+fn wait_for_value(browser: &WebDriver, js: &str, want: Value) {
+    let started = Instant::now();
+    loop {
+        let got = browser.script(js);
+        if got == want {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{js} gave {got}, not {want}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The crew's entries of a day as the server holds them (through the driver's API).
+fn server_entries(port: u16, date: &str) -> Vec<Value> {
+    let uri = format!("/api/driver/records?date={date}&unit=gyosei");
+    let (status, body) = common::http::request(port, "GET", &uri, Some(DRIVER), None).unwrap();
+    assert_eq!(status, 200, "{body}");
+    body["entries"].as_array().cloned().unwrap_or_default()
+}
+
+/// Reads of the crew's day in the audit log (each page the server renders is one).
+fn itinerary_reads(port: u16, date: &str) -> usize {
+    let (_, log) = common::http::request(port, "GET", "/api/audit", Some(PLANNER), None).unwrap();
+    let target = format!("itinerary/{date}/gyosei");
+    log.as_array().unwrap().iter().filter(|e| e["target"] == target.as_str()).count()
+}
+
+/// The crew's day without a signal (DevTools' offline network): the page comes from the
+/// service worker, taps queue on the phone and say what is unsent, and when the signal
+/// returns every entry reaches the server once, also when the phone sends them again.
+fn a_crew_records_the_day_without_a_signal(browser: &WebDriver, base: &str, date: &str, port: u16) {
+    let page = format!("{base}/driver?date={date}");
+    browser.go(&page);
+    wait_for_value(browser, "return !!navigator.serviceWorker.controller;", json!(true));
+    browser.go(&page); // now through the worker, which keeps the answer
+    browser.find("#sync-status");
+    let offline = |on: bool| {
+        browser.cdp(
+            "Network.emulateNetworkConditions",
+            json!({ "offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+        );
+    };
+    offline(true);
+    let reads = itinerary_reads(port, date);
+    browser.go(&page);
+    browser.find(".stop-card");
+    assert_eq!(itinerary_reads(port, date), reads, "offline, the day came from the phone, not the server");
+    browser.click(".stop-card button[data-now=arrival]");
+    browser.click(".stop-card button[data-outcome=no_show]");
+    browser.click(".stop-card button[data-now=departure]");
+    wait_for_value(browser, "return document.getElementById('sync-status').dataset.unsent;", json!("3"));
+    let status = browser.text("#sync-status");
+    assert!(status.contains("未送信の記録 3 件") && status.contains("電波がありません"), "{status}");
+    assert!(server_entries(port, date).is_empty(), "nothing reached the server offline");
+    // Still offline, the page is opened again: the day and the taps are on the phone.
+    browser.go(&page);
+    browser.find(".stop-card");
+    wait_for_value(browser, "return document.getElementById('sync-status').dataset.unsent;", json!("3"));
+    let shown = browser.script("return document.querySelector('.stop-card input[data-field=arrival]').value;");
+    assert!(shown.as_str().is_some_and(|t| t.len() == 5), "the tapped arrival is shown: {shown}");
+    no_overflow(browser, "the crew page with its record buttons");
+    save_screenshot(browser, "/driver-offline");
+
+    offline(false);
+    browser.click("#sync-now");
+    wait_for_value(browser, "return document.getElementById('sync-status').dataset.unsent;", json!("0"));
+    assert_eq!(server_entries(port, date).len(), 3, "each entry once");
+    // The phone lost the answer and sends the same entries again: still once each.
+    browser.script("localStorage.setItem('junkai-crew-queue', localStorage.getItem('junkai-crew-sent')); return 0;");
+    browser.click("#sync-now");
+    wait_for_value(browser, "return document.getElementById('sync-status').dataset.unsent;", json!("0"));
+    let held = server_entries(port, date);
+    assert_eq!(held.len(), 3, "sent twice, stored once: {held:?}");
+    let fields: Vec<&str> = held.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["arrival", "outcome", "departure"]);
+    // The planners see the no-show, to book again.
+    let (_, follow) = common::http::request(port, "GET", "/api/follow-ups", Some(PLANNER), None).unwrap();
+    assert_eq!(follow["follow_ups"].as_array().map(Vec::len), Some(1), "{follow}");
+    // What the server holds is on the page rendered online.
+    browser.go(&page);
+    let pressed = browser.count(".stop-card button[data-outcome=no_show][aria-pressed=true]");
+    assert_eq!(pressed, 1);
+}
+
 fn no_overflow(browser: &WebDriver, what: &str) {
     let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
     assert!(overflow.as_f64().is_some_and(|o| o <= 0.0), "{what} is wider than the window by {overflow} px");

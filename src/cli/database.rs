@@ -104,29 +104,29 @@ pub fn purge(args: &PurgeArgs, lang: Lang) -> ExitCode {
     block_on(async move {
         let store = existing(&c).await?;
         let r = store.purge(days, args.dry_run, "cli").await?;
-        let (n, d, a, c) = (r.requests.len(), r.itinerary_days, r.applications, r.cancellations);
+        let (n, d, a, c, m) = (r.requests.len(), r.itinerary_days, r.applications, r.cancellations, r.record_notes);
         match (lang, args.dry_run) {
             (Lang::Ja, true) => {
                 say!(
-                    "（試行）{} 以前の個人情報: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件、取消の記録 {c} 件を消去します",
+                    "（試行）{} 以前の個人情報: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件、取消の記録 {c} 件、運行記録のメモ {m} 件を消去します",
                     r.cutoff
                 )
             }
             (Lang::Ja, false) => {
                 say!(
-                    "{} 以前の個人情報を消去しました: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件、取消の記録 {c} 件",
+                    "{} 以前の個人情報を消去しました: 予約 {n} 件、運行表 {d} 日分、申請 {a} 件、取消の記録 {c} 件、運行記録のメモ {m} 件",
                     r.cutoff
                 )
             }
             (Lang::En, true) => {
                 say!(
-                    "dry run: would erase personal data up to {}: {n} requests, {d} itinerary days, {a} applications, {c} cancellation records",
+                    "dry run: would erase personal data up to {}: {n} requests, {d} itinerary days, {a} applications, {c} cancellation records, {m} crew record notes",
                     r.cutoff
                 )
             }
             (Lang::En, false) => {
                 say!(
-                    "erased personal data up to {}: {n} requests, {d} itinerary days, {a} applications, {c} cancellation records",
+                    "erased personal data up to {}: {n} requests, {d} itinerary days, {a} applications, {c} cancellation records, {m} crew record notes",
                     r.cutoff
                 )
             }

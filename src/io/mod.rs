@@ -1,6 +1,7 @@
 pub mod boundary_check;
 pub mod calendar_identity;
 pub mod cordeau;
+pub mod crew_record;
 pub mod data_folder;
 pub mod driver_day;
 pub mod excel_csv;
@@ -8,6 +9,7 @@ pub mod gtfs;
 pub mod ical;
 pub mod itinerary;
 pub mod json_reader;
+pub mod month_report;
 pub mod output;
 pub mod plan_diff;
 pub mod plan_geojson;

@@ -5,14 +5,17 @@
 pub mod auth;
 pub(crate) mod changes;
 pub mod config;
+mod crew_records;
 mod driver;
 pub mod error;
+mod follow_ups;
 mod jobs;
 pub mod openapi;
 pub mod pages;
 pub(crate) mod planner;
 pub mod public;
 mod remote;
+mod report;
 pub mod request_status;
 pub mod store;
 
@@ -177,7 +180,8 @@ async fn uniform_error(response: Response, lang: Lang) -> Response {
 fn content_policy(config: &ServeConfig) -> axum::http::HeaderValue {
     let policy = |tiles: &str| {
         format!(
-            "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:{tiles}; \
+            "default-src 'none'; style-src 'self'; script-src 'self'; connect-src 'self'; manifest-src 'self'; \
+             worker-src 'self'; img-src 'self' data:{tiles}; \
              form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
         )
     };
@@ -226,6 +230,9 @@ pub fn router(state: AppState) -> Router {
         .merge(public::routes())
         .merge(planner::routes())
         .merge(driver::routes())
+        .merge(crew_records::routes())
+        .merge(follow_ups::routes())
+        .merge(report::routes())
         .merge(remote::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))

@@ -59,6 +59,7 @@ const FIELDS: &[&str] = &[
     "note",
     "channel",
     "remote",
+    "follow_up_of",
 ];
 
 /// How a request came in: by phone, at a counter, or as an online application.
@@ -99,6 +100,9 @@ enum Parsed {
 fn parse_one(reader: &mut Reader, v: &Value, path: &str, model: &Model, calendar: &Calendar) -> Option<Parsed> {
     let map = reader.object(v, path, FIELDS)?;
     check_channel(reader, map, path);
+    if map.contains_key("follow_up_of") {
+        reader.id_field(map, path, "follow_up_of");
+    }
     let id = reader.id_field(map, path, "id");
     let kind = reader
         .required(map, path, "kind")

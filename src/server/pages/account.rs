@@ -4,7 +4,7 @@
 //! Pages are maud templates, escaped by default.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use maud::{Markup, html};
@@ -35,6 +35,9 @@ pub fn staff_nav(lang: Lang, caller: &Caller) -> Vec<(&'static str, &'static str
     }
     if caller.account.role.plans() {
         nav.push(("/planner/requests", t(lang, "予約一覧", "Requests")));
+    }
+    if matches!(caller.account.role, Role::Admin | Role::Planner | Role::Viewer) {
+        nav.push(("/planner/report", t(lang, "計画と実績", "Planned and actual")));
     }
     if caller.account.role == Role::Admin {
         nav.push(("/admin/users", t(lang, "アカウント管理", "Accounts")));
@@ -156,7 +159,10 @@ pub async fn logout_page(who: Result<Staff, ApiError>) -> Response {
     let Ok(Staff(caller)) = who else { return Redirect::to("/login").into_response() };
     let lang = current_lang();
     let body = html! {
-        form method="post" action="/logout" { (csrf_input(caller.csrf()))
+        form method="post" action="/logout"
+            data-unsent=(t(lang, "まだ送っていない記録が {n} 件あります。サインアウトするとこの端末から消えます。サインアウトしますか？",
+                "{n} entries are not sent yet. Signing out removes them from this device. Sign out?")) {
+            (csrf_input(caller.csrf()))
             button type="submit" { (t(lang, "ログアウトする", "Sign out")) } }
     };
     let nav = staff_nav(lang, &caller);
@@ -170,7 +176,10 @@ pub async fn logout(State(s): State<AppState>, Staff(caller): Staff, headers: He
     }
     s.store.audit_event(&caller.who(), "sign-out", &format!("users/{}", caller.account.name), "").await?;
     let cookie = session_cookie::set(SESSION, "", 0, s.config.secure_cookies());
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+    // The crew app's kept itineraries, unsent entries and service worker leave the device too.
+    let clear =
+        (header::HeaderName::from_static("clear-site-data"), HeaderValue::from_static("\"cache\", \"storage\""));
+    Ok(([(header::SET_COOKIE, cookie), clear], Redirect::to("/login")).into_response())
 }
 
 /// `/account`: change the password; one's API tokens.

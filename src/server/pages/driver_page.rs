@@ -15,6 +15,7 @@ use super::layout::{Page, cell, print_button, t, table};
 use super::map_view::MapQuery;
 use super::resident::credits;
 use super::svg_map;
+use crate::io::crew_record::{Field, Outcome, Slot, current};
 use crate::io::driver_day::{DriverDay, DriverRequest, DriverStop};
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -43,6 +44,53 @@ fn is_phone(contact: &str) -> bool {
     contact.chars().any(|c| c.is_ascii_digit()) && contact.chars().all(|c| c.is_ascii_digit() || "-+ ".contains(c))
 }
 
+/// The values recorded so far on the day, by slot (what the server holds).
+type Recorded = std::collections::BTreeMap<Slot, (String, String)>;
+
+fn recorded<'a>(values: &'a Recorded, st: &DriverStop, field: Field, request: &str) -> Option<&'a (String, String)> {
+    values.iter().find(|(k, _)| k.stop_order == st.order && k.field == field && k.request_id == request).map(|(_, v)| v)
+}
+
+/// 到着 and 出発 taps (the device's time, editable) and a class's attendance.
+fn stop_controls(lang: Lang, st: &DriverStop, values: &Recorded) -> Markup {
+    let time = |field: Field, label: &str| {
+        let value = recorded(values, st, field, "").map(|v| v.0.as_str()).unwrap_or("");
+        html! {
+            button type="button" data-now=(field.as_str()) data-order=(st.order) { (label) }
+            input type="time" data-field=(field.as_str()) data-order=(st.order) value=(value)
+                aria-label={ (label) (t(lang, "の時刻", " time")) };
+        }
+    };
+    html! {
+        div.record.no-print {
+            (time(Field::Arrival, t(lang, "到着", "Arrived")))
+            (time(Field::Departure, t(lang, "出発", "Left")))
+            @if st.class.is_some() {
+                @let count = recorded(values, st, Field::Attendance, "").map(|v| v.0.as_str()).unwrap_or("");
+                input type="number" min="0" max="999" inputmode="numeric" data-field="attendance" data-order=(st.order)
+                    value=(count) aria-label=(t(lang, "教室の参加人数", "Class attendance"));
+                button type="button" data-save="attendance" data-order=(st.order) { (t(lang, "参加人数を記録", "Save attendance")) }
+            }
+        }
+    }
+}
+
+/// 完了, 不在, 当日取消, 延期希望 for one booking, with a note.
+fn outcome_controls(lang: Lang, st: &DriverStop, r: &DriverRequest, values: &Recorded) -> Markup {
+    let now = recorded(values, st, Field::Outcome, &r.id);
+    html! {
+        div.outcomes.no-print {
+            @for o in Outcome::ALL {
+                button type="button" data-outcome=(o.as_str()) data-request=(r.id) data-order=(st.order)
+                    aria-pressed=(if now.is_some_and(|v| v.0 == o.as_str()) { "true" } else { "false" }) { (o.label(lang)) }
+            }
+            input type="text" maxlength="500" data-note-for=(r.id) data-order=(st.order)
+                value=(now.map(|v| v.1.as_str()).unwrap_or("")) placeholder=(t(lang, "結果のメモ", "Note on the outcome"))
+                aria-label=(t(lang, "結果のメモ", "Note on the outcome"));
+        }
+    }
+}
+
 fn booking(lang: Lang, r: &DriverRequest) -> Markup {
     html! {
         li.booking {
@@ -68,7 +116,7 @@ fn lunch_line(lang: Lang, day: &DriverDay) -> Markup {
 }
 
 /// One stop as a card (phones).
-fn stop_card(lang: Lang, st: &DriverStop) -> Markup {
+fn stop_card(lang: Lang, st: &DriverStop, values: &Recorded) -> Markup {
     html! {
         section.card.stop-card id={ "stop-" (st.order) } {
             h3 { span.marker { (st.order) } " " (st.name) }
@@ -76,8 +124,9 @@ fn stop_card(lang: Lang, st: &DriverStop) -> Markup {
             p.muted { (t(lang, "到着 ", "Arrive ")) (st.arrival) " ・ " (t(lang, "対応 ", "Service ")) (st.start) " ・ " (t(lang, "出発 ", "Leave ")) (st.departure) }
             @if !st.address.is_empty() { p { (st.address) } }
             @if let Some(class) = &st.class { p { (t(lang, "教室: ", "Class: ")) (class) } }
+            (stop_controls(lang, st, values))
             @if st.requests.is_empty() { p { (t(lang, "予約なし", "No bookings")) } }
-            @else { ul.bookings { @for r in &st.requests { (booking(lang, r)) } } }
+            @else { ul.bookings { @for r in &st.requests { (booking(lang, r)) (outcome_controls(lang, st, r, values)) } } }
             @if !st.navigation.is_empty() {
                 p.no-print { a href=(st.navigation) { (t(lang, "経路案内", "Directions")) } " ・ " a href=(st.map) { (t(lang, "地図", "Map")) } }
             }
@@ -110,14 +159,14 @@ fn stop_table(lang: Lang, day: &DriverDay) -> Markup {
     html! { div.wide-only { (table(&headers, &rows)) } }
 }
 
-fn day_html(s: &AppState, lang: Lang, day: &DriverDay, view: &MapQuery) -> Markup {
+fn day_html(s: &AppState, lang: Lang, day: &DriverDay, view: &MapQuery, values: &Recorded) -> Markup {
     let lunch_after = day.lunch_after.unwrap_or(usize::MAX);
     html! {
         h2 { (day.date) " " (day.weekday) " — " (day.unit_name) }
         p { (t(lang, "出発", "Leave")) " " (day.departure) " ・ " (t(lang, "帰着", "Back")) " " (day.return_time) }
         div.cards-only {
             @for st in &day.stops {
-                (stop_card(lang, st))
+                (stop_card(lang, st, values))
                 @if st.order == lunch_after { (lunch_line(lang, day)) }
             }
         }
@@ -164,18 +213,42 @@ pub async fn driver(
         Some(date) => days.iter().find(|day| &day.date == date),
         None => days.iter().find(|day| day.date >= today).or(days.first()),
     };
+    let mut values = Recorded::new();
     if let Some(day) = chosen {
         s.store.audit_read(&caller.who(), &format!("itinerary/{}/{}", day.date, day.unit_id), "page").await?;
+        let entries = s.store.day_entries(&day.date, &day.unit_id).await?;
+        values =
+            current(&entries).into_iter().map(|(k, e)| (k, (e.entry.value.clone(), e.entry.note.clone()))).collect();
     }
+    let keep: Vec<String> =
+        days.iter().filter(|d| d.date >= today).take(7).map(|d| format!("/driver?date={}", d.date)).collect();
     let body = html! {
         (day_choice(lang, &days, chosen))
         @match chosen {
-            Some(day) => (day_html(&s, lang, day, &view)),
+            Some(day) => div.crew #crew data-date=(day.date) data-unit=(day.unit_id) data-csrf=(caller.csrf())
+                data-keep=(keep.join(" ")) data-pending=(t(lang, "未送信の記録 {n} 件", "{n} entries not sent yet"))
+                data-all-sent=(t(lang, "記録はすべて送信済みです", "All entries sent"))
+                data-offline=(t(lang, "（電波がありません。記録は端末に保存し、つながったら送ります）",
+                    "(no signal: entries are kept on this device and sent when it returns)"))
+                data-sign-in=(t(lang, "（サインインし直してから送ってください）", "(sign in again, then send)"))
+                data-refused=(t(lang, "受け付けられなかった記録 {n} 件:", "{n} entries refused:")) {
+                p.no-print {
+                    span #sync-status role="status" aria-live="polite" { (t(lang, "記録はすべて送信済みです", "All entries sent")) }
+                    " " button #sync-now type="button" { (t(lang, "今すぐ送信", "Send now")) }
+                }
+                (day_html(&s, lang, day, &view, &values))
+            },
             None => p.notice { (t(lang, "公開中の運行はありません。", "No published itinerary.")) },
         }
     };
     let credits = credits(&s).await;
     let nav = staff_nav(lang, &caller);
-    Ok(Html(Page::new(lang, t(lang, "運行表", "Itinerary"), "/driver").nav(&nav).credits(&credits).render(body))
-        .into_response())
+    Ok(Html(
+        Page::new(lang, t(lang, "運行表", "Itinerary"), "/driver")
+            .nav(&nav)
+            .credits(&credits)
+            .installable()
+            .render(body),
+    )
+    .into_response())
 }

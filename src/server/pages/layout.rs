@@ -87,6 +87,19 @@ svg.map[data-pick] { cursor: crosshair; }
 svg.map circle.picked { fill: #d55e00; stroke: #fff; stroke-width: 2px; }
 .map-controls ul { margin: 0.25rem 0; }
 .legend { padding: 0; display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; }
+.record { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin: 0.5rem 0; }
+.record input[type=time], .record input[type=number] { width: 7.5rem; }
+.outcomes { display: flex; flex-wrap: wrap; gap: 0.35rem; margin: 0.35rem 0; }
+.outcomes button, .record button { background: var(--soft); color: #000; border: 1px solid var(--line); }
+.outcomes button[aria-pressed=true] { background: var(--accent); color: #fff; }
+.outcomes input { flex: 1 1 10rem; min-width: 0; }
+#sync-status { font-weight: bold; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: 1rem; }
+figure.chart { margin: 0; }
+figure.chart svg { width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
+figure.chart figcaption { font-weight: bold; }
+.crew .cards-only { display: block; }
+.crew .wide-only { display: none; }
 @media (max-width: 600px) {
   .cards-only { display: block; }
   .wide-only { display: none; }
@@ -105,6 +118,8 @@ svg.map circle.picked { fill: #d55e00; stroke: #fff; stroke-width: 2px; }
   header nav, form, .no-print { display: none; }
   body { font-size: 11pt; }
   .card { break-inside: avoid; background: none; }
+  .crew .cards-only { display: none; }
+  .crew .wide-only { display: block; }
 }
 "#;
 
@@ -168,11 +183,13 @@ pub struct Page<'a> {
     nav: &'a [(&'a str, &'a str)],
     credits: &'a str,
     refresh_seconds: Option<u32>,
+    /// Links the crew app's manifest (the page can be installed).
+    manifest: bool,
 }
 
 impl<'a> Page<'a> {
     pub fn new(lang: Lang, title: &'a str, path: &'a str) -> Page<'a> {
-        Page { lang, title, path, nav: &[], credits: "", refresh_seconds: None }
+        Page { lang, title, path, nav: &[], credits: "", refresh_seconds: None, manifest: false }
     }
 
     pub fn nav(mut self, nav: &'a [(&'a str, &'a str)]) -> Self {
@@ -188,6 +205,12 @@ impl<'a> Page<'a> {
     /// Reloads the page every `seconds` (progress of a running solve).
     pub fn refresh(mut self, seconds: u32) -> Self {
         self.refresh_seconds = Some(seconds);
+        self
+    }
+
+    /// Makes the page installable as the crew's app (see `crew_app`).
+    pub fn installable(mut self) -> Self {
+        self.manifest = true;
         self
     }
 
@@ -208,6 +231,11 @@ impl<'a> Page<'a> {
                     title { (self.title) }
                     link rel="stylesheet" href="/assets/style.css";
                     script src="/assets/page.js" defer {}
+                    script src="/assets/crew.js" defer {}
+                    @if self.manifest {
+                        link rel="manifest" href="/crew.webmanifest";
+                        meta name="theme-color" content="#1f5f3f";
+                    }
                 }
                 body {
                     header {

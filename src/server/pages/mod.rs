@@ -8,18 +8,22 @@ mod application_queue;
 mod apply;
 mod availability;
 mod changes_page;
+mod crew_app;
 mod day_before;
 mod driver_page;
+mod follow_up_queue;
 mod layout;
 pub mod map_tiles;
 mod map_view;
 mod planner_forms;
 mod planner_page;
 mod remote_page;
+mod report_page;
 mod request_form;
 mod requests_page;
 mod resident;
 mod stop_form;
+pub mod svg_chart;
 pub mod svg_map;
 
 pub use admin::valid_name as valid_account_name;
@@ -43,6 +47,10 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(resident::home))
         .route("/assets/style.css", get(layout::stylesheet))
         .route("/assets/page.js", get(layout::script))
+        .route("/assets/crew.js", get(crew_app::script))
+        .route("/assets/crew-icon.svg", get(crew_app::icon))
+        .route("/crew-sw.js", get(crew_app::worker))
+        .route("/crew.webmanifest", get(crew_app::manifest))
         .route("/stops/{id}", get(resident::stop))
         .route("/timetable", get(resident::timetable))
         .route("/apply", get(apply::apply_page).post(apply::apply).layer(DefaultBodyLimit::max(APPLY_BODY_LIMIT)))
@@ -70,6 +78,9 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/requests/{id}", post(planner_forms::update_request))
         .route("/planner/replan", post(planner_forms::replan))
         .route("/planner/calls", get(changes_page::calls))
+        .route("/planner/report", get(report_page::report_page))
+        .route("/planner/report.csv", get(report_page::report_csv))
+        .route("/planner/open-data.csv", get(report_page::open_data_csv))
         .route("/planner/day-before", get(day_before::day_before))
         .route("/planner/calls.csv", get(changes_page::calls_csv))
         .route("/planner/availability", post(availability::add))
@@ -77,6 +88,8 @@ pub fn routes() -> Router<AppState> {
         .route("/planner/stops/{id}", post(stop_form::save))
         .route("/planner/applications/{id}/accept", post(application_queue::accept))
         .route("/planner/applications/{id}/decline", post(application_queue::decline))
+        .route("/planner/follow-ups/{request}/{date}/confirm", post(follow_up_queue::confirm))
+        .route("/planner/follow-ups/{request}/{date}/dismiss", post(follow_up_queue::dismiss))
         .route("/planner/availability/remove", post(availability::remove))
         .route("/driver", get(driver_page::driver))
 }

@@ -16,7 +16,7 @@ use super::planner_forms::replan_buttons;
 use super::request_form::{FormState, request_form};
 use super::resident::credits;
 use super::svg_map;
-use super::{application_queue, availability, changes_page};
+use super::{application_queue, availability, changes_page, follow_up_queue};
 use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -187,6 +187,7 @@ pub async fn planner(
     let add_request = if may_plan { Some(request_form(&s, lang, csrf, &FormState::default()).await?) } else { None };
     let availability = if may_plan { Some(availability::section(&s, lang, csrf).await?) } else { None };
     let queue = if may_plan { Some(application_queue::section(&s, lang, csrf, &caller.who()).await?) } else { None };
+    let follow_ups = if may_plan { Some(follow_up_queue::section(&s, lang, csrf, &caller.who()).await?) } else { None };
     let body = html! {
         @if may_plan {
             form.inline method="post" action="/planner/plans" {
@@ -200,6 +201,7 @@ pub async fn planner(
         @if let Some(d) = detail { (d) }
         @if may_plan && published { (replan_buttons(lang, csrf)) }
         @if let Some(queue) = queue { (queue) }
+        @if let Some(f) = follow_ups { (f) }
         @if let Some(form) = add_request { (form) }
         @if let Some(section) = availability { (section) }
     };

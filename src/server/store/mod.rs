@@ -19,12 +19,14 @@ pub mod backup;
 mod cancellations;
 pub mod documents;
 mod plans;
+mod records;
 mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
 pub use applications::{Application, ApplicationStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 pub use cancellations::Cancellation;
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};
+pub use records::{FollowUp, NewEntry};
 pub use retention::PurgeReport;
 
 /// The database handle.

@@ -3,7 +3,8 @@
 //! `retention_days` have passed since the request's last visit. A home visit's place is
 //! personal too: its position is coarsened to 0.01° (about 1 km), and in itineraries its
 //! address, links and the day's route line are removed. Plans, KPIs, timetables and the
-//! audit log stay; they hold no personal fields.
+//! audit log stay; they hold no personal fields. Crew records keep their times, outcomes
+//! and counts; their notes go with their day.
 //!
 //! A request's last day is the date of its last visit in the published plan, else its
 //! `latest` date (no visit can come after it). A cancelled request is deleted from the
@@ -36,12 +37,19 @@ pub struct PurgeReport {
     /// Records of cancelled requests deleted: cancelled on or before the cutoff.
     #[serde(default)]
     pub cancellations: usize,
+    /// Crew records whose note was erased: of days on or before the cutoff.
+    #[serde(default)]
+    pub record_notes: usize,
 }
 
 impl PurgeReport {
     /// Whether the purge found nothing to erase.
     pub fn erased_nothing(&self) -> bool {
-        self.requests.is_empty() && self.itinerary_days == 0 && self.applications == 0 && self.cancellations == 0
+        self.requests.is_empty()
+            && self.itinerary_days == 0
+            && self.applications == 0
+            && self.cancellations == 0
+            && self.record_notes == 0
     }
 }
 
@@ -171,16 +179,18 @@ impl Store {
         }
         report.applications = self.purge_applications(&mut tx, cutoff, dry_run).await?;
         report.cancellations = purge_cancellations(&mut tx, cutoff, dry_run).await?;
+        report.record_notes = purge_record_notes(&mut tx, cutoff, dry_run).await?;
         if dry_run || report.erased_nothing() {
             tx.rollback().await?;
             return Ok(report);
         }
         let detail = format!(
-            "cutoff {cutoff}: {} requests, {} itinerary days, {} applications, {} cancellations",
+            "cutoff {cutoff}: {} requests, {} itinerary days, {} applications, {} cancellations, {} record notes",
             report.requests.len(),
             report.itinerary_days,
             report.applications,
-            report.cancellations
+            report.cancellations,
+            report.record_notes
         );
         audit(&mut tx, &self.clock.stamp(), actor, "purge", "personal-data", &detail).await?;
         tx.commit().await?;
@@ -236,6 +246,27 @@ async fn purge_cancellations(
         .await?;
     if !dry_run {
         sqlx::query("DELETE FROM cancelled_requests WHERE substr(cancelled_at, 1, 10) <= ?")
+            .bind(&day)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(old as usize)
+}
+
+/// Erases the notes of crew records of days on or before `cutoff` (the times, outcomes and
+/// counts stay: they name no one); how many.
+async fn purge_record_notes(
+    tx: &mut sqlx::SqliteConnection,
+    cutoff: NaiveDate,
+    dry_run: bool,
+) -> Result<usize, sqlx::Error> {
+    let day = cutoff.to_string();
+    let old: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visit_records WHERE date <= ? AND note != ''")
+        .bind(&day)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !dry_run {
+        sqlx::query("UPDATE visit_records SET note = '' WHERE date <= ? AND note != ''")
             .bind(&day)
             .execute(&mut *tx)
             .await?;

@@ -1,0 +1,131 @@
+//! Crew records over HTTP (driver accounts): `POST /api/driver/records` takes a batch of
+//! entries made on the phone, often long after they were made offline, and answers per
+//! entry `stored`, `duplicate` (that `client_id` was stored before: nothing changes) or
+//! `refused` with a code. `GET /api/driver/records?date=&unit=` gives a day's entries and
+//! the current value of each slot. Entries may only be for a day the caller drives.
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+use super::auth::Driver;
+use super::driver::driver_days;
+use super::error::{ApiError, current_lang};
+use super::store::NewEntry;
+use crate::io::crew_record::{CrewEntry, Refusal, StoredEntry, check_against, check_form, current};
+use crate::io::driver_day::DriverDay;
+use crate::lang::Lang;
+
+/// The most entries one call may carry (a device sends its queue in parts).
+pub const BATCH_MAX: usize = 500;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/api/driver/records", get(day_records).post(record))
+}
+
+#[derive(Debug, Deserialize)]
+struct Batch {
+    entries: Vec<CrewEntry>,
+}
+
+/// What became of one entry.
+#[derive(Debug, Serialize)]
+struct EntryResult {
+    client_id: String,
+    /// `stored`, `duplicate` or `refused`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+}
+
+fn not_driven() -> Refusal {
+    Refusal {
+        code: "R4003",
+        message_ja: "このアカウントはこの日にこの車両を担当していません".into(),
+        message_en: "this account does not drive that unit on that day".into(),
+    }
+}
+
+fn refused(client_id: &str, r: Refusal, lang: Lang) -> EntryResult {
+    let message = if lang == Lang::Ja { r.message_ja } else { r.message_en };
+    EntryResult { client_id: client_id.to_string(), status: "refused", code: Some(r.code), message: Some(message) }
+}
+
+/// The crew day an entry belongs to, if the caller drives it.
+fn day_of<'a>(days: &'a [DriverDay], e: &CrewEntry) -> Option<&'a DriverDay> {
+    days.iter().find(|d| d.date == e.date && d.unit_id == e.unit_id)
+}
+
+async fn record(
+    d: Driver,
+    State(s): State<AppState>,
+    Json(batch): Json<Batch>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    if batch.entries.len() > BATCH_MAX {
+        return Err(ApiError::bad_request(
+            ["一度に送れる記録は500件までです", "at most 500 entries per call"],
+            ["分けて送ってください", "send them in several calls"],
+        ));
+    }
+    let lang = current_lang();
+    let days = driver_days(&s, &d.0.account).await?;
+    let plan_id = s.store.published_id().await?.unwrap_or(0);
+    let mut answers: Vec<Option<EntryResult>> = Vec::new();
+    let mut accepted = Vec::new();
+    for e in &batch.entries {
+        let checked = check_form(e).and_then(|()| {
+            let day = day_of(&days, e).ok_or_else(not_driven)?;
+            check_against(e, day)
+        });
+        match checked {
+            Ok(stop) => {
+                accepted.push(NewEntry {
+                    entry: e,
+                    plan_id,
+                    stop_id: stop.stop_id.as_deref(),
+                    published: &stop.published,
+                });
+                answers.push(None);
+            }
+            Err(r) => answers.push(Some(refused(&e.client_id, r, lang))),
+        }
+    }
+    let mut fresh = s.store.record_entries(&accepted, &d.who()).await?.into_iter();
+    let results: Vec<EntryResult> = answers
+        .into_iter()
+        .zip(&batch.entries)
+        .map(|(answer, e)| {
+            answer.unwrap_or_else(|| {
+                let status = if fresh.next().unwrap_or(false) { "stored" } else { "duplicate" };
+                EntryResult { client_id: e.client_id.clone(), status, code: None, message: None }
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "results": results })))
+}
+
+#[derive(Debug, Deserialize)]
+struct DayQuery {
+    date: String,
+    unit: String,
+}
+
+/// A day's entries (notes are private: the read is audited) and each slot's current value.
+async fn day_records(
+    d: Driver,
+    State(s): State<AppState>,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let days = driver_days(&s, &d.0.account).await?;
+    if !days.iter().any(|day| day.date == q.date && day.unit_id == q.unit) {
+        return Err(ApiError::not_found("この日の運行", "an itinerary for that day"));
+    }
+    let entries = s.store.day_entries(&q.date, &q.unit).await?;
+    s.store.audit_read(&d.who(), &format!("records/{}/{}", q.date, q.unit), "api").await?;
+    let values: Vec<&StoredEntry> = current(&entries).into_values().collect();
+    Ok(Json(serde_json::json!({ "entries": entries, "current": values })))
+}

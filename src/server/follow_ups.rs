@@ -1,0 +1,138 @@
+//! Follow-ups (planners): a booking the crew recorded as 不在 (no-show) or 延期希望 (wants
+//! another date) waits here until a planner confirms it — it becomes a new request linked
+//! to the old one by `follow_up_of`, checked like every other write — or dismisses it.
+//! `GET /api/follow-ups`, `POST /api/follow-ups/{request}/{date}/confirm` and `…/dismiss`.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{Duration, NaiveDate};
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::Planner;
+use super::error::ApiError;
+use super::planner::validate;
+use super::store::Entity;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/follow-ups", get(list))
+        .route("/api/follow-ups/{request}/{date}/confirm", post(confirm))
+        .route("/api/follow-ups/{request}/{date}/dismiss", post(dismiss))
+}
+
+/// The fewest days a follow-up request stays open for planning.
+const MIN_SPAN_DAYS: i64 = 13;
+
+/// The new request of a follow-up: the old one's service, place, resident and wishes, dated
+/// from the day after the visit (or today, if later) for as long as the old one ran (at
+/// least two weeks), named `{old}-F{n}` with the first free `n`.
+pub fn follow_up_body(old: &Value, visit: NaiveDate, today: NaiveDate, taken: impl Fn(&str) -> bool) -> Value {
+    let mut body = old.clone();
+    let old_id = old["id"].as_str().unwrap_or_default();
+    let id = (1..).map(|n| format!("{old_id}-F{n}")).find(|id| !taken(id)).unwrap_or_default();
+    let date = |key: &str| old[key].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let span = match (date("earliest"), date("latest")) {
+        (Some(a), Some(b)) => (b - a).num_days().max(MIN_SPAN_DAYS),
+        _ => MIN_SPAN_DAYS,
+    };
+    let earliest = (visit + Duration::days(1)).max(today);
+    body["id"] = json!(id);
+    body["earliest"] = json!(earliest.to_string());
+    body["latest"] = json!((earliest + Duration::days(span)).to_string());
+    body["follow_up_of"] = json!(old_id);
+    body
+}
+
+fn not_pending() -> ApiError {
+    ApiError::not_found("確認待ちのフォローアップ", "a pending follow-up")
+}
+
+/// Confirms the follow-up of `request_id` on `date`; the new request's id.
+pub(crate) async fn confirm_follow_up(
+    s: &AppState,
+    who: &str,
+    request_id: &str,
+    date: &str,
+) -> Result<String, ApiError> {
+    let _guard = s.jobs.write_lock.lock().await;
+    let pending = s.store.pending_follow_ups().await?;
+    let visit = pending
+        .iter()
+        .find(|f| f.request_id == request_id && f.date == date)
+        .and_then(|f| NaiveDate::parse_from_str(&f.date, "%Y-%m-%d").ok())
+        .ok_or_else(not_pending)?;
+    let old = s.store.get(Entity::Request, request_id).await?.ok_or_else(|| {
+        ApiError::conflict(
+            ["元の予約がもうありません（取消または削除済み）", "the original request is gone (cancelled or erased)"],
+            [
+                "新しい予約として入力するか、このフォローアップを不要にしてください",
+                "enter a new request, or dismiss this follow-up",
+            ],
+        )
+    })?;
+    let ids = s.store.requests_by_id().await?;
+    let body = follow_up_body(&old, visit, s.config.clock.today(), |id| ids.contains_key(id));
+    let id = body["id"].as_str().unwrap_or_default().to_string();
+    validate(s, Entity::Request, &id, Some(&body)).await?;
+    if !s.store.decide_follow_up(request_id, date, Some(&body), who).await? {
+        return Err(not_pending());
+    }
+    Ok(id)
+}
+
+/// Dismisses the follow-up of `request_id` on `date`.
+pub(crate) async fn dismiss_follow_up(s: &AppState, who: &str, request_id: &str, date: &str) -> Result<(), ApiError> {
+    if !s.store.decide_follow_up(request_id, date, None, who).await? {
+        return Err(not_pending());
+    }
+    Ok(())
+}
+
+async fn list(p: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let pending = s.store.pending_follow_ups().await?;
+    s.store.audit_read(&p.who(), "follow_ups", "api").await?;
+    Ok(Json(json!({ "follow_ups": pending })))
+}
+
+async fn confirm(
+    p: Planner,
+    State(s): State<AppState>,
+    Path((request, date)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let id = confirm_follow_up(&s, &p.who(), &request, &date).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+async fn dismiss(
+    p: Planner,
+    State(s): State<AppState>,
+    Path((request, date)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    dismiss_follow_up(&s, &p.who(), &request, &date).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_follow_up_starts_after_the_visit_and_takes_a_free_id() {
+        let old = json!({ "id": "R7", "kind": "admin", "stop": "zama", "earliest": "2026-12-07", "latest": "2026-12-31",
+                          "resident": { "name": "山田", "phone": "0277" } });
+        let visit = NaiveDate::from_ymd_opt(2026, 12, 9).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let body = follow_up_body(&old, visit, today, |id| id == "R7-F1");
+        assert_eq!(body["id"], "R7-F2");
+        assert_eq!((body["earliest"].as_str(), body["latest"].as_str()), (Some("2026-12-10"), Some("2027-01-03")));
+        assert_eq!(body["follow_up_of"], "R7");
+        assert_eq!(body["resident"]["name"], "山田", "the same resident");
+        // Confirmed late: from today, for at least two weeks.
+        let late = follow_up_body(&old, visit, NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(), |_| false);
+        assert_eq!((late["earliest"].as_str(), late["latest"].as_str()), (Some("2027-01-20"), Some("2027-02-13")));
+    }
+}

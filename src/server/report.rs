@@ -1,0 +1,137 @@
+//! The month's planned-against-actual report (staff without personal data: viewers,
+//! planners, admins): `GET /api/report?month=YYYY-MM&district=` as JSON, and the figures
+//! and the open-data file as CSV (pages/report_page.rs). Each date is read from the newest
+//! plan published for it; the crews' entries and the stored requests give the actuals.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::AppState;
+use super::auth::Viewer;
+use super::error::ApiError;
+use super::store::Entity;
+use crate::io::month_report::{
+    MonthReport, PlanDay, PlanDays, ReportInput, RequestFact, fiscal_start, month_end, month_report,
+};
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new().route("/api/report", get(report_json))
+}
+
+/// `?month=YYYY-MM&district=` (default: this month, every district).
+#[derive(Debug, Default, Deserialize)]
+pub struct ReportQuery {
+    pub month: Option<String>,
+    pub district: Option<String>,
+}
+
+impl ReportQuery {
+    /// The month's first day, or A400 naming the field.
+    pub fn first_day(&self, today: NaiveDate) -> Result<NaiveDate, ApiError> {
+        match self.month.as_deref().filter(|m| !m.is_empty()) {
+            None => Ok(today.with_day0(0).unwrap_or(today)),
+            Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                .ok()
+                .filter(|d| (2020..=2099).contains(&d.year()))
+                .ok_or_else(|| {
+                    ApiError::bad_request(
+                        ["「month」は YYYY-MM（2020〜2099年）です", "month must be YYYY-MM (years 2020–2099)"],
+                        ["例: 「month=2026-12」", "e.g. month=2026-12"],
+                    )
+                }),
+        }
+    }
+
+    pub fn district(&self) -> Option<&str> {
+        self.district.as_deref().filter(|d| !d.is_empty())
+    }
+}
+
+/// The planned day of every date from `from` to `to`, each from the newest plan published
+/// for it.
+async fn planned_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Vec<PlanDay>, ApiError> {
+    let mut versions = Vec::new();
+    for (first_monday, weeks, text) in s.store.published_versions().await? {
+        let Ok(start) = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d") else { continue };
+        let end = start + Duration::days(7 * weeks);
+        if end <= from || start > to {
+            continue;
+        }
+        let plan: PlanDays =
+            serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored plan: {e}")))?;
+        versions.push((start, end, plan));
+    }
+    let mut days = Vec::new();
+    let mut date = from;
+    while date <= to {
+        let newest = versions.iter().find(|(start, end, _)| *start <= date && date < *end);
+        if let Some(day) = newest.and_then(|(_, _, p)| p.days.iter().find(|d| d.date == date)) {
+            days.push(day.clone());
+        }
+        date += Duration::days(1);
+    }
+    Ok(days)
+}
+
+/// The stored requests without personal data: when received, online or not, district.
+async fn request_facts(s: &AppState) -> Result<Vec<RequestFact>, ApiError> {
+    let stops: HashMap<String, String> = s
+        .store
+        .list(Entity::Stop)
+        .await?
+        .into_iter()
+        .map(|st| (st["id"].as_str().unwrap_or("").to_string(), st["district"].as_str().unwrap_or("").to_string()))
+        .collect();
+    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+    Ok(s.store
+        .requests_received()
+        .await?
+        .into_iter()
+        .filter_map(|(at, body)| {
+            let received = at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())?;
+            let district = stops.get(&text(&body["stop"])).cloned().unwrap_or_default();
+            Some(RequestFact { id: text(&body["id"]), received, online: body["channel"] == "online", district })
+        })
+        .collect())
+}
+
+/// The report of `q`'s month and district.
+pub async fn report(s: &AppState, q: &ReportQuery) -> Result<MonthReport, ApiError> {
+    let month = q.first_day(s.config.clock.today())?;
+    let (from, to) = (fiscal_start(month), month_end(month));
+    let days = planned_days(s, from, to).await?;
+    let entries = s.store.entries_between(&from.to_string(), &to.to_string()).await?;
+    let requests = request_facts(s).await?;
+    Ok(month_report(&ReportInput {
+        month,
+        district: q.district(),
+        days: &days,
+        entries: &entries,
+        requests: &requests,
+    }))
+}
+
+/// The districts of the data set's stops, in order, for the report's choice.
+pub async fn districts(s: &AppState) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for st in s.store.list(Entity::Stop).await? {
+        if let Some(d) = st["district"].as_str().filter(|d| !d.is_empty() && !out.iter().any(|o| o == d)) {
+            out.push(d.to_string());
+        }
+    }
+    Ok(out)
+}
+
+async fn report_json(
+    _: Viewer,
+    State(s): State<AppState>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Json<MonthReport>, ApiError> {
+    Ok(Json(report(&s, &q).await?))
+}
