@@ -5,7 +5,9 @@
 -- entry for the same slot, and the slot's value is its entry with the latest device time
 -- `recorded_at` (ties: the one received first). See docs/API.md, "Crew records".
 CREATE TABLE visit_records (
-    client_id TEXT PRIMARY KEY,
+    -- Arrival order at the server (ties of device time go to the smaller).
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL UNIQUE,
     date TEXT NOT NULL,
     unit_id TEXT NOT NULL,
     -- The visit's position in the crew's day (1-based) and its stop (NULL for a home visit).

@@ -600,7 +600,6 @@ fn resident_applies_and_a_planner_accepts(browser: &WebDriver, base: &str) {
     browser.wait_until_gone(&format!("[data-application='{number}']"));
 }
 
-/// Nothing sticks out to the right of the window.
 /// Polls `js` (a script returning a value) until it returns `want`, up to 20 s.
 fn wait_for_value(browser: &WebDriver, js: &str, want: Value) {
     let started = Instant::now();
@@ -684,8 +683,42 @@ fn a_crew_records_the_day_without_a_signal(browser: &WebDriver, base: &str, date
     browser.go(&page);
     let pressed = browser.count(".stop-card button[data-outcome=no_show][aria-pressed=true]");
     assert_eq!(pressed, 1);
+
+    // Signing out takes the kept pages, the queue and the worker off the phone.
+    browser.go(&format!("{base}/logout"));
+    browser.submit("main button[type=submit]");
+    browser.find("#password");
+    let kept = browser.script(
+        "return caches.keys().then(k => k.length + localStorage.length)
+           .then(n => navigator.serviceWorker.getRegistrations().then(r => n + r.length));",
+    );
+    assert_eq!(kept, json!(0), "caches, storage and the worker are gone after signing out");
+    planner_reads_the_month(browser, base, &date[..7]);
 }
 
+/// A planner reads the month's planned against actual on a phone: the crew's no-show is
+/// counted, four charts, wholly Japanese, nothing cut off, both CSV files linked.
+fn planner_reads_the_month(browser: &WebDriver, base: &str, month: &str) {
+    sign_in(browser, base, "planner");
+    browser.find("nav");
+    browser.go(&format!("{base}/planner/report?month={month}"));
+    assert_eq!(browser.count("figure.chart svg"), 4, "four charts drawn by the server");
+    let row = browser.script(
+        "return [...document.querySelectorAll('main tbody tr')].find(r => r.cells[0].textContent === '不在').cells[2].textContent;",
+    );
+    assert_eq!(row, json!("1"), "the crew's no-show");
+    let text = browser.script(
+        "const b = document.body.cloneNode(true); b.querySelectorAll('[lang=en]').forEach(e => e.remove());
+         return b.textContent;",
+    );
+    let english = common::wording::english_in_japanese(text.as_str().unwrap_or_default());
+    assert!(english.is_empty(), "English {english:?} on the report");
+    assert_eq!(browser.count("a[href^='/planner/report.csv']") + browser.count("a[href^='/planner/open-data.csv']"), 2);
+    no_overflow(browser, "/planner/report");
+    save_screenshot(browser, "/planner-report");
+}
+
+/// Nothing sticks out to the right of the window.
 fn no_overflow(browser: &WebDriver, what: &str) {
     let overflow = browser.script("return document.documentElement.scrollWidth - window.innerWidth;");
     assert!(overflow.as_f64().is_some_and(|o| o <= 0.0), "{what} is wider than the window by {overflow} px");

@@ -61,6 +61,7 @@ fn entries() -> Vec<StoredEntry> {
                 date: day.to_string(),
                 unit_id: "gyosei".into(),
                 stop_order: *order,
+                stop_id: None,
                 field: *field,
                 request_id: request.to_string(),
                 value: value.to_string(),
@@ -81,6 +82,7 @@ fn requests() -> Vec<RequestFact> {
         received: date(received),
         online,
         district: district.into(),
+        follow_up: false,
     };
     vec![
         fact("R1", "2026-12-01", true, "東町"),
@@ -88,6 +90,8 @@ fn requests() -> Vec<RequestFact> {
         fact("R3", "2026-11-20", true, "大間々町"),
         fact("R4", "2026-12-05", false, "東町"),
         fact("R5", "2026-12-03", true, "東町"),
+        // R2 booked again after the visit: not a new request.
+        RequestFact { follow_up: true, ..fact("R2-F1", "2026-12-08", false, "東町") },
     ]
 }
 

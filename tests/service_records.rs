@@ -119,6 +119,23 @@ async fn an_entry_sent_three_times_is_stored_once_and_other_units_are_refused() 
         assert_eq!(got[0]["code"].as_str(), Some(code), "{got:?}");
     }
     assert_eq!(state.store.day_entries(&date, "gyosei").await.unwrap().len(), 1);
+
+    // One malformed entry does not hold up the others of its batch.
+    let mut broken = entry("device-a-0006", &date, order, "departure", "", "10:30", "10:30:00");
+    broken["stop_order"] = json!(-1);
+    let good = entry("device-a-0007", &date, order, "departure", "", "10:31", "10:31:00");
+    let got = send(&app, vec![broken, good]).await;
+    assert_eq!((statuses(&got), got[0]["code"].as_str()), (vec!["refused", "stored"], Some("R4001")));
+    // An entry naming its stop follows the stop when the position it was made at is wrong.
+    let mut moved = entry("device-a-0008", &date, &json!(99), "departure", "", "10:32", "10:32:00");
+    moved["stop_id"] = stop["stop_id"].clone();
+    assert_eq!(statuses(&send(&app, vec![moved]).await), ["stored"]);
+    let held = state.store.day_entries(&date, "gyosei").await.unwrap();
+    assert_eq!(
+        held.last().unwrap().entry.stop_order,
+        order.as_u64().unwrap() as usize,
+        "stored at its stop's position"
+    );
 }
 
 #[tokio::test]

@@ -102,6 +102,10 @@ pub struct CrewEntry {
     pub unit_id: String,
     /// The visit's position in the day, from 1.
     pub stop_order: usize,
+    /// The visit's stop as the device saw it (none for a home visit). When a re-plan has
+    /// moved that stop to another position of the day, the entry follows the stop.
+    #[serde(default)]
+    pub stop_id: Option<String>,
     pub field: Field,
     /// The booking of an `outcome`; empty otherwise.
     #[serde(default)]
@@ -190,7 +194,10 @@ pub fn check_form(e: &CrewEntry) -> Result<(), Refusal> {
 /// The entry against the crew's day: the stop and booking exist and the value fits the
 /// field (R4004, R4005). Returns the stop.
 pub fn check_against<'a>(e: &CrewEntry, day: &'a DriverDay) -> Result<&'a DriverStop, Refusal> {
-    let stop = day.stops.iter().find(|s| s.order == e.stop_order).ok_or_else(|| {
+    let same_stop = |s: &&DriverStop| e.stop_id.is_none() || s.stop_id == e.stop_id;
+    let at_order = day.stops.iter().find(|s| s.order == e.stop_order).filter(same_stop);
+    let stop = at_order.or_else(|| day.stops.iter().find(|s| e.stop_id.is_some() && s.stop_id == e.stop_id));
+    let stop = stop.ok_or_else(|| {
         refuse("R4004", "その日の運行にこの訪問はありません", "the day's itinerary has no visit with that stop_order")
     })?;
     let bad_value = |ja: &str, en: &str| Err(refuse("R4005", ja, en));
@@ -267,6 +274,14 @@ pub fn current(entries: &[StoredEntry]) -> BTreeMap<Slot, &StoredEntry> {
     out
 }
 
+/// The latest of entries of one slot (by the same rule as [`current`]).
+pub fn latest(entries: &[StoredEntry]) -> Option<&StoredEntry> {
+    current(entries).into_values().max_by(|a, b| {
+        (a.entry.device_time(), std::cmp::Reverse(a.sequence))
+            .cmp(&(b.entry.device_time(), std::cmp::Reverse(b.sequence)))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,6 +293,7 @@ mod tests {
                 date: "2026-12-08".into(),
                 unit_id: "gyosei-1".into(),
                 stop_order: 1,
+                stop_id: None,
                 field: Field::Arrival,
                 request_id: String::new(),
                 value: value.into(),

@@ -80,6 +80,8 @@ pub struct RequestFact {
     pub online: bool,
     /// The district of its stop ("" for a home visit).
     pub district: String,
+    /// A follow-up of an earlier request (`follow_up_of`): booked again, not received anew.
+    pub follow_up: bool,
 }
 
 /// How many visits arrived on time, late (within the announced window) or after it.
@@ -207,7 +209,7 @@ pub fn month_report(input: &ReportInput) -> MonthReport {
         district: input.district.map(str::to_string),
         ..MonthReport::default()
     };
-    for q in input.requests.iter().filter(|q| in_month(q.received) && in_district(&q.district)) {
+    for q in input.requests.iter().filter(|q| !q.follow_up && in_month(q.received) && in_district(&q.district)) {
         r.requests_received += 1;
         r.online_received += u32::from(q.online);
     }
@@ -357,8 +359,9 @@ fn open_row<'a>(
 }
 
 /// Recorded class participants from April to the report's month, cumulative per month.
-/// Attendance counts where the plan of its day has a class at that visit in the district.
+/// Attendance counts where the plan of its day has a class at that visit (in the district).
 fn class_cumulative(input: &ReportInput, values: &Values) -> Vec<(String, u32)> {
+    let in_district = |d: &str| input.district.is_none_or(|x| x == d);
     let start = fiscal_start(input.month);
     let mut per_month: BTreeMap<String, u32> = BTreeMap::new();
     let mut month = start;
@@ -366,18 +369,15 @@ fn class_cumulative(input: &ReportInput, values: &Values) -> Vec<(String, u32)> 
         per_month.insert(month.format("%Y-%m").to_string(), 0);
         month = month_end(month).succ_opt().expect("a next month");
     }
-    let district_of = |date: &str, unit: &str, order: usize| {
+    let class_visit = |date: &str, unit: &str, order: usize| {
         let day = input.days.iter().find(|d| d.date.to_string() == date)?;
         let route = day.routes.iter().find(|r| r.vehicle_id == unit)?;
-        route.visits.get(order.checked_sub(1)?).map(|v| v.district.clone())
+        route.visits.get(order.checked_sub(1)?).filter(|v| v.class.is_some())
     };
     for (slot, e) in values.iter().filter(|(s, _)| s.field == Field::Attendance) {
         let key = slot.date.get(..7).unwrap_or_default();
-        let district_ok = match input.district {
-            None => true,
-            Some(d) => district_of(&slot.date, &slot.unit_id, slot.stop_order).is_some_and(|x| x == d),
-        };
-        if let (Some(total), true) = (per_month.get_mut(key), district_ok) {
+        let counts = class_visit(&slot.date, &slot.unit_id, slot.stop_order).is_some_and(|v| in_district(&v.district));
+        if let (Some(total), true) = (per_month.get_mut(key), counts) {
             *total += e.entry.value.parse::<u32>().unwrap_or(0);
         }
     }

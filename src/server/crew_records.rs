@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::auth::Driver;
-use super::driver::driver_days;
+use super::driver::recordable_days;
 use super::error::{ApiError, current_lang};
 use super::store::NewEntry;
 use crate::io::crew_record::{CrewEntry, Refusal, StoredEntry, check_against, check_form, current};
@@ -25,9 +25,18 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/driver/records", get(day_records).post(record))
 }
 
+/// Entries are read one by one: a malformed one is refused (R4001) without the others.
 #[derive(Debug, Deserialize)]
 struct Batch {
-    entries: Vec<CrewEntry>,
+    entries: Vec<serde_json::Value>,
+}
+
+fn malformed(e: &serde_json::Error) -> Refusal {
+    Refusal {
+        code: "R4001",
+        message_ja: "記録の形が違います（項目が足りないか、値の種類が違います）".into(),
+        message_en: format!("the entry is malformed ({e})"),
+    }
 }
 
 /// What became of one entry.
@@ -72,37 +81,35 @@ async fn record(
         ));
     }
     let lang = current_lang();
-    let days = driver_days(&s, &d.0.account).await?;
+    let days = recordable_days(&s, &d.0.account).await?;
     let plan_id = s.store.published_id().await?.unwrap_or(0);
-    let mut answers: Vec<Option<EntryResult>> = Vec::new();
+    let mut answers: Vec<Result<String, EntryResult>> = Vec::new();
     let mut accepted = Vec::new();
-    for e in &batch.entries {
-        let checked = check_form(e).and_then(|()| {
-            let day = day_of(&days, e).ok_or_else(not_driven)?;
-            check_against(e, day)
+    for v in &batch.entries {
+        let client_id = v["client_id"].as_str().unwrap_or_default().to_string();
+        let checked = serde_json::from_value::<CrewEntry>(v.clone()).map_err(|e| malformed(&e)).and_then(|e| {
+            check_form(&e)?;
+            let day = day_of(&days, &e).ok_or_else(not_driven)?;
+            check_against(&e, day).map(|stop| (e, stop))
         });
         match checked {
-            Ok(stop) => {
-                accepted.push(NewEntry {
-                    entry: e,
-                    plan_id,
-                    stop_id: stop.stop_id.as_deref(),
-                    published: &stop.published,
-                });
-                answers.push(None);
+            Ok((e, stop)) => {
+                let entry = CrewEntry { stop_order: stop.order, stop_id: stop.stop_id.clone(), ..e };
+                accepted.push(NewEntry { entry, plan_id, published: &stop.published });
+                answers.push(Ok(client_id));
             }
-            Err(r) => answers.push(Some(refused(&e.client_id, r, lang))),
+            Err(r) => answers.push(Err(refused(&client_id, r, lang))),
         }
     }
     let mut fresh = s.store.record_entries(&accepted, &d.who()).await?.into_iter();
     let results: Vec<EntryResult> = answers
         .into_iter()
-        .zip(&batch.entries)
-        .map(|(answer, e)| {
-            answer.unwrap_or_else(|| {
+        .map(|answer| match answer {
+            Ok(client_id) => {
                 let status = if fresh.next().unwrap_or(false) { "stored" } else { "duplicate" };
-                EntryResult { client_id: e.client_id.clone(), status, code: None, message: None }
-            })
+                EntryResult { client_id, status, code: None, message: None }
+            }
+            Err(refusal) => refusal,
         })
         .collect();
     Ok(Json(serde_json::json!({ "results": results })))
@@ -120,7 +127,7 @@ async fn day_records(
     State(s): State<AppState>,
     Query(q): Query<DayQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let days = driver_days(&s, &d.0.account).await?;
+    let days = recordable_days(&s, &d.0.account).await?;
     if !days.iter().any(|day| day.date == q.date && day.unit_id == q.unit) {
         return Err(ApiError::not_found("この日の運行", "an itinerary for that day"));
     }

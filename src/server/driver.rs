@@ -30,6 +30,27 @@ pub(super) async fn published_days(s: &AppState) -> Result<Vec<DriverDay>, ApiEr
 /// The published plan's itineraries that `account` drives, by date.
 pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
     let all = published_days(s).await?;
+    driven(s, account, all).await
+}
+
+/// Every crew day ever published, each from the plan most recently published for its date
+/// (so that a day's records still find their day after next week's plan is published).
+pub(super) async fn recordable_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
+    let mut out: Vec<DriverDay> = Vec::new();
+    let mut taken = std::collections::BTreeSet::new();
+    for (first_monday, weeks, _, itineraries) in s.store.published_versions("9999-12-31").await? {
+        let days: Vec<DriverDay> = serde_json::from_str(itineraries.as_deref().unwrap_or("[]"))
+            .map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))?;
+        let Ok(start) = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d") else { continue };
+        let weeks: Vec<String> = (0..7 * weeks).map(|i| (start + chrono::Duration::days(i)).to_string()).collect();
+        out.extend(days.into_iter().filter(|d| !taken.contains(&d.date)));
+        taken.extend(weeks);
+    }
+    driven(s, account, out).await
+}
+
+/// The days of `all` that `account` drives.
+async fn driven(s: &AppState, account: &Account, all: Vec<DriverDay>) -> Result<Vec<DriverDay>, ApiError> {
     let assigned = s.store.crew_days(account.id).await?;
     let drives = |day: &DriverDay| match &account.unit_id {
         Some(fixed) => *fixed == day.unit_id,

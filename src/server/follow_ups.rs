@@ -29,11 +29,14 @@ const MIN_SPAN_DAYS: i64 = 13;
 
 /// The new request of a follow-up: the old one's service, place, resident and wishes, dated
 /// from the day after the visit (or today, if later) for as long as the old one ran (at
-/// least two weeks), named `{old}-F{n}` with the first free `n`.
+/// least two weeks), named `{old}-F{n}` with the first free `n` (an application's `W-` left
+/// off), without the old one's `channel`.
 pub fn follow_up_body(old: &Value, visit: NaiveDate, today: NaiveDate, taken: impl Fn(&str) -> bool) -> Value {
     let mut body = old.clone();
     let old_id = old["id"].as_str().unwrap_or_default();
-    let id = (1..).map(|n| format!("{old_id}-F{n}")).find(|id| !taken(id)).unwrap_or_default();
+    // An online application's number (`W-…`) is the resident's; the follow-up is staff-made.
+    let stem = old_id.strip_prefix("W-").unwrap_or(old_id);
+    let id = (1..).map(|n| format!("{stem}-F{n}")).find(|id| !taken(id)).unwrap_or_default();
     let date = |key: &str| old[key].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     let span = match (date("earliest"), date("latest")) {
         (Some(a), Some(b)) => (b - a).num_days().max(MIN_SPAN_DAYS),
@@ -44,6 +47,10 @@ pub fn follow_up_body(old: &Value, visit: NaiveDate, today: NaiveDate, taken: im
     body["earliest"] = json!(earliest.to_string());
     body["latest"] = json!((earliest + Duration::days(span)).to_string());
     body["follow_up_of"] = json!(old_id);
+    // Not a new application: the planner books it again (no channel, not counted as received).
+    if let Some(o) = body.as_object_mut() {
+        o.remove("channel");
+    }
     body
 }
 
@@ -122,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_follow_up_starts_after_the_visit_and_takes_a_free_id() {
-        let old = json!({ "id": "R7", "kind": "admin", "stop": "zama", "earliest": "2026-12-07", "latest": "2026-12-31",
+        let old = json!({ "id": "R7", "kind": "admin", "stop": "zama", "earliest": "2026-12-07", "latest": "2026-12-31", "channel": "online",
                           "resident": { "name": "山田", "phone": "0277" } });
         let visit = NaiveDate::from_ymd_opt(2026, 12, 9).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
@@ -131,6 +138,9 @@ mod tests {
         assert_eq!((body["earliest"].as_str(), body["latest"].as_str()), (Some("2026-12-10"), Some("2027-01-03")));
         assert_eq!(body["follow_up_of"], "R7");
         assert_eq!(body["resident"]["name"], "山田", "the same resident");
+        assert!(body.get("channel").is_none(), "booked again by staff, not a new application");
+        let application = json!({ "id": "W-2718-2818", "earliest": "2026-12-07", "latest": "2026-12-31" });
+        assert_eq!(follow_up_body(&application, visit, today, |_| false)["id"], "2718-2818-F1");
         // Confirmed late: from today, for at least two weeks.
         let late = follow_up_body(&old, visit, NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(), |_| false);
         assert_eq!((late["earliest"].as_str(), late["latest"].as_str()), (Some("2027-01-20"), Some("2027-02-13")));

@@ -57,10 +57,10 @@ impl ReportQuery {
 /// for it.
 async fn planned_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Vec<PlanDay>, ApiError> {
     let mut versions = Vec::new();
-    for (first_monday, weeks, text) in s.store.published_versions().await? {
+    for (first_monday, weeks, text, _) in s.store.published_versions(&to.to_string()).await? {
         let Ok(start) = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d") else { continue };
         let end = start + Duration::days(7 * weeks);
-        if end <= from || start > to {
+        if end <= from {
             continue;
         }
         let plan: PlanDays =
@@ -96,7 +96,9 @@ async fn request_facts(s: &AppState) -> Result<Vec<RequestFact>, ApiError> {
         .filter_map(|(at, body)| {
             let received = at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())?;
             let district = stops.get(&text(&body["stop"])).cloned().unwrap_or_default();
-            Some(RequestFact { id: text(&body["id"]), received, online: body["channel"] == "online", district })
+            let (id, online, follow_up) =
+                (text(&body["id"]), body["channel"] == "online", body.get("follow_up_of").is_some());
+            Some(RequestFact { id, received, online, district, follow_up })
         })
         .collect())
 }

@@ -63,7 +63,7 @@ self.addEventListener('fetch', function (e) {
 
 /// `/assets/crew.js`: recording, the queue and its sync (see the module's documentation).
 pub const SCRIPT: &str = r#"(function () {
-  var QUEUE = 'junkai-crew-queue', SENT = 'junkai-crew-sent';
+  var QUEUE = 'junkai-crew-queue', SENT = 'junkai-crew-sent', REFUSED = 'junkai-crew-refused';
   function load(k) { try { return JSON.parse(localStorage.getItem(k) || '[]'); } catch (e) { return []; } }
   function save(k, v) { localStorage.setItem(k, JSON.stringify(v)); }
   document.querySelectorAll('form[action="/logout"]').forEach(function (f) {
@@ -88,6 +88,17 @@ pub const SCRIPT: &str = r#"(function () {
     });
   }
   function two(n) { return (n < 10 ? '0' : '') + n; }
+  var now = new Date(), today = now.getFullYear() + '-' + two(now.getMonth() + 1) + '-' + two(now.getDate());
+  var notToday = document.getElementById('not-today');
+  if (notToday && date !== today) { notToday.hidden = false; }
+  // Kept days before today leave the phone (they hold residents' names).
+  if (window.caches) {
+    caches.open('__CACHE__').then(function (c) {
+      c.keys().then(function (keys) {
+        keys.forEach(function (k) { var m = /[?&]date=(\d{4}-\d{2}-\d{2})/.exec(k.url); if (m && m[1] < today) { c.delete(k); } });
+      });
+    });
+  }
   function hhmm(d) { return two(d.getHours()) + ':' + two(d.getMinutes()); }
   function stamp(d) {
     var off = -d.getTimezoneOffset(), sign = off >= 0 ? '+' : '-', a = Math.abs(off), ms = d.getMilliseconds();
@@ -102,9 +113,21 @@ pub const SCRIPT: &str = r#"(function () {
     var n = load(QUEUE).length;
     status.textContent = message || (n ? app.dataset.pending.replace('{n}', n) : app.dataset.allSent);
     status.dataset.unsent = n;
+    var refusedList = document.getElementById('refused-entries'), kept = load(REFUSED);
+    if (refusedList) {
+      refusedList.hidden = !kept.length;
+      refusedList.textContent = kept.length ? app.dataset.refused.replace('{n}', kept.length) + ' ' +
+        kept.map(function (e) { return e.date + ' #' + e.stop_order + ' ' + e.value + ': ' + e.refusal; }).join(' / ') : '';
+    }
   }
+  // Shows an entry unless the slot already shows a later one (the server's, or another tap).
   function display(e) {
     var sel = '[data-order="' + e.stop_order + '"]';
+    var slot = app.querySelector('[data-slot="' + e.field + '/' + e.stop_order + '/' + e.request_id + '"]');
+    if (slot) {
+      if (slot.dataset.at && new Date(slot.dataset.at) > new Date(e.recorded_at)) { return; }
+      slot.dataset.at = e.recorded_at;
+    }
     if (e.field === 'outcome') {
       app.querySelectorAll('[data-request="' + e.request_id + '"][data-outcome]' + sel).forEach(function (b) {
         b.setAttribute('aria-pressed', b.dataset.outcome === e.value ? 'true' : 'false');
@@ -116,8 +139,8 @@ pub const SCRIPT: &str = r#"(function () {
       if (input) { input.value = e.value; }
     }
   }
-  function add(field, order, request, value, note) {
-    var e = { client_id: newId(), date: date, unit_id: unit, stop_order: +order, field: field, request_id: request || '',
+  function add(field, order, request, value, note, stop) {
+    var e = { client_id: newId(), date: date, unit_id: unit, stop_order: +order, stop_id: stop || null, field: field, request_id: request || '',
               value: String(value), note: note || '', recorded_at: stamp(new Date()) };
     var q = load(QUEUE); q.push(e); save(QUEUE, q);
     display(e); show(); sync();
@@ -136,8 +159,13 @@ pub const SCRIPT: &str = r#"(function () {
         answer.results.forEach(function (x) { got[x.client_id] = x; if (x.status === 'refused') { refused.push(x.message); } });
         save(QUEUE, load(QUEUE).filter(function (e) { return !got[e.client_id]; }));
         var cutoff = stamp(new Date(Date.now() - 14 * 864e5)).slice(0, 10);
-        save(SENT, load(SENT).filter(function (e) { return e.date >= cutoff; })
-          .concat(batch.filter(function (e) { return got[e.client_id] && got[e.client_id].status !== 'refused'; })));
+        var gone = batch.filter(function (e) { return got[e.client_id]; });
+        var sent = gone.filter(function (e) { return got[e.client_id].status !== 'refused'; })
+          .map(function (e) { var copy = Object.assign({}, e); copy.note = ''; return copy; });
+        save(SENT, load(SENT).filter(function (e) { return e.date >= cutoff; }).concat(sent));
+        // Refused entries stay on the phone, listed, so that nothing recorded is lost unseen.
+        save(REFUSED, load(REFUSED).concat(gone.filter(function (e) { return got[e.client_id].status === 'refused'; })
+          .map(function (e) { e.refusal = got[e.client_id].message; return e; })));
         busy = false;
         if (refused.length) { show(app.dataset.refused.replace('{n}', refused.length) + ' ' + refused[0]); return; }
         if (load(QUEUE).length) { sync(); } else { show(); }
@@ -153,20 +181,20 @@ pub const SCRIPT: &str = r#"(function () {
     if (!b) { return; }
     var order = b.dataset.order;
     if (b.dataset.now) {
-      add(b.dataset.now, order, '', hhmm(new Date()), '');
+      add(b.dataset.now, order, '', hhmm(new Date()), '', b.dataset.stop);
     } else if (b.dataset.outcome) {
       var note = app.querySelector('[data-note-for="' + b.dataset.request + '"][data-order="' + order + '"]');
-      add('outcome', order, b.dataset.request, b.dataset.outcome, note ? note.value : '');
+      add('outcome', order, b.dataset.request, b.dataset.outcome, note ? note.value : '', b.dataset.stop);
     } else if (b.dataset.save) {
       var input = app.querySelector('input[data-field="' + b.dataset.save + '"][data-order="' + order + '"]');
-      if (input && input.value !== '') { add(b.dataset.save, order, '', input.value, ''); }
+      if (input && input.value !== '') { add(b.dataset.save, order, '', input.value, '', b.dataset.stop); }
     } else if (b.id === 'sync-now') {
       sync();
     }
   });
   app.addEventListener('change', function (ev) {
     var i = ev.target;
-    if (i.type === 'time' && i.value) { add(i.dataset.field, i.dataset.order, '', i.value, ''); }
+    if (i.type === 'time' && i.value) { add(i.dataset.field, i.dataset.order, '', i.value, '', i.dataset.stop); }
   });
   function tellWorker() {
     if (navigator.serviceWorker && navigator.serviceWorker.controller) {

@@ -15,7 +15,7 @@ use super::layout::{Page, cell, print_button, t, table};
 use super::map_view::MapQuery;
 use super::resident::credits;
 use super::svg_map;
-use crate::io::crew_record::{Field, Outcome, Slot, current};
+use crate::io::crew_record::{Field, Outcome, StoredEntry, current};
 use crate::io::driver_day::{DriverDay, DriverRequest, DriverStop};
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -45,19 +45,33 @@ fn is_phone(contact: &str) -> bool {
 }
 
 /// The values recorded so far on the day, by slot (what the server holds).
-type Recorded = std::collections::BTreeMap<Slot, (String, String)>;
+/// The value, note and device time of each slot the server holds.
+type Recorded = std::collections::BTreeMap<(usize, Field, String), Held>;
 
-fn recorded<'a>(values: &'a Recorded, st: &DriverStop, field: Field, request: &str) -> Option<&'a (String, String)> {
-    values.iter().find(|(k, _)| k.stop_order == st.order && k.field == field && k.request_id == request).map(|(_, v)| v)
+pub struct Held {
+    value: String,
+    note: String,
+    at: String,
+}
+
+fn recorded<'a>(values: &'a Recorded, st: &DriverStop, field: Field, request: &str) -> Option<&'a Held> {
+    values.get(&(st.order, field, request.to_string()))
+}
+
+/// The slot's key in the page (`field/order/request`) and its time, for the script.
+fn slot_key(field: Field, st: &DriverStop, request: &str) -> String {
+    format!("{}/{}/{request}", field.as_str(), st.order)
 }
 
 /// 到着 and 出発 taps (the device's time, editable) and a class's attendance.
 fn stop_controls(lang: Lang, st: &DriverStop, values: &Recorded) -> Markup {
     let time = |field: Field, label: &str| {
-        let value = recorded(values, st, field, "").map(|v| v.0.as_str()).unwrap_or("");
+        let held = recorded(values, st, field, "");
         html! {
-            button type="button" data-now=(field.as_str()) data-order=(st.order) { (label) }
-            input type="time" data-field=(field.as_str()) data-order=(st.order) value=(value)
+            button type="button" data-now=(field.as_str()) data-order=(st.order) data-stop=[st.stop_id.as_deref()] { (label) }
+            input type="time" data-field=(field.as_str()) data-order=(st.order) data-stop=[st.stop_id.as_deref()]
+                data-slot=(slot_key(field, st, "")) data-at=[held.map(|h| h.at.as_str())]
+                value=(held.map(|h| h.value.as_str()).unwrap_or(""))
                 aria-label={ (label) (t(lang, "の時刻", " time")) };
         }
     };
@@ -66,9 +80,10 @@ fn stop_controls(lang: Lang, st: &DriverStop, values: &Recorded) -> Markup {
             (time(Field::Arrival, t(lang, "到着", "Arrived")))
             (time(Field::Departure, t(lang, "出発", "Left")))
             @if st.class.is_some() {
-                @let count = recorded(values, st, Field::Attendance, "").map(|v| v.0.as_str()).unwrap_or("");
+                @let held = recorded(values, st, Field::Attendance, "");
                 input type="number" min="0" max="999" inputmode="numeric" data-field="attendance" data-order=(st.order)
-                    value=(count) aria-label=(t(lang, "教室の参加人数", "Class attendance"));
+                    data-stop=[st.stop_id.as_deref()] data-slot=(slot_key(Field::Attendance, st, ""))
+                    data-at=[held.map(|h| h.at.as_str())] value=(held.map(|h| h.value.as_str()).unwrap_or("")) aria-label=(t(lang, "教室の参加人数", "Class attendance"));
                 button type="button" data-save="attendance" data-order=(st.order) { (t(lang, "参加人数を記録", "Save attendance")) }
             }
         }
@@ -79,13 +94,14 @@ fn stop_controls(lang: Lang, st: &DriverStop, values: &Recorded) -> Markup {
 fn outcome_controls(lang: Lang, st: &DriverStop, r: &DriverRequest, values: &Recorded) -> Markup {
     let now = recorded(values, st, Field::Outcome, &r.id);
     html! {
-        div.outcomes.no-print {
+        div.outcomes.no-print data-slot=(slot_key(Field::Outcome, st, &r.id)) data-at=[now.map(|h| h.at.as_str())] {
             @for o in Outcome::ALL {
                 button type="button" data-outcome=(o.as_str()) data-request=(r.id) data-order=(st.order)
-                    aria-pressed=(if now.is_some_and(|v| v.0 == o.as_str()) { "true" } else { "false" }) { (o.label(lang)) }
+                    data-stop=[st.stop_id.as_deref()]
+                    aria-pressed=(if now.is_some_and(|v| v.value == o.as_str()) { "true" } else { "false" }) { (o.label(lang)) }
             }
             input type="text" maxlength="500" data-note-for=(r.id) data-order=(st.order)
-                value=(now.map(|v| v.1.as_str()).unwrap_or("")) placeholder=(t(lang, "結果のメモ", "Note on the outcome"))
+                value=(now.map(|v| v.note.as_str()).unwrap_or("")) placeholder=(t(lang, "結果のメモ", "Note on the outcome"))
                 aria-label=(t(lang, "結果のメモ", "Note on the outcome"));
         }
     }
@@ -217,8 +233,12 @@ pub async fn driver(
     if let Some(day) = chosen {
         s.store.audit_read(&caller.who(), &format!("itinerary/{}/{}", day.date, day.unit_id), "page").await?;
         let entries = s.store.day_entries(&day.date, &day.unit_id).await?;
-        values =
-            current(&entries).into_iter().map(|(k, e)| (k, (e.entry.value.clone(), e.entry.note.clone()))).collect();
+        let held = |e: &StoredEntry| Held {
+            value: e.entry.value.clone(),
+            note: e.entry.note.clone(),
+            at: e.entry.recorded_at.clone(),
+        };
+        values = current(&entries).into_iter().map(|(k, e)| ((k.stop_order, k.field, k.request_id), held(e))).collect();
     }
     let keep: Vec<String> =
         days.iter().filter(|d| d.date >= today).take(7).map(|d| format!("/driver?date={}", d.date)).collect();
@@ -236,6 +256,9 @@ pub async fn driver(
                     span #sync-status role="status" aria-live="polite" { (t(lang, "記録はすべて送信済みです", "All entries sent")) }
                     " " button #sync-now type="button" { (t(lang, "今すぐ送信", "Send now")) }
                 }
+                p.notice.no-print #refused-entries hidden {}
+                p.notice.no-print #not-today hidden { (t(lang, "表示中の運行日は今日ではありません。日付を確かめてから記録してください。",
+                    "The day shown is not today: check the date before recording.")) }
                 (day_html(&s, lang, day, &view, &values))
             },
             None => p.notice { (t(lang, "公開中の運行はありません。", "No published itinerary.")) },

@@ -231,7 +231,8 @@ impl<'a> Page<'a> {
                     title { (self.title) }
                     link rel="stylesheet" href="/assets/style.css";
                     script src="/assets/page.js" defer {}
-                    script src="/assets/crew.js" defer {}
+                    // The crew app's script: its page, and the sign-out that asks about unsent entries.
+                    @if self.manifest || self.path == "/logout" { script src="/assets/crew.js" defer {} }
                     @if self.manifest {
                         link rel="manifest" href="/crew.webmanifest";
                         meta name="theme-color" content="#1f5f3f";

@@ -8,15 +8,18 @@ use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::{Store, audit};
-use crate::io::crew_record::{CrewEntry, Field, Outcome, StoredEntry, current};
+use crate::io::crew_record::{CrewEntry, Field, Outcome, StoredEntry, latest};
 
-/// An entry to store, with what the published plan announced for its visit.
+/// An entry to store (its `stop_order` and `stop_id` those of the visit it was checked
+/// against), with what the published plan announced for that visit.
 pub struct NewEntry<'a> {
-    pub entry: &'a CrewEntry,
+    pub entry: CrewEntry,
     pub plan_id: i64,
-    pub stop_id: Option<&'a str>,
     pub published: &'a (String, String),
 }
+
+/// A plan as published: `(first_monday, weeks, plan.json, itineraries)`.
+pub type PublishedVersion = (String, i64, String, Option<String>);
 
 /// A booking back in the planners' queue after a no-show or a wish for another date.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -28,7 +31,7 @@ pub struct FollowUp {
     pub created_at: String,
 }
 
-const COLUMNS: &str = "rowid, client_id, date, unit_id, stop_order, field, request_id, value, note, recorded_at, \
+const COLUMNS: &str = "seq, client_id, date, unit_id, stop_order, stop_id, field, request_id, value, note, recorded_at, \
                        received_at, actor, published_from, published_to";
 
 fn stored(row: &SqliteRow) -> StoredEntry {
@@ -38,6 +41,7 @@ fn stored(row: &SqliteRow) -> StoredEntry {
             date: row.get("date"),
             unit_id: row.get("unit_id"),
             stop_order: row.get::<i64, _>("stop_order").max(0) as usize,
+            stop_id: row.get("stop_id"),
             field: Field::parse(row.get("field")).unwrap_or(Field::Arrival),
             request_id: row.get("request_id"),
             value: row.get("value"),
@@ -45,7 +49,7 @@ fn stored(row: &SqliteRow) -> StoredEntry {
             recorded_at: row.get("recorded_at"),
         },
         received_at: row.get("received_at"),
-        sequence: row.get("rowid"),
+        sequence: row.get("seq"),
         actor: row.get("actor"),
         published: (row.get("published_from"), row.get("published_to")),
     }
@@ -59,7 +63,7 @@ impl Store {
         let at = self.clock.stamp();
         let mut fresh = Vec::with_capacity(entries.len());
         for n in entries {
-            let e = n.entry;
+            let e = &n.entry;
             let done = sqlx::query(
                 "INSERT OR IGNORE INTO visit_records (client_id, date, unit_id, stop_order, stop_id, field, \
                  request_id, value, note, recorded_at, received_at, actor, plan_id, published_from, published_to) \
@@ -69,7 +73,7 @@ impl Store {
             .bind(&e.date)
             .bind(&e.unit_id)
             .bind(e.stop_order as i64)
-            .bind(n.stop_id)
+            .bind(&e.stop_id)
             .bind(e.field.as_str())
             .bind(&e.request_id)
             .bind(&e.value)
@@ -99,14 +103,14 @@ impl Store {
 
     /// Every entry of a crew's day, in the order received.
     pub async fn day_entries(&self, date: &str, unit_id: &str) -> Result<Vec<StoredEntry>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM visit_records WHERE date = ? AND unit_id = ? ORDER BY rowid");
+        let sql = format!("SELECT {COLUMNS} FROM visit_records WHERE date = ? AND unit_id = ? ORDER BY seq");
         let rows = sqlx::query(&sql).bind(date).bind(unit_id).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(stored).collect())
     }
 
     /// Every entry of the days `from..=to` (dates `YYYY-MM-DD`), in the order received.
     pub async fn entries_between(&self, from: &str, to: &str) -> Result<Vec<StoredEntry>, sqlx::Error> {
-        let sql = format!("SELECT {COLUMNS} FROM visit_records WHERE date BETWEEN ? AND ? ORDER BY rowid");
+        let sql = format!("SELECT {COLUMNS} FROM visit_records WHERE date BETWEEN ? AND ? ORDER BY seq");
         let rows = sqlx::query(&sql).bind(from).bind(to).fetch_all(&self.pool).await?;
         Ok(rows.iter().map(stored).collect())
     }
@@ -180,8 +184,7 @@ async fn follow_up_for(
     let sql = format!("SELECT {COLUMNS} FROM visit_records WHERE field = 'outcome' AND request_id = ? AND date = ?");
     let rows = sqlx::query(&sql).bind(request_id).bind(date).fetch_all(&mut *tx).await?;
     let entries: Vec<StoredEntry> = rows.iter().map(stored).collect();
-    let latest = current(&entries).into_values().max_by_key(|e| (e.entry.device_time(), -e.sequence));
-    let outcome = latest.and_then(|e| Outcome::parse(&e.entry.value));
+    let outcome = latest(&entries).and_then(|e| Outcome::parse(&e.entry.value));
     match outcome {
         Some(o) if o.needs_follow_up() => {
             sqlx::query(
@@ -207,13 +210,16 @@ async fn follow_up_for(
 }
 
 impl Store {
-    /// Every plan that was ever published (published or superseded), newest first:
-    /// `(first_monday, weeks, plan.json)`.
-    pub async fn published_versions(&self) -> Result<Vec<(String, i64, String)>, sqlx::Error> {
+    /// Every plan that was ever published (published or superseded) starting on or before
+    /// `until`, the most recently published first: `(first_monday, weeks, plan.json,
+    /// itineraries)`. A date belongs to the first of them whose weeks contain it.
+    pub async fn published_versions(&self, until: &str) -> Result<Vec<PublishedVersion>, sqlx::Error> {
         sqlx::query_as(
-            "SELECT first_monday, weeks, plan_json FROM plans WHERE status IN ('published', 'superseded') \
-             AND plan_json IS NOT NULL ORDER BY id DESC",
+            "SELECT first_monday, weeks, plan_json, itineraries_json FROM plans \
+             WHERE status IN ('published', 'superseded') AND plan_json IS NOT NULL AND first_monday <= ? \
+             ORDER BY published_at DESC, id DESC",
         )
+        .bind(until)
         .fetch_all(&self.pool)
         .await
     }
