@@ -39,7 +39,12 @@ async fn call(app: &Router, method: &str, uri: &str, token: &str, body: Option<V
 
 /// Plans the tiny week and publishes it.
 async fn publish(app: &Router) {
-    let (_, made) = call(app, "POST", "/api/plans", PLANNER, Some(json!({ "week": shifted("2026-12-07") }))).await;
+    publish_week(app, &shifted("2026-12-07")).await;
+}
+
+/// Plans the week of `week` and publishes it (superseding the published plan).
+async fn publish_week(app: &Router, week: &str) {
+    let (_, made) = call(app, "POST", "/api/plans", PLANNER, Some(json!({ "week": week }))).await;
     let id = made["id"].as_i64().unwrap();
     for _ in 0..600 {
         let (_, status) = call(app, "GET", &format!("/api/plans/{id}"), PLANNER, None).await;
@@ -136,6 +141,11 @@ async fn an_entry_sent_three_times_is_stored_once_and_other_units_are_refused() 
         order.as_u64().unwrap() as usize,
         "stored at its stop's position"
     );
+
+    // Next week's plan is published: entries of this week, sent late, still find their day.
+    publish_week(&app, &shifted("2026-12-14")).await;
+    let late = entry("device-a-0009", &date, order, "departure", "", "10:33", "10:33:00");
+    assert_eq!(statuses(&send(&app, vec![late]).await), ["stored"], "the superseded plan's day");
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -81,7 +82,11 @@ async fn record(
         ));
     }
     let lang = current_lang();
-    let days = recordable_days(&s, &d.0.account).await?;
+    let dates: Vec<NaiveDate> = batch.entries.iter().filter_map(|v| v["date"].as_str()?.parse().ok()).collect();
+    let days = match (dates.iter().min(), dates.iter().max()) {
+        (Some(&from), Some(&to)) => recordable_days(&s, &d.0.account, from, to).await?,
+        _ => Vec::new(),
+    };
     let plan_id = s.store.published_id().await?.unwrap_or(0);
     let mut answers: Vec<Result<String, EntryResult>> = Vec::new();
     let mut accepted = Vec::new();
@@ -127,9 +132,11 @@ async fn day_records(
     State(s): State<AppState>,
     Query(q): Query<DayQuery>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let days = recordable_days(&s, &d.0.account).await?;
+    let not_found = || ApiError::not_found("この日の運行", "an itinerary for that day");
+    let date: NaiveDate = q.date.parse().map_err(|_| not_found())?;
+    let days = recordable_days(&s, &d.0.account, date, date).await?;
     if !days.iter().any(|day| day.date == q.date && day.unit_id == q.unit) {
-        return Err(ApiError::not_found("この日の運行", "an itinerary for that day"));
+        return Err(not_found());
     }
     let entries = s.store.day_entries(&q.date, &q.unit).await?;
     s.store.audit_read(&d.who(), &format!("records/{}/{}", q.date, q.unit), "api").await?;

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::{Account, Driver};
 use super::error::ApiError;
-use super::store::PlanColumn;
+use super::store::{PlanColumn, version_for};
 use crate::io::driver_day::DriverDay;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -33,18 +33,24 @@ pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<D
     driven(s, account, all).await
 }
 
-/// Every crew day ever published, each from the plan most recently published for its date
-/// (so that a day's records still find their day after next week's plan is published).
-pub(super) async fn recordable_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
+/// The crew days of `from..=to` that `account` drives, each from the plan most recently
+/// published for its date (so that a day's records still find their day after next week's
+/// plan is published).
+pub(super) async fn recordable_days(
+    s: &AppState,
+    account: &Account,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<DriverDay>, ApiError> {
+    let versions = s.store.published_versions(from, to).await?;
     let mut out: Vec<DriverDay> = Vec::new();
-    let mut taken = std::collections::BTreeSet::new();
-    for (first_monday, weeks, _, itineraries) in s.store.published_versions("9999-12-31").await? {
-        let days: Vec<DriverDay> = serde_json::from_str(itineraries.as_deref().unwrap_or("[]"))
+    for (i, version) in versions.iter().enumerate() {
+        let days: Vec<DriverDay> = serde_json::from_str(version.itineraries_json.as_deref().unwrap_or("[]"))
             .map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))?;
-        let Ok(start) = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d") else { continue };
-        let weeks: Vec<String> = (0..7 * weeks).map(|i| (start + chrono::Duration::days(i)).to_string()).collect();
-        out.extend(days.into_iter().filter(|d| !taken.contains(&d.date)));
-        taken.extend(weeks);
+        out.extend(days.into_iter().filter(|d| {
+            NaiveDate::parse_from_str(&d.date, "%Y-%m-%d")
+                .is_ok_and(|date| date >= from && date <= to && version_for(&versions, date) == Some(i))
+        }));
     }
     driven(s, account, out).await
 }

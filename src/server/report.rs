@@ -8,14 +8,14 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::AppState;
 use super::auth::Viewer;
 use super::error::ApiError;
-use super::store::Entity;
+use super::store::{Entity, version_for};
 use crate::io::month_report::{
     MonthReport, PlanDay, PlanDays, ReportInput, RequestFact, fiscal_start, month_end, month_report,
 };
@@ -53,30 +53,21 @@ impl ReportQuery {
     }
 }
 
-/// The planned day of every date from `from` to `to`, each from the newest plan published
-/// for it.
+/// The planned day of every date from `from` to `to`, each from the plan most recently
+/// published for it.
 async fn planned_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Vec<PlanDay>, ApiError> {
-    let mut versions = Vec::new();
-    for (first_monday, weeks, text, _) in s.store.published_versions(&to.to_string()).await? {
-        let Ok(start) = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d") else { continue };
-        let end = start + Duration::days(7 * weeks);
-        if end <= from {
-            continue;
-        }
-        let plan: PlanDays =
-            serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored plan: {e}")))?;
-        versions.push((start, end, plan));
-    }
-    let mut days = Vec::new();
-    let mut date = from;
-    while date <= to {
-        let newest = versions.iter().find(|(start, end, _)| *start <= date && date < *end);
-        if let Some(day) = newest.and_then(|(_, _, p)| p.days.iter().find(|d| d.date == date)) {
-            days.push(day.clone());
-        }
-        date += Duration::days(1);
-    }
-    Ok(days)
+    let versions = s.store.published_versions(from, to).await?;
+    let plans = versions
+        .iter()
+        .map(|v| serde_json::from_str::<PlanDays>(&v.plan_json))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ApiError::internal(&format!("stored plan: {e}")))?;
+    Ok(from
+        .iter_days()
+        .take_while(|date| *date <= to)
+        .filter_map(|date| version_for(&versions, date).and_then(|i| plans[i].days.iter().find(|d| d.date == date)))
+        .cloned()
+        .collect())
 }
 
 /// The stored requests without personal data: when received, online or not, district.
@@ -117,17 +108,6 @@ pub async fn report(s: &AppState, q: &ReportQuery) -> Result<MonthReport, ApiErr
         entries: &entries,
         requests: &requests,
     }))
-}
-
-/// The districts of the data set's stops, in order, for the report's choice.
-pub async fn districts(s: &AppState) -> Result<Vec<String>, ApiError> {
-    let mut out: Vec<String> = Vec::new();
-    for st in s.store.list(Entity::Stop).await? {
-        if let Some(d) = st["district"].as_str().filter(|d| !d.is_empty() && !out.iter().any(|o| o == d)) {
-            out.push(d.to_string());
-        }
-    }
-    Ok(out)
 }
 
 async fn report_json(

@@ -10,6 +10,7 @@ use maud::{Markup, html};
 
 use super::account::staff_page;
 use super::layout::{cell, print_button, t, table};
+use super::requests_page::stop_districts;
 use super::svg_chart::{self, Target};
 use crate::io::excel_csv::excel_csv;
 use crate::io::month_report::{CLASS_TARGET_PER_YEAR, MonthReport, ONLINE_TARGET};
@@ -17,7 +18,8 @@ use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Viewer;
 use crate::server::error::{ApiError, current_lang};
-use crate::server::report::{ReportQuery, districts, report};
+use crate::server::report::{ReportQuery, report};
+use crate::server::store::Entity;
 
 fn percent(share: Option<f64>) -> String {
     share.map(|s| format!("{:.1}%", s * 100.0)).unwrap_or_else(|| "—".into())
@@ -140,14 +142,14 @@ fn charts(lang: Lang, r: &MonthReport) -> Markup {
     }
 }
 
-fn choice(lang: Lang, r: &MonthReport, districts: &[String]) -> Markup {
+fn choice(lang: Lang, r: &MonthReport, districts: &[&str]) -> Markup {
     html! {
         form.inline.no-print method="get" action="/planner/report" {
             div { label for="month" { (t(lang, "月", "Month")) } input id="month" name="month" type="month" value=(r.month); }
             div { label for="district" { (t(lang, "地区", "District")) }
                 select id="district" name="district" {
                     option value="" { (t(lang, "すべての地区", "All districts")) }
-                    @for d in districts { option value=(d) selected[r.district.as_deref() == Some(d)] { (d) } }
+                    @for d in districts { option value=(d) selected[r.district.as_deref() == Some(*d)] { (d) } }
                 } }
             button type="submit" { (t(lang, "表示", "Show")) }
         }
@@ -162,11 +164,12 @@ pub async fn report_page(
     let Ok(Viewer(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
     let lang = current_lang();
     let r = report(&s, &q).await?;
+    let stops = s.store.list(Entity::Stop).await?;
     let rows: Vec<Vec<Markup>> = figures(lang, &r).iter().map(|row| row.iter().map(|c| cell(c)).collect()).collect();
     let query = format!("month={}&district={}", r.month, r.district.as_deref().unwrap_or(""));
     let heading = format!("{} {}", r.month, r.district.as_deref().unwrap_or(t(lang, "全地区", "all districts")));
     let body = html! {
-        (choice(lang, &r, &districts(&s).await?))
+        (choice(lang, &r, &stop_districts(&stops)))
         h2 { (heading) }
         div.scroll { (table(&[t(lang, "指標", "Figure"), t(lang, "計画", "Planned"), t(lang, "実績", "Actual"), t(lang, "目標", "Target")], &rows)) }
         p.no-print {

@@ -89,10 +89,17 @@ async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Valu
     Ok((request_rows(&requests, &pending, &cancelled, &stops, &kinds, plan.as_ref(), lang), stops, kinds))
 }
 
-fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Markup {
-    let mut districts: Vec<&str> = stops.iter().filter_map(|s| s["district"].as_str()).collect();
+/// The districts of the stops (bodies in the problem-file format), sorted, once each.
+pub(super) fn stop_districts(stops: &[Value]) -> Vec<&str> {
+    let mut districts: Vec<&str> =
+        stops.iter().filter_map(|s| s["district"].as_str()).filter(|d| !d.is_empty()).collect();
     districts.sort_unstable();
     districts.dedup();
+    districts
+}
+
+fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Markup {
+    let districts = stop_districts(stops);
     let states = [
         ("scheduled", t(lang, "予定あり", "Scheduled")),
         ("unserved", t(lang, "未対応", "Unserved")),

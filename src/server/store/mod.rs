@@ -26,7 +26,7 @@ pub use applications::{Application, ApplicationStatus, RESERVED_FOR_APPLICATIONS
 pub use cancellations::Cancellation;
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};
-pub use records::{FollowUp, NewEntry};
+pub use records::{FollowUp, NewEntry, PublishedVersion, version_for};
 pub use retention::PurgeReport;
 
 /// The database handle.
