@@ -33,7 +33,11 @@ SETS = {
     "solomon": (ROOT / "data/bench/solomon", ".txt", ROOT / "data/bench/solomon_ref_double.csv"),
     "x": (ROOT / "data/bench/cvrp_x", ".vrp", ROOT / "data/bench/cvrp_x_bks.csv"),
     "pvrp": (ROOT / "data/bench/pvrp", ".txt", ROOT / "data/bench/pvrp/pvrp_bks_sample.csv"),
+    "gh": (ROOT.parent / "shared/data/bench/gh/instances", ".txt",
+           ROOT.parent / "shared/data/bench/gh/gh_bks_hierarchical.csv"),
 }
+# Gehring-Homberger time limits by number of customers (the large-instance issue's protocol).
+GH_LIMITS = {200: 20.0, 400: 30.0, 1000: 60.0}
 PVRP_CHECKER = ROOT.parent / "shared" / "tools" / "check_pvrp.py"
 PYVRP_VERSION = "pyvrp==0.14.1"
 PYVROOM_VERSION = "pyvroom==1.15.2"
@@ -133,10 +137,14 @@ def check(set_name, inst_path, sol_path):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", choices=SETS, default="solomon")
-    ap.add_argument("--time-limits", type=float, nargs="+", default=[1.0, 10.0])
+    ap.add_argument("--time-limits", type=float, nargs="+", default=[1.0, 10.0],
+                    help="seconds per run (gh: by size, 20 / 30 / 60 s)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[1])
     ap.add_argument("--solvers", nargs="+", default=["junkai", "pyvrp", "vroom", "vrp-cli"])
     ap.add_argument("--instances", nargs="*", help="instance names (default: the whole set)")
+    ap.add_argument("--per-class", type=int, help="gh: this many instances of each class and size, in numeric order")
+    ap.add_argument("--skip", type=int, default=0, help="gh: skip this many of each class and size first")
+    ap.add_argument("--sizes", type=int, nargs="+", default=sorted(GH_LIMITS), help="gh: customer counts to run")
     ap.add_argument("--jobs", type=int, default=2, help="runs in parallel (one thread each)")
     ap.add_argument("--write-docs", action="store_true")
     ap.add_argument("--from-csv", action="store_true", help="only summarise benches/results/<set>.csv")
@@ -148,6 +156,7 @@ def main():
             r["gap_pct"] = float(r["gap_pct"]) if r["gap_pct"] else ""
             r["vehicles"] = int(r["vehicles"]) if r["vehicles"] else ""
             r["runtime_s"] = float(r["runtime_s"])
+            r["distance"] = float(r["distance"]) if r["distance"] else float("nan")
             if r["time_limit"] != "own":
                 r["time_limit"] = float(r["time_limit"])
         args.time_limits = sorted({r["time_limit"] for r in rows if r["time_limit"] != "own"})
@@ -163,6 +172,8 @@ def main():
     folder, ext, ref_path = SETS[args.set]
     refs = {r["instance"].upper(): float(r["distance"]) for r in csv.DictReader(open(ref_path))}
     names = args.instances or sorted(p.stem for p in folder.glob("*" + ext))
+    if args.set == "gh":
+        names = gh_sample(names, args)
     if "vrp-cli" in args.solvers and args.set != "solomon":
         args.solvers.remove("vrp-cli")
     if args.set == "pvrp":
@@ -174,11 +185,11 @@ def main():
     runs_dir.mkdir(parents=True, exist_ok=True)
     tasks = []
     for solver in args.solvers:
-        limits = args.time_limits[:1] if solver == "vroom" else args.time_limits
+        limits = args.time_limits[:1] if solver == "vroom" or args.set == "gh" else args.time_limits
         for limit in limits:
             for seed in args.seeds:
                 for name in names:
-                    tasks.append((solver, limit, seed, name))
+                    tasks.append((solver, GH_LIMITS[gh_size(name)] if args.set == "gh" else limit, seed, name))
 
     def work(task):
         solver, limit, seed, name = task
@@ -209,7 +220,65 @@ def main():
         write_docs(args.set, table)
 
 
+def gh_size(name):
+    """Customers of a Gehring-Homberger instance from its name (`r2_4_7`: 400)."""
+    return int(name.split("_")[1]) * 100
+
+
+def gh_class(name):
+    return name.split("_")[0].upper()
+
+
+def gh_sample(names, args):
+    """The instances of the chosen sizes; with --per-class, K of each (size, class) after --skip."""
+    picked, groups = [], {}
+    for n in sorted(names, key=lambda n: (gh_size(n), gh_class(n), int(n.split("_")[2]))):
+        if gh_size(n) in args.sizes:
+            groups.setdefault((gh_size(n), gh_class(n)), []).append(n)
+    for members in groups.values():
+        k = len(members) if args.per_class is None else args.per_class
+        picked += members[args.skip:args.skip + k]
+    return picked
+
+
+def gh_summary(rows, args):
+    """Per size and per class: each solver's mean gap, and junkai's lead (negative: ahead)."""
+    solvers = list(dict.fromkeys(r["solver"] for r in rows))
+    def mean_gap(rs):
+        ok = [r["gap_pct"] for r in rs if r["feasible"]]
+        return (sum(ok) / len(ok) if ok else float("nan")), len(ok), len(rs)
+    head = "| customers | class | time limit (s) | " + " | ".join(f"{s} mean gap % (feasible/runs)" for s in solvers)
+    lines = [head + " | junkai − pyvrp (pp) | distance junkai / pyvrp |", "|---" * (5 + len(solvers)) + "|"]
+    for size in sorted({gh_size(r["instance"]) for r in rows}):
+        of_size = [r for r in rows if gh_size(r["instance"]) == size]
+        for cls in sorted({gh_class(r["instance"]) for r in of_size}) + ["all"]:
+            rs = [r for r in of_size if cls == "all" or gh_class(r["instance"]) == cls]
+            gaps = {s: mean_gap([r for r in rs if r["solver"] == s]) for s in solvers}
+            cells = [f"{g:.3f} ({f}/{n})" for g, f, n in gaps.values()]
+            lead = gaps.get("junkai", (float("nan"),))[0] - gaps.get("pyvrp", (float("nan"),))[0]
+            label = f"**{cls}**" if cls == "all" else cls
+            lines.append(f"| {size} | {label} | {GH_LIMITS[size]:g} | " + " | ".join(cells)
+                         + f" | {lead:+.3f} | {distance_ratio(rs):.4f} |")
+    cmd = "python3 benches/quality.py --set gh --sizes {}{} --skip {} --seeds {} --solvers {}".format(
+        " ".join(map(str, args.sizes)), f" --per-class {args.per_class}" if args.per_class else "", args.skip,
+        " ".join(map(str, args.seeds)), " ".join(solvers))
+    return "\n".join([f"Command: `{cmd} --jobs {args.jobs}` ({datetime.date.today()}; gaps to the hierarchical "
+                      f"best-known solutions, gh_bks_hierarchical.csv; {args.jobs} run(s) at a time, one thread each).",
+                      ""] + lines)
+
+
+def distance_ratio(rows):
+    """Mean over instances of junkai's mean distance over PyVRP's (feasible runs only)."""
+    def mean_distance(instance, solver):
+        ds = [r["distance"] for r in rows if r["instance"] == instance and r["solver"] == solver and r["feasible"]]
+        return sum(ds) / len(ds) if ds else float("nan")
+    ratios = [mean_distance(i, "junkai") / mean_distance(i, "pyvrp") for i in sorted({r["instance"] for r in rows})]
+    return sum(ratios) / len(ratios) if ratios else float("nan")
+
+
 def summary(rows, args):
+    if args.set == "gh":
+        return gh_summary(rows, args)
     groups = {}
     for r in rows:
         groups.setdefault((r["solver"], str(r["time_limit"])), []).append(r)

@@ -1,9 +1,10 @@
 //! What the search derives once from an instance: whether the O(1) segment path applies,
 //! granular neighbour lists, vehicle profiles and the instance-scaled initial penalties.
 
+use super::SearchParams;
 use super::cost::CostEvaluator;
 use super::instance::Instance;
-use super::neighbours::neighbours;
+use super::neighbours::{granularity, neighbours};
 
 pub struct Context<'i, 'm> {
     pub inst: &'i Instance<'m>,
@@ -42,6 +43,12 @@ impl<'i, 'm> Context<'i, 'm> {
         }
     }
 
+    /// The context [`super::solve`] searches in: neighbour lists as long as `params` asks,
+    /// or scaled to the instance.
+    pub fn for_search(inst: &'i Instance<'m>, params: &SearchParams) -> Self {
+        Context::new(inst, params.neighbours.unwrap_or_else(|| granularity(inst)))
+    }
+
     /// Starting penalty weights: a unit of violation costs about as much as the average
     /// edge per unit of the average quantity (as HGS and PyVRP initialise them).
     pub fn initial_penalties(&self) -> CostEvaluator {
@@ -67,21 +74,6 @@ impl<'i, 'm> Context<'i, 'm> {
         let demands: Vec<i64> = inst.jobs.iter().map(|j| j.demand.0.iter().sum::<i64>()).collect();
         let avg_demand = (demands.iter().sum::<i64>() as f64 / demands.len().max(1) as f64).max(1.0);
         CostEvaluator { time_warp: (avg_edge / avg_duration).max(1.0), load: (avg_edge / avg_demand).max(1.0) }
-    }
-
-    /// A rough number of routes needed: total demand over the smallest capacity in each
-    /// load dimension, with 30 % slack (at least one, at most the fleet).
-    pub fn route_estimate(&self) -> usize {
-        let inst = self.inst;
-        let mut need = 1usize;
-        for d in 0..super::instance::LOAD_DIMS {
-            let total: i64 = inst.jobs.iter().map(|j| j.demand.0[d]).sum();
-            let cap = inst.vehicles.iter().map(|v| v.capacity.0[d]).filter(|&c| c > 0).min().unwrap_or(i64::MAX);
-            if total > 0 {
-                need = need.max(((total as f64 / cap as f64) * 1.3).ceil() as usize + 1);
-            }
-        }
-        need.min(inst.vehicles.len()).max(1)
     }
 
     /// The first empty route of each profile.

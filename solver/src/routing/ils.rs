@@ -29,7 +29,9 @@ const RESTART_AFTER: u64 = 150_000;
 const INITIAL_BOOST: f64 = 100.0;
 
 /// A random solution: mandatory jobs (and half of the optional ones) shuffled and spread in
-/// equal consecutive chunks over as many vehicles as the loads suggest (at most all).
+/// equal consecutive chunks over all vehicles, as PyVRP starts. The first local search
+/// then merges the short routes; starting from few long routes instead leaves the search
+/// in a basin with more routes than needed on long-route instances (R2, C2, RC2).
 pub fn random_solution(ctx: &Context, rng: &mut Rng) -> Solution {
     random_solution_of(ctx, rng, &vec![true; ctx.inst.jobs.len()])
 }
@@ -40,8 +42,7 @@ pub fn random_solution_of(ctx: &Context, rng: &mut Rng, enabled: &[bool]) -> Sol
         .filter(|&j| enabled[j] && (ctx.inst.jobs[j].prize.is_none() || rng.unit() < 0.5))
         .collect();
     rng.shuffle(&mut jobs);
-    let n_routes = ctx.route_estimate();
-    let per_route = jobs.len().div_ceil(n_routes).max(1);
+    let per_route = jobs.len().div_ceil(ctx.inst.vehicles.len().max(1)).max(1);
     let mut routes = vec![Vec::new(); ctx.inst.vehicles.len()];
     for (k, chunk) in jobs.chunks(per_route).enumerate() {
         for &j in chunk {

@@ -44,13 +44,14 @@ pub struct SearchParams {
     /// Stop after this many iterations without a new best solution.
     pub max_no_improvement: u64,
     pub time_limit: Option<Duration>,
-    /// Neighbours per job in the granular neighbourhoods.
-    pub neighbours: usize,
+    /// Neighbours per job in the granular neighbourhoods; `None`: scaled to the instance
+    /// (20 to 50, see `neighbours::granularity`).
+    pub neighbours: Option<usize>,
 }
 
 impl Default for SearchParams {
     fn default() -> Self {
-        SearchParams { seed: 1, max_iterations: 2_000, max_no_improvement: 500, time_limit: None, neighbours: 20 }
+        SearchParams { seed: 1, max_iterations: 2_000, max_no_improvement: 500, time_limit: None, neighbours: None }
     }
 }
 
@@ -93,7 +94,7 @@ pub fn solve_from(
     initial: Option<Vec<Vec<usize>>>,
     progress: &mut dyn FnMut(u64, Cost),
 ) -> RoutingSolution {
-    let ctx = Context::new(inst, params.neighbours);
+    let ctx = Context::for_search(inst, params);
     // A warm start may hold a job on a vehicle it no longer allows (a request joined a
     // visit and needs other equipment): such jobs start unassigned and are inserted anew.
     let allowed = |k: usize, j: usize| inst.jobs[j].allowed_vehicles.as_ref().is_none_or(|a| a.get(k) == Some(&true));

@@ -4,8 +4,36 @@
 //! that serving `j` right after `i` implies given their windows (PyVRP's measure with
 //! weights 0.2 and 1; Vidal et al. 2013). Lists use the smaller of both directions and keep
 //! the closest `k`, ties broken by index for determinism.
+//!
+//! How many to keep ([`granularity`]) scales with the instance: a job's nearest jobs mostly
+//! ride its own route when routes are long, so large instances with long routes need longer
+//! lists for moves between routes to be found at all.
 
-use super::instance::Instance;
+use super::instance::{Instance, LOAD_DIMS};
+
+/// Neighbours per job on small instances or short routes.
+const MIN_NEIGHBOURS: usize = 20;
+/// Neighbours per job at most (PyVRP's default list length).
+const MAX_NEIGHBOURS: usize = 50;
+/// Above `MIN_NEIGHBOURS × JOBS_PER_NEIGHBOUR` jobs, one more neighbour per this many jobs.
+const JOBS_PER_NEIGHBOUR: usize = 20;
+
+/// The neighbour-list length for `inst`: `n / 20` (so 20 up to 400 jobs, 50 from 1,000),
+/// but no more than the jobs a route holds on average when the fleet is as small as the
+/// loads allow (`n × capacity / total demand`, the smallest over load dimensions), and
+/// always within 20..=50.
+pub fn granularity(inst: &Instance) -> usize {
+    let n = inst.jobs.len();
+    let mut per_route = usize::MAX;
+    for d in 0..LOAD_DIMS {
+        let total: i64 = inst.jobs.iter().map(|j| j.demand.0[d]).sum();
+        let capacity = inst.vehicles.iter().map(|v| v.capacity.0[d]).filter(|&c| c > 0).min();
+        if let Some(capacity) = capacity.filter(|_| total > 0) {
+            per_route = per_route.min((n as f64 * capacity as f64 / total as f64).ceil() as usize);
+        }
+    }
+    (n / JOBS_PER_NEIGHBOUR).min(per_route).clamp(MIN_NEIGHBOURS, MAX_NEIGHBOURS)
+}
 
 const WAIT_WEIGHT: f64 = 0.2;
 const TIME_WARP_WEIGHT: f64 = 1.0;
@@ -37,4 +65,52 @@ pub fn neighbours(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
             others.into_iter().map(|(_, j)| j).collect()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::TravelMatrix;
+    use crate::routing::instance::{CostRates, Job, Load, RouteVehicle};
+    use crate::units::{Cost, Meters, Seconds, TimeWindow};
+
+    /// `n` jobs of demand 1 and one vehicle of the given capacity (no travel needed).
+    fn granularity_of(n: usize, capacity: i64) -> usize {
+        let m = TravelMatrix::from_fn(1, |_, _| (Seconds(0), Meters(0)));
+        let window = TimeWindow::new(Seconds(0), Seconds(100));
+        let job = Job {
+            location: 0,
+            service: Seconds(0),
+            windows: vec![window],
+            demand: Load::single(1),
+            prize: None,
+            allowed_vehicles: None,
+        };
+        let vehicle = RouteVehicle {
+            start_location: 0,
+            end_location: 0,
+            shift: window,
+            capacity: Load::single(capacity),
+            max_work: None,
+            lunch: None,
+            fixed_cost: Cost(0),
+        };
+        let inst = Instance {
+            matrix: &m,
+            jobs: vec![job; n],
+            vehicles: vec![vehicle],
+            rates: CostRates { per_meter: 1, per_second: 0 },
+        };
+        granularity(&inst)
+    }
+
+    #[test]
+    fn lists_grow_with_large_instances_of_long_routes_only() {
+        assert_eq!(granularity_of(100, 100), MIN_NEIGHBOURS, "small instance");
+        assert_eq!(granularity_of(400, 200), MIN_NEIGHBOURS, "400 jobs, long routes");
+        assert_eq!(granularity_of(1000, 10), MIN_NEIGHBOURS, "short routes of 10 jobs");
+        assert_eq!(granularity_of(700, 30), 30, "routes of 30 jobs cap the list at 30");
+        assert_eq!(granularity_of(1000, 60), MAX_NEIGHBOURS, "1,000 jobs, routes of 60");
+        assert_eq!(granularity_of(5000, 5000), MAX_NEIGHBOURS, "never beyond the maximum");
+    }
 }

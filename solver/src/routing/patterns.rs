@@ -11,8 +11,8 @@ use super::ils::{self, Hooks, Improvement, Perturbation, random_solution_of};
 use super::instance::Instance;
 use super::repair::insert_missing;
 use super::route::Piece;
-use super::search::Eval;
 use super::search::LocalSearch;
+use super::search::{Eval, Scratch};
 use super::solution::Solution;
 use super::{RoutingSolution, SearchParams};
 use crate::rng::Rng;
@@ -95,7 +95,7 @@ fn pattern_move(
     let leaving: Vec<usize> =
         alts.groups[g].iter().flatten().copied().filter(|j| sol.enabled[*j] && !new.contains(j)).collect();
     let arriving: Vec<usize> = new.iter().copied().filter(|&j| !sol.enabled[j]).collect();
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::default();
     let mut e = Eval { ctx, sol, costs, scratch: &mut scratch };
     let mut delta = 0i64;
     let mut changes: RouteChanges = Vec::new();
@@ -195,7 +195,7 @@ pub fn solve_with_alternatives(
     choice: Vec<usize>,
     params: &SearchParams,
 ) -> (RoutingSolution, Vec<usize>) {
-    let ctx = Context::new(inst, params.neighbours);
+    let ctx = Context::for_search(inst, params);
     let mut group_of = vec![usize::MAX; inst.jobs.len()];
     for (g, patterns) in alts.groups.iter().enumerate() {
         for &j in patterns.iter().flatten() {

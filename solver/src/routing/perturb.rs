@@ -1,5 +1,6 @@
 //! Perturbation for the iterated local search. Most of the time: remove a few related
-//! jobs — a random job, then random close neighbours of jobs already removed. Sometimes:
+//! jobs — a random job and its nearest routed neighbours, as PyVRP's perturbation does, so
+//! the hole is compact and the routes through it can be rebuilt. Sometimes:
 //! remove a whole short route (route removal, which is how the fleet shrinks when
 //! vehicles have a fixed cost or are scarce). The removed jobs are put back greedily, and
 //! everything touched is marked promising for the focused local search that follows.
@@ -11,33 +12,32 @@ use super::search::LocalSearch;
 use super::solution::Solution;
 use crate::rng::Rng;
 
-/// How many of a removed job's nearest neighbours the next removal is drawn from.
-const CLOSE: usize = 10;
+/// When a job's neighbour list runs out before `count` jobs are chosen, the removal
+/// continues around another random job, this many times at most.
+const MAX_CENTRES: usize = 4;
 /// Share of perturbations that remove a whole route.
 const ROUTE_REMOVAL_SHARE: f64 = 0.05;
 /// Route removal picks among this many shortest used routes.
 const SHORTEST_ROUTES: usize = 3;
 
-/// A random job and then random close neighbours of the jobs already chosen.
+/// A random routed job, then its routed neighbours nearest first, until `count` are chosen
+/// (continuing around further random jobs when the list runs out).
 fn related_jobs(ctx: &Context, sol: &Solution, rng: &mut Rng, count: usize) -> Vec<usize> {
     let routed: Vec<usize> = (0..sol.position.len()).filter(|&j| sol.position[j].is_some()).collect();
+    let count = count.min(routed.len());
     let mut chosen: Vec<usize> = Vec::with_capacity(count);
-    if routed.is_empty() {
+    if count == 0 {
         return chosen;
     }
-    chosen.push(routed[rng.below(routed.len())]);
-    let mut attempts = 0;
-    while chosen.len() < count.min(routed.len()) && attempts < 10 * count {
-        attempts += 1;
-        let from = chosen[rng.below(chosen.len())];
-        let near = &ctx.neighbours[from];
-        let candidate = if near.is_empty() || rng.below(10) == 0 {
-            routed[rng.below(routed.len())]
-        } else {
-            near[rng.below(near.len().min(CLOSE))]
-        };
-        if sol.position[candidate].is_some() && !chosen.contains(&candidate) {
-            chosen.push(candidate);
+    for _ in 0..MAX_CENTRES {
+        let centre = routed[rng.below(routed.len())];
+        for &j in std::iter::once(&centre).chain(&ctx.neighbours[centre]) {
+            if chosen.len() == count {
+                return chosen;
+            }
+            if sol.position[j].is_some() && !chosen.contains(&j) {
+                chosen.push(j);
+            }
         }
     }
     chosen

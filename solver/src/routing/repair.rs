@@ -5,7 +5,7 @@
 use super::context::Context;
 use super::cost::CostEvaluator;
 use super::route::Piece::{Job, Range};
-use super::search::{Change, Eval};
+use super::search::{Change, Eval, Scratch};
 use super::solution::Solution;
 use crate::rng::Rng;
 
@@ -28,13 +28,7 @@ fn anchors(ctx: &Context, sol: &Solution, u: usize) -> Vec<(usize, usize)> {
 }
 
 /// The cheapest insertion of `u` (whether or not it improves the cost).
-fn cheapest(
-    ctx: &Context,
-    sol: &Solution,
-    costs: &CostEvaluator,
-    scratch: &mut Vec<usize>,
-    u: usize,
-) -> Option<Change> {
+fn cheapest(ctx: &Context, sol: &Solution, costs: &CostEvaluator, scratch: &mut Scratch, u: usize) -> Option<Change> {
     let mut e = Eval { ctx, sol, costs, scratch };
     let mut best: Option<Change> = None;
     for (r, p) in anchors(ctx, sol, u) {
@@ -52,7 +46,7 @@ pub fn insert_missing(ctx: &Context, sol: &mut Solution, costs: &CostEvaluator, 
     let mut missing: Vec<usize> =
         (0..sol.position.len()).filter(|&j| sol.position[j].is_none() && sol.enabled[j]).collect();
     rng.shuffle(&mut missing);
-    let mut scratch = Vec::new();
+    let mut scratch = Scratch::default();
     for u in missing {
         let Some(change) = cheapest(ctx, sol, costs, &mut scratch, u) else { continue };
         let worth = ctx.inst.jobs[u].prize.is_none_or(|p| change.delta < p.get());

@@ -32,18 +32,30 @@ pub struct Change {
 /// A visit anchor: `(route, visit index)`, visit 0 being the route's start depot.
 pub type Anchor = (usize, usize);
 
+/// What evaluations reuse and count.
+#[derive(Default)]
+pub struct Scratch {
+    /// The job sequence of a proposal on the general (simulated) path.
+    pub jobs: Vec<usize>,
+    /// Moves judged: calls of [`Eval::judge`].
+    pub judged: u64,
+    /// Proposed routes priced exactly: calls of [`Eval::price`].
+    pub priced: u64,
+}
+
 /// Shared state of an evaluation.
 pub struct Eval<'a, 'i, 'm> {
     pub ctx: &'a Context<'i, 'm>,
     pub sol: &'a Solution,
     pub costs: &'a CostEvaluator,
-    pub scratch: &'a mut Vec<usize>,
+    pub scratch: &'a mut Scratch,
 }
 
 impl Eval<'_, '_, '_> {
     /// Penalised cost of route `r` rebuilt from `pieces`.
     pub fn price(&mut self, r: usize, pieces: &[Piece]) -> i64 {
-        let c = evaluate(self.ctx.inst, self.ctx.fast, &self.sol.routes, r, pieces, self.scratch);
+        self.scratch.priced += 1;
+        let c = evaluate(self.ctx.inst, self.ctx.fast, &self.sol.routes, r, pieces, &mut self.scratch.jobs);
         self.costs.penalised(&c)
     }
 
@@ -55,6 +67,7 @@ impl Eval<'_, '_, '_> {
     /// The change if rebuilding `a` (and `b`, a different route) lowers the cost by more
     /// than `bonus` (`bonus` < 0 means the change must gain at least that much).
     pub fn judge(&mut self, a: (usize, &[Piece]), b: Option<(usize, &[Piece])>, bonus: i64) -> Option<Change> {
+        self.scratch.judged += 1;
         let mut delta = bonus - self.current(a.0);
         if let Some((rb, _)) = b {
             delta -= self.current(rb);
@@ -117,7 +130,7 @@ pub struct LocalSearch {
     promising: Vec<bool>,
     /// Per job: predecessor and successor before a change (`usize::MAX` = depot).
     links: Vec<(usize, usize)>,
-    scratch: Vec<usize>,
+    scratch: Scratch,
 }
 
 const DEPOT: usize = usize::MAX;
@@ -134,8 +147,13 @@ impl LocalSearch {
             counter: 0,
             promising: vec![false; n],
             links: vec![(DEPOT, DEPOT); n],
-            scratch: Vec::new(),
+            scratch: Scratch::default(),
         }
+    }
+
+    /// Moves judged and routes priced so far (see [`Scratch`]).
+    pub fn counts(&self) -> (u64, u64) {
+        (self.scratch.judged, self.scratch.priced)
     }
 
     /// Marks a job and its route neighbours promising.
