@@ -172,6 +172,9 @@ def main():
     folder, ext, ref_path = SETS[args.set]
     refs = {r["instance"].upper(): float(r["distance"]) for r in csv.DictReader(open(ref_path))}
     names = args.instances or sorted(p.stem for p in folder.glob("*" + ext))
+    unknown = [n for n in names if not (folder / (n + ext)).exists()]
+    if unknown:
+        sys.exit(f"--instances: no file for {', '.join(unknown)} in {folder}; name instances as listed there")
     if args.set == "gh":
         names = gh_sample(names, args)
     if "vrp-cli" in args.solvers and args.set != "solomon":
@@ -185,11 +188,13 @@ def main():
     runs_dir.mkdir(parents=True, exist_ok=True)
     tasks = []
     for solver in args.solvers:
-        limits = args.time_limits[:1] if solver == "vroom" or args.set == "gh" else args.time_limits
+        limits = args.time_limits[:1] if solver == "vroom" else args.time_limits
+        if args.set == "gh":
+            limits = [None]  # by size, GH_LIMITS
         for limit in limits:
             for seed in args.seeds:
                 for name in names:
-                    tasks.append((solver, GH_LIMITS[gh_size(name)] if args.set == "gh" else limit, seed, name))
+                    tasks.append((solver, limit or GH_LIMITS[gh_size(name)], seed, name))
 
     def work(task):
         solver, limit, seed, name = task

@@ -20,7 +20,10 @@ pub struct Context<'i, 'm> {
 }
 
 impl<'i, 'm> Context<'i, 'm> {
-    pub fn new(inst: &'i Instance<'m>, granularity: usize) -> Self {
+    /// The context a search of `inst` runs in: neighbour lists as long as `params` asks, or
+    /// scaled to the instance.
+    pub fn new(inst: &'i Instance<'m>, params: &SearchParams) -> Self {
+        let list_length = params.neighbours.unwrap_or_else(|| granularity(inst));
         let fast = inst.jobs.iter().all(|j| j.windows.len() == 1) && inst.vehicles.iter().all(|v| v.lunch.is_none());
         let n_vehicles = inst.vehicles.len();
         let mut profile = Vec::with_capacity(n_vehicles);
@@ -36,17 +39,11 @@ impl<'i, 'm> Context<'i, 'm> {
         Context {
             inst,
             fast,
-            neighbours: neighbours(inst, granularity),
+            neighbours: neighbours(inst, list_length),
             profile_members,
             any_optional: inst.jobs.iter().any(|j| j.prize.is_some()),
             restricted: inst.jobs.iter().any(|j| j.allowed_vehicles.is_some()),
         }
-    }
-
-    /// The context [`super::solve`] searches in: neighbour lists as long as `params` asks,
-    /// or scaled to the instance.
-    pub fn for_search(inst: &'i Instance<'m>, params: &SearchParams) -> Self {
-        Context::new(inst, params.neighbours.unwrap_or_else(|| granularity(inst)))
     }
 
     /// Starting penalty weights: a unit of violation costs about as much as the average

@@ -94,7 +94,7 @@ pub fn solve_from(
     initial: Option<Vec<Vec<usize>>>,
     progress: &mut dyn FnMut(u64, Cost),
 ) -> RoutingSolution {
-    let ctx = Context::for_search(inst, params);
+    let ctx = Context::new(inst, params);
     // A warm start may hold a job on a vehicle it no longer allows (a request joined a
     // visit and needs other equipment): such jobs start unassigned and are inserted anew.
     let allowed = |k: usize, j: usize| inst.jobs[j].allowed_vehicles.as_ref().is_none_or(|a| a.get(k) == Some(&true));

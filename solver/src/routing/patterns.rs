@@ -195,7 +195,7 @@ pub fn solve_with_alternatives(
     choice: Vec<usize>,
     params: &SearchParams,
 ) -> (RoutingSolution, Vec<usize>) {
-    let ctx = Context::for_search(inst, params);
+    let ctx = Context::new(inst, params);
     let mut group_of = vec![usize::MAX; inst.jobs.len()];
     for (g, patterns) in alts.groups.iter().enumerate() {
         for &j in patterns.iter().flatten() {

@@ -23,7 +23,7 @@ pub struct Descent {
 /// A random solution of `inst` improved by one exhaustive local search, with the granular
 /// neighbourhoods [`super::solve`] would use — the work of one full descent.
 pub fn local_search_descent(inst: &Instance, seed: u64) -> Descent {
-    let ctx = Context::for_search(inst, &SearchParams::default());
+    let ctx = Context::new(inst, &SearchParams::default());
     let mut rng = Rng::seed(seed);
     let mut ls = LocalSearch::new(&ctx);
     let mut sol = random_solution(&ctx, &mut rng);
@@ -36,7 +36,7 @@ pub fn local_search_descent(inst: &Instance, seed: u64) -> Descent {
 /// Prices `count` random relocations of one job between two routes of a random solution
 /// and returns the sum of their cost deltas (so the work cannot be optimised away).
 pub fn price_relocations(inst: &Instance, seed: u64, count: usize) -> i64 {
-    let ctx = Context::for_search(inst, &SearchParams::default());
+    let ctx = Context::new(inst, &SearchParams::default());
     let mut rng = Rng::seed(seed);
     let sol = random_solution(&ctx, &mut rng);
     let costs = ctx.initial_penalties();
