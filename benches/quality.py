@@ -7,8 +7,8 @@ limits, same independent checker.
 
 Sets: `solomon` (56 VRPTW instances, data/bench/solomon, unrounded distances; reference
 data/bench/solomon_ref_double.csv), `x` (43 CVRPLIB X instances, rounded distances;
-reference data/bench/cvrp_x_bks.csv) and `pvrp` (3 periodic VRP instances in Cordeau's
-format, junkai only: none of the peers plans periodic visits). Every solution is checked:
+reference data/bench/cvrp_x_bks.csv) and `pvrp` (28 periodic VRP instances in Cordeau's
+format, ../shared/data/bench/pvrp, reference pvrp_bks.csv there; junkai only: none of the peers plans periodic visits). Every solution is checked:
 Solomon solutions by ../shared/tools/check_vrptw.py (the workplace's independent checker),
 PVRP solutions by ../shared/tools/check_pvrp.py, X solutions by the CVRP check in this
 file; an infeasible or missing solution counts as a failure.
@@ -32,7 +32,8 @@ CHECKER = ROOT.parent / "shared" / "tools" / "check_vrptw.py"
 SETS = {
     "solomon": (ROOT / "data/bench/solomon", ".txt", ROOT / "data/bench/solomon_ref_double.csv"),
     "x": (ROOT / "data/bench/cvrp_x", ".vrp", ROOT / "data/bench/cvrp_x_bks.csv"),
-    "pvrp": (ROOT / "data/bench/pvrp", ".txt", ROOT / "data/bench/pvrp/pvrp_bks_sample.csv"),
+    "pvrp": (ROOT.parent / "shared/data/bench/pvrp", ".txt",
+             ROOT.parent / "shared/data/bench/pvrp/pvrp_bks.csv"),
     "gh": (ROOT.parent / "shared/data/bench/gh/instances", ".txt",
            ROOT.parent / "shared/data/bench/gh/gh_bks_hierarchical.csv"),
 }

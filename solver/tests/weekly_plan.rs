@@ -6,7 +6,7 @@ use junkai_solver::check::check;
 use junkai_solver::kpi::Kpis;
 use junkai_solver::model::{Problem, ProblemParts};
 use junkai_solver::plan::{UnservedReason, VisitPlace};
-use junkai_solver::weekly::{AssignmentMethod, PlanParams, plan};
+use junkai_solver::weekly::{AssignmentMethod, PlanParams, first_week_model_text, plan};
 
 /// Test settings: the MIP gets a short time limit (a few cases are knapsacks it cannot
 /// prove quickly; the best solution found is used then).
@@ -74,6 +74,17 @@ fn the_mip_proves_the_tiny_week_optimal() {
 fn plans_are_deterministic_for_a_seed() {
     let problem = common::tiny();
     assert_eq!(plan_of(&problem), plan_of(&problem));
+}
+
+#[test]
+fn the_week_model_is_built_in_a_fixed_order() {
+    let problem = common::tiny();
+    let matrix = common::matrix(&problem);
+    let first = first_week_model_text(&problem, &matrix);
+    assert!(first.matches("LessEq").count() > 20, "the tiny week has rows: {first}");
+    for _ in 0..5 {
+        assert_eq!(first_week_model_text(&problem, &matrix), first, "a second build differs");
+    }
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! Proximity of `j` after `i` is the cost of the edge plus weighted waiting and lateness
 //! that serving `j` right after `i` implies given their windows (PyVRP's measure with
 //! weights 0.2 and 1; Vidal et al. 2013). Lists use the smaller of both directions and keep
-//! the closest `k`, ties broken by index for determinism.
+//! the closest `k`, ties broken by index for determinism. Only jobs that may ride a common
+//! vehicle are neighbours: in a periodic instance a customer's jobs on other days are at
+//! distance zero but can never share its route, and would otherwise fill the list.
 //!
 //! How many to keep ([`granularity`]) scales with the instance: a job's nearest jobs mostly
 //! ride its own route when routes are long, so large instances with long routes need longer
@@ -53,13 +55,36 @@ fn proximity(inst: &Instance, i: usize, j: usize) -> f64 {
     edge as f64 + WAIT_WEIGHT * wait as f64 + TIME_WARP_WEIGHT * late as f64
 }
 
-/// For each job, up to `k` nearest other jobs.
+/// Per job, the vehicles it may use as a bit set (`None`: every vehicle).
+fn vehicle_sets(inst: &Instance) -> Vec<Option<Vec<u64>>> {
+    let words = inst.vehicles.len().div_ceil(64);
+    let set_of = |allowed: &Vec<bool>| {
+        let mut bits = vec![0u64; words];
+        for v in (0..allowed.len()).filter(|&v| allowed[v]) {
+            bits[v / 64] |= 1 << (v % 64);
+        }
+        bits
+    };
+    inst.jobs.iter().map(|j| j.allowed_vehicles.as_ref().map(set_of)).collect()
+}
+
+fn may_share(a: &Option<Vec<u64>>, b: &Option<Vec<u64>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.iter().zip(b).any(|(x, y)| x & y != 0),
+        _ => true,
+    }
+}
+
+/// For each job, up to `k` nearest other jobs among those that may share a vehicle with it.
 pub fn neighbours(inst: &Instance, k: usize) -> Vec<Vec<usize>> {
     let n = inst.jobs.len();
+    let sets = vehicle_sets(inst);
     (0..n)
         .map(|i| {
-            let mut others: Vec<(f64, usize)> =
-                (0..n).filter(|&j| j != i).map(|j| (proximity(inst, i, j).min(proximity(inst, j, i)), j)).collect();
+            let mut others: Vec<(f64, usize)> = (0..n)
+                .filter(|&j| j != i && may_share(&sets[i], &sets[j]))
+                .map(|j| (proximity(inst, i, j).min(proximity(inst, j, i)), j))
+                .collect();
             others.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             others.truncate(k);
             others.into_iter().map(|(_, j)| j).collect()
@@ -74,8 +99,8 @@ mod tests {
     use crate::routing::instance::{CostRates, Job, Load, RouteVehicle};
     use crate::units::{Cost, Meters, Seconds, TimeWindow};
 
-    /// `n` jobs of demand 1 and one vehicle of the given capacity (no travel needed).
-    fn granularity_of(n: usize, capacity: i64) -> usize {
+    /// `n` jobs of demand 1 at one location and `vehicles` vehicles of the given capacity.
+    fn check_instance<R>(n: usize, capacity: i64, vehicles: usize, look: impl FnOnce(&mut Instance) -> R) -> R {
         let m = TravelMatrix::from_fn(1, |_, _| (Seconds(0), Meters(0)));
         let window = TimeWindow::new(Seconds(0), Seconds(100));
         let job = Job {
@@ -95,13 +120,17 @@ mod tests {
             lunch: None,
             fixed_cost: Cost(0),
         };
-        let inst = Instance {
+        let mut inst = Instance {
             matrix: &m,
             jobs: vec![job; n],
-            vehicles: vec![vehicle],
+            vehicles: vec![vehicle; vehicles],
             rates: CostRates { per_meter: 1, per_second: 0 },
         };
-        granularity(&inst)
+        look(&mut inst)
+    }
+
+    fn granularity_of(n: usize, capacity: i64) -> usize {
+        check_instance(n, capacity, 1, |inst| granularity(inst))
     }
 
     #[test]
@@ -112,5 +141,19 @@ mod tests {
         assert_eq!(granularity_of(700, 30), 30, "routes of 30 jobs cap the list at 30");
         assert_eq!(granularity_of(1000, 60), MAX_NEIGHBOURS, "1,000 jobs, routes of 60");
         assert_eq!(granularity_of(5000, 5000), MAX_NEIGHBOURS, "never beyond the maximum");
+    }
+
+    #[test]
+    fn jobs_that_can_never_share_a_vehicle_are_not_neighbours() {
+        let lists = check_instance(4, 10, 2, |inst| {
+            // Jobs 0 and 1 only on vehicle 0, job 2 only on vehicle 1, job 3 anywhere.
+            for (job, allowed) in [(0, [true, false]), (1, [true, false]), (2, [false, true])] {
+                inst.jobs[job].allowed_vehicles = Some(allowed.to_vec());
+            }
+            neighbours(inst, 3)
+        });
+        assert_eq!(lists[0], vec![1, 3]);
+        assert_eq!(lists[2], vec![3]);
+        assert_eq!(lists[3], vec![0, 1, 2]);
     }
 }

@@ -11,6 +11,8 @@ mod repair;
 mod replan;
 mod sessions;
 mod visits;
+mod week_model;
+mod week_options;
 
 use std::time::Duration;
 
@@ -24,6 +26,23 @@ use day_routing::{RoutedDay, route_day};
 use visits::TentativeVisit;
 
 pub use replan::{ChangedWindow, PublishedRoute, PublishedVisit, changed_windows, published_routes, replan};
+
+/// The first week's day-assignment model as text (variables and rows in the order they
+/// are added), for tests: the same input must build the same model.
+#[doc(hidden)]
+pub fn first_week_model_text(problem: &Problem, matrix: &TravelMatrix) -> String {
+    let ledger = Ledger::new(problem, matrix);
+    let served = vec![false; problem.requests().len()];
+    let familiar = week_model::Familiar::new();
+    week_model::model_text(&week_model::WeekInput {
+        problem,
+        matrix,
+        ledger: &ledger,
+        week: 0,
+        served: &served,
+        familiar: &familiar,
+    })
+}
 
 /// How visits are assigned to days and units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

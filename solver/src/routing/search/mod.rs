@@ -238,14 +238,16 @@ impl LocalSearch {
         rng.shuffle(&mut self.order);
         rng.shuffle(&mut self.route_order);
         loop {
+            let mut step = 0;
             while self.promising.iter().any(|&p| p) {
                 for k in 0..self.order.len() {
                     let u = self.order[k];
                     if self.promising[u] {
                         self.promising[u] = false;
-                        self.improve_job(ctx, sol, costs, u);
+                        self.improve_job(ctx, sol, costs, u, step);
                     }
                 }
+                step += 1;
             }
             if !exhaustive || !self.improve_routes(ctx, sol, costs) {
                 break;
@@ -253,7 +255,8 @@ impl LocalSearch {
         }
     }
 
-    fn improve_job(&mut self, ctx: &Context, sol: &mut Solution, costs: &CostEvaluator, u: usize) {
+    /// Tries every operator from `u`; `step` counts the passes over the promising jobs so far.
+    fn improve_job(&mut self, ctx: &Context, sol: &mut Solution, costs: &CostEvaluator, u: usize, step: usize) {
         let tested = self.last_tested[u];
         self.last_tested[u] = self.counter;
         if sol.position[u].is_none() {
@@ -284,14 +287,16 @@ impl LocalSearch {
                 }
             }
         }
-        if let Some(pu) = sol.position[u]
-            && self.last_modified[pu.0] > tested
-        {
+        // Moves into an empty route (one per profile) open a route: a relocation, or a
+        // split with 2-opt*. As in PyVRP they wait for the second pass over the jobs, so a
+        // search from many short routes merges them first, and then run whether or not
+        // `u`'s route changed (an empty route is never stamped as modified).
+        if step > 0 && sol.position[u].is_some() {
             let empties: Vec<usize> = ctx.empty_routes(|r| sol.routes[r].is_empty()).collect();
             for empty in empties {
                 let Some(pu) = sol.position[u] else { break };
                 let mut e = Eval { ctx, sol, costs, scratch: &mut self.scratch };
-                if let Some(change) = relocate::relocate_one(&mut e, pu, (empty, 0)) {
+                if let Some(change) = NODE_OPERATORS.iter().find_map(|op| op(&mut e, pu, (empty, 0))) {
                     self.apply(ctx, sol, &change);
                     break;
                 }
