@@ -41,6 +41,7 @@ pub enum Code {
     E1027,
     E1028,
     E1029,
+    E1030,
     E2013,
     E2020,
     E2101,
@@ -52,7 +53,7 @@ pub enum Code {
 }
 
 impl Code {
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 37] = [
         Code::E1000,
         Code::E1001,
         Code::E1002,
@@ -83,6 +84,7 @@ impl Code {
         Code::E1027,
         Code::E1028,
         Code::E1029,
+        Code::E1030,
         Code::E2013,
         Code::E2020,
         Code::E2101,
@@ -513,6 +515,19 @@ impl Diagnostic {
                 "英数字と「.」「_」「-」だけを使い、先頭を「.」にしないでください（例:「F001」「iryo-1」）",
                 "use only letters A–Z, a–z, digits and . _ -, not starting with . (e.g. F001, iryo-1)",
             ),
+        )
+    }
+
+    /// A text or list longer than its limit: `unit` names what is counted (characters, items).
+    pub fn too_long(path: &str, length: usize, max: usize, unit: [&str; 2]) -> Diagnostic {
+        Diagnostic::new(
+            Code::E1030,
+            path,
+            Text::new(
+                format!("長すぎます（{length}{}、上限は{max}{}）", unit[0], unit[0]),
+                format!("too long ({length} {}; at most {max})", unit[1]),
+            ),
+            Text::new(format!("{max}{}以内にしてください", unit[0]), format!("keep it to {max} {} or fewer", unit[1])),
         )
     }
 

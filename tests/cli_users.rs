@@ -70,3 +70,41 @@ fn the_first_admin_is_made_on_the_command_line() {
     assert!(token.status.success());
     assert!(String::from_utf8_lossy(&token.stdout).trim().starts_with("jk_"));
 }
+
+#[test]
+fn a_locked_out_admin_is_let_in_again_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("junkai.sqlite");
+    assert!(users(&db, &["add", "tanaka", "--role", "admin"], Some("a-long-admin-pass-2026\n")).status.success());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let query = |sql: &str| {
+        runtime.block_on(async {
+            let url = format!("sqlite://{}", db.display());
+            let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+            let row: Option<(Option<i64>, String)> = sqlx::query_as(sql).fetch_optional(&pool).await.unwrap();
+            pool.close().await;
+            row
+        })
+    };
+    query(
+        "UPDATE users SET failed_logins = 5, locked_until = 4102444800 WHERE name = 'tanaka' RETURNING locked_until, name",
+    );
+    let unlocked = users(&db, &["unlock", "tanaka"], None);
+    assert!(unlocked.status.success(), "{}", text(&unlocked));
+    let row = query("SELECT locked_until, password_hash FROM users WHERE name = 'tanaka'").unwrap();
+    assert_eq!(row.0, None, "the lock is cleared");
+    let audited = query("SELECT NULL, action FROM audit_log WHERE action = 'user-unlock' AND target = 'users/tanaka'");
+    assert!(audited.is_some(), "the unlock is audited");
+
+    let reset = users(&db, &["reset", "tanaka"], Some("a-new-admin-pass-2026\n"));
+    assert!(reset.status.success(), "{}", text(&reset));
+    let (_, hash) = query("SELECT locked_until, password_hash FROM users WHERE name = 'tanaka'").unwrap();
+    assert!(junkai::server::auth::password::verify("a-new-admin-pass-2026", &hash));
+    for (args, code) in [(&["unlock", "nobody"][..], "E4005"), (&["reset", "nobody"][..], "E4005")] {
+        let out = users(&db, args, Some("a-new-admin-pass-2026\n"));
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains(code), "{args:?}: {}", text(&out));
+    }
+    let short = users(&db, &["reset", "tanaka"], Some("short\n"));
+    assert!(text(&short).contains("E4003"), "{}", text(&short));
+}

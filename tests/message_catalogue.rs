@@ -51,6 +51,7 @@ fn catalogue() -> Vec<(&'static str, Diagnostic)> {
         ("id_shared", Diagnostic::id_shared("depots[0].id", "hall-a", ["訪問先", "stop"])),
         ("bad_id", Diagnostic::bad_id("stops[0].id", "../etc")),
         ("control_characters", Diagnostic::control_characters("stops[0].name")),
+        ("too_long", Diagnostic::too_long("stops[0].name", 100_000, 200, ["文字", "characters"])),
         ("read_failed", Diagnostic::read_failed("problem.json", &bad_utf8)),
         ("unreadable", Diagnostic::unreadable("problem.json", &io)),
         ("unreadable_table", Diagnostic::unreadable_table("requests.csv: line 3", PROGRAM_DETAIL)),

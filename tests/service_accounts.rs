@@ -91,7 +91,8 @@ async fn a_logged_out_or_expired_session_is_not_accepted_again() {
     assert_eq!(planner.get(&app, "/planner").await.status, StatusCode::OK);
     let out = planner.post(&app, "/logout", "").await;
     assert_eq!(out.location(), Some("/login"));
-    assert!(out.set_cookie("junkai_session").is_some_and(|c| c == "junkai_session="), "the cookie is cleared");
+    let cleared = out.set_cookie("__Host-junkai_session");
+    assert!(cleared.is_some_and(|c| c == "__Host-junkai_session="), "the cookie is cleared");
     // The old cookie, replayed: the server has forgotten the session.
     assert_eq!(planner.get(&app, "/planner").await.location(), Some("/login"));
     assert_eq!(planner.post(&app, "/planner/plans", "weeks=1").await.status, StatusCode::UNAUTHORIZED);

@@ -18,6 +18,8 @@ use common::staff::bearer;
 
 const PLANNER: &str = "planner-token-for-records-1";
 const DRIVER: &str = "driver-token-for-records-01";
+/// A second crew of the same unit (two shifts, two phones).
+const OTHER_DRIVER: &str = "driver-token-for-records-02";
 
 async fn app(dir: &Path) -> (AppState, Router) {
     let config = ServeConfig {
@@ -29,6 +31,7 @@ async fn app(dir: &Path) -> (AppState, Router) {
     let state = AppState::open(config).await.unwrap();
     common::add_staff(&state, "planner", Role::Planner, None, PLANNER).await;
     common::add_staff(&state, "driver", Role::Driver, Some("gyosei"), DRIVER).await;
+    common::add_staff(&state, "driver2", Role::Driver, Some("gyosei"), OTHER_DRIVER).await;
     (state.clone(), router(state))
 }
 
@@ -86,6 +89,24 @@ async fn send(app: &Router, entries: Vec<Value>) -> Vec<Value> {
 
 fn statuses(results: &[Value]) -> Vec<&str> {
     results.iter().map(|r| r["status"].as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn a_client_id_is_one_accounts_own() {
+    // Another account's device that picks (or copies) the same id stores its own entry
+    // instead of silently shadowing, or being shadowed by, the first crew's.
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    publish(&app).await;
+    let (date, stop) = a_day_with_a_booking(&app).await;
+    let arrival = entry("device-a-0001", &date, &stop["order"], "arrival", "", "10:02", "10:02:10");
+    assert_eq!(statuses(&send(&app, vec![arrival.clone()]).await), ["stored"]);
+    let body = Some(json!({ "entries": [arrival] }));
+    let (status, answer) = call(&app, "POST", "/api/driver/records", OTHER_DRIVER, body.clone()).await;
+    assert_eq!((status, answer["results"][0]["status"].as_str()), (StatusCode::OK, Some("stored")), "{answer}");
+    let (_, again) = call(&app, "POST", "/api/driver/records", OTHER_DRIVER, body).await;
+    assert_eq!(again["results"][0]["status"], "duplicate", "still idempotent per account");
+    assert_eq!(state.store.day_entries(&date, "gyosei").await.unwrap().len(), 2);
 }
 
 #[tokio::test]

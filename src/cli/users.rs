@@ -1,5 +1,6 @@
 //! `junkai users`: staff accounts in the service's database, for the first admin and for
-//! scripts (`add`, `list`, `token`). Everything else is on the admin page.
+//! scripts (`add`, `list`, `token`), and for the admin who is locked out with nobody to
+//! let them in (`unlock`, `reset`). Everything else is on the admin page.
 
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
@@ -38,6 +39,11 @@ pub enum UsersCommand {
     },
     /// アカウントの一覧 / list accounts
     List,
+    /// サインインのロックを解除する / clear an account's sign-in lock
+    Unlock { name: String },
+    /// パスワードを設定し直す（標準入力から、なければ生成して一度だけ表示）。ロックも解除し、ログイン中の端末はログアウトします
+    /// / set a new password (stdin, else generated and shown once), clear the lock, end its sessions
+    Reset { name: String },
     /// API トークンを発行する（一度だけ表示） / issue an API token for a machine client
     Token {
         name: String,
@@ -62,9 +68,14 @@ fn password_from_stdin() -> Option<String> {
     (!line.is_empty()).then_some(line)
 }
 
-fn fail(lang: Lang, ja: &str, en: &str) -> Result<(), FileError> {
+/// Prints the problem in `lang`; the error that ends the command with exit code 1.
+fn refused(lang: Lang, ja: &str, en: &str) -> FileError {
     eprintln!("{}", if lang == Lang::Ja { ja } else { en });
-    Err(FileError::Refused)
+    FileError::Refused
+}
+
+fn fail(lang: Lang, ja: &str, en: &str) -> Result<(), FileError> {
+    Err(refused(lang, ja, en))
 }
 
 pub fn run(args: &UsersArgs, lang: Lang) -> ExitCode {
@@ -86,17 +97,68 @@ pub fn run(args: &UsersArgs, lang: Lang) -> ExitCode {
                 }
                 Ok(())
             }
+            UsersCommand::Unlock { name } => {
+                let store = existing(&c).await?;
+                let id = account_id(&store, name, lang).await?;
+                store.unlock(id, "cli").await?;
+                match lang {
+                    Lang::Ja => say!("{name} のロックを解除しました"),
+                    Lang::En => say!("unlocked {name}"),
+                }
+                Ok(())
+            }
+            UsersCommand::Reset { name } => reset(&existing(&c).await?, name, lang).await,
             UsersCommand::Token { name, label } => {
                 let store = existing(&c).await?;
-                let Some((account, _)) = store.user_by_name(name).await? else {
-                    let ja = format!("E4005 name: アカウント「{name}」はありません");
-                    return fail(lang, &ja, &format!("E4005 name: no account `{name}`"));
-                };
-                say!("{}", store.add_token(account.id, label, "cli").await?);
+                let id = account_id(&store, name, lang).await?;
+                say!("{}", store.add_token(id, label, "cli").await?);
                 Ok(())
             }
         }
     })
+}
+
+/// The id of account `name`.
+async fn account_id(store: &Store, name: &str, lang: Lang) -> Result<i64, FileError> {
+    match store.user_by_name(name).await? {
+        Some((account, _)) => Ok(account.id),
+        None => {
+            let ja = format!("E4005 name: アカウント「{name}」はありません（junkai users list で確かめてください）");
+            Err(refused(lang, &ja, &format!("E4005 name: no account `{name}` (see `junkai users list`)")))
+        }
+    }
+}
+
+/// A password from standard input, else a generated one, checked against the policy; the
+/// flag tells whether it was generated (and must be shown once).
+fn new_password(name: &str, lang: Lang) -> Result<(String, bool), FileError> {
+    let given = password_from_stdin();
+    let generated = given.is_none();
+    let password = given.unwrap_or_else(generate_password);
+    if let Err(p) = check_policy(name, &password) {
+        let [ja, en] = p.text();
+        return Err(refused(lang, &format!("E4003 password: {ja}"), &format!("E4003 password: {en}")));
+    }
+    Ok((password, generated))
+}
+
+fn show_generated(password: &str, lang: Lang) {
+    say!("{}: {password}", if lang == Lang::Ja { "パスワード（一度だけ表示）" } else { "password (shown once)" });
+}
+
+/// Sets a new password for `name`: clears its lock and ends its sessions.
+async fn reset(store: &Store, name: &str, lang: Lang) -> Result<(), FileError> {
+    let id = account_id(store, name, lang).await?;
+    let (password, generated) = new_password(name, lang)?;
+    store.set_password(id, &password, false, "cli").await?;
+    match lang {
+        Lang::Ja => say!("{name} のパスワードを設定し直しました（ロック解除・ログイン中の端末はログアウト）"),
+        Lang::En => say!("reset the password of {name} (lock cleared, sessions ended)"),
+    }
+    if generated {
+        show_generated(&password, lang);
+    }
+    Ok(())
 }
 
 /// Creates an account bound to `bound` (a driver's unit, a remote account's person).
@@ -105,12 +167,7 @@ async fn add(store: &Store, name: &str, role: Role, bound: Option<&str>, lang: L
         let ja = "E4002 name: アカウント名は64文字以内の文字・数字と . _ - にしてください";
         return fail(lang, ja, "E4002 name: use up to 64 letters, digits, . _ -");
     }
-    let given = password_from_stdin();
-    let password = given.clone().unwrap_or_else(generate_password);
-    if let Err(p) = check_policy(name, &password) {
-        let [ja, en] = p.text();
-        return fail(lang, &format!("E4003 password: {ja}"), &format!("E4003 password: {en}"));
-    }
+    let (password, generated) = new_password(name, lang)?;
     if store.add_user(name, role, bound, &password, "cli").await?.is_none() {
         let ja = format!("E4004 name: アカウント「{name}」は既にあります");
         return fail(lang, &ja, &format!("E4004 name: the account `{name}` exists"));
@@ -119,8 +176,8 @@ async fn add(store: &Store, name: &str, role: Role, bound: Option<&str>, lang: L
         Lang::Ja => say!("アカウント {name}（{}）を作りました", role.label()[0]),
         Lang::En => say!("created {name} ({})", role.as_str()),
     }
-    if given.is_none() {
-        say!("{}: {password}", if lang == Lang::Ja { "パスワード（一度だけ表示）" } else { "password (shown once)" });
+    if generated {
+        show_generated(&password, lang);
     }
     Ok(())
 }

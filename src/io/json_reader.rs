@@ -57,6 +57,17 @@ pub fn parse_time(s: &str) -> Option<Seconds> {
     ok.then(|| Seconds::from_hm(h, m))
 }
 
+/// The longest id, in characters (ids end up in URLs and file names).
+pub const MAX_ID: usize = 64;
+/// The longest short text (names, readings, districts, phones, labels), in characters.
+pub const MAX_SHORT_TEXT: usize = 200;
+/// The longest free text (addresses, notes, reasons, contacts, sources), in characters.
+pub const MAX_LONG_TEXT: usize = 2_000;
+/// The most items of a top-level list (stops, requests, units, …).
+pub const MAX_TOP_LIST: usize = 20_000;
+/// The most items of a list inside an entry (a stop's closures, a unit's equipment, …).
+pub const MAX_INNER_LIST: usize = 1_000;
+
 /// Collects diagnostics while reading values.
 #[derive(Default)]
 pub struct Reader {
@@ -103,8 +114,15 @@ impl Reader {
         v
     }
 
+    /// A list of at most [`MAX_TOP_LIST`] items at the top of a document, else at most
+    /// [`MAX_INNER_LIST`] (a path with an index is inside an entry).
     pub fn array<'v>(&mut self, v: &'v Value, path: &str) -> Option<&'v [Value]> {
+        let max = if path.contains('[') || path.contains('.') { MAX_INNER_LIST } else { MAX_TOP_LIST };
         match v {
+            Value::Array(items) if items.len() > max => {
+                self.report(Diagnostic::too_long(path, items.len(), max, ["件", "items"]));
+                None
+            }
             Value::Array(items) => Some(items),
             other => {
                 self.report(Diagnostic::wrong_type(path, ["リスト", "a list"], type_name(other)));
@@ -113,7 +131,16 @@ impl Reader {
         }
     }
 
-    /// A non-empty string.
+    /// Whether `s` has at most `max` characters (a problem is reported otherwise).
+    fn short_enough(&mut self, s: &str, path: &str, max: usize) -> bool {
+        let length = s.chars().count();
+        if length > max {
+            self.report(Diagnostic::too_long(path, length, max, ["文字", "characters"]));
+        }
+        length <= max
+    }
+
+    /// A non-empty string of at most [`MAX_SHORT_TEXT`] characters.
     pub fn text(&mut self, v: &Value, path: &str) -> Option<String> {
         match v {
             Value::String(s) if s.trim().is_empty() => {
@@ -124,6 +151,7 @@ impl Reader {
                 self.report(Diagnostic::control_characters(path));
                 None
             }
+            Value::String(s) if !self.short_enough(s, path, MAX_SHORT_TEXT) => None,
             Value::String(s) => Some(s.clone()),
             other => {
                 self.report(Diagnostic::wrong_type(path, ["文字列", "a string"], type_name(other)));
@@ -138,10 +166,13 @@ impl Reader {
         self.text(v, &field(path, key))
     }
 
-    /// A required id: letters A–Z, a–z, digits and `. _ -`, not starting with `.` (ids end
-    /// up in URLs, file names and GTFS).
+    /// A required id: letters A–Z, a–z, digits and `. _ -`, not starting with `.`, at most
+    /// [`MAX_ID`] characters (ids end up in URLs, file names and GTFS).
     pub fn id_field(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
         let id = self.text_field(map, path, key)?;
+        if !self.short_enough(&id, &field(path, key), MAX_ID) {
+            return None;
+        }
         let fine =
             !id.starts_with('.') && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
         if !fine {
@@ -151,13 +182,23 @@ impl Reader {
         Some(id)
     }
 
-    /// An optional string field (may be empty).
+    /// An optional short string field (may be empty; at most [`MAX_SHORT_TEXT`] characters).
     pub fn opt_string(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        self.optional_text(map, path, key, MAX_SHORT_TEXT)
+    }
+
+    /// An optional free-text field (may be empty; at most [`MAX_LONG_TEXT`] characters).
+    pub fn opt_long_text(&mut self, map: &Map<String, Value>, path: &str, key: &str) -> Option<String> {
+        self.optional_text(map, path, key, MAX_LONG_TEXT)
+    }
+
+    fn optional_text(&mut self, map: &Map<String, Value>, path: &str, key: &str, max: usize) -> Option<String> {
         match map.get(key)? {
             Value::String(s) if has_control(s) => {
                 self.report(Diagnostic::control_characters(&field(path, key)));
                 None
             }
+            Value::String(s) if !self.short_enough(s, &field(path, key), max) => None,
             Value::String(s) => Some(s.clone()),
             other => {
                 self.report(Diagnostic::wrong_type(&field(path, key), ["文字列", "a string"], type_name(other)));

@@ -1,6 +1,6 @@
 //! Settings of `junkai serve`: defaults, then a TOML file, then environment variables
 //! (`JUNKAI_BIND`, `JUNKAI_DB`, `JUNKAI_DATA`, `JUNKAI_PUBLIC_URL`, `JUNKAI_TODAY`,
-//! `JUNKAI_MAP_TILES`), then command-line options. Staff accounts and their API tokens
+//! `JUNKAI_MAP_TILES`, `JUNKAI_TRUSTED_PROXIES`), then command-line options. Staff accounts and their API tokens
 //! live in the database (`junkai users add`), not here.
 
 use std::path::{Path, PathBuf};
@@ -48,6 +48,9 @@ pub struct ServeConfig {
     /// The base map's tile server: the URL before `/{layer}/{z}/{x}/{y}.png` (地理院タイル by
     /// default; a city may mirror them); `None`: maps without a base map.
     pub map_tiles: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or networks);
+    /// empty: the header is never read.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// 地理院タイル, the GSI's tile server.
@@ -73,6 +76,7 @@ impl Default for ServeConfig {
             outside_km: 1.0,
             applications_per_hour: 5,
             map_tiles: Some(GSI_TILES.into()),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -101,6 +105,8 @@ struct FileConfig {
     applications_per_hour: Option<usize>,
     /// The tile server's URL prefix; `""` turns the base map off.
     map_tiles: Option<String>,
+    /// Addresses or networks of the reverse proxies in front of the service.
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// A configuration problem: the setting, what is wrong, how to fix it.
@@ -164,6 +170,10 @@ impl ServeConfig {
         if let Some(url) = env("JUNKAI_MAP_TILES").or(from_file.map_tiles) {
             c.map_tiles = map_tiles(url.trim())?;
         }
+        let proxies = env("JUNKAI_TRUSTED_PROXIES").map(|t| t.split(',').map(str::to_string).collect::<Vec<_>>());
+        if let Some(list) = proxies.or(from_file.trusted_proxies) {
+            c.trusted_proxies = trusted_proxies(&list)?;
+        }
         if let Some(text) = env("JUNKAI_TODAY").or(from_file.today) {
             c.clock = Clock::parse_running(&text).ok_or_else(|| {
                 config_error(
@@ -209,6 +219,22 @@ impl ServeConfig {
         }
         Ok(c)
     }
+}
+
+/// The `trusted_proxies` entries (empty ones are skipped).
+fn trusted_proxies(list: &[String]) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let entries = list.iter().map(|t| t.trim()).filter(|t| !t.is_empty());
+    entries
+        .map(|text| {
+            crate::server::auth::client_address::parse_proxy(text).ok_or_else(|| {
+                config_error(
+                    "trusted_proxies",
+                    format!("`{text}` is not an IP address or network"),
+                    "write e.g. trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]",
+                )
+            })
+        })
+        .collect()
 }
 
 /// A tile server's URL prefix: an http(s) URL without query, spaces or quotes (it goes
@@ -258,6 +284,18 @@ mod tests {
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "bnd = 1\n").unwrap();
         assert!(ServeConfig::load(Some(&file), &|_| None).unwrap_err().to_string().contains("bad.toml"));
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("junkai.toml");
+        std::fs::write(&file, "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n").unwrap();
+        assert_eq!(ServeConfig::load(Some(&file), &|_| None).unwrap().trusted_proxies.len(), 2);
+        assert!(ServeConfig::default().trusted_proxies.is_empty(), "none by default");
+        let env = |k: &str| (k == "JUNKAI_TRUSTED_PROXIES").then(|| "::1, proxy.local".to_string());
+        let e = ServeConfig::load(None, &env).unwrap_err().to_string();
+        assert!(e.contains("trusted_proxies") && e.contains("proxy.local"), "{e}");
     }
 
     #[test]

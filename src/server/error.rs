@@ -92,6 +92,32 @@ impl ApiError {
         )
     }
 
+    /// A cookie-authenticated write (or a sign-in) sent by a page of another origin.
+    pub fn cross_origin() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "A4031",
+            ["ほかのサイトから送られたフォームは受け付けません", "a form sent from another site is not accepted"],
+            [
+                "このサービスのページを開き直してから送信してください",
+                "open this service's page again and send the form from there",
+            ],
+        )
+    }
+
+    /// An account change (a new token, a new password) asked with an API token.
+    pub fn needs_sign_in() -> ApiError {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "A4032",
+            [
+                "API トークンではトークンの発行やパスワードの変更はできません",
+                "an API token cannot issue tokens or change the password",
+            ],
+            ["ブラウザでサインインして /account から行ってください", "sign in with a browser and use /account"],
+        )
+    }
+
     /// Too many failed sign-ins from one address or for one account.
     pub fn throttled(minutes: i64) -> ApiError {
         let ja = format!("サインインの失敗が続いたため、一時的に受け付けを止めています（約{minutes}分）");

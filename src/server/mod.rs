@@ -25,6 +25,7 @@ use axum::Router;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -50,10 +51,14 @@ pub struct AppState {
     pub public: Arc<std::sync::RwLock<Option<Arc<public::PublicSnapshot>>>>,
     /// Failed sign-ins per client address.
     pub throttle: Arc<auth::throttle::AddressThrottle>,
+    /// The sign-in lock of names without an account.
+    pub unknown_names: Arc<auth::throttle::UnknownNames>,
     /// Online applications per client address (an hour's window).
     pub applications: Arc<auth::throttle::AddressThrottle>,
     /// Failed status checks ("my request") per client address (an hour's window).
     pub lookups: Arc<auth::throttle::AddressThrottle>,
+    /// Failed status checks per request number (an hour's window; never a pause, a delay).
+    pub failed_numbers: Arc<auth::throttle::AddressThrottle>,
     /// The pages' Content-Security-Policy (images also from the map's tile server).
     pub content_policy: axum::http::HeaderValue,
     /// The database's exclusive lock: one server per database.
@@ -87,8 +92,12 @@ impl AppState {
             Arc::new(auth::throttle::AddressThrottle::new(config.address_failures, config.lock_for.as_secs() as i64));
         let hourly = |n: usize| Arc::new(auth::throttle::AddressThrottle::new(n, 3600));
         let (applications, lookups) = (hourly(config.applications_per_hour), hourly(LOOKUP_FAILURES_PER_HOUR));
+        let unknown_names =
+            Arc::new(auth::throttle::UnknownNames::new(config.lock_after_failures, config.lock_for.as_secs() as i64));
         Ok(AppState {
+            failed_numbers: hourly(usize::MAX),
             applications,
+            unknown_names,
             lookups,
             content_policy: content_policy(&config),
             config: Arc::new(config),
@@ -222,6 +231,12 @@ async fn security_headers(State(s): State<AppState>, req: Request, next: Next) -
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The whole application with `extra` routes under the same layers (tests add routes that
+/// misbehave, to show what the layers make of them).
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     let limits = (
         RequestBodyLimitLayer::new(state.config.max_body_bytes),
         TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, state.config.request_timeout),
@@ -236,13 +251,25 @@ pub fn router(state: AppState) -> Router {
         .merge(remote::routes())
         .merge(pages::routes())
         .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .merge(extra)
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(limits)
+        .layer(CatchPanicLayer::custom(panic_answer))
         .layer(middleware::from_fn_with_state(state.clone(), with_lang))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A handler that panicked: a logged 500 in the error shape, never a dropped connection.
+fn panic_answer(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a handler panicked");
+    error::ApiError::internal(&format!("handler panicked: {detail}")).render(error::current_lang())
 }
 
 async fn not_found() -> error::ApiError {

@@ -216,7 +216,8 @@ async fn get_one(state: &AppState, entity: Entity, id: &str) -> Result<Json<Valu
     state.store.get(entity, id).await?.map(Json).ok_or_else(|| ApiError::not_found(what.0, what.1))
 }
 
-async fn create(state: &AppState, who: &str, entity: Entity, body: Value) -> Result<Response, ApiError> {
+async fn create(state: &AppState, who: &str, entity: Entity, mut body: Value) -> Result<Response, ApiError> {
+    object_body(&mut body)?;
     let id = body_id(&body)?;
     if entity == Entity::Request && is_application_number(&id) {
         return Err(ApiError::conflict(RESERVED_FOR_APPLICATIONS, ["別の番号にしてください", "use another id"]));
@@ -231,8 +232,19 @@ async fn create(state: &AppState, who: &str, entity: Entity, body: Value) -> Res
     Ok(with_warnings((StatusCode::CREATED, Json(body)).into_response(), &warnings))
 }
 
+/// The body of a create or update: a JSON object (a string, number or list is refused).
+fn object_body(body: &mut Value) -> Result<&mut serde_json::Map<String, Value>, ApiError> {
+    body.as_object_mut().ok_or_else(|| {
+        ApiError::bad_request(
+            ["本文は JSON のオブジェクト（{…}）にしてください", "the body must be a JSON object ({…})"],
+            ["docs/format.md の形で送ってください", "send the shape of docs/format.md"],
+        )
+    })
+}
+
 async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: Value) -> Result<Response, ApiError> {
-    match body.get("id").and_then(Value::as_str) {
+    let fields = object_body(&mut body)?;
+    match fields.get("id").and_then(Value::as_str) {
         Some(given) if given != id => {
             return Err(ApiError::bad_request(
                 ["本文の id と URL の id が違います", "the body's id differs from the URL's"],
@@ -240,7 +252,9 @@ async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: 
             ));
         }
         Some(_) => {}
-        None => body["id"] = json!(id),
+        None => {
+            fields.insert("id".into(), json!(id));
+        }
     }
     let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
     Ok(with_warnings(Json(body).into_response(), &warnings))
@@ -379,7 +393,7 @@ async fn list_plans(_: Viewer, State(s): State<AppState>) -> Result<Json<Value>,
     Ok(Json(Value::Array(rows.iter().map(|r| plan_json(r, s.jobs.progress(r.id))).collect())))
 }
 
-async fn find_plan(s: &AppState, id: i64) -> Result<PlanRow, ApiError> {
+pub(crate) async fn find_plan(s: &AppState, id: i64) -> Result<PlanRow, ApiError> {
     s.store.plan(id).await?.ok_or_else(|| ApiError::not_found("計画", "plan"))
 }
 

@@ -88,7 +88,11 @@ pub async fn bearer(
 /// Posts the sign-in form; the answer (a redirect on success).
 pub async fn try_sign_in(app: &Router, name: &str, password: &str) -> Page {
     let form = send(app, "GET", "/login", None, None).await;
-    let login_cookie = form.set_cookie("junkai_login_csrf").expect("the sign-in page sets its CSRF cookie");
+    // Over https the cookies carry the `__Host-` prefix.
+    let login_cookie = form
+        .set_cookie("junkai_login_csrf")
+        .or_else(|| form.set_cookie("__Host-junkai_login_csrf"))
+        .expect("the sign-in page sets its CSRF cookie");
     let csrf = form.csrf().expect("the sign-in form has a CSRF field");
     let body = serde_urlencoded::to_string([("name", name), ("password", password), ("csrf", &csrf)]).unwrap();
     send(app, "POST", "/login", Some(&login_cookie), Some(&body)).await
@@ -98,7 +102,10 @@ pub async fn try_sign_in(app: &Router, name: &str, password: &str) -> Page {
 pub async fn sign_in(app: &Router, name: &str, password: &str) -> Session {
     let answer = try_sign_in(app, name, password).await;
     assert!(answer.status.is_redirection(), "sign-in of {name}: {} {}", answer.status, answer.text);
-    let cookie = answer.set_cookie("junkai_session").expect("a session cookie");
+    let cookie = answer
+        .set_cookie("junkai_session")
+        .or_else(|| answer.set_cookie("__Host-junkai_session"))
+        .expect("a session cookie");
     let account = send(app, "GET", "/account", Some(&cookie), None).await;
     let csrf = account.csrf().expect("the account page has forms with a CSRF token");
     Session { cookie, csrf }

@@ -32,7 +32,7 @@ fn parse_range(reader: &mut Reader, v: &Value, path: &str) -> Option<DateRange> 
         Some(d) => reader.date(d, &field(path, "to"))?,
         None => from,
     };
-    let reason = reader.opt_string(map, path, "reason").unwrap_or_default();
+    let reason = reader.opt_long_text(map, path, "reason").unwrap_or_default();
     if to < from {
         reader.report(Diagnostic::dates_reversed(path, &from.to_string(), &to.to_string()));
         return None;

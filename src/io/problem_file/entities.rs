@@ -210,7 +210,7 @@ fn parse_depot(reader: &mut Reader, v: &Value, path: &str) -> Option<(Depot, Dep
         Some(v) => reader.boolean(v, &field(path, "approximate")),
         None => Some(false),
     };
-    let address = reader.opt_string(map, path, "address").unwrap_or_default();
+    let address = reader.opt_long_text(map, path, "address").unwrap_or_default();
     Some((Depot { id: id?, name: name?, location: location? }, DepotInfo { approximate: approximate?, address }))
 }
 
@@ -388,8 +388,8 @@ fn parse_stop(
     let min_stay = minutes(reader, map, path, "min_stay_minutes", 30, 0);
     let closed = parse_ranges(reader, map, path, "closed");
     let info = StopInfo {
-        address: reader.opt_string(map, path, "address").unwrap_or_default(),
-        source: reader.opt_string(map, path, "source").unwrap_or_default(),
+        address: reader.opt_long_text(map, path, "address").unwrap_or_default(),
+        source: reader.opt_long_text(map, path, "source").unwrap_or_default(),
     };
     let stop = Stop {
         id: id?,

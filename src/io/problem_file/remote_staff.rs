@@ -38,7 +38,7 @@ fn parse_person(reader: &mut Reader, v: &Value, path: &str, calendar: &Calendar)
     let name = reader.text_field(map, path, "name");
     let kind = reader.id_field(map, path, "kind");
     let organisation = reader.opt_string(map, path, "organisation").unwrap_or_default();
-    let contact = reader.opt_string(map, path, "contact").unwrap_or_default();
+    let contact = reader.opt_long_text(map, path, "contact").unwrap_or_default();
     let hours = reader.required(map, path, "hours").and_then(|h| reader.windows_by_weekday(h, &field(path, "hours")));
     let hours = hours.filter(|h| {
         let works = h.iter().any(|day| !day.is_empty());

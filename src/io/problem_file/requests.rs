@@ -77,7 +77,7 @@ fn check_channel(reader: &mut Reader, map: &Map<String, Value>, path: &str) {
 }
 
 fn contact(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Contact {
-    let mut c = Contact { note: reader.opt_string(map, path, "note").unwrap_or_default(), ..Contact::default() };
+    let mut c = Contact { note: reader.opt_long_text(map, path, "note").unwrap_or_default(), ..Contact::default() };
     if let Some(v) = map.get("resident") {
         let p = field(path, "resident");
         if let Some(r) = reader.object(v, &p, &["name", "phone"]) {
@@ -86,7 +86,7 @@ fn contact(reader: &mut Reader, map: &Map<String, Value>, path: &str) -> Contact
         }
     }
     if let Some(home) = map.get("home").and_then(Value::as_object) {
-        c.address = reader.opt_string(home, &field(path, "home"), "address").unwrap_or_default();
+        c.address = reader.opt_long_text(home, &field(path, "home"), "address").unwrap_or_default();
     }
     c
 }

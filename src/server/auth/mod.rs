@@ -7,6 +7,7 @@
 //! a cookie-authenticated POST/PUT/DELETE without this session's CSRF token (403 A4030),
 //! and leaves a [`Caller`] in the request's extensions for the extractors.
 
+pub mod client_address;
 pub mod password;
 pub mod session_cookie;
 pub mod throttle;
@@ -70,7 +71,9 @@ async fn resolve(s: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Ap
         let account = s.store.token_account(token).await?;
         return Ok(account.map(|account| Caller { account, via: Via::Token }));
     }
-    let Some(id) = session_cookie::read(headers) else { return Ok(None) };
+    let Some(id) = session_cookie::value(headers, session_cookie::Kind::Session, s.config.secure_cookies()) else {
+        return Ok(None);
+    };
     let found =
         s.store.session(&id, s.config.session_idle.as_secs() as i64, s.config.session_max.as_secs() as i64).await?;
     Ok(found.map(|row| Caller { account: row.account, via: Via::Session { csrf: row.csrf_token } }))
@@ -78,6 +81,26 @@ async fn resolve(s: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, Ap
 
 fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether a browser's request was sent by a page of this service: `Sec-Fetch-Site`, when
+/// sent, is `same-origin` or `none` (typed or bookmarked), and `Origin`, when sent, is the
+/// origin of `public_url` or has the host and port the request was sent to. A page on
+/// another port of the same host is another origin (browsers call it `same-site`), so it
+/// is refused although it shares the cookies. Clients that send neither header (scripts,
+/// old browsers) pass here and still need the CSRF token.
+pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+    let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
+    if text("sec-fetch-site").is_some_and(|site| !matches!(site, "same-origin" | "none")) {
+        return false;
+    }
+    let Some(origin) = text(header::ORIGIN.as_str()) else { return true };
+    let origin = origin.trim_end_matches('/');
+    if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) || public_url.starts_with(&format!("{origin}/")) {
+        return true;
+    }
+    let host = origin.split_once("://").map(|(_, host)| host);
+    host.is_some_and(|h| text(header::HOST.as_str()).is_some_and(|asked| h.eq_ignore_ascii_case(asked)))
 }
 
 /// Whether `presented` is the session's CSRF token (constant time).
@@ -109,8 +132,8 @@ async fn presented_csrf(req: Request, limit: usize) -> Result<(Request, Option<S
     Ok((Request::from_parts(parts, Body::from(bytes)), token))
 }
 
-/// The client's IP address as the connection gives it ("unknown" without one, as in tests
-/// that call the router directly); the key of sign-in throttling.
+/// The client's IP address ([`client_address::client_address`]; "unknown" without a
+/// connection, as in tests that call the router directly); the key of the per-address limits.
 #[derive(Clone, Debug)]
 pub struct ClientAddress(pub String);
 
@@ -120,15 +143,21 @@ pub async fn authenticate(State(s): State<AppState>, req: Request, next: Next) -
     if req.uri().path().starts_with("/assets/") {
         return next.run(req).await;
     }
-    let address = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string());
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let address = client_address::client_address(peer, req.headers(), &s.config.trusted_proxies)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
     let caller = match resolve(&s, req.headers()).await {
         Ok(c) => c,
         Err(e) => return e.into_response(),
     };
     let mut req = req;
+    let by_cookie = matches!(caller, Some(Caller { via: Via::Session { .. }, .. }));
+    if changes_state(req.method())
+        && (by_cookie || req.uri().path() == "/login")
+        && !same_origin(req.headers(), &s.config.public_url)
+    {
+        return ApiError::cross_origin().into_response();
+    }
     // The sign-in form carries its own token (there may be an old session in the browser).
     if let Some(Caller { via: Via::Session { csrf }, .. }) = &caller
         && changes_state(req.method())
@@ -215,6 +244,30 @@ role_extractor!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (header::HeaderName::from_static(k), axum::http::HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn only_pages_of_this_origin_may_send_cookie_writes() {
+        let url = "http://127.0.0.1:8080/";
+        assert!(same_origin(&headers(&[]), url), "scripts send neither header");
+        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")]), url));
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), url));
+        let other_port = headers(&[("origin", "http://127.0.0.1:9999"), ("host", "127.0.0.1:8080")]);
+        assert!(!same_origin(&other_port, url), "another port is another origin");
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")]), url));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")]), url));
+        assert!(!same_origin(&headers(&[("origin", "null"), ("host", "127.0.0.1:8080")]), url));
+        // Behind a proxy the Host may be rewritten: the public URL's origin counts.
+        let proxied = headers(&[("origin", "https://junkai.example.jp"), ("host", "127.0.0.1:8080")]);
+        assert!(same_origin(&proxied, "https://junkai.example.jp/"));
+        assert!(!same_origin(&proxied, "https://junkai.example.jp.evil.test/"));
+    }
 
     #[test]
     fn csrf_tokens_match_only_themselves_and_never_when_empty() {

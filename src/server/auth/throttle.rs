@@ -1,6 +1,8 @@
 //! Sign-in throttling by address: failed sign-ins per client address in a sliding window
 //! (kept in memory; a restart forgets them, the per-account lock in the database stays).
-//! The per-account lock lives with the account ([`crate::server::store::Store::sign_in_failed`]).
+//! The per-account lock lives with the account ([`crate::server::store::Store::reserve_sign_in`]);
+//! names without an account get the same lock from [`UnknownNames`], so that the answers
+//! never tell which names exist.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -49,6 +51,13 @@ impl AddressThrottle {
         Ok(list.len() == self.max_failures)
     }
 
+    /// Attempts from `address` within the window.
+    pub fn recent(&self, address: &str, now: i64) -> usize {
+        // `wait` drops the attempts that left the window.
+        let _ = self.wait(address, now);
+        self.failures.lock().ok().and_then(|m| m.get(address).map(VecDeque::len)).unwrap_or(0)
+    }
+
     /// Takes back the attempt of a successful sign-in.
     pub fn forgive(&self, address: &str) {
         if let Ok(mut map) = self.failures.lock()
@@ -56,6 +65,45 @@ impl AddressThrottle {
         {
             list.pop_back();
         }
+    }
+}
+
+/// The sign-in lock of names that have no account (or a disabled one), kept in memory
+/// with the same rule as an account's: the attempt that makes `max_failures` in a row
+/// locks the name for `lock_s` seconds, and an expired lock starts the count again.
+#[derive(Debug)]
+pub struct UnknownNames {
+    max_failures: i64,
+    lock_s: i64,
+    /// Name → (failures in a row, locked until).
+    names: Mutex<HashMap<String, (i64, Option<i64>)>>,
+}
+
+impl UnknownNames {
+    pub fn new(max_failures: i64, lock_s: i64) -> UnknownNames {
+        UnknownNames { max_failures, lock_s, names: Mutex::new(HashMap::new()) }
+    }
+
+    /// As [`crate::server::store::Store::reserve_sign_in`]: `None` when `name` is locked,
+    /// else whether this attempt reached the limit (`now`: Unix seconds).
+    pub fn reserve(&self, name: &str, now: i64) -> Option<bool> {
+        let Ok(mut map) = self.names.lock() else { return Some(false) };
+        // Bound the memory: forget names whose lock has expired.
+        if map.len() > 100_000 {
+            map.retain(|_, (_, until)| until.is_some_and(|u| u > now));
+        }
+        let (count, until) = map.entry(name.to_string()).or_insert((0, None));
+        match *until {
+            Some(u) if u > now => return None,
+            Some(_) => (*count, *until) = (0, None),
+            None => {}
+        }
+        *count += 1;
+        let reached = *count >= self.max_failures;
+        if reached {
+            *until = Some(now + self.lock_s);
+        }
+        Some(reached)
     }
 }
 
@@ -75,5 +123,16 @@ mod tests {
         assert_eq!(t.wait("10.0.0.1", 1010), Some(590));
         assert_eq!(t.wait("10.0.0.2", 1010), None, "other addresses are not affected");
         assert_eq!(t.wait("10.0.0.1", 1601), None, "the oldest failure left the window");
+    }
+
+    #[test]
+    fn unknown_names_lock_like_accounts_and_unlock_when_the_time_is_up() {
+        let names = UnknownNames::new(3, 900);
+        assert_eq!(names.reserve("ghost", 100), Some(false));
+        assert_eq!(names.reserve("ghost", 101), Some(false));
+        assert_eq!(names.reserve("ghost", 102), Some(true), "the third in a row locks");
+        assert_eq!(names.reserve("ghost", 500), None);
+        assert_eq!(names.reserve("other", 500), Some(false), "other names are not affected");
+        assert_eq!(names.reserve("ghost", 1002), Some(false), "the lock expired and the count starts again");
     }
 }

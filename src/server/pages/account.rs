@@ -15,8 +15,8 @@ use super::layout::{Page, csrf_input, t};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::password::{self, check_policy, random_secret};
-use crate::server::auth::session_cookie::{self, LOGIN_CSRF, SESSION};
-use crate::server::auth::{Caller, ClientAddress, Role, Staff, csrf_matches};
+use crate::server::auth::session_cookie::{self, Kind};
+use crate::server::auth::{Account, Caller, ClientAddress, Role, Staff, Via, csrf_matches};
 use crate::server::error::{ApiError, current_lang};
 
 /// A staff page: `body` under `title`, with the caller's menu.
@@ -66,7 +66,7 @@ fn sign_in_page(lang: Lang, csrf: &str, problem: Option<&str>) -> String {
 /// The sign-in page with a fresh CSRF cookie for its form.
 fn sign_in_answer(s: &AppState, status: StatusCode, problem: Option<&str>) -> Response {
     let csrf = random_secret();
-    let cookie = session_cookie::set(LOGIN_CSRF, &csrf, 30 * 60, s.config.secure_cookies());
+    let cookie = session_cookie::set(Kind::LoginCsrf, &csrf, 30 * 60, s.config.secure_cookies());
     (status, [(header::SET_COOKIE, cookie)], Html(sign_in_page(current_lang(), &csrf, problem))).into_response()
 }
 
@@ -84,9 +84,9 @@ pub struct LoginForm {
 
 /// Checks name and password; opens a session and the page of the account's role.
 ///
-/// Every attempt is counted before the password is checked, per address and per account,
-/// so that a parallel burst gets no more guesses than a sequential one; a success takes
-/// its attempt back. Unknown names cost the same hashing as known ones.
+/// The attempt runs to its end in a task of its own ([`attempt_sign_in`]): its count, lock
+/// and audit are written whether or not the client waits for the answer (a dropped
+/// connection or the request's time limit would otherwise leave a count without its lock).
 pub async fn login(
     State(s): State<AppState>,
     Extension(ClientAddress(from)): Extension<ClientAddress>,
@@ -94,49 +94,21 @@ pub async fn login(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let expected = session_cookie::value(&headers, LOGIN_CSRF).unwrap_or_default();
+    let secure = s.config.secure_cookies();
+    let expected = session_cookie::value(&headers, Kind::LoginCsrf, secure).unwrap_or_default();
     if !csrf_matches(&expected, &f.csrf) {
         return Err(ApiError::csrf());
     }
-    let lock_minutes = s.config.lock_minutes();
-    let address = format!("address:{from}");
-    let name = f.name.trim();
-    // Names that no account can have are not looked up, and not written to the audit log.
-    let target = if valid_account_name(name) { format!("users/{name}") } else { "users/?".to_string() };
-    match s.throttle.reserve(&from, s.config.clock.unix()) {
-        Err(_) => return Err(ApiError::throttled(lock_minutes)),
-        Ok(true) => s.store.audit_event(&address, "sign-in-throttled", &target, "").await?,
-        Ok(false) => {}
-    }
-    let found = if valid_account_name(name) { s.store.user_by_name(name).await? } else { None };
-    let found = found.filter(|(a, _)| !a.disabled);
-    if let Some((account, _)) = &found
-        && !s.store.reserve_sign_in(account.id, s.config.lock_after_failures).await?
-    {
-        s.store.audit_event(&address, "sign-in-locked", &target, "").await?;
-        return Err(ApiError::throttled(lock_minutes));
-    }
-    let hash = found.as_ref().map_or(password::dummy_hash(), |(_, h)| h.as_str());
-    let matches = password::verify_async(&f.password, hash).await;
-    let known = found.as_ref().map(|(a, _)| a.id);
-    let Some((account, _)) = found.filter(|_| matches) else {
-        let locked = match known {
-            Some(id) => wrong_password(&s, id).await?,
-            None => false,
-        };
-        let action = if locked { "account-locked" } else { "sign-in-failed" };
-        s.store.audit_event(&address, action, &target, "").await?;
-        return Ok(sign_in_answer(&s, StatusCode::FORBIDDEN, Some(wrong(lang))));
+    let old_session = session_cookie::value(&headers, Kind::Session, secure);
+    let attempt = tokio::spawn(attempt_sign_in(s.clone(), from, f, old_session));
+    let outcome = attempt.await.map_err(|e| ApiError::internal(&e.to_string()))??;
+    let (session, role) = match outcome {
+        Attempt::Paused => return Err(ApiError::throttled(s.config.lock_minutes())),
+        Attempt::Wrong => return Ok(sign_in_answer(&s, StatusCode::FORBIDDEN, Some(wrong(lang)))),
+        Attempt::SignedIn { session, role } => (session, role),
     };
-    s.throttle.forgive(&from);
-    if let Some(old) = session_cookie::read(&headers) {
-        s.store.close_session(&old).await?;
-    }
-    let (session, _) = s.store.open_session(account.id).await?;
-    s.store.audit_event(&account.actor(), "sign-in", &target, &from).await?;
-    let cookie =
-        session_cookie::set(SESSION, &session, s.config.session_max.as_secs() as i64, s.config.secure_cookies());
-    let home = match account.role {
+    let cookie = session_cookie::set(Kind::Session, &session, s.config.session_max.as_secs() as i64, secure);
+    let home = match role {
         Role::Driver => "/driver",
         Role::Remote => "/remote",
         _ => "/planner",
@@ -144,10 +116,65 @@ pub async fn login(
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(home)).into_response())
 }
 
-/// After a wrong password for account `id`: locks it once its attempts reach the limit;
-/// whether this one locked it.
-async fn wrong_password(s: &AppState, id: i64) -> Result<bool, sqlx::Error> {
-    s.store.sign_in_failed(id, s.config.lock_after_failures, s.config.lock_for.as_secs() as i64).await
+/// How a sign-in attempt ended.
+enum Attempt {
+    /// Refused before the password was checked: the address or the account is locked.
+    Paused,
+    Wrong,
+    SignedIn {
+        session: String,
+        role: Role,
+    },
+}
+
+/// One sign-in attempt from address `from`, with its bookkeeping.
+///
+/// Every attempt is counted before the password is checked, per address and per account,
+/// so that a parallel burst gets no more guesses than a sequential one; a success takes
+/// its attempt back. Names without an account (or with a disabled one) cost the same
+/// hashing and lock the same way ([`crate::server::auth::throttle::UnknownNames`]), so the answers tell no names apart.
+async fn attempt_sign_in(
+    s: AppState,
+    from: String,
+    form: LoginForm,
+    old_session: Option<String>,
+) -> Result<Attempt, ApiError> {
+    let address = format!("address:{from}");
+    let name = form.name.trim();
+    let now = s.config.clock.unix();
+    // Names that no account can have are not looked up, and not written to the audit log.
+    let possible = valid_account_name(name);
+    let target = if possible { format!("users/{name}") } else { "users/?".to_string() };
+    match s.throttle.reserve(&from, now) {
+        Err(_) => return Ok(Attempt::Paused),
+        Ok(true) => s.store.audit_event(&address, "sign-in-throttled", &target, "").await?,
+        Ok(false) => {}
+    }
+    let found = if possible { s.store.user_by_name(name).await? } else { None };
+    let found = found.filter(|(a, _)| !a.disabled);
+    let (max, lock_s) = (s.config.lock_after_failures, s.config.lock_for.as_secs() as i64);
+    let reserved = match &found {
+        Some((account, _)) => s.store.reserve_sign_in(account.id, max, lock_s).await?,
+        None => s.unknown_names.reserve(if possible { name } else { "?" }, now),
+    };
+    let Some(reaches_limit) = reserved else {
+        s.store.audit_event(&address, "sign-in-locked", &target, "").await?;
+        return Ok(Attempt::Paused);
+    };
+    let hash = found.as_ref().map_or(password::dummy_hash(), |(_, h)| h.as_str());
+    let matches = password::verify_async(&form.password, hash).await;
+    let Some((account, _)) = found.filter(|_| matches) else {
+        let action = if reaches_limit { "account-locked" } else { "sign-in-failed" };
+        s.store.audit_event(&address, action, &target, "").await?;
+        return Ok(Attempt::Wrong);
+    };
+    s.throttle.forgive(&from);
+    if let Some(old) = old_session {
+        s.store.close_session(&old).await?;
+    }
+    let (session, _) = s.store.open_session(account.id).await?;
+    s.store.audit_event(&account.actor(), "sign-in", &target, &from).await?;
+    Ok(Attempt::SignedIn { session, role: account.role })
 }
 
 fn wrong(lang: Lang) -> &'static str {
@@ -171,11 +198,11 @@ pub async fn logout_page(who: Result<Staff, ApiError>) -> Response {
 
 /// `POST /logout`: ends the session on the server and removes the cookie.
 pub async fn logout(State(s): State<AppState>, Staff(caller): Staff, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(id) = session_cookie::read(&headers) {
+    if let Some(id) = session_cookie::value(&headers, Kind::Session, s.config.secure_cookies()) {
         s.store.close_session(&id).await?;
     }
     s.store.audit_event(&caller.who(), "sign-out", &format!("users/{}", caller.account.name), "").await?;
-    let cookie = session_cookie::set(SESSION, "", 0, s.config.secure_cookies());
+    let cookie = session_cookie::set(Kind::Session, "", 0, s.config.secure_cookies());
     // The crew app's kept itineraries, unsent entries and service worker leave the device too.
     let clear =
         (header::HeaderName::from_static("clear-site-data"), HeaderValue::from_static("\"cache\", \"storage\""));
@@ -231,17 +258,16 @@ pub async fn change_password(
     Staff(caller): Staff,
     Form(f): Form<PasswordForm>,
 ) -> Result<Response, ApiError> {
+    signed_in_by_page(&caller)?;
     let lang = current_lang();
     let (account, hash) = s.store.user_by_name(&caller.account.name).await?.ok_or_else(ApiError::unauthenticated)?;
-    // A wrong current password counts like a failed sign-in (a stolen session cannot guess).
-    if !s.store.reserve_sign_in(account.id, s.config.lock_after_failures).await? {
-        return Err(ApiError::throttled(s.config.lock_minutes()));
-    }
-    let problem = if !password::verify_async(&f.current, &hash).await {
-        wrong_password(&s, account.id).await?;
-        Some(t(lang, "今のパスワードが違います。", "The current password is wrong."))
-    } else {
-        check_policy(&account.name, &f.new).err().map(|p| t(lang, p.text()[0], p.text()[1]))
+    // A wrong current password counts like a failed sign-in (a stolen session cannot
+    // guess), in a task of its own like a sign-in, so that its bookkeeping completes.
+    let check = tokio::spawn(current_password_matches(s.clone(), caller.who(), account.clone(), f.current, hash));
+    let problem = match check.await.map_err(|e| ApiError::internal(&e.to_string()))?? {
+        None => return Err(ApiError::throttled(s.config.lock_minutes())),
+        Some(false) => Some(t(lang, "今のパスワードが違います。", "The current password is wrong.")),
+        Some(true) => check_policy(&account.name, &f.new).err().map(|p| t(lang, p.text()[0], p.text()[1])),
     };
     if let Some(p) = problem {
         let notice = html! { p.notice role="alert" { (p) } };
@@ -250,8 +276,38 @@ pub async fn change_password(
         );
     }
     s.store.set_password(account.id, &f.new, false, &caller.who()).await?;
-    let cookie = session_cookie::set(SESSION, "", 0, s.config.secure_cookies());
+    let cookie = session_cookie::set(Kind::Session, "", 0, s.config.secure_cookies());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
+}
+
+/// New credentials come only from a person signed in on the page: a token (perhaps a
+/// leaked one) cannot mint tokens or take the account over by changing its password.
+fn signed_in_by_page(caller: &Caller) -> Result<(), ApiError> {
+    match caller.via {
+        Via::Session { .. } => Ok(()),
+        Via::Token => Err(ApiError::needs_sign_in()),
+    }
+}
+
+/// Whether `password` is the account's (PHC string `hash`), counted like a sign-in:
+/// `None` when the account is locked.
+async fn current_password_matches(
+    s: AppState,
+    who: String,
+    account: Account,
+    password: String,
+    hash: String,
+) -> Result<Option<bool>, ApiError> {
+    let (max, lock_s) = (s.config.lock_after_failures, s.config.lock_for.as_secs() as i64);
+    let Some(reaches_limit) = s.store.reserve_sign_in(account.id, max, lock_s).await? else { return Ok(None) };
+    let matches = password::verify_async(&password, &hash).await;
+    if matches {
+        s.store.clear_sign_in_failures(account.id).await?;
+    } else {
+        let action = if reaches_limit { "account-locked" } else { "sign-in-failed" };
+        s.store.audit_event(&who, action, &format!("users/{}", account.name), "password change").await?;
+    }
+    Ok(Some(matches))
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,6 +321,7 @@ pub async fn add_token(
     Staff(caller): Staff,
     Form(f): Form<TokenForm>,
 ) -> Result<Response, ApiError> {
+    signed_in_by_page(&caller)?;
     let lang = current_lang();
     let label: String = f.label.trim().chars().filter(|c| !c.is_control()).take(80).collect();
     let token = s.store.add_token(caller.account.id, &label, &caller.who()).await?;

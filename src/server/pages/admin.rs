@@ -254,6 +254,12 @@ pub async fn assign_crew_day(
             ["固定の車両がない運転手だけが一覧に出ます", "only drivers without a fixed unit are listed"],
         ));
     }
+    if s.store.get(Entity::Unit, &f.unit).await?.is_none() {
+        return Err(ApiError::bad_request(
+            ["その車両はありません", "there is no such unit"],
+            ["一覧から車両を選んでください", "choose a unit from the list"],
+        ));
+    }
     s.store.assign_crew_day(account.id, &f.date.to_string(), &f.unit, &caller.who()).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }

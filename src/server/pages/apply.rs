@@ -311,6 +311,15 @@ fn state_text(lang: Lang, state: &RequestState) -> Markup {
     }
 }
 
+/// Wrong checks of one number in an hour that are logged as a likely guessing attempt.
+const STATUS_FAILURES_LOGGED: usize = 10;
+
+/// How long a status check of a number waits after `earlier` wrong checks of it in the
+/// last hour: nothing for the first three, then half a second more for each, at most 5 s.
+fn status_delay(earlier: usize) -> std::time::Duration {
+    std::time::Duration::from_millis(earlier.saturating_sub(3).min(10) as u64 * 500)
+}
+
 pub async fn status(
     State(s): State<AppState>,
     Extension(ClientAddress(from)): Extension<ClientAddress>,
@@ -321,13 +330,20 @@ pub async fn status(
     let title = t(lang, "予約の確認", "Check a request");
     let now = s.config.clock.unix();
     // Every attempt is counted before the lookup (so that a parallel burst gets no more
-    // tries than a sequential one), per address and per number; a match takes it back.
+    // tries than a sequential one); a match takes it back. An address that keeps failing
+    // is paused; a number is never blocked (that would lock out its resident, who knows
+    // the digits) but its checks answer slower the more wrong digits it has had.
     let number = f.number.trim().to_string();
-    let keys = [sender(&from), format!("number:{}", number.to_uppercase())];
-    let over = keys.iter().map(|k| s.lookups.reserve(k, now).is_err()).fold(false, |a, b| a | b);
-    if over {
+    let (address, number_key) = (sender(&from), number.to_uppercase());
+    if s.lookups.reserve(&address, now).is_err() {
         return Ok(paused(lang, title, "/status", ["確認の失敗が続いたため", "Too many failed checks from here"]));
     }
+    let earlier = s.failed_numbers.recent(&number_key, now);
+    let _ = s.failed_numbers.reserve(&number_key, now);
+    if earlier == STATUS_FAILURES_LOGGED {
+        tracing::warn!(number = %number_key, earlier, "many wrong status checks for one request number");
+    }
+    tokio::time::sleep(status_delay(earlier)).await;
     // Numbers are given in capitals (W-…); staff-made ids are taken as typed.
     let found = match request_state(&s, &number, &f.digits).await? {
         None if number.to_uppercase() != number => request_state(&s, &number.to_uppercase(), &f.digits).await?,
@@ -335,7 +351,8 @@ pub async fn status(
     };
     match found {
         Some(state) => {
-            keys.iter().for_each(|k| s.lookups.forgive(k));
+            s.lookups.forgive(&address);
+            s.failed_numbers.forgive(&number_key);
             Ok(page(
                 lang,
                 title,
@@ -351,5 +368,19 @@ pub async fn status(
             };
             Ok(page(lang, title, "/status", StatusCode::NOT_FOUND, body))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_number_with_many_wrong_checks_answers_slower_but_never_blocks() {
+        assert_eq!(status_delay(0), Duration::ZERO);
+        assert_eq!(status_delay(3), Duration::ZERO);
+        assert_eq!(status_delay(5), Duration::from_millis(1000));
+        assert_eq!(status_delay(10_000), Duration::from_secs(5), "at most five seconds");
     }
 }

@@ -5,6 +5,7 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use geojson::FeatureCollection;
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -17,6 +18,8 @@ use super::request_form::{FormState, request_form};
 use super::resident::credits;
 use super::svg_map;
 use super::{application_queue, availability, changes_page, follow_up_queue};
+use crate::calendar::holidays::{FIRST_YEAR, LAST_YEAR};
+use crate::diagnostics::Diagnostic;
 use crate::io::problem_file::HorizonChoice;
 use crate::lang::Lang;
 use crate::server::AppState;
@@ -24,7 +27,7 @@ use crate::server::auth::Caller;
 use crate::server::auth::{Planner, Viewer};
 use crate::server::changes::{changes_if_published, publish_plan};
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::begin_plan;
+use crate::server::planner::{begin_plan, find_plan};
 use crate::server::store::{ChangedWindow, PlanColumn, PlanKind, PlanRow, PlanStatus, PlanSummary};
 
 #[derive(Debug, Default, Deserialize)]
@@ -226,15 +229,37 @@ pub async fn create_plan(
     State(s): State<AppState>,
     Form(f): Form<NewPlanForm>,
 ) -> Result<Response, ApiError> {
-    let week_of =
-        f.week.as_deref().filter(|w| !w.is_empty()).and_then(|w| chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d").ok());
-    let weeks = f.weeks.as_deref().and_then(|w| w.parse().ok());
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_string);
+    let (week, weeks) = (given(&f.week), given(&f.weeks));
+    let mut problems = Vec::new();
+    let week_of = week.and_then(|w| match chrono::NaiveDate::parse_from_str(&w, "%Y-%m-%d") {
+        Ok(day) if (FIRST_YEAR..=LAST_YEAR).contains(&day.year()) => Some(day),
+        Ok(day) => {
+            problems.push(Diagnostic::year_unsupported("week", day.year()));
+            None
+        }
+        Err(_) => {
+            problems.push(Diagnostic::bad_date("week", &w));
+            None
+        }
+    });
+    let weeks = weeks.and_then(|w| match w.parse::<u32>() {
+        Ok(n) if (1..=8).contains(&n) => Some(n),
+        _ => {
+            problems.push(Diagnostic::bad_number("weeks", &w, "1–8"));
+            None
+        }
+    });
+    if !problems.is_empty() {
+        return Err(ApiError::invalid(problems));
+    }
     let choice = HorizonChoice { week_of, weeks, today: s.config.clock.today() };
     let id = begin_plan(&s, &planner.who(), choice, 1).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }
 
 pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    find_plan(&s, id).await?;
     if let Some(refusal) = publish_plan(&s, id, &p.who()).await?.refusal() {
         return Err(refusal);
     }

@@ -183,31 +183,27 @@ impl Store {
     }
 
     /// Counts a sign-in attempt before its password is checked, in one statement, so that
-    /// parallel attempts cannot exceed `max_failures`; `false` when the account is locked.
-    pub async fn reserve_sign_in(&self, id: i64, max_failures: i64) -> Result<bool, sqlx::Error> {
-        let reserved: Option<i64> = sqlx::query_scalar(
-            "UPDATE users SET failed_logins = failed_logins + 1 \
-             WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) AND failed_logins < ? RETURNING failed_logins",
+    /// parallel attempts cannot exceed `max_failures`: `None` when the account is locked,
+    /// else whether this attempt reached the limit. The attempt that reaches it locks the
+    /// account for `lock_s` seconds at once (a correct password opens a session and clears
+    /// the lock), so every lock has its expiry even if the attempt never finishes; an
+    /// expired lock starts the count again.
+    pub async fn reserve_sign_in(&self, id: i64, max_failures: i64, lock_s: i64) -> Result<Option<bool>, sqlx::Error> {
+        let now = self.clock.unix();
+        let count: Option<i64> = sqlx::query_scalar(
+            "UPDATE users SET \
+               failed_logins = CASE WHEN locked_until <= ?1 THEN 1 ELSE failed_logins + 1 END, \
+               locked_until = CASE WHEN (CASE WHEN locked_until <= ?1 THEN 1 ELSE failed_logins + 1 END) >= ?2 \
+                                   THEN ?1 + ?3 ELSE NULL END \
+             WHERE id = ?4 AND (locked_until IS NULL OR locked_until <= ?1) RETURNING failed_logins",
         )
-        .bind(id)
-        .bind(self.clock.unix())
+        .bind(now)
         .bind(max_failures)
+        .bind(lock_s)
+        .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(reserved.is_some())
-    }
-
-    /// After a wrong password: locks the account for `lock_s` seconds once its attempts
-    /// reach `max_failures`. Returns whether this failure locked it.
-    pub async fn sign_in_failed(&self, id: i64, max_failures: i64, lock_s: i64) -> Result<bool, sqlx::Error> {
-        let locked =
-            sqlx::query("UPDATE users SET locked_until = ?, failed_logins = 0 WHERE id = ? AND failed_logins >= ?")
-                .bind(self.clock.unix() + lock_s)
-                .bind(id)
-                .bind(max_failures)
-                .execute(&self.pool)
-                .await?;
-        Ok(locked.rows_affected() > 0)
+        Ok(count.map(|c| c >= max_failures))
     }
 
     /// Ends sessions past their idle or absolute expiry (the hourly clean-up).
@@ -221,15 +217,18 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// After a correct password: the account's failures and lock are cleared.
+    pub async fn clear_sign_in_failures(&self, id: i64) -> Result<(), sqlx::Error> {
+        let mut conn = self.pool.acquire().await?;
+        clear_failures(&mut conn, id).await
+    }
+
     /// Opens a session for the account; returns (session id, CSRF token). Clears failures.
     pub async fn open_session(&self, id: i64) -> Result<(String, String), sqlx::Error> {
         let (session, csrf) = (password::random_secret(), password::random_secret());
         let now = self.clock.unix();
         let mut tx = self.pool.begin().await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        clear_failures(&mut tx, id).await?;
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf_token, created_unix, seen_unix) VALUES (?, ?, ?, ?, ?)",
         )
@@ -321,6 +320,18 @@ impl Store {
         audit(&mut tx, &at, actor, "password-change", &format!("users/{name}"), detail).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Clears an account's sign-in lock and failure count (`junkai users unlock`).
+    pub async fn unlock(&self, id: i64, actor: &str) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let name: String =
+            sqlx::query_scalar("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ? RETURNING name")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        audit(&mut tx, &self.clock.stamp(), actor, "user-unlock", &format!("users/{name}"), "").await?;
+        tx.commit().await
     }
 
     /// An admin's change of an account: role, unit, disabled, lock cleared.
@@ -492,4 +503,9 @@ impl Store {
         let mut conn = self.pool.acquire().await?;
         audit(&mut conn, &self.clock.stamp(), actor, action, target, detail).await
     }
+}
+
+async fn clear_failures(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?").bind(id).execute(conn).await?;
+    Ok(())
 }
