@@ -521,7 +521,7 @@ fn planner_runs_a_week(browser: &WebDriver, base: &str, week: i64) {
     let before = konaka_events();
     // Re-plan around the published windows, read the difference, publish, call.
     browser.submit("form[action='/planner/replan'] button:not([name])");
-    browser.wait_for_text("公開中の計画との違い");
+    browser.wait_for_text("お知らせ済みの予定との違い");
     assert!(browser.text("main").contains("予約が動く住民"), "the difference names whose booking moves");
     browser.submit("form[action$='/publish'] button");
     browser.go(&format!("{base}/planner/calls"));

@@ -201,6 +201,8 @@ async fn json_bodies_that_are_not_objects_get_the_error_shape() {
         ("POST", "/api/stops"),
         ("POST", "/api/units"),
         ("POST", "/api/requests"),
+        ("POST", "/api/plans"),
+        ("POST", "/api/replan"),
     ] {
         for body in ["\"x\"", "1", "true", "[null]", "null", "[]"] {
             let req = Request::builder()

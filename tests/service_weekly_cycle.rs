@@ -279,7 +279,11 @@ async fn the_requests_page_lists_filters_exports_and_cancels_with_a_reason() {
 
     let listed = planner.get(&app, "/planner/requests").await;
     assert!(listed.text.contains("オンラインでの事前申請割合: 0%（0 / 8 件"), "the KPI: {}", listed.text);
-    assert!(listed.text.contains("<td>予定あり 2"), "the newest plan's state: {}", listed.text);
+    assert!(
+        listed.text.contains("<td>未計画<br><span class=\"note\">下書きでは: 予定あり 2"),
+        "nothing announced yet, and the draft's state beside it: {}",
+        listed.text
+    );
     let only_class = planner.get(&app, "/planner/requests?kind=class").await;
     assert!(only_class.text.contains("R3") && !only_class.text.contains(">R1<"), "{}", only_class.text);
     let by_district =
@@ -379,7 +383,7 @@ async fn a_breakdown_is_replanned_the_difference_read_and_residents_told_after_p
 
     // Before publishing: the difference names the moved visits and whose booking moves.
     let page = planner.get(&app, &format!("/planner?plan={draft}")).await;
-    assert!(page.text.contains("公開中の計画との違い"), "{}", page.text);
+    assert!(page.text.contains("お知らせ済みの予定との違い"), "{}", page.text);
     assert!(page.text.contains("予約が動く住民") && page.text.contains("試験 花子"), "R1's resident is named");
     let stops: Vec<String> = broken.iter().map(|(s, _)| s.clone()).filter(|s| !s.is_empty()).collect();
     let mut before = Vec::new();

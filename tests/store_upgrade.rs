@@ -64,3 +64,57 @@ async fn accounts_sessions_and_tokens_survive_the_accounts_rebuild() {
         sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check").fetch_all(&store.pool).await.unwrap();
     assert!(violations.is_empty(), "{violations:?}");
 }
+
+#[tokio::test]
+async fn plans_published_before_the_announced_calendar_stay_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("junkai.sqlite");
+    // The schema up to version 8.
+    let old = dir.path().join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    for entry in std::fs::read_dir(common::repo("migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.as_str() < "0009" {
+            std::fs::copy(&path, old.join(&name)).unwrap();
+        }
+    }
+    let options = SqliteConnectOptions::new().filename(&db).create_if_missing(true).foreign_keys(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+    // A plan of the tiny week, as `junkai plan` writes it, published the old way.
+    let out = dir.path().join("out");
+    let week = common::shifted("2026-12-07");
+    let made = common::junkai()
+        .args(["plan", "--data"])
+        .arg(common::tiny_folder(dir.path()))
+        .args(["--week", &week, "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let plan_json = std::fs::read_to_string(out.join("plan.json")).unwrap();
+    sqlx::query(
+        "INSERT INTO plans (id, status, kind, first_monday, weeks, seed, created_at, published_at, plan_json) \
+         VALUES (3, 'published', 'plan', ?, 1, 1, '2026-11-30T09:00:00+09:00', '2026-11-30T09:00:00+09:00', ?)",
+    )
+    .bind(&week)
+    .bind(&plan_json)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    let config = ServeConfig {
+        db: db.clone(),
+        data: Some(common::tiny_fixture(dir.path())),
+        clock: common::clock(),
+        ..ServeConfig::default()
+    };
+    let state = AppState::open(config).await.expect("the old database upgrades");
+    let announced = state.store.announced_from(common::today(), false).await.unwrap();
+    assert_eq!(announced.latest().map(|p| p.plan_id), Some(3), "the old publication is the announced calendar");
+    let monday: chrono::NaiveDate = week.parse().unwrap();
+    let days = announced.days();
+    assert!(!days.is_empty() && days.iter().all(|(_, d)| d.date >= monday), "its week is announced");
+}

@@ -20,7 +20,8 @@ pub fn first_uid(date: &str, place: &str, from: &str) -> String {
     format!("junkai-{date}-{place}-{}@junkai", from.replace(':', ""))
 }
 
-fn uid_of(v: &VisitRef) -> String {
+/// The first UID of visit `v` (see [`first_uid`]).
+pub fn first_uid_of(v: &VisitRef) -> String {
     let place =
         v.stop_id.clone().unwrap_or_else(|| format!("home-{}", v.requests.first().cloned().unwrap_or_default()));
     first_uid(&v.date, &place, &v.from)
@@ -49,7 +50,8 @@ pub fn first_identities(visits: &[VisitRef]) -> CalendarIds {
 /// join the cancelled events with SEQUENCE + 1, added ones get a UID no event has used.
 pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef]) -> CalendarIds {
     let position = |list: &[VisitRef], v: &VisitRef| list.iter().position(|x| x == v);
-    let id_at = |i: usize| before.ids.get(i).cloned().unwrap_or_else(|| EventId { uid: uid_of(&old[i]), sequence: 0 });
+    let id_at =
+        |i: usize| before.ids.get(i).cloned().unwrap_or_else(|| EventId { uid: first_uid_of(&old[i]), sequence: 0 });
     let mut next: Vec<Option<EventId>> = vec![None; new.len()];
     for (j, v) in new.iter().enumerate() {
         // Unchanged: the same visit is in the old plan.
@@ -96,7 +98,7 @@ pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef])
         .zip(new)
         .map(|(id, v)| {
             id.unwrap_or_else(|| {
-                let base = uid_of(v);
+                let base = first_uid_of(v);
                 let uid = (0..)
                     .map(|k| if k == 0 { base.clone() } else { base.replace("@junkai", &format!("-{k}@junkai")) })
                     .find(|u| !taken.contains(u))
@@ -109,21 +111,21 @@ pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef])
     CalendarIds { ids, cancelled }
 }
 
-/// The identities after a chain of publications (each plan's visits, oldest first).
-pub fn event_ids(chain: &[Vec<VisitRef>]) -> CalendarIds {
-    let Some((first, rest)) = chain.split_first() else { return CalendarIds::default() };
-    let mut ids = first_identities(first);
-    let mut old = first;
-    for new in rest {
-        ids = next_identities(old, &ids, new);
-        old = new;
-    }
-    ids
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The identities after a chain of publications (each plan's visits, oldest first).
+    fn event_ids(chain: &[Vec<VisitRef>]) -> CalendarIds {
+        let Some((first, rest)) = chain.split_first() else { return CalendarIds::default() };
+        let mut ids = first_identities(first);
+        let mut old = first;
+        for new in rest {
+            ids = next_identities(old, &ids, new);
+            old = new;
+        }
+        ids
+    }
 
     fn visit(stop: &str, date: &str, from: &str) -> VisitRef {
         crate::io::plan_diff::sample_visit(stop, date, from, &[])

@@ -1,3 +1,4 @@
+pub mod announced;
 pub mod boundary_check;
 pub mod calendar_identity;
 pub mod cordeau;

@@ -9,8 +9,32 @@ use geojson::{Feature, FeatureCollection, Geometry, GeometryValue, JsonObject};
 use junkai_solver::model::Point;
 use serde_json::json;
 
+use super::announced::{Announced, Publication};
 use super::plan_view::PlanView;
 use super::problem_file::Dataset;
+
+/// A stop's visits as the map lists them: 「12/08(火) 09:30–10:30 移動市役所」.
+fn stop_visit_labels(view: &PlanView, stop_id: &str) -> Vec<String> {
+    view.days
+        .iter()
+        .flat_map(|d| d.routes.iter().flat_map(move |r| r.visits.iter().map(move |v| (d, r, v))))
+        .filter(|(_, _, v)| v.stop_id.as_deref() == Some(stop_id))
+        .map(|(d, r, v)| {
+            format!("{}({}) {}–{} {}", d.date.format("%m/%d"), d.weekday, v.published.0, v.published.1, r.vehicle_name)
+        })
+        .collect()
+}
+
+/// A stop's marker colour: grey without visits, green in the mountains, else blue.
+fn stop_colour(visited: bool, mountainous: bool) -> &'static str {
+    if !visited {
+        "#999999"
+    } else if mountainous {
+        "#009E73"
+    } else {
+        "#0072B2"
+    }
+}
 
 fn position(p: Point) -> [f64; 2] {
     [p.lon, p.lat]
@@ -38,29 +62,14 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
         ));
     }
     for (s, stop) in p.stops().iter().enumerate() {
-        let visits: Vec<String> = view
-            .days
-            .iter()
-            .flat_map(|d| d.routes.iter().flat_map(move |r| r.visits.iter().map(move |v| (d, r, v))))
-            .filter(|(_, _, v)| v.stop_id.as_deref() == Some(&stop.id))
-            .map(|(d, r, v)| {
-                format!(
-                    "{}({}) {}–{} {}",
-                    d.date.format("%m/%d"),
-                    d.weekday,
-                    v.published.0,
-                    v.published.1,
-                    r.vehicle_name
-                )
-            })
-            .collect();
+        let visits = stop_visit_labels(view, &stop.id);
         features.push(feature(
             GeometryValue::new_point(position(stop.location)),
             json!({
                 "type": "stop", "id": stop.id, "name": stop.name, "reading": stop.reading,
                 "district": stop.district, "mountainous": stop.mountainous, "address": data.stops[s].address,
                 "visits": visits,
-                "marker-color": if visits.is_empty() { "#999999" } else if stop.mountainous { "#009E73" } else { "#0072B2" },
+                "marker-color": stop_colour(!visits.is_empty(), stop.mountainous),
                 "marker-symbol": if stop.mountainous { "triangle" } else { "circle" },
             }),
         ));
@@ -89,6 +98,38 @@ pub fn plan_geojson(data: &Dataset, view: &PlanView) -> FeatureCollection {
     members.insert("attribution".into(), json!(view.credits));
     fc.foreign_members = Some(members);
     fc
+}
+
+/// The announced map (`maps`: each publication's stored map, newest first): depots and
+/// stops from the newest map with each stop's visits from the whole announced calendar,
+/// and each date's route lines from the publication that date is read from.
+pub fn announced_map(announced: &Announced, maps: &[(&Publication, String)]) -> Result<String, serde_json::Error> {
+    let view = announced.view();
+    let mut out = FeatureCollection { features: Vec::new(), bbox: None, foreign_members: None };
+    for (i, (publication, text)) in maps.iter().enumerate().filter(|(_, (_, t))| !t.is_empty()) {
+        let map: FeatureCollection = serde_json::from_str(text)?;
+        if out.foreign_members.is_none() {
+            out.foreign_members = map.foreign_members.clone();
+        }
+        for mut f in map.features {
+            let kind = f.property("type").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let date = f.property("date").and_then(|v| v.as_str()).and_then(|d| d.parse().ok());
+            match kind.as_str() {
+                "route" if date.is_some_and(|d| announced.reads_from(publication, d)) => out.features.push(f),
+                "stop" if i == 0 => {
+                    let id = f.property("id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+                    let mountainous = f.property("mountainous").and_then(|v| v.as_bool()).unwrap_or(false);
+                    let visits = view.as_ref().map(|v| stop_visit_labels(v, &id)).unwrap_or_default();
+                    f.set_property("marker-color", stop_colour(!visits.is_empty(), mountainous));
+                    f.set_property("visits", visits);
+                    out.features.push(f);
+                }
+                "depot" if i == 0 => out.features.push(f),
+                _ => {}
+            }
+        }
+    }
+    Ok(out.to_string())
 }
 
 /// One vehicle-day for the crew: the route line (home visits included; this file is as

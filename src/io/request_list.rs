@@ -9,7 +9,7 @@ use super::excel_csv::excel_csv;
 use super::plan_view::PlanView;
 use crate::lang::{Lang, Text, entry_name};
 
-/// Where a request stands in the newest plan.
+/// Where a request stands in the announced calendar (or in a draft).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RowState {
     Scheduled {
@@ -22,7 +22,7 @@ pub enum RowState {
         code: String,
         reason: Text,
     },
-    /// Not in the newest plan (made after it, or no plan yet).
+    /// Not in the announced calendar (made after it, or nothing announced yet).
     Unplanned,
     /// An online application waiting for a planner.
     Pending,
@@ -90,7 +90,10 @@ pub struct RequestRow {
     pub phone: String,
     pub note: String,
     pub channel: String,
+    /// Where it stands in the announced calendar (what the resident is told).
     pub state: RowState,
+    /// Where it would stand in the newest unpublished draft, when that differs.
+    pub draft: Option<RowState>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -110,6 +113,14 @@ fn plan_state(plan: Option<&PlanView>, id: &str) -> RowState {
     }
 }
 
+/// The plans a request's state is read from: the announced calendar as one plan, and the
+/// newest draft not yet published (if any).
+#[derive(Clone, Copy, Default)]
+pub struct StateSources<'a> {
+    pub announced: Option<&'a PlanView>,
+    pub draft: Option<&'a PlanView>,
+}
+
 /// The rows of `requests` (stored) and `pending` (waiting applications' bodies), with the
 /// names of `stops` and `kinds` (problem-file entries) in `lang`.
 pub fn request_rows(
@@ -118,7 +129,7 @@ pub fn request_rows(
     cancelled: &[CancelledRequest],
     stops: &[Value],
     kinds: &[Value],
-    plan: Option<&PlanView>,
+    plans: StateSources,
     lang: Lang,
 ) -> Vec<RequestRow> {
     let find = |list: &[Value], id: &str| list.iter().find(|x| x["id"] == id).cloned().unwrap_or(Value::Null);
@@ -141,9 +152,15 @@ pub fn request_rows(
             note: text(r, "note"),
             channel: text(r, "channel"),
             state,
+            draft: None,
         }
     };
-    let stored = requests.iter().map(|r| row(r, plan_state(plan, r["id"].as_str().unwrap_or(""))));
+    let stored = requests.iter().map(|r| {
+        let id = r["id"].as_str().unwrap_or("");
+        let mut row = row(r, plan_state(plans.announced, id));
+        row.draft = plans.draft.map(|d| plan_state(Some(d), id)).filter(|d| *d != row.state);
+        row
+    });
     let gone = cancelled.iter().map(|c| {
         let state = RowState::Cancelled { on: c.on.clone(), reason: c.reason.clone() };
         row(&c.summary, state)
@@ -173,10 +190,22 @@ pub fn request_rows_csv(rows: &[RequestRow], lang: Lang) -> Vec<u8> {
             "電話番号",
             "メモ",
             "受付経路",
+            "下書きでは",
         ],
-        Lang::En => {
-            ["id", "state", "place", "district", "service", "earliest", "latest", "name", "phone", "note", "channel"]
-        }
+        Lang::En => [
+            "id",
+            "state",
+            "place",
+            "district",
+            "service",
+            "earliest",
+            "latest",
+            "name",
+            "phone",
+            "note",
+            "channel",
+            "in the draft",
+        ],
     };
     let rows: Vec<Vec<String>> = rows
         .iter()
@@ -193,6 +222,7 @@ pub fn request_rows_csv(rows: &[RequestRow], lang: Lang) -> Vec<u8> {
                 r.phone.clone(),
                 r.note.clone(),
                 r.channel.clone(),
+                r.draft.as_ref().map(|d| d.label(lang)).unwrap_or_default(),
             ]
         })
         .collect();
@@ -213,7 +243,7 @@ mod tests {
         let pending = [
             json!({ "id": "W-1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-08", "latest": "2026-12-09" }),
         ];
-        let rows = request_rows(&requests, &pending, &[], &stops, &kinds, None, Lang::Ja);
+        let rows = request_rows(&requests, &pending, &[], &stops, &kinds, StateSources::default(), Lang::Ja);
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[0].place.as_str(), rows[0].state.key()), ("小中集会所", "unplanned"));
         assert_eq!(rows[1].state, RowState::Pending);

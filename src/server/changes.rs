@@ -1,13 +1,17 @@
-//! What residents were told against what a plan now says: the published plan against the
-//! one it replaced (for the call list and the public change notices), a draft against the
-//! published plan (before publishing), and publishing with the calendar identities that
-//! follow from the plan published until then.
+//! What residents were told against what a plan now says, over the announced calendar
+//! ([`crate::io::announced`]): a draft against what is announced for its dates (before
+//! publishing); publishing, with the calendar identities and the changes that follow from
+//! what was announced until then; and the notices and call-list entries those changes
+//! leave, shown while they are still true and their original date has not passed.
+
+use chrono::{Duration, NaiveDate};
 
 use super::AppState;
 use super::error::ApiError;
-use super::store::{PlanColumn, PlanStatus, Publishing};
-use crate::io::calendar_identity::{CalendarIds, event_ids, first_identities, next_identities};
-use crate::io::plan_diff::{PlanDiff, VisitRef, plan_diff, visit_refs};
+use super::store::{AnnouncedChange, PlanColumn, PlanStatus, Publishing};
+use crate::io::announced::Announced;
+use crate::io::calendar_identity::{CalendarIds, EventId, first_uid_of, next_identities};
+use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef, diff_visits, visit_refs};
 use crate::io::plan_view::PlanView;
 
 /// A stored plan's document.
@@ -16,75 +20,196 @@ pub(crate) async fn stored_plan(s: &AppState, id: i64) -> Result<PlanView, ApiEr
     serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored plan {id}: {e}")))
 }
 
-/// The visits of the published plan `id` and of the plans it replaced, oldest first (at
-/// most `depth` versions), for calendar identities.
-pub(crate) async fn published_chain(
+/// What is announced from `from` on (without the crews' private itineraries).
+pub(crate) async fn announced_from(s: &AppState, from: NaiveDate) -> Result<Announced, ApiError> {
+    Ok(s.store.announced_from(from, false).await?)
+}
+
+/// The dates a publication of `plan` made today would take over: from today (the past
+/// stays as it was announced) to the day after its last day.
+fn dates_taken_over(plan: &PlanView, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let end = plan.first_monday + Duration::days(7 * i64::from(plan.weeks));
+    (plan.first_monday.max(today), end)
+}
+
+/// What publishing `plan` today would replace and put in its place: the visits announced
+/// on its dates (with their identities), and its own visits on those dates.
+async fn before_and_after(
     s: &AppState,
-    id: i64,
-    newest: &PlanView,
-    depth: usize,
-) -> Result<Vec<Vec<VisitRef>>, ApiError> {
-    let mut chain = vec![visit_refs(newest)];
-    let mut at = id;
-    while chain.len() < depth {
-        let Some(before) = s.store.previous_published(at).await? else { break };
-        chain.push(visit_refs(&stored_plan(s, before).await?));
-        at = before;
-    }
-    chain.reverse();
-    Ok(chain)
+    plan: &PlanView,
+) -> Result<(Vec<VisitRef>, CalendarIds, Vec<VisitRef>), ApiError> {
+    let (start, end) = dates_taken_over(plan, s.config.clock.today());
+    let announced = s.store.announced(start, end - Duration::days(1), false).await?;
+    let (before, ids) = announced.on_dates(start, end);
+    let within = |v: &VisitRef| v.date >= start.to_string() && v.date < end.to_string();
+    let after = visit_refs(plan).into_iter().filter(within).collect();
+    Ok((before, ids, after))
 }
 
-/// The changes the published plan made to the plan published before it (`None` when
-/// nothing is published, or it was the first).
-pub(crate) async fn published_changes(s: &AppState) -> Result<Option<PlanDiff>, ApiError> {
-    let Some(now) = s.store.published_id().await? else { return Ok(None) };
-    let Some(before) = s.store.previous_published(now).await? else { return Ok(None) };
-    Ok(Some(plan_diff(&stored_plan(s, before).await?, &stored_plan(s, now).await?)))
-}
-
-/// The changes publishing `draft` would make (`None` when nothing is published yet).
+/// The changes publishing `draft` would make to what is announced for its dates (`None`
+/// when nothing is announced there yet).
 pub(crate) async fn changes_if_published(s: &AppState, draft: i64) -> Result<Option<PlanDiff>, ApiError> {
-    let Some(now) = s.store.published_id().await?.filter(|&p| p != draft) else { return Ok(None) };
-    Ok(Some(plan_diff(&stored_plan(s, now).await?, &stored_plan(s, draft).await?)))
+    let (before, _, after) = before_and_after(s, &stored_plan(s, draft).await?).await?;
+    Ok((!before.is_empty()).then(|| diff_visits(&before, &after)))
 }
 
-/// Published versions looked back on for the calendar identities of a plan published
-/// before identities were stored with it.
-const LEGACY_HISTORY: usize = 8;
-
-/// The calendar identities stored with published plan `id` (whose view is `plan`); for a
-/// plan published before they were stored, recomputed from the publications before it.
-pub(crate) async fn calendar_of(s: &AppState, id: i64, plan: &PlanView) -> Result<CalendarIds, ApiError> {
-    if let Some(ids) = s.store.plan_calendar(id).await?.and_then(|text| serde_json::from_str(&text).ok()) {
-        return Ok(ids);
-    }
-    Ok(event_ids(&published_chain(s, id, plan, LEGACY_HISTORY).await?))
-}
-
-/// Publishes plan `id` (a draft, or a superseded version again) with its calendar
-/// identities, computed from the plan published until now: calendar apps then update their
-/// events, however often plans are published or rolled back.
+/// Publishes plan `id` (a draft, or a superseded version again) for its dates from today
+/// on, with its calendar identities and its changes, both against what was announced for
+/// those dates until now: calendar apps update their events, and notices and call lists
+/// name exactly what changed, however plans of other dates are published meanwhile.
 pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Publishing, ApiError> {
-    // One publication at a time, so that "the plan published until now" stays so.
+    // One publication at a time, so that "what is announced until now" stays so.
     let _guard = s.jobs.write_lock.lock().await;
-    let publishable = s
-        .store
-        .plans()
-        .await?
-        .iter()
-        .any(|p| p.id == id && matches!(p.status, PlanStatus::Draft | PlanStatus::Superseded));
-    if !publishable {
-        return Ok(s.store.publish(id, who, "").await?);
+    let row = s.store.plan(id).await?;
+    if !row.is_some_and(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Superseded)) {
+        return Ok(s.store.publish(id, who, "", &PlanDiff::default()).await?);
     }
-    let newest = visit_refs(&stored_plan(s, id).await?);
-    let calendar = match s.store.published_id().await?.filter(|&now| now != id) {
-        None => first_identities(&newest),
-        Some(now) => {
-            let plan = stored_plan(s, now).await?;
-            next_identities(&visit_refs(&plan), &calendar_of(s, now, &plan).await?, &newest)
-        }
-    };
+    let plan = stored_plan(s, id).await?;
+    let (before, ids, after) = before_and_after(s, &plan).await?;
+    let taken = next_identities(&before, &ids, &after);
+    let calendar = CalendarIds { ids: aligned_ids(&visit_refs(&plan), &after, taken.ids), cancelled: taken.cancelled };
     let json = serde_json::to_string(&calendar).map_err(|e| ApiError::internal(&e.to_string()))?;
-    Ok(s.store.publish(id, who, &json).await?)
+    Ok(s.store.publish(id, who, &json, &diff_visits(&before, &after)).await?)
+}
+
+/// Identities for every visit of a plan (`all`, in order) from those of the visits it
+/// takes over (`taken`, a sub-sequence of `all`, with `ids`); the others (days before the
+/// publication, never shown) get their first identity.
+fn aligned_ids(all: &[VisitRef], taken: &[VisitRef], ids: Vec<EventId>) -> Vec<EventId> {
+    let mut next = taken.iter().zip(ids).peekable();
+    all.iter()
+        .map(|v| match next.peek() {
+            Some((t, _)) if *t == v => next.next().map(|(_, id)| id).expect("peeked"),
+            _ => EventId { uid: first_uid_of(v), sequence: 0 },
+        })
+        .collect()
+}
+
+/// The visits announced now (for checking which stored changes are still true).
+fn announced_visits(announced: &Announced) -> Vec<VisitRef> {
+    announced.visits().into_iter().map(|(v, _)| v).collect()
+}
+
+/// Notices for residents: each announced visit that a publication moved or cancelled,
+/// with where it went in the end (following later moves), while that is still true (the
+/// old visit is not announced again, the new one still is) and its old or new date is
+/// `today` or later.
+pub(crate) fn visit_notices(changes: &[AnnouncedChange], announced: &Announced, today: NaiveDate) -> Vec<VisitChange> {
+    let now = announced_visits(announced);
+    let is_announced = |v: &VisitRef| now.iter().any(|a| a.same_visit(v));
+    let moves: Vec<&AnnouncedChange> = changes.iter().filter(|c| c.request.is_none()).collect();
+    let mut out: Vec<VisitChange> = Vec::new();
+    let ahead = |v: &VisitRef| v.date >= today.to_string();
+    for (i, c) in moves.iter().enumerate() {
+        if is_announced(&c.before) {
+            continue;
+        }
+        let mut went = c.after.clone();
+        for later in &moves[i + 1..] {
+            if went.as_ref().is_some_and(|w| later.before.same_visit(w)) {
+                went = later.after.clone();
+            }
+        }
+        if !ahead(&c.before) && !went.as_ref().is_some_and(ahead) {
+            continue;
+        }
+        let change = match went {
+            Some(to) if is_announced(&to) => VisitChange::Moved { from: c.before.clone(), to },
+            Some(_) => continue,
+            None => VisitChange::Cancelled(c.before.clone()),
+        };
+        if !out.contains(&change) {
+            out.push(change);
+        }
+    }
+    out
+}
+
+/// The call list: each booking on `today` or later whose announced visit a publication
+/// moved or took away, with the visit announced for it now (`None`: none), while it
+/// still differs from what the resident was told. Newest publication first.
+pub(crate) fn booking_changes(
+    changes: &[AnnouncedChange],
+    announced: &Announced,
+    today: NaiveDate,
+) -> Vec<BookingChange> {
+    let now = announced_visits(announced);
+    let mut out: Vec<BookingChange> = Vec::new();
+    for c in changes.iter().rev() {
+        let Some(request) = &c.request else { continue };
+        if c.before.date < today.to_string() {
+            continue;
+        }
+        let current = now.iter().find(|v| v.requests.contains(request)).cloned();
+        if current.as_ref().is_some_and(|v| v.same_visit(&c.before)) {
+            continue;
+        }
+        if !out.iter().any(|b| b.request == *request && b.from == c.before) {
+            out.push(BookingChange { request: request.clone(), from: c.before.clone(), to: current });
+        }
+    }
+    out
+}
+
+/// The call list of today (see [`booking_changes`]).
+pub(crate) async fn current_booking_changes(s: &AppState) -> Result<Vec<BookingChange>, ApiError> {
+    let today = s.config.clock.today();
+    let announced = announced_from(s, today).await?;
+    let changes = s.store.announced_changes(today).await?;
+    Ok(booking_changes(&changes, &announced, today))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::plan_diff::sample_visit as visit;
+
+    fn change(sequence: i64, before: VisitRef, after: Option<VisitRef>, request: Option<&str>) -> AnnouncedChange {
+        AnnouncedChange { plan_id: sequence, sequence, request: request.map(str::to_string), before, after }
+    }
+
+    #[test]
+    fn notices_follow_later_moves_and_vanish_when_untrue() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let tue = visit("sayado", "2026-12-08", "09:00", &["R1"]);
+        let wed = visit("sayado", "2026-12-09", "09:00", &["R1"]);
+        let thu = visit("sayado", "2026-12-10", "09:00", &["R1"]);
+        let changes = vec![
+            change(1, tue.clone(), Some(wed.clone()), None),
+            change(1, tue.clone(), Some(wed.clone()), Some("R1")),
+            change(2, wed.clone(), Some(thu.clone()), None),
+            change(2, wed.clone(), Some(thu.clone()), Some("R1")),
+        ];
+        let announced_now = |visits: Vec<VisitRef>| {
+            // An announced calendar holding exactly `visits`: the notice logic only asks
+            // which visits are announced.
+            crate::io::announced::tests_support::announced_with(&visits)
+        };
+        let now = announced_now(vec![thu.clone()]);
+        let notices = visit_notices(&changes, &now, today);
+        assert_eq!(
+            notices,
+            vec![
+                VisitChange::Moved { from: tue.clone(), to: thu.clone() },
+                VisitChange::Moved { from: wed.clone(), to: thu.clone() }
+            ]
+        );
+        let calls = booking_changes(&changes, &now, today);
+        assert_eq!(calls.len(), 2, "both visits the resident may have been told of");
+        assert!(calls.iter().all(|b| b.to.as_ref() == Some(&thu)));
+        // Moved back to Tuesday: nothing about Tuesday is true any more.
+        let back = announced_now(vec![tue.clone()]);
+        let notices = visit_notices(&changes, &back, today);
+        assert!(notices.iter().all(|n| !matches!(n, VisitChange::Moved { from, .. } if *from == tue)), "{notices:?}");
+        assert!(booking_changes(&changes, &back, today).iter().all(|b| b.from != tue));
+        // Once both Tuesday and Thursday have passed, the notice is gone.
+        let on_wednesday = NaiveDate::from_ymd_opt(2026, 12, 9).unwrap();
+        assert_eq!(visit_notices(&changes, &now, on_wednesday).len(), 2, "kept while the new date is ahead");
+        let later = NaiveDate::from_ymd_opt(2026, 12, 11).unwrap();
+        assert!(
+            visit_notices(&changes, &now, later)
+                .iter()
+                .all(|n| !matches!(n, VisitChange::Moved { from, .. } if *from == tue))
+        );
+    }
 }

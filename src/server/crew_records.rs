@@ -87,7 +87,14 @@ async fn record(
         (Some(&from), Some(&to)) => recordable_days(&s, &d.0.account, from, to).await?,
         _ => Vec::new(),
     };
-    let plan_id = s.store.published_id().await?.unwrap_or(0);
+    // Each entry keeps the publication its day was announced by.
+    let announced = match (dates.iter().min(), dates.iter().max()) {
+        (Some(&from), Some(&to)) => s.store.announced(from, to, false).await?,
+        _ => Default::default(),
+    };
+    let plan_of = |date: &str| {
+        NaiveDate::parse_from_str(date, "%Y-%m-%d").ok().and_then(|d| announced.source(d)).map_or(0, |p| p.plan_id)
+    };
     let mut answers: Vec<Result<String, EntryResult>> = Vec::new();
     let mut accepted = Vec::new();
     for v in &batch.entries {
@@ -100,6 +107,7 @@ async fn record(
         match checked {
             Ok((e, stop)) => {
                 let entry = CrewEntry { stop_order: stop.order, stop_id: stop.stop_id.clone(), ..e };
+                let plan_id = plan_of(&entry.date);
                 accepted.push(NewEntry { entry, plan_id, published: &stop.published });
                 answers.push(Ok(client_id));
             }

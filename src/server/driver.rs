@@ -1,5 +1,5 @@
-//! Driver routes (driver accounts): the itinerary of the driver's unit for a day of the
-//! published plan — stops in order with times, requests with residents' names, what to
+//! Driver routes (driver accounts): the itinerary of the driver's unit for an announced
+//! day ([`crate::io::announced`]: each date from the latest publication covering it) — stops in order with times, requests with residents' names, what to
 //! bring, the route as GeoJSON and navigation links. A driver bound to a unit sees that
 //! unit's days; one without sees the days a planner assigned them to a unit. Every read of
 //! an itinerary (it holds residents' names and phones) is audited.
@@ -13,46 +13,46 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::{Account, Driver};
 use super::error::ApiError;
-use super::store::{PlanColumn, version_for};
 use crate::io::driver_day::DriverDay;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/driver/itinerary", get(itinerary)).route("/api/driver/days", get(days))
 }
 
-/// Every crew day of the published plan (none before the first publication).
-pub(super) async fn published_days(s: &AppState) -> Result<Vec<DriverDay>, ApiError> {
-    let Some(id) = s.store.published_id().await? else { return Ok(Vec::new()) };
-    let text = s.store.plan_output(id, PlanColumn::Itineraries).await?.unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))
+/// Days before today that a crew's phone may still ask for (records are kept offline and
+/// sent later).
+const PAST_DAYS_KEPT: i64 = 14;
+
+/// Every announced crew day from `from` to `to` (none before the first publication).
+pub(super) async fn announced_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Vec<DriverDay>, ApiError> {
+    let announced = s.store.announced(from, to, true).await?;
+    let days = announced.itineraries().map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))?;
+    let within = |d: &DriverDay| NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").is_ok_and(|x| from <= x && x <= to);
+    Ok(days.into_iter().filter(within).collect())
 }
 
-/// The published plan's itineraries that `account` drives, by date.
+/// Every announced crew day from a fortnight ago on.
+pub(super) async fn current_days(s: &AppState) -> Result<Vec<DriverDay>, ApiError> {
+    let from = s.config.clock.today() - chrono::Duration::days(PAST_DAYS_KEPT);
+    announced_days(s, from, NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")).await
+}
+
+/// The announced days that `account` drives, by date.
 pub(super) async fn driver_days(s: &AppState, account: &Account) -> Result<Vec<DriverDay>, ApiError> {
-    let all = published_days(s).await?;
+    let all = current_days(s).await?;
     driven(s, account, all).await
 }
 
-/// The crew days of `from..=to` that `account` drives, each from the plan most recently
-/// published for its date (so that a day's records still find their day after next week's
-/// plan is published).
+/// The announced crew days of `from..=to` that `account` drives (a day's records find
+/// their day after next week's plan is published).
 pub(super) async fn recordable_days(
     s: &AppState,
     account: &Account,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<DriverDay>, ApiError> {
-    let versions = s.store.published_versions(from, to).await?;
-    let mut out: Vec<DriverDay> = Vec::new();
-    for (i, version) in versions.iter().enumerate() {
-        let days: Vec<DriverDay> = serde_json::from_str(version.itineraries_json.as_deref().unwrap_or("[]"))
-            .map_err(|e| ApiError::internal(&format!("stored itineraries: {e}")))?;
-        out.extend(days.into_iter().filter(|d| {
-            NaiveDate::parse_from_str(&d.date, "%Y-%m-%d")
-                .is_ok_and(|date| date >= from && date <= to && version_for(&versions, date) == Some(i))
-        }));
-    }
-    driven(s, account, out).await
+    let days = announced_days(s, from, to).await?;
+    driven(s, account, days).await
 }
 
 /// The days of `all` that `account` drives.
@@ -88,7 +88,7 @@ async fn itinerary(
     Ok(Json(day))
 }
 
-/// The dates on which the unit runs in the published plan.
+/// The announced dates on which the unit runs.
 async fn days(d: Driver, State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let days = driver_days(&s, &d.0.account).await?;
     let dates: Vec<&str> = days.iter().map(|day| day.date.as_str()).collect();

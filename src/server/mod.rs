@@ -173,12 +173,16 @@ async fn with_lang(State(_): State<AppState>, req: Request, next: Next) -> Respo
 
 /// Rewrites error answers that did not come from [`error::ApiError`] (a malformed JSON
 /// body or query, a body over the size limit, a wrong method, a time-out) into the one
-/// `{code, message, hint}` shape.
+/// `{code, message, hint}` shape. A body of the wrong shape (the framework's 422) is a
+/// malformed request like any other: 400 `A400`; 422 stays for data that breaks the rules.
 async fn uniform_error(response: Response, lang: Lang) -> Response {
     if error::error_is_json(&response) != Some(false) {
         return response;
     }
-    let status = response.status();
+    let status = match response.status() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY => axum::http::StatusCode::BAD_REQUEST,
+        other => other,
+    };
     let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024).await.unwrap_or_default();
     let detail = String::from_utf8_lossy(&bytes).into_owned();
     error::ApiError::from_status(status, &detail).render(lang)

@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -355,24 +355,60 @@ struct ReplanBody {
     #[serde(default)]
     full: bool,
     seed: Option<u64>,
+    /// Any date in the first week to re-plan (default: the latest publication's weeks).
+    week: Option<NaiveDate>,
+    weeks: Option<u32>,
 }
 
-/// Starts a re-plan around the published plan with the current requests (`full`:
-/// from scratch, reporting changed windows); returns its id.
-pub(crate) async fn begin_replan(s: &AppState, who: &str, full: bool, seed: u64) -> Result<i64, ApiError> {
-    let Some(published_id) = s.store.published_id().await? else {
+/// The weeks a re-plan covers: `week` and `weeks` when given, else those of the latest
+/// publication.
+async fn replan_weeks(s: &AppState, week: Option<NaiveDate>, weeks: Option<u32>) -> Result<(NaiveDate, u32), ApiError> {
+    let latest = s.store.published_id().await?;
+    let row = match latest {
+        Some(id) => s.store.plan(id).await?,
+        None => None,
+    };
+    let Some(row) = row else {
         return Err(ApiError::conflict(
-            ["公開中の計画がありません", "no plan is published"],
+            ["お知らせ済みの計画がありません", "nothing is announced yet"],
             ["計画を作成して公開してから再計画してください", "make and publish a plan first"],
         ));
     };
-    let text = s.store.plan_output(published_id, PlanColumn::PlanJson).await?.unwrap_or_default();
-    let published = parse_published(&text, &format!("plans/{published_id}")).map_err(|d| ApiError::invalid(vec![d]))?;
+    let first = week.unwrap_or_else(|| row.first_monday.parse().unwrap_or_else(|_| s.config.clock.today()));
+    let monday = first - chrono::Duration::days(i64::from(first.weekday().num_days_from_monday()));
+    Ok((monday, weeks.unwrap_or(u32::try_from(row.weeks).unwrap_or(1))))
+}
+
+/// Starts a re-plan of the announced calendar's weeks from `week` (see [`replan_weeks`])
+/// with the current requests (`full`: from scratch, reporting changed windows); its id.
+pub(crate) async fn begin_replan(
+    s: &AppState,
+    who: &str,
+    full: bool,
+    seed: u64,
+    week: Option<NaiveDate>,
+    weeks: Option<u32>,
+) -> Result<i64, ApiError> {
+    let (monday, weeks) = replan_weeks(s, week, weeks).await?;
+    if !(1..=8).contains(&weeks) {
+        return Err(ApiError::invalid(vec![Diagnostic::weeks_out_of_range("weeks", i64::from(weeks))]));
+    }
+    let end = monday + chrono::Duration::days(7 * i64::from(weeks) - 1);
+    let announced = s.store.announced(monday, end, false).await?;
+    let label = format!("announced {monday}");
+    let Some(view) = announced.view_of(monday, weeks) else {
+        return Err(ApiError::conflict(
+            ["この期間にお知らせ済みの予定がありません", "nothing is announced for these weeks"],
+            ["期間を確かめるか、新しく計画を作成してください", "check the weeks, or make a new plan"],
+        ));
+    };
+    let text = serde_json::to_string(&view).map_err(|e| ApiError::internal(&e.to_string()))?;
+    let published = parse_published(&text, &label).map_err(|d| ApiError::invalid(vec![d]))?;
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
     let kind = if full { PlanKind::Full } else { PlanKind::Replan };
-    let monday = published.first_monday.to_string();
-    let id = s.store.create_plan(kind, Some(published_id), &monday, published.weeks, seed, who).await?;
+    let based_on = announced.latest().map(|p| p.plan_id);
+    let id = s.store.create_plan(kind, based_on, &monday.to_string(), weeks, seed, who).await?;
     let task = if full { Task::Full(published) } else { Task::Replan(published) };
     launch(s.clone(), permit, id, docs, HorizonChoice::from_file(s.config.clock.today()), task, seed);
     Ok(id)
@@ -384,7 +420,7 @@ async fn start_replan(
     body: Option<Json<ReplanBody>>,
 ) -> Result<Response, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
-    let id = begin_replan(&s, &p.who(), body.full, body.seed.unwrap_or(1)).await?;
+    let id = begin_replan(&s, &p.who(), body.full, body.seed.unwrap_or(1), body.week, body.weeks).await?;
     accepted(&s, id).await
 }
 

@@ -1,6 +1,7 @@
 //! Public routes (no login): stops and their next visits, search by district or name
-//! (kana too), the map, and a calendar file per stop. They read only the published plan's
-//! public content and the stops' public fields: never requests or residents' data.
+//! (kana too), the map, and a calendar file per stop. They read only the announced
+//! calendar's public content ([`crate::io::announced`]) and the stops' public fields:
+//! never requests or residents' data.
 
 use std::sync::Arc;
 
@@ -13,13 +14,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::AppState;
-use super::changes::{calendar_of, published_changes, stored_plan};
+use super::changes::{announced_from, visit_notices};
 use super::error::ApiError;
 use super::store::{Entity, PlanColumn};
-use crate::io::calendar_identity::{CalendarIds, EventId};
+use crate::io::announced::Announced;
+use crate::io::calendar_identity::EventId;
 use crate::io::gtfs::{Publisher, feed_zip};
 use crate::io::ical::calendar;
-use crate::io::plan_diff::{VisitChange, VisitRef, visit_refs};
+use crate::io::plan_diff::{VisitChange, VisitRef};
+use crate::io::plan_geojson::announced_map;
 use crate::io::public_timetable::{PublicStop, PublicVisit, public_visits};
 
 pub fn routes() -> Router<AppState> {
@@ -71,20 +74,22 @@ struct StopWithVisits<'a> {
     next_visits: Vec<&'a PublicVisit>,
 }
 
-/// What the public routes serve, read once per write generation of the store.
+/// What the public routes serve, read once per write generation of the store and day.
 pub struct PublicSnapshot {
     pub generation: u64,
+    /// The day it was read on (notices depend on "today").
+    pub built_on: NaiveDate,
     pub stops: Vec<PublicStop>,
-    /// The published plan's visits at stops, by date and time.
+    /// The announced visits at stops, by date and time.
     pub visits: Vec<PublicVisit>,
     pub map: String,
     pub name: String,
     /// The data's credit lines, joined for page footers.
     pub credits: String,
-    /// Visits at stops that the published plan moved or cancelled against the plan
-    /// published before it (for the change notices; never `Added`).
+    /// Announced visits that publications moved or cancelled, as still true today (for
+    /// the change notices; never `Added`).
     pub changes: Vec<VisitChange>,
-    /// Calendar events of visits the published plans cancelled (sent as CANCELLED).
+    /// Calendar events of announced visits that publications cancelled (sent as CANCELLED).
     pub cancelled_events: Vec<(VisitRef, EventId)>,
     /// Changes with every publication (GTFS `feed_version`).
     pub feed_version: String,
@@ -92,47 +97,57 @@ pub struct PublicSnapshot {
     stops_answer: std::sync::Mutex<Option<(String, axum::body::Bytes)>>,
 }
 
-/// `plan-ID-YYYYMMDDHHMMSS` of the publication (a rollback publishes an old plan again
-/// under a new version), `none` before the first.
-async fn feed_version(s: &AppState, published: Option<i64>) -> Result<String, ApiError> {
-    let Some(id) = published else { return Ok("none".to_string()) };
-    let plans = s.store.plans().await?;
-    let at = plans.iter().find(|p| p.id == id).and_then(|p| p.published_at.clone()).unwrap_or_default();
-    let digits: String = at.chars().filter(char::is_ascii_digit).take(14).collect();
-    Ok(format!("plan-{id}-{digits}"))
+/// `plan-ID-YYYYMMDDHHMMSS` of the latest publication (a rollback publishes an old plan
+/// again under a new version), `none` before the first.
+fn feed_version(announced: &Announced) -> String {
+    let Some(latest) = announced.latest() else { return "none".to_string() };
+    let digits: String = latest.published_at.chars().filter(char::is_ascii_digit).take(14).collect();
+    format!("plan-{}-{digits}", latest.plan_id)
 }
 
-/// The newest plan's visits with their calendar identities (`ids`, for `newest`: the
-/// plan's visits in its order).
-fn with_event_ids(mut visits: Vec<PublicVisit>, newest: &[VisitRef], ids: &CalendarIds) -> Vec<PublicVisit> {
+/// The announced visits at stops with their calendar identities.
+fn announced_visits(announced: &Announced) -> Vec<PublicVisit> {
+    let Some(view) = announced.view() else { return Vec::new() };
+    let ids = announced.visits();
+    let mut visits = public_visits(&view);
     for v in &mut visits {
-        let found = newest.iter().position(|r| {
+        let found = ids.iter().find(|(r, _)| {
             r.stop_id.as_deref() == Some(v.stop_id.as_str())
                 && (r.date.as_str(), r.from.as_str(), r.to.as_str(), r.unit.as_str())
                     == (v.date.as_str(), v.from.as_str(), v.to.as_str(), v.unit_name.as_str())
         });
-        v.event = found.and_then(|i| ids.ids.get(i).cloned());
+        v.event = found.map(|(_, id)| id.clone());
     }
     visits
 }
 
-/// The current snapshot (rebuilt after any write).
+/// Days before today whose announced visits the public routes still serve (calendar
+/// files keep recent events).
+const PAST_DAYS_SERVED: i64 = 28;
+
+/// The announced map: each date's routes from its publication, the stops' visits from
+/// the whole announced calendar.
+async fn map_of(s: &AppState, announced: &Announced) -> Result<String, ApiError> {
+    let mut maps = Vec::new();
+    for p in announced.publications() {
+        let text = s.store.plan_output(p.plan_id, PlanColumn::MapGeojson).await?.unwrap_or_default();
+        maps.push((p, text));
+    }
+    announced_map(announced, &maps).map_err(|e| ApiError::internal(&format!("a stored map: {e}")))
+}
+
+/// The current snapshot (rebuilt after any write, and each day).
 pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiError> {
     let generation = s.store.generation();
-    if let Some(current) = s.public.read().ok().and_then(|c| c.clone()).filter(|c| c.generation == generation) {
+    let today = s.config.clock.today();
+    if let Some(current) =
+        s.public.read().ok().and_then(|c| c.clone()).filter(|c| c.generation == generation && c.built_on == today)
+    {
         return Ok(current);
     }
-    let published = s.store.published_id().await?;
-    let (visits, map, ids, changes) = match published {
-        Some(id) => {
-            let plan = stored_plan(s, id).await?;
-            let map = s.store.plan_output(id, PlanColumn::MapGeojson).await?.unwrap_or_default();
-            let ids = calendar_of(s, id, &plan).await?;
-            let visits = with_event_ids(public_visits(&plan), &visit_refs(&plan), &ids);
-            (visits, map, ids, published_changes(s).await?)
-        }
-        None => (Vec::new(), r#"{"type":"FeatureCollection","features":[]}"#.to_string(), CalendarIds::default(), None),
-    };
+    let since = today - chrono::Duration::days(PAST_DAYS_SERVED);
+    let announced = announced_from(s, since).await?;
+    let changes = visit_notices(&s.store.announced_changes(since).await?, &announced, today);
     let docs = s.store.documents().await?;
     let header: DatasetHeader = serde_json::from_value(docs.problem.1).unwrap_or_default();
     let name = if header.name.is_empty() { "junkai".to_string() } else { header.name };
@@ -145,19 +160,17 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
         .map(serde_json::from_value)
         .collect::<Result<Vec<PublicStop>, _>>()
         .map_err(|e| ApiError::internal(&format!("a stored stop: {e}")))?;
-    let changes = changes
-        .map(|d| d.visits.into_iter().filter(|c| !matches!(c, VisitChange::Added(_))).collect())
-        .unwrap_or_default();
     let fresh = Arc::new(PublicSnapshot {
         generation,
+        built_on: today,
         stops,
-        visits,
-        map,
+        visits: announced_visits(&announced),
+        map: map_of(s, &announced).await?,
         name,
         credits,
         changes,
-        cancelled_events: ids.cancelled,
-        feed_version: feed_version(s, published).await?,
+        cancelled_events: announced.cancelled_events(),
+        feed_version: feed_version(&announced),
         stops_answer: Default::default(),
     });
     if let Ok(mut slot) = s.public.write() {

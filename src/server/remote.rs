@@ -1,5 +1,5 @@
 //! Remote staff routes (remote accounts: a doctor, pharmacist or counsellor who joins visits
-//! by video): their own sessions in the published plan — when, at which hall, with which
+//! by video): their own announced sessions — when, at which hall, with which
 //! unit, for which request and resident — as JSON, and their calendar as iCalendar (without
 //! residents' names). An account sees only the sessions of the person it is bound to; every
 //! read that names residents is audited.
@@ -11,7 +11,7 @@ use axum::{Json, Router};
 
 use super::AppState;
 use super::auth::{Account, Remote};
-use super::driver::published_days;
+use super::driver::current_days;
 use super::error::ApiError;
 use crate::io::ical::remote_calendar;
 use crate::io::remote_day::{RemoteSession, remote_sessions};
@@ -23,7 +23,7 @@ pub(super) fn routes() -> Router<AppState> {
 /// The sessions of the person `account` is bound to (none when it is bound to nobody).
 pub(super) async fn own_sessions(s: &AppState, account: &Account) -> Result<Vec<RemoteSession>, ApiError> {
     let Some(person) = &account.remote_id else { return Ok(Vec::new()) };
-    Ok(remote_sessions(&published_days(s).await?, person))
+    Ok(remote_sessions(&current_days(s).await?, person))
 }
 
 async fn sessions(r: Remote, State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
@@ -37,7 +37,8 @@ async fn calendar(r: Remote, State(s): State<AppState>) -> Result<Response, ApiE
     let list = own_sessions(&s, &r.0.account).await?;
     let person = r.0.account.remote_id.clone().unwrap_or_default();
     let stamp = s.config.clock.now().naive_utc().format("%Y%m%dT%H%M%SZ").to_string();
-    let sequence = s.store.published_id().await?.map_or(0, |id| u32::try_from(id).unwrap_or(u32::MAX));
+    let announced = s.store.announced_from(s.config.clock.today(), false).await?;
+    let sequence = announced.latest().map_or(0, |p| u32::try_from(p.plan_id).unwrap_or(u32::MAX));
     let body = remote_calendar(&format!("巡回 オンライン対応 {person}"), &list, &stamp, sequence);
     let file = person.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
     Ok((

@@ -15,10 +15,8 @@ use serde_json::Value;
 use super::AppState;
 use super::auth::Viewer;
 use super::error::ApiError;
-use super::store::{Entity, version_for};
-use crate::io::month_report::{
-    MonthReport, PlanDay, PlanDays, ReportInput, RequestFact, fiscal_start, month_end, month_report,
-};
+use super::store::Entity;
+use crate::io::month_report::{MonthReport, PlanDay, ReportInput, RequestFact, fiscal_start, month_end, month_report};
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/api/report", get(report_json))
@@ -53,21 +51,16 @@ impl ReportQuery {
     }
 }
 
-/// The planned day of every date from `from` to `to`, each from the plan most recently
-/// published for it.
+/// The announced day of every date from `from` to `to` ([`crate::io::announced`]).
 async fn planned_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Vec<PlanDay>, ApiError> {
-    let versions = s.store.published_versions(from, to).await?;
-    let plans = versions
-        .iter()
-        .map(|v| serde_json::from_str::<PlanDays>(&v.plan_json))
+    let announced = s.store.announced(from, to, false).await?;
+    announced
+        .days()
+        .into_iter()
+        .filter(|(_, d)| from <= d.date && d.date <= to)
+        .map(|(_, d)| serde_json::to_value(d).and_then(serde_json::from_value::<PlanDay>))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ApiError::internal(&format!("stored plan: {e}")))?;
-    Ok(from
-        .iter_days()
-        .take_while(|date| *date <= to)
-        .filter_map(|date| version_for(&versions, date).and_then(|i| plans[i].days.iter().find(|d| d.date == date)))
-        .cloned()
-        .collect())
+        .map_err(|e| ApiError::internal(&format!("stored plan: {e}")))
 }
 
 /// The stored requests without personal data: when received, online or not, district.

@@ -1,10 +1,10 @@
 //! "My request" (予約の確認): where a request stands, for the resident who holds its number
 //! and the last four digits of its phone number. Online applications answer from their
-//! queue; requests (taken by staff, or accepted applications) from the published plan.
+//! queue; requests (taken by staff, or accepted applications) from the announced calendar.
 //! Nothing but the state, and for a scheduled visit its date, window, place and unit.
 
 use super::AppState;
-use super::changes::stored_plan;
+use super::changes::announced_from;
 use super::error::ApiError;
 use super::store::{ApplicationStatus, Entity};
 use crate::lang::Text;
@@ -14,9 +14,9 @@ use crate::lang::Text;
 pub enum RequestState {
     /// 受付中: received, not (yet) in a published plan.
     Received,
-    /// 予定あり: a published visit serves it.
+    /// 予定あり: an announced visit serves it.
     Scheduled { date: String, weekday: String, from: String, to: String, place: String, unit: String },
-    /// 調整中: the published plan could not serve it yet, and why.
+    /// 調整中: the announced calendar does not serve it yet, and why.
     Adjusting { reason: Text },
     /// 取消: cancelled, or an application that was declined (with the planner's reason).
     Cancelled { reason: String },
@@ -68,10 +68,13 @@ pub async fn request_state(s: &AppState, id: &str, digits: &str) -> Result<Optio
     Ok(Some(planned_state(s, id).await?.unwrap_or(RequestState::Received)))
 }
 
-/// Scheduled or adjusting, from the published plan; `None` if it does not mention `id`.
+/// Days before today whose announced visits a resident's check still reports.
+const PAST_DAYS_REPORTED: i64 = 28;
+
+/// Scheduled or adjusting, from the announced calendar; `None` if it does not mention `id`.
 async fn planned_state(s: &AppState, id: &str) -> Result<Option<RequestState>, ApiError> {
-    let Some(plan_id) = s.store.published_id().await? else { return Ok(None) };
-    let plan = stored_plan(s, plan_id).await?;
+    let since = s.config.clock.today() - chrono::Duration::days(PAST_DAYS_REPORTED);
+    let Some(plan) = announced_from(s, since).await?.view() else { return Ok(None) };
     if let Some((day, route, v)) = plan.visit_of(id) {
         return Ok(Some(RequestState::Scheduled {
             date: day.date.to_string(),

@@ -1,7 +1,8 @@
 //! What a plan changes for residents, on the staff side: before publishing, the draft's
-//! difference to the published plan (visits added, moved, cancelled, and whose bookings
-//! move); after publishing, the call list (連絡リスト) of residents whose booking moved or
-//! was dropped, printable and as CSV. Names and phones are read from the requests: every
+//! difference to what is announced for its dates (visits added, moved, cancelled, and
+//! whose bookings move); after publishing, the call list (連絡リスト) of residents whose
+//! announced booking moved or was dropped, until its original date has passed, printable
+//! and as CSV. Names and phones are read from the requests: every
 //! view is audited.
 
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef};
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
-use crate::server::changes::published_changes;
+use crate::server::changes::current_booking_changes;
 use crate::server::error::{ApiError, current_lang};
 
 fn when(lang: Lang, v: &VisitRef) -> String {
@@ -51,7 +52,7 @@ fn booking_to(lang: Lang, b: &BookingChange) -> String {
 pub async fn difference(s: &AppState, lang: Lang, diff: &PlanDiff, who: &str) -> Result<Markup, ApiError> {
     if diff.is_empty() {
         return Ok(
-            html! { p.muted { (t(lang, "公開中の計画から変わる訪問はありません。", "No published visit changes.")) } },
+            html! { p.muted { (t(lang, "お知らせ済みの訪問で変わるものはありません。", "No announced visit changes.")) } },
         );
     }
     if !diff.bookings.is_empty() {
@@ -59,7 +60,7 @@ pub async fn difference(s: &AppState, lang: Lang, diff: &PlanDiff, who: &str) ->
     }
     let people = contacts(s).await?;
     Ok(html! {
-        h3 { (t(lang, "公開中の計画との違い", "Difference to the published plan")) }
+        h3 { (t(lang, "お知らせ済みの予定との違い（この計画の期間）", "Difference to what is announced (this plan's dates)")) }
         ul.changes { @for c in &diff.visits { li { (match c {
             VisitChange::Added(v) => format!("{} {}", t(lang, "追加:", "added:"), when(lang, v)),
             VisitChange::Moved { from, to } => format!("{} {} → {}", t(lang, "変更:", "moved:"), when(lang, from), when(lang, to)),
@@ -76,10 +77,9 @@ pub async fn difference(s: &AppState, lang: Lang, diff: &PlanDiff, who: &str) ->
 
 /// The call list's rows: request, name, phone, old visit, new visit.
 async fn call_rows(s: &AppState, lang: Lang) -> Result<Vec<Vec<String>>, ApiError> {
-    let Some(diff) = published_changes(s).await? else { return Ok(Vec::new()) };
+    let bookings = current_booking_changes(s).await?;
     let people = contacts(s).await?;
-    Ok(diff
-        .bookings
+    Ok(bookings
         .iter()
         .map(|b| {
             let (name, phone) = people.get(&b.request).cloned().unwrap_or_default();
@@ -112,9 +112,9 @@ pub async fn calls(Planner(caller): Planner, State(s): State<AppState>) -> Resul
         .collect();
     let body = html! {
         @if rows.is_empty() {
-            p { (t(lang, "公開中の計画で予約が動いた住民はいません。", "No booking moved with the published plan.")) }
+            p { (t(lang, "お知らせした予約で、日時が変わったものや訪問がなくなったものはありません。", "No announced booking has moved or been dropped.")) }
         } @else {
-            p { (t(lang, "公開中の計画で予約の日時が変わった、または訪問がなくなった住民です。", "Residents whose booking moved or was dropped by the published plan.")) " "
+            p { (t(lang, "お知らせした予約の日時が変わった、または訪問がなくなった住民です（お知らせした日が過ぎるまで載ります）。", "Residents whose announced booking moved or was dropped (listed until the day they were told has passed).")) " "
                 a href="/planner/calls.csv" { (t(lang, "CSVで保存（Excel）", "Download CSV (Excel)")) } }
             div.scroll { (table(&call_headers(lang), &cells)) }
             (print_button(t(lang, "印刷する", "Print")))

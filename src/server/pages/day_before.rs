@@ -1,4 +1,4 @@
-//! The day-before list (前日確認リスト): for each unit, the published visits of a day in
+//! The day-before list (前日確認リスト): for each unit, the announced visits of a day in
 //! order, and for each booking the resident to phone to confirm it — name, phone (tap to
 //! call), service and note. Printable; every view is an audited read of personal data.
 
@@ -13,7 +13,6 @@ use super::account::staff_page;
 use super::layout::{print_button, t, visit_when};
 use crate::server::AppState;
 use crate::server::auth::Planner;
-use crate::server::changes::stored_plan;
 use crate::server::error::{ApiError, current_lang};
 
 #[derive(Debug, Default, Deserialize)]
@@ -29,15 +28,13 @@ pub async fn day_before(
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
     let tomorrow = s.config.clock.today() + Duration::days(1);
-    let date = NaiveDate::parse_from_str(&q.date, "%Y-%m-%d").unwrap_or(tomorrow).to_string();
+    let day_asked = NaiveDate::parse_from_str(&q.date, "%Y-%m-%d").unwrap_or(tomorrow);
+    let date = day_asked.to_string();
     s.store.audit_read(&caller.who(), "requests", &format!("day-before {date}")).await?;
-    let plan = match s.store.published_id().await? {
-        Some(id) => Some(stored_plan(&s, id).await?),
-        None => None,
-    };
+    let announced = s.store.announced(day_asked, day_asked, false).await?;
     let requests = s.store.requests_by_id().await?;
     let text = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let day = plan.as_ref().and_then(|p| p.days.iter().find(|d| d.date.to_string() == date));
+    let day = announced.day(day_asked);
     let body = html! {
         form.inline method="get" action="/planner/day-before" {
             div { label for="date" { (t(lang, "日付", "Date")) } input id="date" name="date" type="date" value=(date); }

@@ -250,6 +250,6 @@ pub async fn replan(
     State(s): State<AppState>,
     Form(f): Form<ReplanForm>,
 ) -> Result<Response, ApiError> {
-    let id = begin_replan(&s, &planner.who(), f.full.is_some(), 1).await?;
+    let id = begin_replan(&s, &planner.who(), f.full.is_some(), 1, None, None).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }

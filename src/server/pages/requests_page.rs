@@ -1,5 +1,6 @@
 //! The planners' requests page: every request and waiting online application, filtered by
-//! state, district, service and date, with its state in the newest plan, a cancel button
+//! state, district, service and date, with its state in the announced calendar (and, beside
+//! it, in the newest draft when that would change it), a cancel button
 //! that asks for the reason, and the same list as CSV. Showing it reads residents' names
 //! and phones: each view and download is audited.
 
@@ -16,12 +17,14 @@ use super::layout::{cell, csrf_input, t, url_encode};
 use super::planner_forms::reason_field;
 use super::planner_forms::{refusal, refused_write};
 use crate::io::plan_view::PlanView;
-use crate::io::request_list::{CancelledRequest, RequestRow, online_share, request_rows, request_rows_csv};
+use crate::io::request_list::{
+    CancelledRequest, RequestRow, StateSources, online_share, request_rows, request_rows_csv,
+};
 use crate::io::request_table::parse_request_table;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
-use crate::server::changes::stored_plan;
+use crate::server::changes::{announced_from, stored_plan};
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::{cancel_request, import_requests};
 use crate::server::store::{Entity, PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
@@ -58,13 +61,21 @@ impl Filter {
     }
 }
 
-/// The newest draft or published plan, if any.
-async fn newest_plan(s: &AppState) -> Result<Option<PlanView>, ApiError> {
+/// Days before today whose announced visits the list still reports.
+const PAST_DAYS_LISTED: i64 = 28;
+
+/// The announced calendar as one plan, and the newest draft made after the last
+/// publication (what publishing it would change), if any.
+async fn state_plans(s: &AppState) -> Result<(Option<PlanView>, Option<PlanView>), ApiError> {
+    let since = s.config.clock.today() - chrono::Duration::days(PAST_DAYS_LISTED);
+    let announced = announced_from(s, since).await?.view();
     let plans = s.store.plans().await?;
-    let Some(row) = plans.iter().find(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Published)) else {
-        return Ok(None);
+    let last_published = plans.iter().filter(|p| p.published_at.is_some()).map(|p| p.id).max().unwrap_or(0);
+    let draft = match plans.iter().find(|p| p.status == PlanStatus::Draft && p.id > last_published) {
+        Some(row) => Some(stored_plan(s, row.id).await?),
+        None => None,
     };
-    stored_plan(s, row.id).await.map(Some)
+    Ok((announced, draft))
 }
 
 /// Every row, and the data set's stops and kinds for the filter choices.
@@ -85,8 +96,9 @@ async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Valu
     let stops = s.store.list(Entity::Stop).await?;
     let docs = s.store.documents().await?;
     let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
-    let plan = newest_plan(s).await?;
-    Ok((request_rows(&requests, &pending, &cancelled, &stops, &kinds, plan.as_ref(), lang), stops, kinds))
+    let (announced, draft) = state_plans(s).await?;
+    let sources = StateSources { announced: announced.as_ref(), draft: draft.as_ref() };
+    Ok((request_rows(&requests, &pending, &cancelled, &stops, &kinds, sources, lang), stops, kinds))
 }
 
 /// The districts of the stops (bodies in the problem-file format), sorted, once each.
@@ -144,7 +156,8 @@ fn row_markup(lang: Lang, r: &RequestRow, csrf: &str) -> Vec<Markup> {
     };
     vec![
         cell(&r.id),
-        cell(&r.state.label(lang)),
+        html! { (r.state.label(lang))
+        @if let Some(d) = &r.draft { br; span.note { (t(lang, "下書きでは: ", "In the draft: ")) (d.label(lang)) } } },
         cell(&format!("{} {}", r.place, r.district)),
         cell(&r.kind_name),
         cell(&format!("{} – {}", r.earliest, r.latest)),
@@ -164,7 +177,7 @@ pub async fn list(
     let kept: Vec<&RequestRow> = rows.iter().filter(|r| f.keeps(r)).collect();
     let headers = [
         t(lang, "予約番号", "Id"),
-        t(lang, "状況（最新の計画）", "State (newest plan)"),
+        t(lang, "状況（お知らせ済み）", "State (as announced)"),
         t(lang, "場所", "Place"),
         t(lang, "サービス", "Service"),
         t(lang, "期間", "Dates"),

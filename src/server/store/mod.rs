@@ -14,6 +14,7 @@ use crate::clock::Clock;
 use crate::io::problem_file::{Documents, RequestChanges};
 
 mod accounts;
+mod announcements;
 mod applications;
 pub mod backup;
 mod cancellations;
@@ -22,11 +23,12 @@ mod plans;
 mod records;
 mod retention;
 pub use accounts::{Account, Role, SessionRow, TokenInfo, secret_hash};
+pub use announcements::AnnouncedChange;
 pub use applications::{Application, ApplicationStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 pub use cancellations::Cancellation;
 pub use documents::{ChangedWindow, FailureProblem, PlanFailure, PlanKind, PlanStatus, PlanSummary};
 pub use plans::{PlanColumn, PlanOutputs, PlanRow, Publishing};
-pub use records::{FollowUp, NewEntry, PublishedVersion, version_for};
+pub use records::{FollowUp, NewEntry};
 pub use retention::PurgeReport;
 
 /// The database handle.

@@ -3,6 +3,7 @@
 
 use super::documents::{PlanFailure, PlanKind, PlanStatus, PlanSummary};
 use super::{Store, audit};
+use crate::io::plan_diff::PlanDiff;
 
 /// One plan version as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -169,34 +170,25 @@ impl Store {
         Ok(value.flatten())
     }
 
-    /// The id of the published plan, if any.
+    /// The id of the most recently published plan, if any.
     pub async fn published_id(&self) -> Result<Option<i64>, sqlx::Error> {
         sqlx::query_scalar("SELECT id FROM plans WHERE status = 'published' ORDER BY id DESC LIMIT 1")
             .fetch_optional(&self.pool)
             .await
     }
 
-    /// The calendar identities stored when plan `id` was last published (JSON).
-    pub async fn plan_calendar(&self, id: i64) -> Result<Option<String>, sqlx::Error> {
-        let value: Option<Option<String>> = sqlx::query_scalar("SELECT calendar_json FROM plans WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(value.flatten())
-    }
-
-    /// The plan that was published before `id` was (what residents were told until then).
-    pub async fn previous_published(&self, id: i64) -> Result<Option<i64>, sqlx::Error> {
-        let value: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT replaces FROM plans WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
-        Ok(value.flatten())
-    }
-
     /// Publishes a draft, or a superseded version again (a rollback), superseding the plan
     /// published before. Refused for other statuses and for a plan whose last day has passed
     /// (residents would be shown nothing). One transaction with its audit entry.
-    /// `calendar`: the plan's calendar identities (JSON of `CalendarIds`), stored with it.
-    pub async fn publish(&self, id: i64, actor: &str, calendar: &str) -> Result<Publishing, sqlx::Error> {
+    /// `calendar`: the plan's calendar identities (JSON of `CalendarIds`), stored with it;
+    /// `changes`: what it changes against what was announced for its dates until now.
+    pub async fn publish(
+        &self,
+        id: i64,
+        actor: &str,
+        calendar: &str,
+        changes: &PlanDiff,
+    ) -> Result<Publishing, sqlx::Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let row: Option<(PlanStatus, String, i64)> =
             sqlx::query_as("SELECT status, first_monday, weeks FROM plans WHERE id = ?")
@@ -217,15 +209,25 @@ impl Store {
         let before: Option<i64> =
             sqlx::query_scalar("SELECT id FROM plans WHERE status = 'published'").fetch_optional(&mut *tx).await?;
         sqlx::query("UPDATE plans SET status = 'superseded' WHERE status = 'published'").execute(&mut *tx).await?;
+        let at = self.clock.stamp();
         sqlx::query(
             "UPDATE plans SET status = 'published', published_at = ?, replaces = ?, calendar_json = ? WHERE id = ?",
         )
-        .bind(self.clock.stamp())
+        .bind(&at)
         .bind(before)
         .bind(calendar)
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        let publication: i64 = sqlx::query_scalar(
+            "INSERT INTO publications (plan_id, published_at, calendar_json) VALUES (?, ?, ?) RETURNING seq",
+        )
+        .bind(id)
+        .bind(&at)
+        .bind(calendar)
+        .fetch_one(&mut *tx)
+        .await?;
+        super::announcements::record_changes(&mut tx, publication, changes).await?;
         audit(&mut tx, &self.clock.stamp(), actor, action, &format!("plans/{id}"), status.as_str()).await?;
         tx.commit().await?;
         self.bump();

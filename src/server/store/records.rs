@@ -3,7 +3,6 @@
 //! sent again stores nothing. A booking whose latest outcome is no-show or postponed has a
 //! pending follow-up for the planners; a later correction to another outcome withdraws it.
 
-use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -17,21 +16,6 @@ pub struct NewEntry<'a> {
     pub entry: CrewEntry,
     pub plan_id: i64,
     pub published: &'a (String, String),
-}
-
-/// A plan as published (now or before), for the dates it covers.
-pub struct PublishedVersion {
-    /// Its first Monday, and the day after its last week.
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    pub plan_json: String,
-    pub itineraries_json: Option<String>,
-}
-
-/// The version `date` is read from: the most recently published one covering it (the
-/// list is in that order, as [`Store::published_versions`] gives it).
-pub fn version_for(versions: &[PublishedVersion], date: NaiveDate) -> Option<usize> {
-    versions.iter().position(|v| v.start <= date && date < v.end)
 }
 
 /// A booking back in the planners' queue after a no-show or a wish for another date.
@@ -223,33 +207,6 @@ async fn follow_up_for(
 }
 
 impl Store {
-    /// The plans ever published (published or since superseded) that cover a date of
-    /// `from..=to`, the most recently published first.
-    pub async fn published_versions(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<PublishedVersion>, sqlx::Error> {
-        let rows: Vec<(String, i64, String, Option<String>)> = sqlx::query_as(
-            "SELECT first_monday, weeks, plan_json, itineraries_json FROM plans \
-             WHERE status IN ('published', 'superseded') AND plan_json IS NOT NULL \
-             AND first_monday <= ? AND date(first_monday, printf('+%d days', 7 * weeks)) > ? \
-             ORDER BY published_at DESC, id DESC",
-        )
-        .bind(to.to_string())
-        .bind(from.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(first_monday, weeks, plan_json, itineraries_json)| {
-                let start = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d").ok()?;
-                let end = start + chrono::Duration::days(7 * weeks);
-                Some(PublishedVersion { start, end, plan_json, itineraries_json })
-            })
-            .collect())
-    }
-
     /// Every stored request with the moment it was received: `(created_at, body)`.
     pub async fn requests_received(&self) -> Result<Vec<(String, serde_json::Value)>, sqlx::Error> {
         let rows: Vec<(String, String)> =

@@ -6,7 +6,7 @@
 //! audit log stay; they hold no personal fields. Crew records keep their times, outcomes
 //! and counts; their notes go with their day.
 //!
-//! A request's last day is the date of its last visit in the published plan, else its
+//! A request's last day is the date of its last announced visit, else its
 //! `latest` date (no visit can come after it). A cancelled request is deleted from the
 //! requests at once; its name in an itinerary goes with that itinerary day's date, and the
 //! record of its cancellation (the phone's last four digits) with the cancellation's date.
@@ -17,9 +17,8 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{PlanColumn, Store, audit};
+use super::{Store, audit};
 use crate::io::driver_day::DriverDay;
-use crate::io::published_plan::parse_published;
 
 /// What a purge erased (or, in a dry run, would erase).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -112,13 +111,12 @@ fn scrub_request(body: &mut Value) -> bool {
 }
 
 impl Store {
-    /// The date of each request's last visit in the published plan.
+    /// The date of each request's last announced visit.
     async fn visit_dates(&self) -> Result<HashMap<String, NaiveDate>, sqlx::Error> {
         let mut out = HashMap::new();
-        let Some(id) = self.published_id().await? else { return Ok(out) };
-        let text = self.plan_output(id, PlanColumn::PlanJson).await?.unwrap_or_default();
-        let Ok(plan) = parse_published(&text, "published") else { return Ok(out) };
-        for day in &plan.days {
+        let first = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
+        let announced = self.announced_from(first, false).await?;
+        for (_, day) in announced.days() {
             for r in day.routes.iter().flat_map(|r| &r.visits).flat_map(|v| &v.requests) {
                 let last = out.entry(r.id.clone()).or_insert(day.date);
                 *last = (*last).max(day.date);

@@ -1,0 +1,218 @@
+//! The announced calendar through the service (issue 29): what is announced for a date is
+//! the latest publication covering it. Publishing next week while this week runs leaves
+//! this week exactly as announced — the crew's day, the hall pages and calendar files,
+//! the timetable feed, the residents' status and the call list — and no page claims a
+//! change that did not happen; re-publishing this week's plan changes this week only.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::http::StatusCode;
+use chrono::Duration;
+use junkai::server::store::Role;
+use junkai::server::{AppState, ServeConfig, router};
+use serde_json::{Value, json};
+
+mod common;
+use common::shifted;
+use common::staff::{self, send};
+
+const PLANNER: &str = "planner-token-for-announced-01";
+const DRIVER: &str = "driver-token-for-announced-001";
+const STOPS: [&str; 4] = ["konaka", "zama", "godo", "nagaone"];
+
+async fn app(dir: &Path) -> (AppState, Router) {
+    let config = ServeConfig {
+        db: dir.join("junkai.sqlite"),
+        data: Some(common::tiny_folder(dir)),
+        clock: common::clock(),
+        ..ServeConfig::default()
+    };
+    let state = AppState::open(config).await.unwrap();
+    common::add_staff(&state, "planner", Role::Planner, None, PLANNER).await;
+    common::add_staff(&state, "driver", Role::Driver, Some("gyosei"), DRIVER).await;
+    (state.clone(), router(state))
+}
+
+async fn api(app: &Router, token: &str, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+    let (status, text) = staff::bearer(app, method, uri, token, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Plans the week of `week`; the draft's id.
+async fn draft_of(app: &Router, week: &str) -> i64 {
+    let (status, started) = api(app, PLANNER, "POST", "/api/plans", Some(json!({ "week": week }))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    for _ in 0..1200 {
+        let (_, plan) = api(app, PLANNER, "GET", &format!("/api/plans/{id}"), None).await;
+        match plan["status"].as_str() {
+            Some("draft") => return id,
+            Some("failed") => panic!("the solve failed: {plan}"),
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    panic!("the plan did not finish")
+}
+
+async fn publish(app: &Router, id: i64) {
+    let (status, answer) = api(app, PLANNER, "POST", &format!("/api/plans/{id}/publish"), Some(json!({}))).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+}
+
+/// Everything a resident or a crew sees of the dates `from..=to`.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    visits: Vec<Value>,
+    calendars: Vec<Vec<(String, u32, String)>>,
+    notices: usize,
+    itineraries: Vec<Value>,
+    status: String,
+}
+
+async fn seen(app: &Router, from: &str, to: &str) -> Seen {
+    let mut visits = Vec::new();
+    let mut calendars = Vec::new();
+    let mut notices = 0;
+    for stop in STOPS {
+        let uri = format!("/api/public/stops/{stop}/visits?from={from}&to={to}");
+        let (_, answer) = api(app, PLANNER, "GET", &uri, None).await;
+        visits.extend(answer["visits"].as_array().cloned().unwrap_or_default());
+        let ics = send(app, "GET", &format!("/api/public/stops/{stop}/calendar.ics"), None, None).await;
+        // Events of these dates (a first UID names its date: `junkai-YYYY-MM-DD-…`).
+        let of_dates = |uid: &str| uid.get(7..17).is_some_and(|d| d >= from && d <= to);
+        calendars.push(common::calendar_events(&ics.text).into_iter().filter(|(uid, _, _)| of_dates(uid)).collect());
+        let page = send(app, "GET", &format!("/stops/{stop}"), None, None).await;
+        notices += page.text.matches("data-testid=\"change-notice\"").count();
+    }
+    let (_, days) = api(app, DRIVER, "GET", "/api/driver/days", None).await;
+    let mut itineraries = Vec::new();
+    for date in days["dates"].as_array().cloned().unwrap_or_default() {
+        let date = date.as_str().unwrap().to_string();
+        if date.as_str() >= from && date.as_str() <= to {
+            let (_, day) = api(app, DRIVER, "GET", &format!("/api/driver/itinerary?date={date}"), None).await;
+            // What the crew was told: each stop's announced window and bookings (a re-plan may
+            // re-time the drive between them).
+            let stops: Vec<Value> = day["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|st| {
+                    json!([
+                        st["stop_id"],
+                        st["published"],
+                        st["requests"].as_array().unwrap().iter().map(|r| r["id"].clone()).collect::<Vec<_>>()
+                    ])
+                })
+                .collect();
+            itineraries.push(json!({ "date": day["date"], "unit": day["unit_id"], "stops": stops }));
+        }
+    }
+    let status = send(app, "POST", "/status", None, Some("number=R1&digits=0001")).await;
+    let at = status.text.find("data-testid=\"request-state\"").map_or(0, |i| i);
+    Seen { visits, calendars, notices, itineraries, status: status.text[at..].chars().take(200).collect() }
+}
+
+#[tokio::test]
+async fn publishing_next_week_leaves_this_week_as_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let (monday, friday) = (shifted("2026-12-07"), shifted("2026-12-11"));
+    let this_week = draft_of(&app, &monday).await;
+    publish(&app, this_week).await;
+    // The week is running: Tuesday morning.
+    state.config.clock.advance(Duration::days(7));
+    let before = seen(&app, &monday, &friday).await;
+    assert!(!before.visits.is_empty() && !before.itineraries.is_empty(), "{before:?}");
+    assert_eq!(before.notices, 0);
+
+    let next_week = draft_of(&app, &shifted("2026-12-14")).await;
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let page = planner.get(&app, &format!("/planner?plan={next_week}")).await;
+    assert!(!page.text.contains("取りやめ:"), "the draft cancels nothing of this week: {}", page.text);
+    publish(&app, next_week).await;
+
+    let after = seen(&app, &monday, &friday).await;
+    assert_eq!(after, before, "this week is as it was announced");
+    let (_, next) =
+        api(&app, PLANNER, "GET", &format!("/api/public/stops/konaka/visits?from={}", shifted("2026-12-14")), None)
+            .await;
+    let (_, plan) = api(&app, PLANNER, "GET", &format!("/api/plans/{next_week}/plan.json"), None).await;
+    let planned_at_konaka = plan["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["routes"].as_array().unwrap())
+        .flat_map(|r| r["visits"].as_array().unwrap())
+        .filter(|v| v["stop_id"] == "konaka")
+        .count();
+    assert_eq!(next["visits"].as_array().unwrap().len(), planned_at_konaka, "next week is announced too");
+    let requests = planner.get(&app, "/planner/requests").await;
+    let r1 = requests.text.split("<td>R1</td>").nth(1).expect("R1 is listed");
+    let tuesday = shifted("2026-12-08");
+    assert!(
+        r1.starts_with(&format!("<td>予定あり {tuesday}")),
+        "R1 as residents are told: {}",
+        &r1[..200.min(r1.len())]
+    );
+    let calls = planner.get(&app, "/planner/calls").await;
+    assert!(
+        calls.text.contains("お知らせした予約で、日時が変わったものや訪問がなくなったものはありません"),
+        "{}",
+        calls.text
+    );
+
+    // This week's plan published again: this week reads from it, next week stays.
+    publish(&app, this_week).await;
+    assert_eq!(seen(&app, &monday, &friday).await, before, "a rollback of this week changes nothing that was true");
+    let (_, still) =
+        api(&app, PLANNER, "GET", &format!("/api/public/stops/konaka/visits?from={}", shifted("2026-12-14")), None)
+            .await;
+    assert_eq!(still, next, "next week keeps its own publication");
+}
+
+/// Waits for plan `id` to become a draft.
+async fn wait_for_draft(app: &Router, id: i64) {
+    for _ in 0..1200 {
+        let (_, plan) = api(app, PLANNER, "GET", &format!("/api/plans/{id}"), None).await;
+        match plan["status"].as_str() {
+            Some("draft") => return,
+            Some("failed") => panic!("the solve failed: {plan}"),
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    panic!("the plan did not finish")
+}
+
+#[tokio::test]
+async fn a_replan_of_this_week_starts_from_what_is_announced_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let (monday, friday, next_monday) = (shifted("2026-12-07"), shifted("2026-12-11"), shifted("2026-12-14"));
+    let this_week = draft_of(&app, &monday).await;
+    publish(&app, this_week).await;
+    state.config.clock.advance(Duration::days(7));
+    let next_week = draft_of(&app, &next_monday).await;
+    publish(&app, next_week).await;
+    let before = seen(&app, &monday, &friday).await;
+    let next_before =
+        api(&app, PLANNER, "GET", &format!("/api/public/stops/konaka/visits?from={next_monday}"), None).await.1;
+
+    // Re-planned this week (the latest publication is next week's).
+    let (status, started) = api(&app, PLANNER, "POST", "/api/replan", Some(json!({ "week": monday }))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    wait_for_draft(&app, id).await;
+    let (_, draft) = api(&app, PLANNER, "GET", &format!("/api/plans/{id}/plan.json"), None).await;
+    assert_eq!((draft["first_monday"].as_str(), draft["weeks"].as_i64()), (Some(monday.as_str()), Some(1)));
+    publish(&app, id).await;
+    // Nothing changed (no new request, no event): everything announced is as it was.
+    assert_eq!(seen(&app, &monday, &friday).await, before);
+    let next_after =
+        api(&app, PLANNER, "GET", &format!("/api/public/stops/konaka/visits?from={next_monday}"), None).await.1;
+    assert_eq!(next_after, next_before, "next week is untouched");
+    // Weeks outside 1–8 are refused with the field named.
+    let (status, refused) =
+        api(&app, PLANNER, "POST", "/api/replan", Some(json!({ "week": monday, "weeks": 9 }))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+}
