@@ -216,3 +216,33 @@ async fn a_replan_of_this_week_starts_from_what_is_announced_for_it() {
         api(&app, PLANNER, "POST", "/api/replan", Some(json!({ "week": monday, "weeks": 9 }))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
 }
+
+#[tokio::test]
+async fn a_stop_or_unit_with_announced_visits_is_not_deleted_in_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let this_week = draft_of(&app, &shifted("2026-12-07")).await;
+    publish(&app, this_week).await;
+    let (_, plan) = api(&app, PLANNER, "GET", &format!("/api/plans/{this_week}/plan.json"), None).await;
+    let dates_of = |unit: &str| -> Vec<String> {
+        let days = plan["days"].as_array().unwrap().iter();
+        days.filter(|d| d["routes"].as_array().unwrap().iter().any(|r| r["vehicle_id"] == unit))
+            .map(|d| d["date"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let iryo = dates_of("iryo");
+    assert!(!iryo.is_empty(), "the medical unit runs this week");
+    let (status, refused) = api(&app, PLANNER, "DELETE", "/api/units/iryo", None).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["code"], "A4091");
+    assert!(iryo.iter().all(|d| refused["message"].as_str().unwrap().contains(d.as_str())), "{refused}");
+    let (status, refused) = api(&app, PLANNER, "DELETE", "/api/stops/nagaone", None).await;
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("A4091")), "{refused}");
+    assert_eq!(api(&app, PLANNER, "GET", "/api/units/iryo", None).await.0, StatusCode::OK, "nothing was deleted");
+    // Once its announced days have passed, the unit can go.
+    let last: chrono::NaiveDate = iryo.last().unwrap().parse().unwrap();
+    let days = (last - common::today()).num_days() + 1;
+    state.config.clock.advance(Duration::days(days));
+    let (status, answer) = api(&app, PLANNER, "DELETE", "/api/units/iryo", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
+}

@@ -118,6 +118,25 @@ impl ApiError {
         )
     }
 
+    /// Deleting a stop or unit that announced visits still use (`dates`, `YYYY-MM-DD`).
+    pub fn announced_visits(what: [&str; 2], dates: &[String]) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::CONFLICT,
+            "A4091",
+            ["", ""],
+            [
+                "先にその日を運休・休館にして再計画し、公開してから削除してください（住民にお知らせが届きます）",
+                "mark those dates out of service or closed, re-plan and publish first (residents are told), then delete",
+            ],
+        );
+        let list = dates.join(", ");
+        e.message = (
+            format!("{}にはお知らせ済みの訪問があるため削除できません（{list}）", what[0]),
+            format!("the {} has announced visits on {list}; deleting it would drop them silently", what[1]),
+        );
+        e
+    }
+
     /// Too many failed sign-ins from one address or for one account.
     pub fn throttled(minutes: i64) -> ApiError {
         let ja = format!("サインインの失敗が続いたため、一時的に受け付けを止めています（約{minutes}分）");

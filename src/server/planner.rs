@@ -260,8 +260,34 @@ async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: 
     Ok(with_warnings(Json(body).into_response(), &warnings))
 }
 
+/// The dates from today on on which announced visits use stop or unit `id`.
+async fn announced_dates(state: &AppState, entity: Entity, id: &str) -> Result<Vec<String>, ApiError> {
+    let today = state.config.clock.today();
+    let announced = state.store.announced_from(today, false).await?;
+    let uses = |day: &crate::io::plan_view::DayView| {
+        day.routes.iter().any(|r| match entity {
+            Entity::Unit => r.vehicle_id == id,
+            Entity::Stop => r.visits.iter().any(|v| v.stop_id.as_deref() == Some(id)),
+            Entity::Request => false,
+        })
+    };
+    Ok(announced
+        .days()
+        .into_iter()
+        .filter(|(_, d)| d.date >= today && uses(d))
+        .map(|(_, d)| d.date.to_string())
+        .collect())
+}
+
 async fn delete(state: &AppState, who: &str, entity: Entity, id: String) -> Result<StatusCode, ApiError> {
     let _existing = get_one(state, entity, &id).await?;
+    // A stop or unit with announced visits ahead would vanish from residents' calendars
+    // without a cancellation: its visits are re-planned away first.
+    let dates = announced_dates(state, entity, &id).await?;
+    if !dates.is_empty() {
+        let what = if entity == Entity::Stop { ["訪問先", "stop"] } else { ["車両", "unit"] };
+        return Err(ApiError::announced_visits(what, &dates));
+    }
     write(state, who, entity, &id, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
