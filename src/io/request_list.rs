@@ -101,9 +101,9 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 /// The state of each request id in `plan`.
-fn plan_state(plan: Option<&PlanView>, id: &str) -> RowState {
+fn plan_state(plan: Option<&PlanView>, id: &str, today: chrono::NaiveDate) -> RowState {
     let Some(plan) = plan else { return RowState::Unplanned };
-    if let Some((day, route, v)) = plan.visit_of(id) {
+    if let Some((day, route, v)) = plan.next_visit_of(id, today) {
         let (from, to) = v.published.clone();
         return RowState::Scheduled { date: day.date.to_string(), from, to, unit: route.vehicle_name.clone() };
     }
@@ -119,6 +119,8 @@ fn plan_state(plan: Option<&PlanView>, id: &str) -> RowState {
 pub struct StateSources<'a> {
     pub announced: Option<&'a PlanView>,
     pub draft: Option<&'a PlanView>,
+    /// A request with visits on either side of today shows the one ahead.
+    pub today: chrono::NaiveDate,
 }
 
 /// The rows of `requests` (stored) and `pending` (waiting applications' bodies), with the
@@ -157,8 +159,8 @@ pub fn request_rows(
     };
     let stored = requests.iter().map(|r| {
         let id = r["id"].as_str().unwrap_or("");
-        let mut row = row(r, plan_state(plans.announced, id));
-        row.draft = plans.draft.map(|d| plan_state(Some(d), id)).filter(|d| *d != row.state);
+        let mut row = row(r, plan_state(plans.announced, id, plans.today));
+        row.draft = plans.draft.map(|d| plan_state(Some(d), id, plans.today)).filter(|d| *d != row.state);
         row
     });
     let gone = cancelled.iter().map(|c| {

@@ -113,10 +113,19 @@ pub(crate) fn visit_notices(changes: &[AnnouncedChange], announced: &Announced, 
         if !ahead(&c.before) && !went.as_ref().is_some_and(ahead) {
             continue;
         }
+        // A visit announced at the same place on the same day replaces a cancelled one (as
+        // a difference pairs them): residents would otherwise read "cancelled" beside it.
+        let same_day = |v: &VisitRef| {
+            let on_day = now.iter().filter(|a| a.stop_id.is_some() && a.stop_id == v.stop_id && a.date == v.date);
+            on_day.min_by_key(|a| (a.from != v.from, a.from.clone()))
+        };
         let change = match went {
             Some(to) if is_announced(&to) => VisitChange::Moved { from: c.before.clone(), to },
             Some(_) => continue,
-            None => VisitChange::Cancelled(c.before.clone()),
+            None => match same_day(&c.before) {
+                Some(to) => VisitChange::Moved { from: c.before.clone(), to: to.clone() },
+                None => VisitChange::Cancelled(c.before.clone()),
+            },
         };
         if !out.contains(&change) {
             out.push(change);

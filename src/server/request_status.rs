@@ -73,9 +73,10 @@ const PAST_DAYS_REPORTED: i64 = 28;
 
 /// Scheduled or adjusting, from the announced calendar; `None` if it does not mention `id`.
 async fn planned_state(s: &AppState, id: &str) -> Result<Option<RequestState>, ApiError> {
-    let since = s.config.clock.today() - chrono::Duration::days(PAST_DAYS_REPORTED);
+    let today = s.config.clock.today();
+    let since = today - chrono::Duration::days(PAST_DAYS_REPORTED);
     let Some(plan) = announced_from(s, since).await?.view() else { return Ok(None) };
-    if let Some((day, route, v)) = plan.visit_of(id) {
+    if let Some((day, route, v)) = plan.next_visit_of(id, today) {
         return Ok(Some(RequestState::Scheduled {
             date: day.date.to_string(),
             weekday: day.weekday.clone(),

@@ -97,7 +97,8 @@ async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Valu
     let docs = s.store.documents().await?;
     let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
     let (announced, draft) = state_plans(s).await?;
-    let sources = StateSources { announced: announced.as_ref(), draft: draft.as_ref() };
+    let today = s.config.clock.today();
+    let sources = StateSources { announced: announced.as_ref(), draft: draft.as_ref(), today };
     Ok((request_rows(&requests, &pending, &cancelled, &stops, &kinds, sources, lang), stops, kinds))
 }
 
