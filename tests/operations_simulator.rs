@@ -15,7 +15,7 @@
 //! plan's days as the draft showed them, and the day it was made) and applies the rule
 //! "a date reads from the latest publication covering it, from its day on" itself.
 //! Each sequence runs eight weeks of the clock. `JUNKAI_SIM_SEQUENCES` sets how many run
-//! (default 15, about a minute on two cores); seeds that once failed are kept in
+//! (default 30, about a minute and a half on two cores); seeds that once failed are kept in
 //! [`REGRESSIONS`] and always run.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -489,7 +489,7 @@ async fn run(seed: u64) {
 
 #[tokio::test]
 async fn months_of_operation_keep_what_was_announced() {
-    let count: u64 = std::env::var("JUNKAI_SIM_SEQUENCES").ok().and_then(|n| n.parse().ok()).unwrap_or(15);
+    let count: u64 = std::env::var("JUNKAI_SIM_SEQUENCES").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
     for seed in REGRESSIONS.into_iter().chain(1..=count) {
         run(seed).await;
     }

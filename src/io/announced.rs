@@ -37,16 +37,52 @@ pub struct Publication {
     pub itineraries_json: Option<String>,
 }
 
-impl Publication {
-    /// The day it was published, in the offset of its stamp (JST).
-    fn published_on(&self) -> Option<NaiveDate> {
-        chrono::DateTime::parse_from_rfc3339(&self.published_at).ok().map(|t| t.date_naive())
-    }
+/// What decides which dates a publication covers, without its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Coverage {
+    pub sequence: i64,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// When it was published (RFC 3339, JST); empty when unknown.
+    pub published_at: String,
+}
 
+impl Coverage {
     /// Whether `date` is read from this publication when nothing newer covers it: inside
     /// its weeks, and not before the day it was published.
     pub fn covers(&self, date: NaiveDate) -> bool {
-        self.start <= date && date < self.end && self.published_on().is_none_or(|on| date >= on)
+        let on = chrono::DateTime::parse_from_rfc3339(&self.published_at).ok().map(|t| t.date_naive());
+        self.start <= date && date < self.end && on.is_none_or(|on| date >= on)
+    }
+}
+
+/// Of the publications `all`, those that some date of `from..=to` reads from, and the
+/// newest (so that only they need to be read).
+pub fn sources_among(all: &[Coverage], from: NaiveDate, to: NaiveDate) -> HashSet<i64> {
+    let mut newest_first: Vec<&Coverage> = all.iter().collect();
+    newest_first.sort_by_key(|c| std::cmp::Reverse(c.sequence));
+    let mut out: HashSet<i64> = newest_first.first().map(|c| c.sequence).into_iter().collect();
+    let (Some(first), Some(last)) = (all.iter().map(|c| c.start).min(), all.iter().map(|c| c.end).max()) else {
+        return out;
+    };
+    let mut date = from.max(first);
+    while date <= to && date < last {
+        if let Some(c) = newest_first.iter().find(|c| c.covers(date)) {
+            out.insert(c.sequence);
+        }
+        date += chrono::Duration::days(1);
+    }
+    out
+}
+
+impl Publication {
+    /// Whether `date` is read from this publication when nothing newer covers it.
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.coverage().covers(date)
+    }
+
+    pub fn coverage(&self) -> Coverage {
+        Coverage { sequence: self.sequence, start: self.start, end: self.end, published_at: self.published_at.clone() }
     }
 
     /// Its visits with their calendar identities (first identities when none were stored).
@@ -366,6 +402,26 @@ mod tests {
         let announced = Announced::new(vec![first, second]);
         let days: Vec<(i64, String)> = announced.days().iter().map(|(p, d)| (p.plan_id, d.date.to_string())).collect();
         assert_eq!(days, [(1, "2026-12-07".to_string()), (2, "2026-12-11".to_string())]);
+    }
+
+    #[test]
+    fn only_the_publications_some_date_reads_from_are_needed() {
+        let at = |seq: i64, start: &str, weeks: i64, on: &str| {
+            let start = date(start);
+            Coverage { sequence: seq, start, end: start + chrono::Duration::days(7 * weeks), published_at: on.into() }
+        };
+        let all = [
+            at(1, "2026-12-07", 1, "2026-12-01T09:00:00+09:00"),
+            at(2, "2026-12-07", 1, "2026-12-02T09:00:00+09:00"),
+            at(3, "2026-12-14", 1, "2026-12-03T09:00:00+09:00"),
+            at(4, "2026-12-07", 1, "2026-12-09T09:00:00+09:00"),
+        ];
+        let needed = sources_among(&all, date("2026-12-01"), date("2026-12-31"));
+        let mut needed: Vec<i64> = needed.into_iter().collect();
+        needed.sort();
+        assert_eq!(needed, [2, 3, 4], "plan 1 is shadowed by its re-plan on every date");
+        let later: Vec<i64> = sources_among(&all, date("2026-12-14"), date("2026-12-31")).into_iter().collect();
+        assert_eq!(later.len(), 2, "next week's, and the newest: {later:?}");
     }
 
     #[test]

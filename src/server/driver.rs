@@ -76,7 +76,11 @@ async fn itinerary(
     State(s): State<AppState>,
     Query(q): Query<DayQuery>,
 ) -> Result<Json<DriverDay>, ApiError> {
-    let days = driver_days(&s, &d.0.account).await?;
+    let days = match q.date {
+        // One day asked: only the publications that day reads from.
+        Some(date) => recordable_days(&s, &d.0.account, date, date).await?,
+        None => driver_days(&s, &d.0.account).await?,
+    };
     let today = super::public::today(&s);
     let wanted = q.date.map(|x| x.to_string());
     let day = days.into_iter().find(|day| match &wanted {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sqlx::SqliteConnection;
 
 use super::Store;
-use crate::io::announced::{Announced, Publication};
+use crate::io::announced::{Announced, Coverage, Publication, sources_among};
 use crate::io::plan_diff::{PlanDiff, VisitChange, VisitRef};
 
 /// A change a publication made, as stored.
@@ -65,16 +65,37 @@ impl Store {
         to: NaiveDate,
         with_itineraries: bool,
     ) -> Result<Announced, sqlx::Error> {
-        type Row = (i64, i64, String, String, i64, String, Option<String>, Option<String>);
-        let itineraries = if with_itineraries { "itineraries_json" } else { "NULL" };
-        let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT p.id, pub.seq, pub.published_at, p.first_monday, p.weeks, p.plan_json, pub.calendar_json, \
-             {itineraries} FROM publications pub JOIN plans p ON p.id = pub.plan_id \
+        // First what decides coverage (small), then the content of only the publications
+        // some date reads from: a rolling operation keeps many that later ones shadow.
+        let overlapping: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT pub.seq, pub.published_at, p.first_monday, p.weeks \
+             FROM publications pub JOIN plans p ON p.id = pub.plan_id \
              WHERE p.plan_json IS NOT NULL \
-             AND p.first_monday <= ? AND date(p.first_monday, printf('+%d days', 7 * p.weeks)) > ?"
-        ))
+             AND p.first_monday <= ? AND date(p.first_monday, printf('+%d days', 7 * p.weeks)) > ?",
+        )
         .bind(to.to_string())
         .bind(from.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let coverage: Vec<Coverage> = overlapping
+            .into_iter()
+            .filter_map(|(sequence, published_at, first_monday, weeks)| {
+                let start = NaiveDate::parse_from_str(&first_monday, "%Y-%m-%d").ok()?;
+                Some(Coverage { sequence, start, end: start + chrono::Duration::days(7 * weeks), published_at })
+            })
+            .collect();
+        let needed: Vec<String> = sources_among(&coverage, from, to).iter().map(i64::to_string).collect();
+        if needed.is_empty() {
+            return Ok(Announced::default());
+        }
+        type Row = (i64, i64, String, String, i64, String, Option<String>, Option<String>);
+        let itineraries = if with_itineraries { "itineraries_json" } else { "NULL" };
+        // The sequences are integers formatted here, never text from outside.
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT p.id, pub.seq, pub.published_at, p.first_monday, p.weeks, p.plan_json, pub.calendar_json, \
+             {itineraries} FROM publications pub JOIN plans p ON p.id = pub.plan_id WHERE pub.seq IN ({})",
+            needed.join(", ")
+        ))
         .fetch_all(&self.pool)
         .await?;
         let decode = |e: serde_json::Error| sqlx::Error::Decode(Box::new(e));
