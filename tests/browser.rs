@@ -380,6 +380,7 @@ fn a_resident_finds_a_hall_and_a_planner_sees_the_map() {
     resident_applies_and_a_planner_accepts(&browser, &base);
     browser.call("POST", "/window/rect", Some(json!({ "width": 1280, "height": 900 })));
     planner_runs_four_weeks(&browser, &base, &clock);
+    next_week_published_mid_week(&browser, &base, &clock);
 
     // English on request.
     browser.go(&format!("{base}/?lang=en"));
@@ -539,6 +540,44 @@ fn planner_runs_a_week(browser: &WebDriver, base: &str, week: i64) {
         assert!(after.iter().any(|(u, s, _)| u == uid && s >= seq), "{uid} is updated, not dropped: {after:?}");
     }
     assert!(after.iter().any(|(u, s, _)| before.iter().any(|(b, t, _)| b == u && s > t)), "a higher SEQUENCE");
+}
+
+/// This week is running (Tuesday, its plan published a week ago, next week's already):
+/// the planner publishes the week after from the page, and today's crew day and the
+/// hall's page stay as they were announced — no day lost, no visit gone, no notice of a
+/// change that did not happen.
+fn next_week_published_mid_week(browser: &WebDriver, base: &str, clock: &junkai::clock::Clock) {
+    let today = clock.today();
+    let hall_rows = || {
+        browser.go(&format!("{base}/stops/konaka"));
+        browser.find("main");
+        let rows = browser.script("return [...document.querySelectorAll('main table tr')].map(r => r.innerText);");
+        let rows: Vec<String> = rows.as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
+        (rows, browser.count("[data-testid=change-notice]"))
+    };
+    sign_in(browser, base, "driver");
+    let crew_day = || {
+        browser.go(&format!("{base}/driver?date={today}"));
+        browser.find(".stop-card");
+        browser.script("return [...document.querySelectorAll('.stop-card')].map(c => c.innerText);")
+    };
+    let crew_before = crew_day();
+    let (rows_before, notices_before) = hall_rows();
+    sign_in(browser, base, "planner");
+    browser.go(&format!("{base}/planner"));
+    browser.script(&format!("document.querySelector('#week').value = '{}';", in_week("2026-12-07", 4)));
+    browser.submit("form[action='/planner/plans'] button[type=submit]");
+    browser.wait_for_text("この計画を公開する");
+    assert!(!browser.text("main").contains("取りやめ:"), "next week's draft cancels nothing of this week");
+    browser.submit("form[action$='/publish'] button");
+    sign_in(browser, base, "driver");
+    assert_eq!(crew_day(), crew_before, "today's stops on the crew page are as they were");
+    let (rows_after, notices_after) = hall_rows();
+    assert_eq!(notices_after, notices_before, "no notice of a change that did not happen");
+    for row in &rows_before {
+        assert!(rows_after.contains(row), "{row} is still announced: {rows_after:?}");
+    }
+    assert!(rows_after.len() > rows_before.len(), "next week's visits are added");
 }
 
 /// Week one's second intake: a home visit placed with a click on the map (the page's
