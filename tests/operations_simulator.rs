@@ -8,7 +8,8 @@
 //!   list and calendar file, and in the crew's itinerary (today's never disappears);
 //! - no notice on a hall page names a change that did not happen, and every visit once
 //!   announced for today or later that is no longer announced has a notice;
-//! - a resident's status check agrees with the announced visit of their booking;
+//! - a resident's status check agrees with the announced visit of their booking, and no
+//!   booking is announced on two visits;
 //! - a unit with announced days ahead is never deleted.
 //!
 //! The record is independent of the service's seam: it keeps every publication (the
@@ -244,6 +245,25 @@ impl Sim {
             assert_eq!(status, StatusCode::CONFLICT, "the plan published last is not published again: {answer}");
             return;
         }
+        // A plan that books a request an announced visit of other dates serves is refused.
+        let today = self.today();
+        let start = monday.max(today);
+        let elsewhere: BTreeSet<String> = self
+            .record
+            .announced_from(today - Duration::days(90))
+            .into_iter()
+            .filter(|v| v.date < start || v.date >= end)
+            .flat_map(|v| v.requests)
+            .collect();
+        let twice = visits
+            .iter()
+            .filter(|v| v.date >= start && v.date < end)
+            .flat_map(|v| &v.requests)
+            .any(|r| elsewhere.contains(r));
+        if twice {
+            assert_eq!((status, answer["code"].as_str()), (StatusCode::CONFLICT, Some("A4092")), "{answer}");
+            return;
+        }
         assert_eq!(status, StatusCode::OK, "publish {id}: {answer}");
         let on = self.today();
         self.record.ever.extend(visits.iter().filter(|v| v.date >= on && v.date < end).cloned());
@@ -459,6 +479,15 @@ impl Sim {
                     .map(|v| (v.from.clone(), v.to.clone()))
                     .collect();
                 assert_eq!(stops, wanted, "the stops of {unit} on {date}, seen {today}");
+            }
+        }
+        // No request is booked on two announced visits.
+        let mut booked: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+        for v in &recent {
+            for r in &v.requests {
+                if let Some(other) = booked.insert(r, v.date) {
+                    panic!("{r} is announced on {other} and on {} (seen {today})", v.date);
+                }
             }
         }
         // The resident of R1 is told what is announced.

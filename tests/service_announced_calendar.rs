@@ -246,3 +246,40 @@ async fn a_stop_or_unit_with_announced_visits_is_not_deleted_in_silence() {
     let (status, answer) = api(&app, PLANNER, "DELETE", "/api/units/iryo", None).await;
     assert_eq!(status, StatusCode::NO_CONTENT, "{answer}");
 }
+
+/// The requests a plan's visits serve.
+fn served(plan: &Value) -> Vec<String> {
+    let days = plan["days"].as_array().unwrap().iter();
+    let visits = days.flat_map(|d| d["routes"].as_array().unwrap()).flat_map(|r| r["visits"].as_array().unwrap());
+    visits.flat_map(|v| v["requests"].as_array().unwrap()).map(|r| r["id"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_request_served_by_an_announced_visit_is_not_booked_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let this_week = draft_of(&app, &shifted("2026-12-07")).await;
+    publish(&app, this_week).await;
+    let (_, first) = api(&app, PLANNER, "GET", &format!("/api/plans/{this_week}/plan.json"), None).await;
+    let booked = served(&first);
+    assert!(booked.contains(&"R8".to_string()), "R8 (open until the 24th) is served this week: {booked:?}");
+    // Next week's plan leaves alone what this week's announced visits serve.
+    let next_week = draft_of(&app, &shifted("2026-12-14")).await;
+    let (_, next) = api(&app, PLANNER, "GET", &format!("/api/plans/{next_week}/plan.json"), None).await;
+    let twice: Vec<String> = served(&next).into_iter().filter(|r| booked.contains(r)).collect();
+    assert!(twice.is_empty(), "booked twice: {twice:?}");
+    // This week planned again on Wednesday: Monday's and Tuesday's visits stay announced,
+    // so what they serve is not planned again; the rest of the week is.
+    state.config.clock.advance(Duration::days(8));
+    let again = draft_of(&app, &shifted("2026-12-07")).await;
+    let (_, replanned) = api(&app, PLANNER, "GET", &format!("/api/plans/{again}/plan.json"), None).await;
+    let wednesday = shifted("2026-12-09");
+    let early: Vec<String> = first["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["date"].as_str().unwrap() < wednesday.as_str())
+        .flat_map(|d| served(&json!({ "days": [d] })))
+        .collect();
+    assert!(served(&replanned).iter().all(|r| !early.contains(r)), "{early:?} were served before Wednesday");
+}

@@ -4,6 +4,8 @@
 //! what was announced until then; and the notices and call-list entries those changes
 //! leave, shown while they are still true and their original date has not passed.
 
+use std::collections::HashSet;
+
 use chrono::{Duration, NaiveDate};
 
 use super::AppState;
@@ -46,6 +48,29 @@ async fn before_and_after(
     Ok((before, ids, after))
 }
 
+/// Days back to which announced visits count as serving a request.
+const SERVED_SINCE_DAYS: i64 = 90;
+
+/// The requests that announced visits serve on dates a plan of `monday..end` would not
+/// take over (before today, or outside its weeks): planning them again would book them
+/// twice.
+pub(crate) async fn served_elsewhere(
+    s: &AppState,
+    monday: NaiveDate,
+    end: NaiveDate,
+) -> Result<HashSet<String>, ApiError> {
+    let today = s.config.clock.today();
+    let taken = |d: NaiveDate| d >= monday.max(today) && d < end;
+    let announced = s.store.announced_from(today - chrono::Duration::days(SERVED_SINCE_DAYS), false).await?;
+    Ok(announced
+        .days()
+        .into_iter()
+        .filter(|(_, day)| !taken(day.date))
+        .flat_map(|(_, day)| day.routes.iter().flat_map(|r| &r.visits).flat_map(|v| &v.requests))
+        .map(|r| r.id.clone())
+        .collect())
+}
+
 /// The changes publishing `draft` would make to what is announced for its dates (`None`
 /// when nothing is announced there yet).
 pub(crate) async fn changes_if_published(s: &AppState, draft: i64) -> Result<Option<PlanDiff>, ApiError> {
@@ -66,6 +91,17 @@ pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Pub
     }
     let plan = stored_plan(s, id).await?;
     let (before, ids, after) = before_and_after(s, &plan).await?;
+    // A plan made (or first published) before other dates were announced may book a
+    // request that an announced visit of those dates serves now.
+    let (start, end) = dates_taken_over(&plan, s.config.clock.today());
+    let elsewhere = served_elsewhere(s, start, end).await?;
+    let mut twice: Vec<&str> =
+        after.iter().flat_map(|v| &v.requests).filter(|r| elsewhere.contains(*r)).map(String::as_str).collect();
+    twice.sort_unstable();
+    twice.dedup();
+    if !twice.is_empty() {
+        return Err(ApiError::booked_twice(&twice));
+    }
     let taken = next_identities(&before, &ids, &after);
     let calendar = CalendarIds { ids: aligned_ids(&visit_refs(&plan), &after, taken.ids), cancelled: taken.cancelled };
     let json = serde_json::to_string(&calendar).map_err(|e| ApiError::internal(&e.to_string()))?;

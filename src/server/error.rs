@@ -137,6 +137,25 @@ impl ApiError {
         e
     }
 
+    /// Publishing a plan that books requests which announced visits of other dates serve.
+    pub fn booked_twice(requests: &[&str]) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::CONFLICT,
+            "A4092",
+            ["", ""],
+            [
+                "この計画はその後のお知らせと重なっています。再計画（お知らせ済みの時間枠を保つ）で作り直してください",
+                "the plan overlaps what was announced since: re-plan (keeping announced windows) instead",
+            ],
+        );
+        let list = requests.join(", ");
+        e.message = (
+            format!("公開すると予約が二重になります（{list}：ほかの日のお知らせ済みの訪問で対応済み）"),
+            format!("publishing would book {list} twice (announced visits of other dates serve them)"),
+        );
+        e
+    }
+
     /// Too many failed sign-ins from one address or for one account.
     pub fn throttled(minutes: i64) -> ApiError {
         let ja = format!("サインインの失敗が続いたため、一時的に受け付けを止めています（約{minutes}分）");

@@ -7,13 +7,15 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use std::collections::HashSet;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{Planner, Viewer};
-use super::changes::publish_plan;
+use super::changes::{publish_plan, served_elsewhere};
 use super::error::ApiError;
 use super::jobs::{Task, launch};
 use super::store::{
@@ -347,11 +349,29 @@ fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
 }
 
 /// Starts a plan of the current data for `choice` in the background; returns its id.
+/// The documents without the requests `served` (in the problem file and the requests file).
+fn without_requests(mut docs: Documents, served: &HashSet<String>) -> Documents {
+    let keep = |list: &mut Value| {
+        if let Some(items) = list.as_array_mut() {
+            items.retain(|r| r["id"].as_str().is_none_or(|id| !served.contains(id)));
+        }
+    };
+    if let Some(list) = docs.problem.1.get_mut("requests") {
+        keep(list);
+    }
+    if let Some(list) = docs.requests.as_mut().and_then(|(_, doc)| doc.get_mut("requests")) {
+        keep(list);
+    }
+    docs
+}
+
 pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, seed: u64) -> Result<i64, ApiError> {
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
     let data = parse(&docs, choice).map_err(ApiError::invalid)?;
     let monday = data.calendar.first_monday;
+    let end = monday + chrono::Duration::days(7 * i64::from(data.calendar.weeks));
+    let docs = without_requests(docs, &served_elsewhere(s, monday, end).await?);
     let id = s.store.create_plan(PlanKind::Plan, None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
     let choice = HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks), today: choice.today };
     launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
@@ -431,7 +451,8 @@ pub(crate) async fn begin_replan(
     let text = serde_json::to_string(&view).map_err(|e| ApiError::internal(&e.to_string()))?;
     let published = parse_published(&text, &label).map_err(|d| ApiError::invalid(vec![d]))?;
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
-    let docs = s.store.documents().await?;
+    let served = served_elsewhere(s, monday, end + chrono::Duration::days(1)).await?;
+    let docs = without_requests(s.store.documents().await?, &served);
     let kind = if full { PlanKind::Full } else { PlanKind::Replan };
     let based_on = announced.latest().map(|p| p.plan_id);
     let id = s.store.create_plan(kind, based_on, &monday.to_string(), weeks, seed, who).await?;
