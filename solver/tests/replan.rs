@@ -136,3 +136,30 @@ fn random_additions_never_move_a_window_and_every_plan_checks() {
         assert!(moved <= published.iter().map(|r| r.visits.len()).sum::<usize>());
     }
 }
+
+#[test]
+fn a_hall_closed_for_a_day_moves_only_its_own_visit() {
+    let (problem, published) = published_tiny();
+    // A day on which a unit visits a hall and something else.
+    let (route, stop) = published
+        .iter()
+        .filter(|r| r.visits.len() >= 2)
+        .find_map(|r| {
+            r.visits.iter().find_map(|v| match v.place {
+                VisitPlace::Stop(s) => Some((r, s)),
+                VisitPlace::Home(_) => None,
+            })
+        })
+        .expect("the tiny week has a route with two visits");
+    let ordinal = problem.horizon().days[route.day].ordinal;
+    let mut parts: ProblemParts = problem.parts().clone();
+    parts.stops[stop].closed = vec![ordinal];
+    let closed = Problem::new(parts).unwrap();
+    let p = replan_of(&closed, &published);
+    let changed = changed_windows(&closed, &published, &p);
+    assert!(!changed.is_empty(), "the closed hall's visit cannot stay");
+    assert!(
+        changed.iter().all(|c| c.day == route.day && c.place == VisitPlace::Stop(stop)),
+        "only the closed hall's visit changes: {changed:?}"
+    );
+}

@@ -88,6 +88,10 @@ fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usi
     };
     let (consultations, seats) = visit_usage(problem, &visit.requests);
     let priorities: i64 = visit.requests.iter().map(|&r| 1 + i64::from(problem.requests()[r].priority)).sum();
+    // A visit that cannot start at all today (its place closed, its window no longer
+    // open) rides no vehicle: it is dropped at once instead of being forced into a route
+    // with a made-up window, which could cost the day its other visits.
+    let possible = !windows.is_empty();
     Job {
         location: place_location(problem, visit.place),
         service: duration,
@@ -101,7 +105,8 @@ fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usi
             working
                 .iter()
                 .map(|&v| {
-                    vehicle_fits(problem, v, visit.place, &visit.requests)
+                    possible
+                        && vehicle_fits(problem, v, visit.place, &visit.requests)
                         && (visit.lock.is_none() || v == visit.vehicle)
                 })
                 .collect(),
@@ -166,7 +171,7 @@ fn route_day_with(
         job.windows = sessions.hours_windows(j);
     }
     let mut instance = Instance { matrix, jobs, vehicles, rates };
-    let initial = match warm {
+    let initial: Option<Vec<Vec<usize>>> = match warm {
         Some(routes) => Some(
             working
                 .iter()
@@ -175,6 +180,11 @@ fn route_day_with(
         ),
         None => kept_routes(visits, &working),
     };
+    // The starting routes hold only visits that may ride their vehicle.
+    let rides = |k: usize, j: usize| instance.jobs[j].allowed_vehicles.as_ref().is_none_or(|a| a[k]);
+    let initial = initial.map(|routes| {
+        routes.into_iter().enumerate().map(|(k, ids)| ids.into_iter().filter(|&j| rides(k, j)).collect()).collect()
+    });
     let solution = routing::solve_from(&instance, search, initial, &mut |_, _| {});
     let used: Vec<(usize, Vec<usize>)> =
         solution.routes.into_iter().enumerate().filter(|(_, jobs)| !jobs.is_empty()).collect();
