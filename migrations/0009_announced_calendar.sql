@@ -11,11 +11,11 @@ CREATE TABLE publications (
     calendar_json TEXT
 );
 
--- The publications known so far (one per plan: a plan's earlier publications were not kept).
+-- Until now the published plan replaced every earlier one on every date: only it is
+-- announced. (Superseded plans are not brought back for the dates they covered.)
 INSERT INTO publications (plan_id, published_at, calendar_json)
 SELECT id, published_at, calendar_json FROM plans
-WHERE published_at IS NOT NULL AND status IN ('published', 'superseded')
-ORDER BY published_at, id;
+WHERE published_at IS NOT NULL AND status = 'published';
 
 -- What each publication changed against what was announced for its dates until then,
 -- kept so that a notice stays until the original date has passed, whatever is published

@@ -264,9 +264,10 @@ async fn guessers_cannot_block_a_residents_own_status_check() {
     let own = answer(&app, from_peer("POST", "/status", "203.0.113.7:5000", &[], Some(form))).await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.text);
     assert!(own.text.contains("受付中"), "{}", own.text);
-    // One address that keeps guessing is paused, whatever the number.
-    let one = vec!["198.51.100.200:5000".to_string(); 10];
-    status_checks(&app, "nosuch", "1111", one).await;
+    // One address that keeps guessing is paused, whatever the numbers.
+    for i in 0..10 {
+        status_checks(&app, &format!("nosuch{i}"), "1111", vec!["198.51.100.200:5000".into()]).await;
+    }
     let paused = status_checks(&app, "R1", "0001", vec!["198.51.100.200:5000".into()]).await;
     assert_eq!(paused, [StatusCode::TOO_MANY_REQUESTS]);
 }
@@ -319,11 +320,17 @@ async fn tokens_do_not_make_tokens_and_pages_answer_like_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let (state, app) = app(dir.path()).await;
     common::add_staff(&state, "rover", Role::Driver, None, "driver-token-for-hardening-01").await;
-    for (uri, form) in [("/account/tokens", "label=more"), ("/account/password", "current=x&new=y")] {
+    let admin_token = "admin-token-for-hardening-001";
+    for (token, uri, form) in [
+        (PLANNER_TOKEN, "/account/tokens", "label=more"),
+        (PLANNER_TOKEN, "/account/password", "current=x&new=y"),
+        (admin_token, "/admin/users", "name=mallory&role=admin&unit="),
+        (admin_token, "/admin/users/1/password", ""),
+    ] {
         let req = Request::builder()
             .method("POST")
             .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {PLANNER_TOKEN}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::from(form))
             .unwrap();

@@ -41,8 +41,8 @@ pub enum UsersCommand {
     List,
     /// サインインのロックを解除する / clear an account's sign-in lock
     Unlock { name: String },
-    /// パスワードを設定し直す（標準入力から、なければ生成して一度だけ表示）。ロックも解除し、ログイン中の端末はログアウトします
-    /// / set a new password (stdin, else generated and shown once), clear the lock, end its sessions
+    /// パスワードを設定し直す（標準入力から、なければ生成して一度だけ表示）。ロック解除・ログアウト・API トークン失効
+    /// / set a new password (stdin, else generated and shown once), clear the lock, end its sessions and tokens
     Reset { name: String },
     /// API トークンを発行する（一度だけ表示） / issue an API token for a machine client
     Token {
@@ -150,10 +150,13 @@ fn show_generated(password: &str, lang: Lang) {
 async fn reset(store: &Store, name: &str, lang: Lang) -> Result<(), FileError> {
     let id = account_id(store, name, lang).await?;
     let (password, generated) = new_password(name, lang)?;
-    store.set_password(id, &password, false, "cli").await?;
+    // A reset after a lock-out may follow a compromise: the account's tokens end too.
+    store.set_password(id, &password, true, "cli").await?;
     match lang {
-        Lang::Ja => say!("{name} のパスワードを設定し直しました（ロック解除・ログイン中の端末はログアウト）"),
-        Lang::En => say!("reset the password of {name} (lock cleared, sessions ended)"),
+        Lang::Ja => say!(
+            "{name} のパスワードを設定し直しました（ロック解除・ログイン中の端末はログアウト・API トークンは失効）"
+        ),
+        Lang::En => say!("reset the password of {name} (lock cleared, sessions ended, API tokens revoked)"),
     }
     if generated {
         show_generated(&password, lang);

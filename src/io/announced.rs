@@ -19,6 +19,10 @@ use super::driver_day::DriverDay;
 use super::plan_diff::{VisitRef, visit_refs};
 use super::plan_view::{DayView, PlanView};
 
+/// Days before today that residents' and staff's views of the announced calendar still
+/// show (a calendar file keeps recent events; a status check reports a visit just past).
+pub const RECENT_DAYS: i64 = 28;
+
 /// One publication of a plan: the dates it covers and what it announced for them.
 #[derive(Clone, Debug)]
 pub struct Publication {
@@ -113,18 +117,9 @@ impl Announced {
         Announced { publications }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.publications.is_empty()
-    }
-
     /// The publications, newest first.
     pub fn publications(&self) -> &[Publication] {
         &self.publications
-    }
-
-    /// Whether `date` is read from publication `p`.
-    pub fn reads_from(&self, p: &Publication, date: NaiveDate) -> bool {
-        self.is_source(p, date)
     }
 
     /// The most recent publication (the GTFS feed's version, a remote calendar's sequence).
@@ -137,7 +132,8 @@ impl Announced {
         self.publications.iter().find(|p| p.covers(date))
     }
 
-    fn is_source(&self, p: &Publication, date: NaiveDate) -> bool {
+    /// Whether `date` is read from publication `p`.
+    pub fn reads_from(&self, p: &Publication, date: NaiveDate) -> bool {
         self.source(date).is_some_and(|s| s.sequence == p.sequence)
     }
 
@@ -147,7 +143,7 @@ impl Announced {
             .publications
             .iter()
             .flat_map(|p| p.plan.days.iter().map(move |d| (p, d)))
-            .filter(|(p, d)| self.is_source(p, d.date))
+            .filter(|(p, d)| self.reads_from(p, d.date))
             .collect();
         days.sort_by_key(|(_, d)| d.date);
         days
@@ -168,7 +164,7 @@ impl Announced {
         let end = self.publications.iter().map(|p| p.end).max().unwrap_or(latest.end);
         view.first_monday = start;
         view.weeks = u32::try_from((end - start).num_days() / 7).unwrap_or(u32::MAX);
-        let from_source = |p: &Publication, date: NaiveDate| self.is_source(p, date);
+        let from_source = |p: &Publication, date: NaiveDate| self.reads_from(p, date);
         view.closed = self
             .publications
             .iter()
@@ -220,7 +216,7 @@ impl Announced {
             .publications
             .iter()
             .flat_map(|p| {
-                p.visits_with_ids().into_iter().filter(|(v, _)| date_of(v).is_some_and(|d| self.is_source(p, d)))
+                p.visits_with_ids().into_iter().filter(|(v, _)| date_of(v).is_some_and(|d| self.reads_from(p, d)))
             })
             .collect();
         out.sort_by(|a, b| a.0.date.cmp(&b.0.date));
@@ -234,7 +230,7 @@ impl Announced {
             .publications
             .iter()
             .flat_map(|p| p.calendar.iter().flat_map(|c| &c.cancelled).map(move |e| (p, e)))
-            .filter(|(p, (v, _))| date_of(v).is_some_and(|d| self.is_source(p, d)))
+            .filter(|(p, (v, _))| date_of(v).is_some_and(|d| self.reads_from(p, d)))
             .map(|(_, e)| e.clone())
             .collect();
         out.sort_by(|a, b| a.0.date.cmp(&b.0.date));
@@ -258,7 +254,7 @@ impl Announced {
             let days: Vec<DriverDay> = serde_json::from_str(p.itineraries_json.as_deref().unwrap_or("[]"))?;
             out.extend(
                 days.into_iter().filter(|d| {
-                    NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").is_ok_and(|date| self.is_source(p, date))
+                    NaiveDate::parse_from_str(&d.date, "%Y-%m-%d").is_ok_and(|date| self.reads_from(p, date))
                 }),
             );
         }

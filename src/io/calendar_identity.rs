@@ -42,13 +42,15 @@ pub const CANCELLED_KEPT: usize = 500;
 
 /// The identities of a first publication: every visit gets its first UID.
 pub fn first_identities(visits: &[VisitRef]) -> CalendarIds {
-    next_identities(&[], &CalendarIds::default(), visits)
+    next_identities(&[], &CalendarIds::default(), visits, &[])
 }
 
 /// The identities of `new` when it replaces `old` (published with identities `before`):
 /// unchanged visits keep theirs, moved ones keep the UID with SEQUENCE + 1, cancelled ones
-/// join the cancelled events with SEQUENCE + 1, added ones get a UID no event has used.
-pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef]) -> CalendarIds {
+/// join the cancelled events with SEQUENCE + 1, added ones get a UID no event has used —
+/// neither these nor `reserved` (the events announced on other dates: a visit moved there
+/// keeps the UID it was first given, which names its first date).
+pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef], reserved: &[String]) -> CalendarIds {
     let position = |list: &[VisitRef], v: &VisitRef| list.iter().position(|x| x == v);
     let id_at =
         |i: usize| before.ids.get(i).cloned().unwrap_or_else(|| EventId { uid: first_uid_of(&old[i]), sequence: 0 });
@@ -93,6 +95,7 @@ pub fn next_identities(old: &[VisitRef], before: &CalendarIds, new: &[VisitRef])
     // free variant of the UID.
     let mut taken: Vec<String> = cancelled.iter().map(|(_, id)| id.uid.clone()).collect();
     taken.extend(kept);
+    taken.extend(reserved.iter().cloned());
     let ids = next
         .into_iter()
         .zip(new)
@@ -121,7 +124,7 @@ mod tests {
         let mut ids = first_identities(first);
         let mut old = first;
         for new in rest {
-            ids = next_identities(old, &ids, new);
+            ids = next_identities(old, &ids, new, &[]);
             old = new;
         }
         ids
@@ -160,12 +163,20 @@ mod tests {
     /// SEQUENCE above every earlier one, never back to 0; a visit that returns to a cancelled
     /// event's place and time is that event again.
     #[test]
+    fn a_new_visit_never_takes_a_uid_announced_on_another_date() {
+        let moved_away = EventId { uid: first_uid("2026-12-10", "sayado", "09:00"), sequence: 1 };
+        let new = [visit("sayado", "2026-12-10", "09:00")];
+        let ids = next_identities(&[], &CalendarIds::default(), &new, std::slice::from_ref(&moved_away.uid));
+        assert_ne!(ids.ids[0].uid, moved_away.uid, "the visit moved to the 17th keeps that UID");
+    }
+
+    #[test]
     fn a_rollback_raises_the_sequence_again_and_revives_cancelled_events() {
         let a = vec![visit("konaka", "2026-12-08", "10:00"), visit("zama", "2026-12-08", "13:00")];
         let b = vec![visit("konaka", "2026-12-09", "10:00")];
         let at_a = first_identities(&a);
-        let at_b = next_identities(&a, &at_a, &b);
-        let back = next_identities(&b, &at_b, &a);
+        let at_b = next_identities(&a, &at_a, &b, &[]);
+        let back = next_identities(&b, &at_b, &a, &[]);
         assert_eq!(back.ids[0], EventId { uid: at_a.ids[0].uid.clone(), sequence: 2 }, "moved there and back");
         assert_eq!(back.ids[1].uid, at_a.ids[1].uid, "zama's event is back");
         assert!(back.cancelled.is_empty(), "and no longer cancelled: {:?}", back.cancelled);

@@ -264,7 +264,6 @@ fn session_view(data: &Dataset, s: &junkai_solver::model::Session) -> SessionVie
 }
 
 impl PlanView {
-    /// The visit that serves request `id`, with its day and route.
     /// The visit that serves request `id` next from `today` on, else its latest before
     /// (a request announced twice — once on a day that has passed — is told the one ahead).
     pub fn next_visit_of(&self, id: &str, today: NaiveDate) -> Option<(&DayView, &RouteView, &VisitView)> {
@@ -278,14 +277,6 @@ impl PlanView {
         }
         let (ahead, past): (Vec<_>, Vec<_>) = all.into_iter().partition(|(day, _, _)| day.date >= today);
         ahead.into_iter().next().or_else(|| past.into_iter().last())
-    }
-
-    pub fn visit_of(&self, id: &str) -> Option<(&DayView, &RouteView, &VisitView)> {
-        self.days.iter().find_map(|day| {
-            day.routes.iter().find_map(|route| {
-                route.visits.iter().find(|v| v.requests.iter().any(|r| r.id == id)).map(|v| (day, route, v))
-            })
-        })
     }
 
     pub fn new(data: &Dataset, travel: &Travel, plan: &Plan) -> PlanView {

@@ -160,7 +160,11 @@ pub fn request_rows(
     let stored = requests.iter().map(|r| {
         let id = r["id"].as_str().unwrap_or("");
         let mut row = row(r, plan_state(plans.announced, id, plans.today));
-        row.draft = plans.draft.map(|d| plan_state(Some(d), id, plans.today)).filter(|d| *d != row.state);
+        // A request the draft does not mention (served on other dates) is not its change.
+        row.draft = plans
+            .draft
+            .map(|d| plan_state(Some(d), id, plans.today))
+            .filter(|d| *d != row.state && *d != RowState::Unplanned);
         row
     });
     let gone = cancelled.iter().map(|c| {

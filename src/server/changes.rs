@@ -91,9 +91,9 @@ pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Pub
     }
     let plan = stored_plan(s, id).await?;
     let (before, ids, after) = before_and_after(s, &plan).await?;
+    let (start, end) = dates_taken_over(&plan, s.config.clock.today());
     // A plan made (or first published) before other dates were announced may book a
     // request that an announced visit of those dates serves now.
-    let (start, end) = dates_taken_over(&plan, s.config.clock.today());
     let elsewhere = served_elsewhere(s, start, end).await?;
     let mut twice: Vec<&str> =
         after.iter().flat_map(|v| &v.requests).filter(|r| elsewhere.contains(*r)).map(String::as_str).collect();
@@ -102,10 +102,19 @@ pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Pub
     if !twice.is_empty() {
         return Err(ApiError::booked_twice(&twice));
     }
-    let taken = next_identities(&before, &ids, &after);
+    let taken = next_identities(&before, &ids, &after, &uids_elsewhere(s, start, end).await?);
     let calendar = CalendarIds { ids: aligned_ids(&visit_refs(&plan), &after, taken.ids), cancelled: taken.cancelled };
     let json = serde_json::to_string(&calendar).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok(s.store.publish(id, who, &json, &diff_visits(&before, &after)).await?)
+}
+
+/// The calendar UIDs of events announced (or cancelled) on dates outside `start..end`.
+async fn uids_elsewhere(s: &AppState, start: NaiveDate, end: NaiveDate) -> Result<Vec<String>, ApiError> {
+    let since = s.config.clock.today() - Duration::days(crate::io::announced::RECENT_DAYS);
+    let announced = announced_from(s, since).await?;
+    let outside = |v: &VisitRef| v.date < start.to_string() || v.date >= end.to_string();
+    let events = announced.visits().into_iter().chain(announced.cancelled_events());
+    Ok(events.filter(|(v, _)| outside(v)).map(|(_, id)| id.uid).collect())
 }
 
 /// Identities for every visit of a plan (`all`, in order) from those of the visits it

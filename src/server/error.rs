@@ -111,8 +111,8 @@ impl ApiError {
             StatusCode::FORBIDDEN,
             "A4032",
             [
-                "API トークンではトークンの発行やパスワードの変更はできません",
-                "an API token cannot issue tokens or change the password",
+                "API トークンではトークンの発行、パスワードの設定、アカウントの作成はできません",
+                "an API token cannot issue tokens, set passwords or make accounts",
             ],
             ["ブラウザでサインインして /account から行ってください", "sign in with a browser and use /account"],
         )

@@ -59,6 +59,8 @@ pub struct AppState {
     pub lookups: Arc<auth::throttle::AddressThrottle>,
     /// Failed status checks per request number (an hour's window; never a pause, a delay).
     pub failed_numbers: Arc<auth::throttle::AddressThrottle>,
+    /// Status checks of one number take turns.
+    pub status_turns: Arc<auth::throttle::Turns>,
     /// The pages' Content-Security-Policy (images also from the map's tile server).
     pub content_policy: axum::http::HeaderValue,
     /// The database's exclusive lock: one server per database.
@@ -96,6 +98,7 @@ impl AppState {
             Arc::new(auth::throttle::UnknownNames::new(config.lock_after_failures, config.lock_for.as_secs() as i64));
         Ok(AppState {
             failed_numbers: hourly(usize::MAX),
+            status_turns: Arc::default(),
             applications,
             unknown_names,
             lookups,

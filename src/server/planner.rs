@@ -348,7 +348,6 @@ fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
     })
 }
 
-/// Starts a plan of the current data for `choice` in the background; returns its id.
 /// The documents without the requests `served` (in the problem file and the requests file).
 fn without_requests(mut docs: Documents, served: &HashSet<String>) -> Documents {
     let keep = |list: &mut Value| {
@@ -365,6 +364,8 @@ fn without_requests(mut docs: Documents, served: &HashSet<String>) -> Documents 
     docs
 }
 
+/// Starts a plan of the current data for `choice` in the background (without the requests
+/// announced visits of other dates serve); returns its id.
 pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, seed: u64) -> Result<i64, ApiError> {
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;

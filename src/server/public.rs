@@ -121,10 +121,6 @@ fn announced_visits(announced: &Announced) -> Vec<PublicVisit> {
     visits
 }
 
-/// Days before today whose announced visits the public routes still serve (calendar
-/// files keep recent events).
-const PAST_DAYS_SERVED: i64 = 28;
-
 /// The announced map: each date's routes from its publication, the stops' visits from
 /// the whole announced calendar.
 async fn map_of(s: &AppState, announced: &Announced) -> Result<String, ApiError> {
@@ -145,7 +141,7 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
     {
         return Ok(current);
     }
-    let since = today - chrono::Duration::days(PAST_DAYS_SERVED);
+    let since = today - chrono::Duration::days(crate::io::announced::RECENT_DAYS);
     let announced = announced_from(s, since).await?;
     let changes = visit_notices(&s.store.announced_changes(since).await?, &announced, today);
     let docs = s.store.documents().await?;

@@ -68,13 +68,10 @@ pub async fn request_state(s: &AppState, id: &str, digits: &str) -> Result<Optio
     Ok(Some(planned_state(s, id).await?.unwrap_or(RequestState::Received)))
 }
 
-/// Days before today whose announced visits a resident's check still reports.
-const PAST_DAYS_REPORTED: i64 = 28;
-
 /// Scheduled or adjusting, from the announced calendar; `None` if it does not mention `id`.
 async fn planned_state(s: &AppState, id: &str) -> Result<Option<RequestState>, ApiError> {
     let today = s.config.clock.today();
-    let since = today - chrono::Duration::days(PAST_DAYS_REPORTED);
+    let since = today - chrono::Duration::days(crate::io::announced::RECENT_DAYS);
     let Some(plan) = announced_from(s, since).await?.view() else { return Ok(None) };
     if let Some((day, route, v)) = plan.next_visit_of(id, today) {
         return Ok(Some(RequestState::Scheduled {

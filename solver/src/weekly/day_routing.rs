@@ -69,6 +69,11 @@ fn stay_of(problem: &Problem, visit: &TentativeVisit) -> Option<Seconds> {
     }
 }
 
+/// Whether `visit` can start at all on `day` (its place open, its kept window still open).
+fn can_start(problem: &Problem, visit: &TentativeVisit, day: usize) -> bool {
+    stay_of(problem, visit).is_some_and(|stay| !start_windows(problem, visit, day, stay, visit.lock).is_empty())
+}
+
 fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usize], keep_usual: bool) -> Job {
     let stay = stay_of(problem, visit);
     let duration = stay.unwrap_or_default();
@@ -117,8 +122,9 @@ fn job_for(problem: &Problem, visit: &TentativeVisit, day: usize, working: &[usi
 /// Routes the given visits on horizon day `day`, starting from `warm` when given (the
 /// visits of each unit in order, by unit index; visits not in it are inserted first), else
 /// from the published order of kept visits. Visits are held near their usual time; if
-/// that loses a visit, the day is routed again without that wish. Visits whose windows
-/// are empty (never produced by the assignment) end up dropped.
+/// that loses a visit that could have been served, the day is routed again without that
+/// wish. A visit that cannot start at all that day (its place closed, its kept window no
+/// longer open) rides no vehicle and ends up dropped.
 pub fn route_day(
     problem: &Problem,
     matrix: &TravelMatrix,
@@ -129,7 +135,9 @@ pub fn route_day(
     rates: CostRates,
 ) -> RoutedDay {
     let routed = route_day_with(problem, matrix, day, visits, warm, search, rates, true);
-    if routed.dropped.is_empty() || visits.iter().all(|v| v.usual.is_none()) {
+    // Only a visit that could have been served is worth losing the usual times for.
+    let lost_possible = routed.dropped.iter().any(|&i| can_start(problem, visits[i], day));
+    if !lost_possible || visits.iter().all(|v| v.usual.is_none()) {
         return routed;
     }
     route_day_with(problem, matrix, day, visits, warm, search, rates, false)

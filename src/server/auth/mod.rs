@@ -89,7 +89,7 @@ fn changes_state(method: &Method) -> bool {
 /// another port of the same host is another origin (browsers call it `same-site`), so it
 /// is refused although it shares the cookies. Clients that send neither header (scripts,
 /// old browsers) pass here and still need the CSRF token.
-pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
+pub fn same_origin(headers: &HeaderMap, authority: Option<&str>, public_url: &str) -> bool {
     let text = |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok());
     if text("sec-fetch-site").is_some_and(|site| !matches!(site, "same-origin" | "none")) {
         return false;
@@ -99,8 +99,11 @@ pub fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) || public_url.starts_with(&format!("{origin}/")) {
         return true;
     }
-    let host = origin.split_once("://").map(|(_, host)| host);
-    host.is_some_and(|h| text(header::HOST.as_str()).is_some_and(|asked| h.eq_ignore_ascii_case(asked)))
+    // Else the host and port asked (`Host`, or HTTP/2's authority), in the service's scheme.
+    let scheme = public_url.split_once("://").map_or("http", |(scheme, _)| scheme);
+    let Some((origin_scheme, host)) = origin.split_once("://") else { return false };
+    let asked = text(header::HOST.as_str()).or(authority);
+    origin_scheme.eq_ignore_ascii_case(scheme) && asked.is_some_and(|a| host.eq_ignore_ascii_case(a))
 }
 
 /// Whether `presented` is the session's CSRF token (constant time).
@@ -154,7 +157,7 @@ pub async fn authenticate(State(s): State<AppState>, req: Request, next: Next) -
     let by_cookie = matches!(caller, Some(Caller { via: Via::Session { .. }, .. }));
     if changes_state(req.method())
         && (by_cookie || req.uri().path() == "/login")
-        && !same_origin(req.headers(), &s.config.public_url)
+        && !same_origin(req.headers(), req.uri().authority().map(|a| a.as_str()), &s.config.public_url)
     {
         return ApiError::cross_origin().into_response();
     }
@@ -255,18 +258,25 @@ mod tests {
     #[test]
     fn only_pages_of_this_origin_may_send_cookie_writes() {
         let url = "http://127.0.0.1:8080/";
-        assert!(same_origin(&headers(&[]), url), "scripts send neither header");
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")]), url));
-        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")]), url));
+        let check = |h: &HeaderMap, url: &str| same_origin(h, None, url);
+        assert!(check(&headers(&[]), url), "scripts send neither header");
+        assert!(check(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")]), url));
+        assert!(check(&headers(&[("sec-fetch-site", "same-origin")]), url));
         let other_port = headers(&[("origin", "http://127.0.0.1:9999"), ("host", "127.0.0.1:8080")]);
-        assert!(!same_origin(&other_port, url), "another port is another origin");
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")]), url));
-        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")]), url));
-        assert!(!same_origin(&headers(&[("origin", "null"), ("host", "127.0.0.1:8080")]), url));
+        assert!(!check(&other_port, url), "another port is another origin");
+        assert!(!check(&headers(&[("sec-fetch-site", "same-site")]), url));
+        assert!(!check(&headers(&[("sec-fetch-site", "cross-site")]), url));
+        assert!(!check(&headers(&[("origin", "null"), ("host", "127.0.0.1:8080")]), url));
         // Behind a proxy the Host may be rewritten: the public URL's origin counts.
         let proxied = headers(&[("origin", "https://junkai.example.jp"), ("host", "127.0.0.1:8080")]);
-        assert!(same_origin(&proxied, "https://junkai.example.jp/"));
-        assert!(!same_origin(&proxied, "https://junkai.example.jp.evil.test/"));
+        assert!(check(&proxied, "https://junkai.example.jp/"));
+        assert!(!check(&proxied, "https://junkai.example.jp.evil.test/"));
+        // The host asked, in another scheme than the service's, is another origin.
+        let plain = headers(&[("origin", "http://junkai.example.jp"), ("host", "junkai.example.jp")]);
+        assert!(!check(&plain, "https://junkai.example.jp/"), "http page, https service");
+        // HTTP/2 names the host in the request's authority, not in a Host header.
+        let h2 = headers(&[("origin", "http://10.0.0.5:8080")]);
+        assert!(same_origin(&h2, Some("10.0.0.5:8080"), url));
     }
 
     #[test]

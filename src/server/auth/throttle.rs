@@ -107,6 +107,28 @@ impl UnknownNames {
     }
 }
 
+/// One turn at a time per key (a request number's status checks): a delay given to each
+/// check then limits the rate however many addresses ask at once.
+#[derive(Debug, Default)]
+pub struct Turns {
+    gates: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl Turns {
+    /// Waits for `key`'s turn; the turn lasts as long as the guard.
+    pub async fn take(&self, key: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let gate = {
+            let mut gates = self.gates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Bound the memory: forget keys nobody is waiting for.
+            if gates.len() > 10_000 {
+                gates.retain(|_, g| std::sync::Arc::strong_count(g) > 1);
+            }
+            gates.entry(key.to_string()).or_default().clone()
+        };
+        gate.lock_owned().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -281,8 +281,8 @@ pub async fn change_password(
 }
 
 /// New credentials come only from a person signed in on the page: a token (perhaps a
-/// leaked one) cannot mint tokens or take the account over by changing its password.
-fn signed_in_by_page(caller: &Caller) -> Result<(), ApiError> {
+/// leaked one) cannot mint tokens, set passwords or make accounts.
+pub(super) fn signed_in_by_page(caller: &Caller) -> Result<(), ApiError> {
     match caller.via {
         Via::Session { .. } => Ok(()),
         Via::Token => Err(ApiError::needs_sign_in()),

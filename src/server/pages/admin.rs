@@ -170,6 +170,7 @@ pub async fn add_user(
     Admin(caller): Admin,
     Form(f): Form<NewUserForm>,
 ) -> Result<Response, ApiError> {
+    super::account::signed_in_by_page(&caller)?;
     let lang = current_lang();
     let name = f.name.trim();
     let role = Role::parse(&f.role);
@@ -228,6 +229,7 @@ pub async fn reset_password(
     Admin(caller): Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
+    super::account::signed_in_by_page(&caller)?;
     let account = find_user(&s, id).await?;
     let password = generate_password();
     s.store.set_password(account.id, &password, true, &caller.who()).await?;

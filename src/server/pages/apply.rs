@@ -334,13 +334,16 @@ pub async fn status(
     // is paused; a number is never blocked (that would lock out its resident, who knows
     // the digits) but its checks answer slower the more wrong digits it has had.
     let number = f.number.trim().to_string();
-    let (address, number_key) = (sender(&from), number.to_uppercase());
+    let number_key: String = number.to_uppercase().chars().take(64).collect();
+    let address = sender(&from);
     if s.lookups.reserve(&address, now).is_err() {
         return Ok(paused(lang, title, "/status", ["確認の失敗が続いたため", "Too many failed checks from here"]));
     }
+    // Checks of one number take turns, so the delay limits guessing from many addresses.
+    let _turn = s.status_turns.take(&number_key).await;
     let earlier = s.failed_numbers.recent(&number_key, now);
     let _ = s.failed_numbers.reserve(&number_key, now);
-    if earlier == STATUS_FAILURES_LOGGED {
+    if earlier + 1 == STATUS_FAILURES_LOGGED {
         tracing::warn!(number = %number_key, earlier, "many wrong status checks for one request number");
     }
     tokio::time::sleep(status_delay(earlier)).await;

@@ -61,13 +61,10 @@ impl Filter {
     }
 }
 
-/// Days before today whose announced visits the list still reports.
-const PAST_DAYS_LISTED: i64 = 28;
-
 /// The announced calendar as one plan, and the newest draft made after the last
 /// publication (what publishing it would change), if any.
 async fn state_plans(s: &AppState) -> Result<(Option<PlanView>, Option<PlanView>), ApiError> {
-    let since = s.config.clock.today() - chrono::Duration::days(PAST_DAYS_LISTED);
+    let since = s.config.clock.today() - chrono::Duration::days(crate::io::announced::RECENT_DAYS);
     let announced = announced_from(s, since).await?.view();
     let plans = s.store.plans().await?;
     let last_published = plans.iter().filter(|p| p.published_at.is_some()).map(|p| p.id).max().unwrap_or(0);
