@@ -283,3 +283,17 @@ async fn a_request_served_by_an_announced_visit_is_not_booked_again() {
         .collect();
     assert!(served(&replanned).iter().all(|r| !early.contains(r)), "{early:?} were served before Wednesday");
 }
+
+#[tokio::test]
+async fn a_draft_that_uses_a_unit_deleted_since_is_not_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, app) = app(dir.path()).await;
+    let draft = draft_of(&app, &shifted("2026-12-07")).await;
+    let (_, plan) = api(&app, PLANNER, "GET", &format!("/api/plans/{draft}/plan.json"), None).await;
+    assert!(plan.to_string().contains("\"vehicle_id\":\"iryo\""), "the draft uses the medical unit");
+    let (status, answer) = api(&app, PLANNER, "DELETE", "/api/units/iryo", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "nothing is announced yet: {answer}");
+    let (status, refused) = api(&app, PLANNER, "POST", &format!("/api/plans/{draft}/publish"), Some(json!({}))).await;
+    assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("A4093")), "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("iryo"), "{refused}");
+}

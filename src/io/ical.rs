@@ -83,8 +83,8 @@ pub fn calendar(name: &str, visits: &[PublicVisit], cancelled: &[(VisitRef, Even
 
 /// A remote person's sessions as a calendar named `name`. Residents' names stay out (the
 /// file leaves the service); each session names its request, service, hall and unit. A
-/// session keeps its UID (date and request) when it moves; `sequence` (the published
-/// plan's number, which only grows) tells calendar apps which version is newer.
+/// session keeps its UID (date and request) when it moves; `sequence` (a number that grows
+/// with every publication, rollbacks included) tells calendar apps which version is newer.
 pub fn remote_calendar(name: &str, sessions: &[RemoteSession], stamp: &str, sequence: u32) -> String {
     let mut lines = header(name);
     for s in sessions {

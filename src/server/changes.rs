@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::AppState;
 use super::error::ApiError;
-use super::store::{AnnouncedChange, PlanColumn, PlanStatus, Publishing};
+use super::store::{AnnouncedChange, Entity, PlanColumn, PlanStatus, Publishing};
 use crate::io::announced::Announced;
 use crate::io::calendar_identity::{CalendarIds, EventId, first_uid_of, next_identities};
 use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef, diff_visits, visit_refs};
@@ -90,6 +90,10 @@ pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Pub
         return Ok(s.store.publish(id, who, "", &PlanDiff::default()).await?);
     }
     let plan = stored_plan(s, id).await?;
+    let missing = deleted_since(s, &plan).await?;
+    if !missing.is_empty() {
+        return Err(ApiError::plan_uses_deleted(&missing));
+    }
     let (before, ids, after) = before_and_after(s, &plan).await?;
     let (start, end) = dates_taken_over(&plan, s.config.clock.today());
     // A plan made (or first published) before other dates were announced may book a
@@ -106,6 +110,25 @@ pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Pub
     let calendar = CalendarIds { ids: aligned_ids(&visit_refs(&plan), &after, taken.ids), cancelled: taken.cancelled };
     let json = serde_json::to_string(&calendar).map_err(|e| ApiError::internal(&e.to_string()))?;
     Ok(s.store.publish(id, who, &json, &diff_visits(&before, &after)).await?)
+}
+
+/// The stops and units `plan` uses that are no longer in the data set.
+async fn deleted_since(s: &AppState, plan: &PlanView) -> Result<Vec<String>, ApiError> {
+    let ids = |list: Vec<serde_json::Value>| -> HashSet<String> {
+        list.iter().filter_map(|v| v["id"].as_str().map(str::to_string)).collect()
+    };
+    let (stops, units) = (ids(s.store.list(Entity::Stop).await?), ids(s.store.list(Entity::Unit).await?));
+    let routes = plan.days.iter().flat_map(|d| &d.routes);
+    let mut missing: Vec<String> = routes
+        .flat_map(|r| {
+            let unit = (!units.contains(&r.vehicle_id)).then(|| r.vehicle_id.clone());
+            let halls = r.visits.iter().filter_map(|v| v.stop_id.clone()).filter(|id| !stops.contains(id));
+            unit.into_iter().chain(halls)
+        })
+        .collect();
+    missing.sort();
+    missing.dedup();
+    Ok(missing)
 }
 
 /// The calendar UIDs of events announced (or cancelled) on dates outside `start..end`.

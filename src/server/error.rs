@@ -156,6 +156,22 @@ impl ApiError {
         e
     }
 
+    /// Publishing a plan that uses stops or units deleted since it was made.
+    pub fn plan_uses_deleted(ids: &[String]) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::CONFLICT,
+            "A4093",
+            ["", ""],
+            ["今のデータで計画を作り直してください", "make the plan again with the current data"],
+        );
+        let list = ids.join(", ");
+        e.message = (
+            format!("この計画は削除された訪問先・車両を使っています（{list}）"),
+            format!("the plan uses stops or units deleted since it was made ({list})"),
+        );
+        e
+    }
+
     /// Too many failed sign-ins from one address or for one account.
     pub fn throttled(minutes: i64) -> ApiError {
         let ja = format!("サインインの失敗が続いたため、一時的に受け付けを止めています（約{minutes}分）");

@@ -37,8 +37,7 @@ async fn calendar(r: Remote, State(s): State<AppState>) -> Result<Response, ApiE
     let list = own_sessions(&s, &r.0.account).await?;
     let person = r.0.account.remote_id.clone().unwrap_or_default();
     let stamp = s.config.clock.now().naive_utc().format("%Y%m%dT%H%M%SZ").to_string();
-    let announced = s.store.announced_from(s.config.clock.today(), false).await?;
-    let sequence = announced.latest().map_or(0, |p| u32::try_from(p.plan_id).unwrap_or(u32::MAX));
+    let sequence = s.store.publication_counter().await?;
     let body = remote_calendar(&format!("巡回 オンライン対応 {person}"), &list, &stamp, sequence);
     let file = person.replace(|c: char| !c.is_ascii_alphanumeric(), "_");
     Ok((

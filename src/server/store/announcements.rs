@@ -125,6 +125,14 @@ impl Store {
         self.announced(from, last, with_itineraries).await
     }
 
+    /// A number that grows with every publication and never goes down (the highest plan id
+    /// ever published plus the number of publications): a calendar's SEQUENCE.
+    pub async fn publication_counter(&self) -> Result<u32, sqlx::Error> {
+        let n: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(plan_id) + MAX(seq) FROM publications").fetch_one(&self.pool).await?;
+        Ok(n.map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)))
+    }
+
     /// The changes publications made to visits on `from` or later, oldest publication first.
     pub async fn announced_changes(&self, from: NaiveDate) -> Result<Vec<AnnouncedChange>, sqlx::Error> {
         let rows: Vec<(i64, i64, String, String, String, Option<String>)> = sqlx::query_as(
