@@ -13,6 +13,7 @@ mod jobs;
 pub mod openapi;
 pub mod pages;
 pub(crate) mod planner;
+pub(crate) mod planning;
 pub mod public;
 mod remote;
 mod report;

@@ -19,7 +19,8 @@ use crate::lang::{Lang, entry_name};
 use crate::server::AppState;
 use crate::server::auth::{Caller, Planner};
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::{begin_replan, write};
+use crate::server::planner::write;
+use crate::server::planning::begin_replan;
 use crate::server::public::snapshot;
 use crate::server::store::{Entity, RESERVED_FOR_APPLICATIONS, is_application_number};
 

@@ -27,7 +27,8 @@ use crate::server::auth::Caller;
 use crate::server::auth::{Planner, Viewer};
 use crate::server::changes::{changes_if_published, publish_plan};
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::{begin_plan, find_plan};
+use crate::server::planner::find_plan;
+use crate::server::planning::begin_plan;
 use crate::server::store::{ChangedWindow, PlanColumn, PlanKind, PlanRow, PlanStatus, PlanSummary};
 
 #[derive(Debug, Default, Deserialize)]
