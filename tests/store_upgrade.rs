@@ -7,23 +7,30 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 mod common;
 
+/// A database `db` made by this repository's migrations before `first_missing` (e.g.
+/// `"0006"`: schema version 5), as an earlier release left it.
+async fn database_before(dir: &std::path::Path, db: &std::path::Path, first_missing: &str) -> sqlx::SqlitePool {
+    let old = dir.join("migrations");
+    std::fs::create_dir(&old).unwrap();
+    for entry in std::fs::read_dir(common::repo("migrations")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.as_str() < first_missing {
+            std::fs::copy(&path, old.join(&name)).unwrap();
+        }
+    }
+    let options = SqliteConnectOptions::new().filename(db).create_if_missing(true).foreign_keys(true);
+    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+    pool
+}
+
 #[tokio::test]
 async fn accounts_sessions_and_tokens_survive_the_accounts_rebuild() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("junkai.sqlite");
     // The schema up to version 5, from this repository's migrations.
-    let old = dir.path().join("migrations");
-    std::fs::create_dir(&old).unwrap();
-    for entry in std::fs::read_dir(common::repo("migrations")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name.as_str() < "0006" {
-            std::fs::copy(&path, old.join(&name)).unwrap();
-        }
-    }
-    let options = SqliteConnectOptions::new().filename(&db).create_if_missing(true).foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
-    sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+    let pool = database_before(dir.path(), &db, "0006").await;
     let at = "2026-12-01T09:00:00+09:00";
     for statement in [
         format!(
@@ -70,18 +77,7 @@ async fn plans_published_before_the_announced_calendar_stay_announced() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("junkai.sqlite");
     // The schema up to version 8.
-    let old = dir.path().join("migrations");
-    std::fs::create_dir(&old).unwrap();
-    for entry in std::fs::read_dir(common::repo("migrations")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
-        if name.as_str() < "0009" {
-            std::fs::copy(&path, old.join(&name)).unwrap();
-        }
-    }
-    let options = SqliteConnectOptions::new().filename(&db).create_if_missing(true).foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.unwrap();
-    sqlx::migrate::Migrator::new(old.as_path()).await.unwrap().run(&pool).await.unwrap();
+    let pool = database_before(dir.path(), &db, "0009").await;
     // A plan of the tiny week, as `junkai plan` writes it, published the old way.
     let out = dir.path().join("out");
     let week = common::shifted("2026-12-07");

@@ -52,12 +52,17 @@ pub struct Coverage {
 }
 
 impl Coverage {
-    /// Whether `date` is read from this publication when nothing newer covers it: inside
-    /// its weeks, and not before the day it was published.
+    /// Whether `date` is read from this publication when nothing newer covers it.
     pub fn covers(&self, date: NaiveDate) -> bool {
-        let on = chrono::DateTime::parse_from_rfc3339(&self.published_at).ok().map(|t| t.date_naive());
-        self.start <= date && date < self.end && on.is_none_or(|on| date >= on)
+        covers(self.start, self.end, &self.published_at, date)
     }
+}
+
+/// Whether `date` is inside `start..end` and not before the day of `published_at` (RFC
+/// 3339, JST; unknown when empty).
+fn covers(start: NaiveDate, end: NaiveDate, published_at: &str, date: NaiveDate) -> bool {
+    let on = || chrono::DateTime::parse_from_rfc3339(published_at).ok().map(|t| t.date_naive());
+    start <= date && date < end && on().is_none_or(|on| date >= on)
 }
 
 /// Of the publications `all`, those that some date of `from..=to` reads from, and the
@@ -82,11 +87,7 @@ pub fn sources_among(all: &[Coverage], from: NaiveDate, to: NaiveDate) -> HashSe
 impl Publication {
     /// Whether `date` is read from this publication when nothing newer covers it.
     pub fn covers(&self, date: NaiveDate) -> bool {
-        self.coverage().covers(date)
-    }
-
-    pub fn coverage(&self) -> Coverage {
-        Coverage { sequence: self.sequence, start: self.start, end: self.end, published_at: self.published_at.clone() }
+        covers(self.start, self.end, &self.published_at, date)
     }
 
     /// Its visits with their calendar identities (first identities when none were stored).

@@ -52,6 +52,12 @@ impl ApiError {
         }
     }
 
+    /// The same error with a message made from values (in Japanese and English).
+    fn with_message(mut self, ja: String, en: String) -> ApiError {
+        self.message = (ja, en);
+        self
+    }
+
     pub fn unauthenticated() -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -120,7 +126,8 @@ impl ApiError {
 
     /// Deleting a stop or unit that announced visits still use (`dates`, `YYYY-MM-DD`).
     pub fn announced_visits(what: [&str; 2], dates: &[String]) -> ApiError {
-        let mut e = ApiError::new(
+        let list = dates.join(", ");
+        ApiError::new(
             StatusCode::CONFLICT,
             "A4091",
             ["", ""],
@@ -128,18 +135,14 @@ impl ApiError {
                 "先にその日を運休・休館にして再計画し、公開してから削除してください（住民にお知らせが届きます）",
                 "mark those dates out of service or closed, re-plan and publish first (residents are told), then delete",
             ],
-        );
-        let list = dates.join(", ");
-        e.message = (
-            format!("{}にはお知らせ済みの訪問があるため削除できません（{list}）", what[0]),
-            format!("the {} has announced visits on {list}; deleting it would drop them silently", what[1]),
-        );
-        e
+        ).with_message(format!("{}にはお知らせ済みの訪問があるため削除できません（{list}）", what[0]),
+            format!("the {} has announced visits on {list}; deleting it would drop them silently", what[1]))
     }
 
     /// Publishing a plan that books requests which announced visits of other dates serve.
     pub fn booked_twice(requests: &[&str]) -> ApiError {
-        let mut e = ApiError::new(
+        let list = requests.join(", ");
+        ApiError::new(
             StatusCode::CONFLICT,
             "A4092",
             ["", ""],
@@ -147,36 +150,33 @@ impl ApiError {
                 "この計画はその後のお知らせと重なっています。再計画（お知らせ済みの時間枠を保つ）で作り直してください",
                 "the plan overlaps what was announced since: re-plan (keeping announced windows) instead",
             ],
-        );
-        let list = requests.join(", ");
-        e.message = (
+        )
+        .with_message(
             format!("公開すると予約が二重になります（{list}：ほかの日のお知らせ済みの訪問で対応済み）"),
             format!("publishing would book {list} twice (announced visits of other dates serve them)"),
-        );
-        e
+        )
     }
 
     /// Publishing a plan that uses stops or units deleted since it was made.
     pub fn plan_uses_deleted(ids: &[String]) -> ApiError {
-        let mut e = ApiError::new(
+        let list = ids.join(", ");
+        ApiError::new(
             StatusCode::CONFLICT,
             "A4093",
             ["", ""],
             ["今のデータで計画を作り直してください", "make the plan again with the current data"],
-        );
-        let list = ids.join(", ");
-        e.message = (
+        )
+        .with_message(
             format!("この計画は削除された訪問先・車両を使っています（{list}）"),
             format!("the plan uses stops or units deleted since it was made ({list})"),
-        );
-        e
+        )
     }
 
     /// Too many failed sign-ins from one address or for one account.
     pub fn throttled(minutes: i64) -> ApiError {
         let ja = format!("サインインの失敗が続いたため、一時的に受け付けを止めています（約{minutes}分）");
         let en = format!("too many failed sign-ins: sign-in is paused for about {minutes} minutes");
-        let mut e = ApiError::new(
+        ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "A4290",
             ["", ""],
@@ -184,20 +184,18 @@ impl ApiError {
                 "時間をおいてからもう一度お試しください。急ぐ場合は管理者にロックの解除を依頼してください",
                 "wait and try again, or ask an administrator to unlock the account",
             ],
-        );
-        e.message = (ja, en);
-        e
+        )
+        .with_message(ja, en)
     }
 
     pub fn not_found(what_ja: &str, what_en: &str) -> ApiError {
-        let mut e = ApiError::new(
+        ApiError::new(
             StatusCode::NOT_FOUND,
             "A404",
             ["", ""],
             ["一覧（GET）で id を確認してください", "check the id in the list (GET)"],
-        );
-        e.message = (format!("{what_ja}が見つかりません"), format!("{what_en} not found"));
-        e
+        )
+        .with_message(format!("{what_ja}が見つかりません"), format!("{what_en} not found"))
     }
 
     pub fn bad_request(message: [&str; 2], hint: [&str; 2]) -> ApiError {
