@@ -111,7 +111,10 @@ pub const SCRIPT: &str = r#"(function () {
   }
   function show(message) {
     var n = load(QUEUE).length;
-    status.textContent = message || (n ? app.dataset.pending.replace('{n}', n) : app.dataset.allSent);
+    // Without a signal the plain count also says why nothing is sent (a tap while a failing
+    // send is still under way must not hide it).
+    var waiting = app.dataset.pending.replace('{n}', n) + (navigator.onLine ? '' : ' ' + app.dataset.offline);
+    status.textContent = message || (n ? waiting : app.dataset.allSent);
     status.dataset.unsent = n;
     var refusedList = document.getElementById('refused-entries'), kept = load(REFUSED);
     if (refusedList) {
@@ -205,7 +208,7 @@ pub const SCRIPT: &str = r#"(function () {
   window.addEventListener('online', function () { tellWorker(); sync(); });
   window.addEventListener('offline', function () {
     tellWorker();
-    show(app.dataset.pending.replace('{n}', load(QUEUE).length) + ' ' + app.dataset.offline);
+    show();
   });
   setInterval(sync, 15000);
   sync();
