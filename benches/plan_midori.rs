@@ -16,11 +16,11 @@ use junkai_solver::weekly::{PlanParams, plan};
 fn run(weeks: u32) -> (usize, usize, String, Duration) {
     let started = Instant::now();
     let docs = load_documents(None).expect("embedded data loads");
-    let choice = HorizonChoice {
-        week_of: NaiveDate::from_ymd_opt(2026, 12, 7),
-        weeks: Some(weeks),
-        today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-    };
+    let choice = HorizonChoice::weeks(
+        NaiveDate::from_ymd_opt(2026, 12, 7),
+        Some(weeks),
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    );
     let data = parse(&docs, choice).expect("embedded data is valid");
     let p = &data.problem;
     let flags: Vec<bool> = (0..p.locations().len()).map(|l| p.location_is_mountainous(l)).collect();

@@ -109,11 +109,11 @@ fn run(stops: usize) -> Measured {
     let problem = synthetic(stops, 20_261_207);
     let started = Instant::now();
     let docs = Documents { problem: ("synthetic".into(), problem), requests: None, changes: RequestChanges::default() };
-    let choice = HorizonChoice {
-        week_of: NaiveDate::from_ymd_opt(2027, 2, 1),
-        weeks: Some(1),
-        today: NaiveDate::from_ymd_opt(2027, 1, 25).unwrap(),
-    };
+    let choice = HorizonChoice::weeks(
+        NaiveDate::from_ymd_opt(2027, 2, 1),
+        Some(1),
+        NaiveDate::from_ymd_opt(2027, 1, 25).unwrap(),
+    );
     let data = parse(&docs, choice).expect("the synthetic data is valid");
     let p = &data.problem;
     let flags: Vec<bool> = (0..p.locations().len()).map(|l| p.location_is_mountainous(l)).collect();

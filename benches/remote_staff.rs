@@ -92,11 +92,11 @@ fn row(case: &str, o: &Outcome) {
 
 fn midori() {
     let docs = load_documents(None).expect("embedded data loads");
-    let choice = HorizonChoice {
-        week_of: NaiveDate::from_ymd_opt(2026, 12, 7),
-        weeks: Some(1),
-        today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
-    };
+    let choice = HorizonChoice::weeks(
+        NaiveDate::from_ymd_opt(2026, 12, 7),
+        Some(1),
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+    );
     let data = parse(&docs, choice).expect("embedded data is valid");
     row("Midori week, sample remote staff", &planned(&data.problem, &data.travel));
     row("Midori week, nobody needed", &planned(&unlimited(&data.problem), &data.travel));
@@ -181,11 +181,11 @@ fn stress(minutes: i64) -> Value {
 fn stress_case(minutes: i64, limit: bool) {
     let docs =
         Documents { problem: ("stress".into(), stress(minutes)), requests: None, changes: RequestChanges::default() };
-    let choice = HorizonChoice {
-        week_of: NaiveDate::from_ymd_opt(2027, 2, 1),
-        weeks: Some(1),
-        today: NaiveDate::from_ymd_opt(2027, 1, 25).unwrap(),
-    };
+    let choice = HorizonChoice::weeks(
+        NaiveDate::from_ymd_opt(2027, 2, 1),
+        Some(1),
+        NaiveDate::from_ymd_opt(2027, 1, 25).unwrap(),
+    );
     let data = parse(&docs, choice).expect("the stress case is valid");
     if limit {
         row(&format!("stress, 4 doctors × {minutes} min a day"), &planned(&data.problem, &data.travel));

@@ -65,7 +65,7 @@ pub fn run(
     let choice = match mode {
         Mode::Plan => choice,
         Mode::Replan(p) | Mode::Full(p) => {
-            HorizonChoice { week_of: Some(p.first_monday), weeks: Some(p.weeks), today: choice.today }
+            HorizonChoice { week_of: Some(p.first_monday), weeks: Some(p.weeks), ..choice }
         }
     };
     let data = parse(docs, choice).map_err(PipelineError::Input)?;

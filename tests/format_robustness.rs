@@ -76,7 +76,7 @@ proptest! {
             replace(&mut doc, &path, value);
         }
         let docs = Documents { problem: ("fuzz.json".into(), doc), requests: None, changes: Default::default() };
-        let choice = HorizonChoice { week_of: NaiveDate::from_ymd_opt(2026, 12, 7), weeks: Some(1), today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() };
+        let choice = HorizonChoice::weeks(NaiveDate::from_ymd_opt(2026, 12, 7), Some(1), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         match parse(&docs, choice) {
             Ok(data) => {
                 // Whatever loads also plans, and the plan passes the independent check.

@@ -163,3 +163,57 @@ fn a_hall_closed_for_a_day_moves_only_its_own_visit() {
         "only the closed hall's visit changes: {changed:?}"
     );
 }
+
+/// The unit's route of `day` taken out of service (its shift that weekday removed).
+fn without_unit_on(problem: &Problem, vehicle: usize, day: usize) -> Problem {
+    let weekday = problem.horizon().days[day].weekday();
+    let mut parts: ProblemParts = problem.parts().clone();
+    parts.vehicles[vehicle].shifts[weekday.index()] = None;
+    Problem::new(parts).unwrap()
+}
+
+#[test]
+fn visits_of_a_unit_out_of_service_are_rehomed_within_the_week_and_nothing_else_moves() {
+    // The tiny week with a hall no request asks for: its weekly minimum alone brings a visit.
+    let mut parts: ProblemParts = common::tiny().parts().clone();
+    parts.stops.push(common::stop(4, 139.31, 36.50, true));
+    let problem = Problem::new(parts).unwrap();
+    let p = checked(&problem, plan(&problem, &common::matrix(&problem), &params(), &mut |_| {}));
+    let published = published_routes(&problem, &p);
+    let hall = VisitPlace::Stop(4);
+    let route = published.iter().find(|r| r.visits.iter().any(|v| v.place == hall)).expect("the hall's rule visit");
+    let out = without_unit_on(&problem, route.vehicle, route.day);
+    let p = replan_of(&out, &published);
+    let changed = changed_windows(&out, &published, &p);
+    assert_eq!(changed.len(), route.visits.len(), "exactly the unit's visits of that day change: {changed:?}");
+    assert!(changed.iter().all(|c| c.day == route.day));
+    let week = problem.horizon().days[route.day].week();
+    let hall_visits = p.visits().filter(|(day, _, v)| day.week() == week && v.place == hall).count();
+    assert_eq!(hall_visits, 1, "the hall's visit is re-homed in its week: {:?}", p.assignment.message);
+    assert!(p.shortfalls.is_empty(), "{:?}", p.shortfalls);
+    for r in route.visits.iter().flat_map(|v| &v.requests) {
+        let fate = served(&p).contains(r) || p.unserved.iter().any(|u| u.request == *r);
+        assert!(fate, "request {r} of a lost visit is neither served nor refused");
+    }
+}
+
+#[test]
+fn days_that_have_passed_take_no_new_visit() {
+    let (problem, published) = published_tiny();
+    // Mid-week: days 0 and 1 have passed. New requests open all week.
+    let extra: Vec<Request> = (0..4).map(|i| common::request(40 + i, i % 2, i, 0, 4)).collect();
+    let mut parts: ProblemParts = with_requests(&problem, extra).parts().clone();
+    parts.horizon.first_open = 2;
+    let midweek = Problem::new(parts).unwrap();
+    let p = replan_of(&midweek, &published);
+    assert!(changed_windows(&midweek, &published, &p).is_empty(), "announced visits of passed days stay");
+    let new_requests = problem.requests().len()..midweek.requests().len();
+    for (day, _, v) in p.visits() {
+        let has_new = v.requests.iter().any(|r| new_requests.contains(r));
+        let announced = published
+            .iter()
+            .any(|r| problem.horizon().days[r.day] == day && r.visits.iter().any(|a| a.place == v.place));
+        assert!(!has_new || day.ordinal >= 2 || announced, "a new request was placed on passed day {}", day.ordinal);
+        assert!(announced || day.ordinal >= 2, "a new visit on passed day {}", day.ordinal);
+    }
+}

@@ -103,7 +103,7 @@ impl Calendar {
                 }
             }
         }
-        Ok(Calendar { first_monday, weeks, open_dates, closed, horizon: Horizon { weeks, days } })
+        Ok(Calendar { first_monday, weeks, open_dates, closed, horizon: Horizon { weeks, days, first_open: 0 } })
     }
 
     /// Day ordinal of a date (days since the first Monday; negative before the horizon).

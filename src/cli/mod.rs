@@ -120,7 +120,7 @@ impl DataArgs {
             }
         };
         let today = clock(self.today.as_deref()).map_err(|d| vec![d])?.today();
-        Ok(HorizonChoice { week_of, weeks: self.weeks, today })
+        Ok(HorizonChoice::weeks(week_of, self.weeks, today))
     }
 
     /// The data folder (or the folder of a single problem file); `None` for the embedded data.

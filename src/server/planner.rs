@@ -345,7 +345,7 @@ fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
 
 async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
-    let choice = HorizonChoice { week_of: body.week, weeks: body.weeks, today: s.config.clock.today() };
+    let choice = HorizonChoice::weeks(body.week, body.weeks, s.config.clock.today());
     let id = begin_plan(&s, &p.who(), choice, body.seed.unwrap_or(1)).await?;
     accepted(&s, id).await
 }

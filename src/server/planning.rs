@@ -42,7 +42,7 @@ pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, s
     let end = monday + chrono::Duration::days(7 * i64::from(data.calendar.weeks));
     let docs = without_requests(docs, &served_elsewhere(s, monday, end).await?);
     let id = s.store.create_plan(PlanKind::Plan, None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
-    let choice = HorizonChoice { week_of: Some(monday), weeks: Some(data.calendar.weeks), today: choice.today };
+    let choice = HorizonChoice::weeks(Some(monday), Some(data.calendar.weeks), choice.today).from_today();
     launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
     Ok(id)
 }
@@ -98,6 +98,6 @@ pub(crate) async fn begin_replan(
     let based_on = announced.latest().map(|p| p.plan_id);
     let id = s.store.create_plan(kind, based_on, &monday.to_string(), weeks, seed, who).await?;
     let task = if full { Task::Full(published) } else { Task::Replan(published) };
-    launch(s.clone(), permit, id, docs, HorizonChoice::from_file(s.config.clock.today()), task, seed);
+    launch(s.clone(), permit, id, docs, HorizonChoice::from_file(s.config.clock.today()).from_today(), task, seed);
     Ok(id)
 }

@@ -103,13 +103,18 @@ impl Day {
 pub struct Horizon {
     pub weeks: u32,
     pub days: Vec<Day>,
+    /// The first day ordinal that takes new visits: the days before it have passed (a
+    /// plan or re-plan made mid-week). Visits already announced there stay as they are.
+    /// 0 when every day is ahead.
+    #[serde(default)]
+    pub first_open: u32,
 }
 
 impl Horizon {
     /// Every day of `weeks` weeks whose weekday is in `open`.
     pub fn from_weekdays(weeks: u32, open: WeekdaySet) -> Horizon {
         let days = (0..weeks * 7).map(|ordinal| Day { ordinal }).filter(|d| open.contains(d.weekday())).collect();
-        Horizon { weeks, days }
+        Horizon { weeks, days, first_open: 0 }
     }
 }
 

@@ -257,11 +257,11 @@ fn greedy(
     (unserved, shortfalls, report)
 }
 
-/// Weeks where dropped request-free visits leave a stop below its minimum (not yet listed).
-fn rule_shortfalls(problem: &Problem, ledger: &Ledger, known: &[VisitShortfall]) -> Vec<VisitShortfall> {
+/// Weeks where dropped visits leave a stop below its minimum (not yet listed).
+pub(crate) fn rule_shortfalls(problem: &Problem, ledger: &Ledger, known: &[VisitShortfall]) -> Vec<VisitShortfall> {
     let days = &problem.horizon().days;
     let mut out: Vec<VisitShortfall> = Vec::new();
-    for visit in ledger.visits.iter().filter(|v| v.dropped && v.requests.is_empty()) {
+    for visit in ledger.visits.iter().filter(|v| v.dropped) {
         let VisitPlace::Stop(stop) = visit.place else { continue };
         let week = days[visit.day].week();
         let required = problem.stops()[stop].rule.min_per_week;

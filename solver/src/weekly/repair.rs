@@ -43,6 +43,75 @@ pub fn move_dropped(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay]
     }
 }
 
+/// Re-homes each announced visit that routing had to give up (its unit out of service,
+/// its window no longer open, ...): it keeps its place and requests but not its window or
+/// unit, and goes on the nearest day of the same week (its own day first, on another
+/// unit) that its requests and the stop's rule allow and whose routes take it without
+/// losing any visit. When that fails and the stop would fall below its weekly minimum,
+/// the visit is re-homed without its requests (they are fitted in afterwards like any
+/// other). Visits that find no home stay dropped; returns the re-homed ones.
+pub fn rehome(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], given_up: &[usize]) -> Vec<usize> {
+    let mut rehomed = Vec::new();
+    for &visit in given_up {
+        let v = &mut ledger.visits[visit];
+        v.lock = None;
+        v.kept_sessions.clear();
+        if move_within_week(ctx, ledger, routed, visit) {
+            rehomed.push(visit);
+            continue;
+        }
+        let (requests, class_kind) = (ledger.visits[visit].requests.clone(), ledger.visits[visit].class_kind);
+        if requests.is_empty() || !below_minimum(ctx, ledger, visit) {
+            continue;
+        }
+        ledger.visits[visit].requests.clear();
+        ledger.visits[visit].class_kind = None;
+        if move_within_week(ctx, ledger, routed, visit) {
+            rehomed.push(visit);
+        } else {
+            ledger.visits[visit].requests = requests;
+            ledger.visits[visit].class_kind = class_kind;
+        }
+    }
+    rehomed
+}
+
+/// Moves a dropped visit to the nearest day of its week (its own day first) whose routes
+/// take it; `false` (and the visit left dropped on its day) when none does.
+fn move_within_week(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], visit: usize) -> bool {
+    let days = &ctx.problem.horizon().days;
+    let from = ledger.visits[visit].day;
+    let mut choices: Vec<usize> =
+        repair_days(ctx, ledger, visit).into_iter().filter(|&d| days[d].week() == days[from].week()).collect();
+    choices.sort_by_key(|&d| (days[d].ordinal.abs_diff(days[from].ordinal), days[d].ordinal));
+    for day in choices {
+        if !ledger.rule_allows(ledger.visits[visit].place, day) {
+            continue;
+        }
+        ledger.visits[visit].day = day;
+        ledger.visits[visit].dropped = false;
+        if try_day(ctx, ledger, routed, day) {
+            return true;
+        }
+        ledger.visits[visit].dropped = true;
+    }
+    ledger.visits[visit].day = from;
+    false
+}
+
+/// Whether the stop of a dropped visit has fewer visits in its week than its rule's minimum.
+fn below_minimum(ctx: &Context, ledger: &Ledger, visit: usize) -> bool {
+    let crate::plan::VisitPlace::Stop(stop) = ledger.visits[visit].place else { return false };
+    let days = &ctx.problem.horizon().days;
+    let week = days[ledger.visits[visit].day].week();
+    let planned = ledger
+        .visits
+        .iter()
+        .filter(|v| !v.dropped && v.place == ledger.visits[visit].place && days[v.day].week() == week)
+        .count();
+    planned < ctx.problem.stops()[stop].rule.min_per_week as usize
+}
+
 /// Days a dropped visit may move to: days allowed for all its requests, or for a visit
 /// without requests, the open days of the same week.
 fn repair_days(ctx: &Context, ledger: &Ledger, visit: usize) -> Vec<usize> {

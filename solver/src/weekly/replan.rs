@@ -5,7 +5,7 @@
 
 use super::assign::Ledger;
 use super::visits::{TentativeVisit, request_place};
-use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair};
+use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair, rule_shortfalls};
 use crate::matrix::TravelMatrix;
 use crate::model::{Problem, Session};
 use crate::plan::{AssignmentReport, Plan, Unserved, UnservedReason, VisitPlace};
@@ -68,10 +68,13 @@ pub fn replan(
             ledger.add_visit(visit);
         }
     }
+    let locked = ledger.visits.len();
     let mut routed = ctx.route_all_days(&mut ledger, progress);
-    for visit in routed.iter_mut().flat_map(|r| std::mem::take(&mut r.dropped)) {
+    let given_up: Vec<usize> = routed.iter_mut().flat_map(|r| std::mem::take(&mut r.dropped)).collect();
+    for &visit in &given_up {
         ledger.visits[visit].dropped = true;
     }
+    let rehomed = repair::rehome(&ctx, &mut ledger, &mut routed, &given_up);
     // Sessions a kept visit can no longer hold (e.g. the doctor's new day off).
     let sessionless: Vec<usize> =
         super::take_out_sessionless(&mut ledger, &mut routed).into_iter().map(|u| u.request).collect();
@@ -98,15 +101,18 @@ pub fn replan(
     defer_open_requests(problem, &mut unserved);
 
     let kept = ledger.visits.iter().filter(|v| v.lock.is_some() && !v.dropped).count();
-    let locked = ledger.visits.iter().filter(|v| v.lock.is_some()).count();
     let assignment = AssignmentReport {
         method: "replan".into(),
-        message: format!("{kept} of {locked} published visits kept in their windows"),
+        message: format!(
+            "{kept} of {locked} published visits kept in their windows, {} moved within their week",
+            rehomed.len()
+        ),
         locked,
         locked_kept: kept,
         ..AssignmentReport::default()
     };
-    Plan { days: day_plans(problem, routed), unserved, shortfalls: Vec::new(), assignment }
+    let shortfalls = rule_shortfalls(problem, &ledger, &[]);
+    Plan { days: day_plans(problem, routed), unserved, shortfalls, assignment }
 }
 
 /// Why a request with candidate days still did not fit: the visit rule when it allowed

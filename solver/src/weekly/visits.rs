@@ -109,9 +109,13 @@ pub fn request_place(problem: &Problem, request: usize) -> VisitPlace {
     }
 }
 
-/// Whether the place may be visited on this day at all (open, and for stops, allowed by
-/// the visit rule's weekdays).
+/// Whether a new visit may be placed at the place on this day at all: the day has not
+/// passed (see [`crate::model::Horizon::first_open`]), the place is open, and for stops
+/// the visit rule allows the weekday.
 pub fn place_open(problem: &Problem, place: VisitPlace, day: Day) -> bool {
+    if day.ordinal < problem.horizon().first_open {
+        return false;
+    }
     match place {
         VisitPlace::Stop(s) => {
             let stop = &problem.stops()[s];

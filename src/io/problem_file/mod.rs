@@ -49,12 +49,25 @@ pub struct HorizonChoice {
     pub weeks: Option<u32>,
     /// Today's date in Japan, from the caller's clock ([`crate::clock::Clock`]).
     pub today: NaiveDate,
+    /// In the rolling operation (the service), no new visit goes before `today`: those
+    /// days have passed. `false` plans every day of the horizon (a study of any week).
+    pub from_today: bool,
 }
 
 impl HorizonChoice {
     /// The file's horizon, else next week from `today`.
     pub fn from_file(today: NaiveDate) -> HorizonChoice {
-        HorizonChoice { week_of: None, weeks: None, today }
+        HorizonChoice { week_of: None, weeks: None, today, from_today: false }
+    }
+
+    /// The given weeks, every day of them planned.
+    pub fn weeks(week_of: Option<NaiveDate>, weeks: Option<u32>, today: NaiveDate) -> HorizonChoice {
+        HorizonChoice { week_of, weeks, today, from_today: false }
+    }
+
+    /// The same weeks, with no new visit before today (the service's plans).
+    pub fn from_today(self) -> HorizonChoice {
+        HorizonChoice { from_today: true, ..self }
     }
 }
 
@@ -273,12 +286,16 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
     let roads = parse_roads(&mut reader, top.get("roads"));
     let week_of = choice.week_of.or(in_file.week_of).unwrap_or_else(|| next_monday(choice.today));
     let weeks = choice.weeks.or(in_file.weeks).unwrap_or(1);
-    let calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
+    let mut calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
         let d = if choice.week_of.is_none() && choice.weeks.is_none() { d.in_file(problem_label) } else { d };
         let mut all = label_all(reader.diagnostics.clone(), problem_label);
         all.push(d);
         all
     })?;
+    if choice.from_today {
+        let today = calendar.ordinal_of(choice.today).clamp(0, i64::from(weeks) * 7);
+        calendar.horizon.first_open = u32::try_from(today).unwrap_or(0);
+    }
     let model = entities::parse_entities(&mut reader, top, &calendar);
     let session_buffer = remote_staff::parse_session_buffer(&mut reader, top);
     let mut diagnostics = label_all(std::mem::take(&mut reader.diagnostics), problem_label);

@@ -254,7 +254,7 @@ pub async fn create_plan(
     if !problems.is_empty() {
         return Err(ApiError::invalid(problems));
     }
-    let choice = HorizonChoice { week_of, weeks, today: s.config.clock.today() };
+    let choice = HorizonChoice::weeks(week_of, weeks, s.config.clock.today());
     let id = begin_plan(&s, &planner.who(), choice, 1).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }
