@@ -10,7 +10,9 @@
 //!   announced for today or later that is no longer announced has a notice;
 //! - a resident's status check agrees with the announced visit of their booking, and no
 //!   booking is announced on two visits;
-//! - a unit with announced days ahead is never deleted.
+//! - a unit with announced days ahead is never deleted;
+//! - a re-plan keeping windows moves no announced visit that no event (its unit out of
+//!   service or its hall closed that day) made impossible.
 //!
 //! The record is independent of the service's seam: it keeps every publication (the
 //! plan's days as the draft showed them, and the day it was made) and applies the rule
@@ -90,6 +92,9 @@ struct Record {
     /// Every visit ever announced.
     ever: BTreeSet<Visit>,
     requests: usize,
+    /// Events so far: (unit, date) out of service, (stop, date) closed.
+    out_of_service: BTreeSet<(String, NaiveDate)>,
+    closed: BTreeSet<(String, NaiveDate)>,
 }
 
 impl Record {
@@ -300,6 +305,7 @@ impl Sim {
                 let (unit, _) = DRIVERS[self.rng.below(2) as usize];
                 let date = today + Duration::days(self.rng.below(14) as i64);
                 self.say(format!("{today}: {unit} out of service {date}"));
+                self.record.out_of_service.insert((unit.to_string(), date));
                 let (_, mut body) = self.api(PLANNER, "GET", &format!("/api/units/{unit}"), None).await;
                 let list = body.as_object_mut().unwrap().entry("out_of_service").or_insert(json!([]));
                 list.as_array_mut().unwrap().push(json!({ "from": date, "reason": "故障" }));
@@ -310,6 +316,7 @@ impl Sim {
                 let stop = STOPS[self.rng.below(4) as usize];
                 let date = today + Duration::days(self.rng.below(14) as i64);
                 self.say(format!("{today}: {stop} closed {date}"));
+                self.record.closed.insert((stop.to_string(), date));
                 let (_, mut body) = self.api(PLANNER, "GET", &format!("/api/stops/{stop}"), None).await;
                 let list = body.as_object_mut().unwrap().entry("closed").or_insert(json!([]));
                 list.as_array_mut().unwrap().push(json!({ "from": date, "reason": "行事" }));
@@ -341,6 +348,9 @@ impl Sim {
                 assert_eq!(status, StatusCode::ACCEPTED, "{started}");
                 let id = started["id"].as_i64().unwrap();
                 if self.finished(id).await.is_some() {
+                    if !full {
+                        self.check_minimal_change(id).await;
+                    }
                     self.publish(id).await;
                 }
             }
@@ -359,6 +369,30 @@ impl Sim {
                     assert_eq!(status, StatusCode::CONFLICT, "{unit} has announced days ahead");
                 }
             }
+        }
+    }
+
+    /// A re-plan (keeping windows) keeps every visit announced for its dates from today on
+    /// — date, unit and window — unless a recorded event made it impossible: its unit out
+    /// of service or its hall closed that day; the review before publishing names that
+    /// event as the cause of each visit it moves or drops.
+    async fn check_minimal_change(&self, id: i64) {
+        let today = self.today();
+        let (monday, weeks, draft) = &self.record.plans[&id];
+        let end = *monday + Duration::days(7 * weeks);
+        let same = |a: &Visit, b: &Visit| {
+            (&a.stop, a.date, &a.from, &a.to, &a.unit_id) == (&b.stop, b.date, &b.from, &b.to, &b.unit_id)
+        };
+        for v in self.record.announced_from(today.max(*monday)).iter().filter(|v| v.date < end) {
+            let kept = draft.iter().any(|d| same(d, v));
+            let unit_out = self.record.out_of_service.contains(&(v.unit_id.clone(), v.date));
+            let hall_closed = v.stop.as_ref().is_some_and(|s| self.record.closed.contains(&(s.clone(), v.date)));
+            assert!(kept || unit_out || hall_closed, "re-plan {id} on {today} moved {v:?}, which no event touched");
+        }
+        let (_, review) = self.api(PLANNER, "GET", &format!("/api/plans/{id}/review"), None).await;
+        for c in review["changes"].as_array().unwrap() {
+            let cause = c["cause"].as_str().unwrap();
+            assert!(["unit_not_working", "place_closed"].contains(&cause), "re-plan {id} on {today}: {c}");
         }
     }
 

@@ -297,3 +297,64 @@ async fn a_draft_that_uses_a_unit_deleted_since_is_not_published() {
     assert_eq!((status, refused["code"].as_str()), (StatusCode::CONFLICT, Some("A4093")), "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("iryo"), "{refused}");
 }
+
+/// Every announced visit of the dates `from..=to` on the hall pages, as (date, stop, window).
+async fn announced_windows(app: &Router, from: &str, to: &str) -> Vec<(String, String, Value)> {
+    let mut out = Vec::new();
+    for stop in STOPS {
+        let uri = format!("/api/public/stops/{stop}/visits?from={from}&to={to}");
+        let (_, answer) = api(app, PLANNER, "GET", &uri, None).await;
+        for v in answer["visits"].as_array().cloned().unwrap_or_default() {
+            out.push((v["date"].as_str().unwrap_or("").to_string(), stop.to_string(), v["window"].clone()));
+        }
+    }
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out
+}
+
+#[tokio::test]
+async fn a_replan_for_a_unit_out_of_service_moves_only_its_visits_and_says_why_before_publishing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_state, app) = app(dir.path()).await;
+    let (monday, friday) = (shifted("2026-12-07"), shifted("2026-12-11"));
+    let week = draft_of(&app, &monday).await;
+    publish(&app, week).await;
+    let (_, plan) = api(&app, PLANNER, "GET", &format!("/api/plans/{week}/plan.json"), None).await;
+    // The medical unit's busiest day breaks down.
+    let days = plan["days"].as_array().unwrap();
+    let iryo_visits = |d: &Value| -> usize {
+        let routes = d["routes"].as_array().unwrap().iter().filter(|r| r["vehicle_id"] == "iryo");
+        routes.map(|r| r["visits"].as_array().unwrap().len()).sum()
+    };
+    let day = days.iter().max_by_key(|d| iryo_visits(d)).unwrap();
+    let (date, unit_name) = (day["date"].as_str().unwrap().to_string(), "医療MaaS");
+    assert!(iryo_visits(day) > 0, "the medical unit runs this week");
+    let (_, mut unit) = api(&app, PLANNER, "GET", "/api/units/iryo", None).await;
+    unit["out_of_service"] = json!([{ "from": date, "to": date, "reason": "故障" }]);
+    assert!(api(&app, PLANNER, "PUT", "/api/units/iryo", Some(unit)).await.0.is_success());
+    let before = announced_windows(&app, &monday, &friday).await;
+
+    let (status, started) = api(&app, PLANNER, "POST", "/api/replan", Some(json!({ "week": monday }))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    wait_for_draft(&app, id).await;
+    let (status, review) = api(&app, PLANNER, "GET", &format!("/api/plans/{id}/review"), None).await;
+    assert_eq!(status, StatusCode::OK, "{review}");
+    let changes = review["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), iryo_visits(day), "exactly the broken unit's visits of {date} change: {review}");
+    for c in changes {
+        assert_eq!((c["from"]["date"].as_str(), c["cause"].as_str()), (Some(date.as_str()), Some("unit_not_working")));
+        assert!(c["from"]["unit"].as_str().is_some_and(|u| u.contains(unit_name)), "{c}");
+        assert_eq!(c["why"]["ja"], "車両がその日は運休のため");
+    }
+    // The planner page lists them with the cause above the publish button.
+    let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
+    let page = planner.get(&app, &format!("/planner?plan={id}")).await.text;
+    let (why, button) = (page.find("理由: 車両がその日は運休のため"), page.find("この計画を公開する"));
+    assert!(why.is_some() && why < button, "the cause is shown before the publish button");
+
+    publish(&app, id).await;
+    let after = announced_windows(&app, &monday, &friday).await;
+    let untouched: Vec<_> = before.iter().filter(|(d, _, _)| *d != date).collect();
+    assert!(untouched.iter().all(|v| after.contains(v)), "every other announced visit keeps its date and window");
+}

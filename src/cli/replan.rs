@@ -90,7 +90,7 @@ pub fn run(args: &ReplanArgs, lang: Lang) -> ExitCode {
     let cancelled = cancelled_count(&planned.cancelled, &args.cancel);
     print_changes(lang, args.full, planned.published_visits, &planned.changed, newly_served, cancelled);
     for c in &planned.changed {
-        say!("  {}", describe(&planned.data, c, lang));
+        say!("  {}", describe(&planned.data, c, args.full, lang));
     }
     ExitCode::SUCCESS
 }
@@ -133,8 +133,8 @@ fn print_changes(lang: Lang, full: bool, published: usize, changed: &[ChangedWin
     }
 }
 
-/// One changed window, e.g. `2026-12-08 小平公民館 10:30–11:30 → 13:00–14:00`.
-fn describe(data: &Dataset, c: &ChangedWindow, lang: Lang) -> String {
+/// One changed window and why, e.g. `2026-12-08 小平公民館 10:30–11:30 → 訪問なし（車両がその日は運休のため）`.
+fn describe(data: &Dataset, c: &ChangedWindow, full: bool, lang: Lang) -> String {
     let p = &data.problem;
     let date = data.calendar.date_of(p.horizon().days[c.day]);
     let place = match c.place {
@@ -146,5 +146,10 @@ fn describe(data: &Dataset, c: &ChangedWindow, lang: Lang) -> String {
         (None, Lang::Ja) => "訪問なし".to_string(),
         (None, Lang::En) => "no visit".to_string(),
     };
-    format!("{date} {place} {}–{} → {now}", c.published.start, c.published.end)
+    let cause = crate::io::draft_review::cause_text(c.cause, full);
+    let cause = match lang {
+        Lang::Ja => format!("（{}）", cause.ja),
+        Lang::En => format!(" ({})", cause.en),
+    };
+    format!("{date} {place} {}–{} → {now}{cause}", c.published.start, c.published.end)
 }

@@ -4,6 +4,7 @@ pub mod calendar_identity;
 pub mod cordeau;
 pub mod crew_record;
 pub mod data_folder;
+pub mod draft_review;
 pub mod driver_day;
 pub mod excel_csv;
 pub mod gtfs;

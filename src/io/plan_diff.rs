@@ -51,7 +51,7 @@ pub enum VisitChange {
 }
 
 /// A booking whose visit changes: `to` is `None` when no visit serves it any more.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct BookingChange {
     pub request: String,
     pub from: VisitRef,

@@ -10,9 +10,10 @@ use chrono::{Duration, NaiveDate};
 
 use super::AppState;
 use super::error::ApiError;
-use super::store::{AnnouncedChange, Entity, PlanColumn, PlanStatus, Publishing};
+use super::store::{AnnouncedChange, Entity, PlanColumn, PlanKind, PlanRow, PlanStatus, Publishing};
 use crate::io::announced::Announced;
 use crate::io::calendar_identity::{CalendarIds, EventId, first_uid_of, next_identities};
+use crate::io::draft_review::{DraftReview, ReviewInput, review};
 use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef, diff_visits, visit_refs};
 use crate::io::plan_view::PlanView;
 
@@ -71,11 +72,34 @@ pub(crate) async fn served_elsewhere(
         .collect())
 }
 
-/// The changes publishing `draft` would make to what is announced for its dates (`None`
-/// when nothing is announced there yet).
-pub(crate) async fn changes_if_published(s: &AppState, draft: i64) -> Result<Option<PlanDiff>, ApiError> {
-    let (before, _, after) = before_and_after(s, &stored_plan(s, draft).await?).await?;
-    Ok((!before.is_empty()).then(|| diff_visits(&before, &after)))
+/// What publishing plan `row` now would change for its dates from today on, with why, and
+/// what the service would lose ([`crate::io::draft_review`]).
+pub(crate) async fn review_of(s: &AppState, row: &PlanRow) -> Result<DraftReview, ApiError> {
+    let (before, _, after) = before_and_after(s, &stored_plan(s, row.id).await?).await?;
+    let diff = diff_visits(&before, &after);
+    let mountainous: HashSet<String> = s
+        .store
+        .list(Entity::Stop)
+        .await?
+        .iter()
+        .filter(|stop| stop["mountainous"].as_bool() == Some(true))
+        .filter_map(|stop| stop["id"].as_str().map(str::to_string))
+        .collect();
+    let (changed, shortfalls) = row.summary().map(|s| (s.changed_windows, s.shortfalls)).unwrap_or_default();
+    let cause_of = |v: &VisitRef| {
+        let window = (v.from.clone(), v.to.clone());
+        let reported = changed.iter();
+        reported.filter(|c| c.date == v.date && c.stop_id == v.stop_id && c.published == window).map(|c| c.cause).next()
+    };
+    Ok(review(&ReviewInput {
+        before: &before,
+        after: &after,
+        diff: &diff,
+        mountainous: &mountainous,
+        shortfalls: &shortfalls,
+        cause_of: &cause_of,
+        full: row.kind != PlanKind::Replan,
+    }))
 }
 
 /// Publishes plan `id` (a draft, or a superseded version again) for its dates from today

@@ -80,6 +80,7 @@ fn outputs(planned: &Planned) -> PlanOutputs {
                 stop_name,
                 published: (c.published.start.to_string(), c.published.end.to_string()),
                 now: c.now.map(|w| (w.start.to_string(), w.end.to_string())),
+                cause: c.cause,
             }
         })
         .collect();

@@ -64,6 +64,12 @@ pub const OPERATIONS: &[Operation] = &[
     ),
     op("get", "/api/plans/{id}", Role::Viewer, "Status, progress, KPIs, errors"),
     op("get", "/api/plans/{id}/plan.json", Role::Viewer, "The plan document (format junkai-plan)"),
+    op(
+        "get",
+        "/api/plans/{id}/review",
+        Role::Planner,
+        "Before publishing: the announced visits it moves or drops with why, moved bookings, shortfalls",
+    ),
     op("post", "/api/plans/{id}/publish", Role::Planner, "Publish a draft (the previous one is superseded)"),
     op("post", "/api/replan", Role::Planner, "Re-plan around the published plan ({full, seed}); 202"),
     op("get", "/api/unserved", Role::Viewer, "Unserved requests with reasons"),

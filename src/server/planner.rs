@@ -13,12 +13,13 @@ use serde_json::{Value, json};
 
 use super::AppState;
 use super::auth::{Planner, Viewer};
-use super::changes::publish_plan;
+use super::changes::{publish_plan, review_of};
 use super::error::ApiError;
 use super::planning::{begin_plan, begin_replan};
 use super::store::{Entity, PlanColumn, PlanRow, PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 use crate::diagnostics::Diagnostic;
 use crate::io::boundary_check::far_outside;
+use crate::io::draft_review::DraftReview;
 use crate::io::problem_file::{Dataset, Documents, HorizonChoice, parse};
 
 pub fn routes() -> Router<AppState> {
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/plans", get(list_plans).post(start_plan))
         .route("/api/plans/{id}", get(plan_status))
         .route("/api/plans/{id}/plan.json", get(plan_document))
+        .route("/api/plans/{id}/review", get(plan_review))
         .route("/api/plans/{id}/publish", post(publish))
         .route("/api/replan", post(start_replan))
         .route("/api/unserved", get(unserved))
@@ -395,15 +397,31 @@ async fn plan_status(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>) 
     Ok(Json(plan_json(&row, s.jobs.progress(id))))
 }
 
+fn not_finished() -> ApiError {
+    ApiError::conflict(
+        ["計画はまだ完成していません", "the plan is not finished"],
+        ["状態を確認してください", "check its status"],
+    )
+}
+
 async fn plan_document(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     find_plan(&s, id).await?;
-    let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.ok_or_else(|| {
-        ApiError::conflict(
-            ["計画はまだ完成していません", "the plan is not finished"],
-            ["状態を確認してください", "check its status"],
-        )
-    })?;
+    let text = s.store.plan_output(id, PlanColumn::PlanJson).await?.ok_or_else(not_finished)?;
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+/// What publishing plan `id` now would change of what is announced, with why, and what
+/// the service would lose ([`DraftReview`]).
+async fn plan_review(
+    _: Planner,
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Json<DraftReview>, ApiError> {
+    let row = find_plan(&s, id).await?;
+    if s.store.plan_output(id, PlanColumn::PlanJson).await?.is_none() {
+        return Err(not_finished());
+    }
+    Ok(Json(review_of(&s, &row).await?))
 }
 
 async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {

@@ -25,7 +25,9 @@ use assign::Ledger;
 use day_routing::{RoutedDay, route_day};
 use visits::TentativeVisit;
 
-pub use replan::{ChangedWindow, PublishedRoute, PublishedVisit, changed_windows, published_routes, replan};
+pub use replan::{
+    ChangeCause, ChangedWindow, PublishedRoute, PublishedVisit, change_cause, changed_windows, published_routes, replan,
+};
 
 /// The first week's day-assignment model as text (variables and rows in the order they
 /// are added), for tests: the same input must build the same model.

@@ -41,6 +41,38 @@ pub struct ChangedWindow {
     pub published: TimeWindow,
     /// The window the plan gives the same place that day, if it visits it at all.
     pub now: Option<TimeWindow>,
+    pub cause: ChangeCause,
+}
+
+/// Why a published window could not be kept, judged from the current data alone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeCause {
+    /// The unit does not work that day any more (out of service, or no shift that weekday).
+    UnitNotWorking,
+    /// The unit is gone from the data.
+    UnitGone,
+    /// The place is closed that day, or its opening hours no longer hold the window.
+    PlaceClosed,
+    /// Nothing about the visit itself changed: the plan chose otherwise (a full
+    /// re-optimisation), or the day's routes could not keep it beside the other changes.
+    #[default]
+    PlanChoice,
+}
+
+/// The cause of losing a published visit of `vehicle` on horizon day `day` (see
+/// [`ChangeCause`]).
+pub fn change_cause(problem: &Problem, day: usize, vehicle: usize, visit: &PublishedVisit) -> ChangeCause {
+    let date = problem.horizon().days[day];
+    let Some(unit) = problem.vehicles().get(vehicle) else { return ChangeCause::UnitGone };
+    if unit.shift_on(date).is_none() {
+        return ChangeCause::UnitNotWorking;
+    }
+    let open = super::visits::place_windows(problem, visit.place, date);
+    if !open.iter().any(|w| w.start <= visit.window.start && visit.window.end <= w.end) {
+        return ChangeCause::PlaceClosed;
+    }
+    ChangeCause::PlanChoice
 }
 
 /// Keeps every published visit (same day, unit and window; its order and exact times may
@@ -127,21 +159,23 @@ fn refusal(ledger: &Ledger, request: usize, days: &[usize]) -> UnservedReason {
     }
 }
 
-/// The published visits whose window `plan` does not keep: the plan has no visit to the
-/// same place on the same day with exactly the published window.
+/// The published visits that `plan` does not keep: it has no visit to the same place on
+/// the same day by the same unit with exactly the published window (residents expecting
+/// the city office are told when the clinic comes instead).
 pub fn changed_windows(problem: &Problem, published: &[PublishedRoute], plan: &Plan) -> Vec<ChangedWindow> {
     let days = &problem.horizon().days;
     let mut changed = Vec::new();
     for route in published {
         for v in &route.visits {
-            let same_place: Vec<TimeWindow> = plan
+            let same_place: Vec<(usize, TimeWindow)> = plan
                 .visits()
                 .filter(|(day, _, visit)| days.get(route.day) == Some(day) && visit.place == v.place)
-                .map(|(_, _, visit)| visit.published)
+                .map(|(_, vehicle, visit)| (vehicle, visit.published))
                 .collect();
-            if !same_place.contains(&v.window) {
-                let now = same_place.first().copied();
-                changed.push(ChangedWindow { day: route.day, place: v.place, published: v.window, now });
+            if !same_place.contains(&(route.vehicle, v.window)) {
+                let now = same_place.first().map(|(_, w)| *w);
+                let cause = change_cause(problem, route.day, route.vehicle, v);
+                changed.push(ChangedWindow { day: route.day, place: v.place, published: v.window, now, cause });
             }
         }
     }

@@ -1,6 +1,6 @@
-//! What a plan changes for residents, on the staff side: before publishing, the draft's
-//! difference to what is announced for its dates (visits added, moved, cancelled, and
-//! whose bookings move); after publishing, the call list (連絡リスト) of residents whose
+//! What a plan changes for residents, on the staff side: before publishing, the review of
+//! the draft against what is announced for its dates (visits added, moved and cancelled
+//! with why, whose bookings move, and what the service would lose); after publishing, the call list (連絡リスト) of residents whose
 //! announced booking moved or was dropped, until its original date has passed, printable
 //! and as CSV. Names and phones are read from the requests: every
 //! view is audited.
@@ -14,8 +14,10 @@ use maud::{Markup, html};
 
 use super::account::staff_page;
 use super::layout::{cell, print_button, t, table, visit_when};
+use crate::io::draft_review::{CoverageLoss, DraftReview, ReviewedChange};
 use crate::io::excel_csv::excel_csv;
-use crate::io::plan_diff::{BookingChange, PlanDiff, VisitChange, VisitRef};
+use crate::io::plan_diff::{BookingChange, VisitRef};
+use crate::io::plan_view::ShortfallView;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -48,31 +50,82 @@ fn booking_to(lang: Lang, b: &BookingChange) -> String {
     }
 }
 
-/// The difference a draft would make, for the planner page (`who` is audited).
-pub async fn difference(s: &AppState, lang: Lang, diff: &PlanDiff, who: &str) -> Result<Markup, ApiError> {
-    if diff.is_empty() {
-        return Ok(
-            html! { p.muted { (t(lang, "お知らせ済みの訪問で変わるものはありません。", "No announced visit changes.")) } },
-        );
-    }
-    if !diff.bookings.is_empty() {
+/// The review of a plan before publishing it, for the planner page (`who` is audited
+/// when bookings are named): what it changes of what is announced and why, whose booking
+/// moves, and what the service would lose.
+pub async fn review_section(s: &AppState, lang: Lang, review: &DraftReview, who: &str) -> Result<Markup, ApiError> {
+    let people = if review.bookings.is_empty() {
+        HashMap::new()
+    } else {
         s.store.audit_read(who, "requests", "difference").await?;
-    }
-    let people = contacts(s).await?;
+        contacts(s).await?
+    };
+    let changed = |c: &ReviewedChange| match &c.to {
+        Some(to) => format!("{} {} → {}", t(lang, "変更:", "moved:"), when(lang, &c.from), when(lang, to)),
+        None => format!("{} {}", t(lang, "取りやめ:", "cancelled:"), when(lang, &c.from)),
+    };
     Ok(html! {
-        h3 { (t(lang, "お知らせ済みの予定との違い（この計画の期間）", "Difference to what is announced (this plan's dates)")) }
-        ul.changes { @for c in &diff.visits { li { (match c {
-            VisitChange::Added(v) => format!("{} {}", t(lang, "追加:", "added:"), when(lang, v)),
-            VisitChange::Moved { from, to } => format!("{} {} → {}", t(lang, "変更:", "moved:"), when(lang, from), when(lang, to)),
-            VisitChange::Cancelled(v) => format!("{} {}", t(lang, "取りやめ:", "cancelled:"), when(lang, v)),
-        }) } } }
-        @if !diff.bookings.is_empty() {
+        section.review aria-labelledby="review-heading" {
+        h3 #review-heading { (t(lang, "お知らせ済みの予定との違い（この計画の期間、今日以降）", "Difference to what is announced (this plan's dates, from today)")) }
+        @if review.changes.is_empty() && review.added.is_empty() {
+            p.muted { (t(lang, "お知らせ済みの訪問で変わるものはありません。", "No announced visit changes.")) }
+        }
+        ul.changes {
+            @for c in &review.changes { li { (changed(c)) " — " (t(lang, "理由: ", "why: ")) (c.why.get(lang)) } }
+            @for v in &review.added { li { (t(lang, "追加:", "added:")) " " (when(lang, v)) } }
+        }
+        @if !review.coverage_lost.is_empty() || !review.shortfalls.is_empty() {
+            div.notice role="alert" {
+                p { strong { (t(lang, "公開すると足りなくなるもの", "What publishing would leave short")) } }
+                ul {
+                    @for c in &review.coverage_lost { li { (coverage_line(lang, c)) } }
+                    @for f in &review.shortfalls { li { (shortfall_line(lang, f)) } }
+                }
+            }
+        }
+        @if !review.bookings.is_empty() {
             h4 { (t(lang, "予約が動く住民", "Residents whose booking moves")) }
-            ul { @for b in &diff.bookings { li {
+            ul { @for b in &review.bookings { li {
                 (b.request) " " (people.get(&b.request).map_or("", |p| p.0.as_str())) "： "
                 (when(lang, &b.from)) " → " (booking_to(lang, b)) } } }
         }
+        }
     })
+}
+
+/// A week's mountain-area halls that would lose their visit.
+fn coverage_line(lang: Lang, c: &CoverageLoss) -> String {
+    let names = c.lost.join(if lang == Lang::Ja { "、" } else { ", " });
+    match lang {
+        Lang::Ja => format!(
+            "{}の週: 山間部の会場への訪問が {} か所から {} か所に減ります（訪問がなくなる会場: {names}）",
+            c.week_of.format("%-m月%-d日"),
+            c.announced,
+            c.planned
+        ),
+        Lang::En => format!(
+            "week of {}: mountain-area halls visited fall from {} to {} (losing their visit: {names})",
+            c.week_of, c.announced, c.planned
+        ),
+    }
+}
+
+/// A stop below its weekly minimum.
+fn shortfall_line(lang: Lang, f: &ShortfallView) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{}の週: {}の訪問が週 {} 回の最低回数に足りません（{} 回）: {}",
+            f.week_of.format("%-m月%-d日"),
+            f.stop_name,
+            f.required,
+            f.planned,
+            f.reason.ja
+        ),
+        Lang::En => format!(
+            "week of {}: {} gets {} of its {} weekly visits: {}",
+            f.week_of, f.stop_name, f.planned, f.required, f.reason.en
+        ),
+    }
 }
 
 /// The call list's rows: request, name, phone, old visit, new visit.

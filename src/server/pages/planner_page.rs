@@ -25,7 +25,7 @@ use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Caller;
 use crate::server::auth::{Planner, Viewer};
-use crate::server::changes::{changes_if_published, publish_plan};
+use crate::server::changes::{publish_plan, review_of};
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::find_plan;
 use crate::server::planning::begin_plan;
@@ -132,27 +132,26 @@ async fn plan_detail(
     view: &MapQuery,
 ) -> Result<Markup, ApiError> {
     let (may_plan, csrf) = (caller.account.role.plans(), caller.csrf());
-    let mut difference = None;
-    if may_plan
-        && p.status == PlanStatus::Draft
-        && let Some(diff) = changes_if_published(s, p.id).await?
-    {
-        difference = Some(changes_page::difference(s, lang, &diff, &caller.who()).await?);
-    }
+    let may_publish = may_plan && matches!(p.status, PlanStatus::Draft | PlanStatus::Superseded);
+    let review = if may_publish {
+        Some(changes_page::review_section(s, lang, &review_of(s, p).await?, &caller.who()).await?)
+    } else {
+        None
+    };
     let map_text = s.store.plan_output(p.id, PlanColumn::MapGeojson).await?.unwrap_or_default();
     let map: FeatureCollection = serde_json::from_str(&map_text).unwrap_or_default();
     let [status_ja, status_en] = p.status.label();
     let summary = p.summary();
     Ok(html! {
         h2 { (t(lang, "計画", "Plan")) " " (p.id) " (" (t(lang, status_ja, status_en)) ")" }
-        @if may_plan && matches!(p.status, PlanStatus::Draft | PlanStatus::Superseded) {
+        @if let Some(r) = review { (r) }
+        @if may_publish {
             form method="post" action={ "/planner/plans/" (p.id) "/publish" } {
                 (csrf_input(csrf))
                 button type="submit" { @if p.status == PlanStatus::Draft { (t(lang, "この計画を公開する", "Publish this plan")) }
                     @else { (t(lang, "この版をもう一度公開する（元に戻す）", "Publish this version again (roll back)")) } }
             }
         }
-        @if let Some(d) = difference { (d) }
         @if may_plan && p.status == PlanStatus::Published {
             p { a href="/planner/calls" { (t(lang, "連絡リスト（予約が動いた住民）", "Call list (residents whose booking moved)")) }
                 " ・ " a href="/planner/day-before" { (t(lang, "前日確認リスト", "Day-before call list")) } }

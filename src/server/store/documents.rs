@@ -95,6 +95,9 @@ pub struct ChangedWindow {
     pub published: (String, String),
     /// The window now, or `None` when the visit is gone.
     pub now: Option<(String, String)>,
+    /// Why (summaries stored before causes were recorded read as the plan's choice).
+    #[serde(default)]
+    pub cause: junkai_solver::weekly::ChangeCause,
 }
 
 /// What planners see of a finished plan.
