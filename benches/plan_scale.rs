@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use junkai::io::problem_file::{Documents, HorizonChoice, RequestChanges, parse};
+use junkai::io::problem_file::{Documents, HorizonChoice, parse};
 use junkai_solver::check::check;
 use junkai_solver::matrix::great_circle_matrix;
 use junkai_solver::rng::Rng;
@@ -108,7 +108,7 @@ fn peak_memory_mb() -> f64 {
 fn run(stops: usize) -> Measured {
     let problem = synthetic(stops, 20_261_207);
     let started = Instant::now();
-    let docs = Documents { problem: ("synthetic".into(), problem), requests: None, changes: RequestChanges::default() };
+    let docs = Documents::new(("synthetic".into(), problem), None);
     let choice = HorizonChoice::weeks(
         NaiveDate::from_ymd_opt(2027, 2, 1),
         Some(1),

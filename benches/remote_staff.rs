@@ -18,7 +18,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use junkai::io::data_folder::load_documents;
-use junkai::io::problem_file::{Documents, HorizonChoice, RequestChanges, parse};
+use junkai::io::problem_file::{Documents, HorizonChoice, parse};
 use junkai_solver::check::check;
 use junkai_solver::matrix::great_circle_matrix;
 use junkai_solver::model::Problem;
@@ -179,8 +179,7 @@ fn stress(minutes: i64) -> Value {
 }
 
 fn stress_case(minutes: i64, limit: bool) {
-    let docs =
-        Documents { problem: ("stress".into(), stress(minutes)), requests: None, changes: RequestChanges::default() };
+    let docs = Documents::new(("stress".into(), stress(minutes)), None);
     let choice = HorizonChoice::weeks(
         NaiveDate::from_ymd_opt(2027, 2, 1),
         Some(1),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use junkai_solver::check::check;
 use junkai_solver::plan::Plan;
-use junkai_solver::weekly::{ChangedWindow, PlanParams, PlanProgress, changed_windows, plan, replan};
+use junkai_solver::weekly::{ChangedWindow, PlanParams, PlanProgress, beside_promises, changed_windows, plan, replan};
 
 use crate::diagnostics::Diagnostic;
 use crate::io::plan_view::PlanView;
@@ -68,11 +68,15 @@ pub fn run(
             HorizonChoice { week_of: Some(p.first_monday), weeks: Some(p.weeks), ..choice }
         }
     };
-    let data = parse(docs, choice).map_err(PipelineError::Input)?;
+    let mut data = parse(docs, choice).map_err(PipelineError::Input)?;
     let Resolved { routes, cancelled } = match mode {
         Mode::Plan => Resolved { routes: Vec::new(), cancelled: Vec::new() },
         Mode::Replan(p) | Mode::Full(p) => p.resolve(&data, label).map_err(PipelineError::Input)?,
     };
+    if matches!(mode, Mode::Replan(_)) {
+        data.problem =
+            beside_promises(&data.problem, &routes).map_err(|e| PipelineError::Check(vec![e.to_string()]))?;
+    }
     let travel = travel(&data, folder).map_err(PipelineError::Input)?;
     let problem = &data.problem;
     let mut params = *params;

@@ -481,9 +481,13 @@ fn planner_runs_a_week(browser: &WebDriver, base: &str, week: i64) {
     if week == 0 {
         home_visit_picked_on_the_map(browser, &intake);
     }
-    // The week's plan, made and published from the page.
+    // The week's plan, made and published from the page; dates of the week already
+    // announced stay as they are unless opened, so the planner opens them all.
     browser.go(&format!("{base}/planner"));
     set("#week", &monday);
+    browser.script(&format!(
+        "document.querySelectorAll('input[name=open]').forEach(c => {{ c.checked = c.value >= '{monday}' && c.value <= '{friday}'; }});"
+    ));
     browser.submit("form[action='/planner/plans'] button[type=submit]");
     browser.wait_for_text("この計画を公開する");
     browser.submit("form[action$='/publish'] button");

@@ -75,7 +75,7 @@ proptest! {
             let path = pick.get(&all).clone();
             replace(&mut doc, &path, value);
         }
-        let docs = Documents { problem: ("fuzz.json".into(), doc), requests: None, changes: Default::default() };
+        let docs = Documents::new(("fuzz.json".into(), doc), None);
         let choice = HorizonChoice::weeks(NaiveDate::from_ymd_opt(2026, 12, 7), Some(1), NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         match parse(&docs, choice) {
             Ok(data) => {

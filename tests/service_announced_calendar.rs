@@ -358,3 +358,103 @@ async fn a_replan_for_a_unit_out_of_service_moves_only_its_visits_and_says_why_b
     let untouched: Vec<_> = before.iter().filter(|(d, _, _)| *d != date).collect();
     assert!(untouched.iter().all(|v| after.contains(v)), "every other announced visit keeps its date and window");
 }
+
+/// The dates of a plan's visits to `stop`.
+fn visit_dates(plan: &Value, stop: &str) -> Vec<chrono::NaiveDate> {
+    let days = plan["days"].as_array().unwrap().iter();
+    days.filter(|d| {
+        d["routes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["visits"].as_array().unwrap().iter().any(|v| v["stop_id"] == stop))
+    })
+    .map(|d| d["date"].as_str().unwrap().parse().unwrap())
+    .collect()
+}
+
+#[tokio::test]
+async fn next_weeks_plan_keeps_a_halls_spacing_from_this_weeks_announced_visits() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_state, app) = app(dir.path()).await;
+    let this_week = draft_of(&app, &shifted("2026-12-07")).await;
+    publish(&app, this_week).await;
+    let (_, plan) = api(&app, PLANNER, "GET", &format!("/api/plans/{this_week}/plan.json"), None).await;
+    // Of the halls with a weekly minimum, the one visited latest this week now wants six
+    // days between visits.
+    let (stop, last) = ["konaka", "zama"]
+        .iter()
+        .filter_map(|s| visit_dates(&plan, s).into_iter().max().map(|d| (*s, d)))
+        .max_by_key(|(_, d)| *d)
+        .expect("halls are visited this week");
+    let (_, mut body) = api(&app, PLANNER, "GET", &format!("/api/stops/{stop}"), None).await;
+    body["visit_rule"]["min_gap_days"] = json!(6);
+    let (status, answer) = api(&app, PLANNER, "PUT", &format!("/api/stops/{stop}"), Some(body)).await;
+    assert!(status.is_success(), "{answer}");
+
+    let next_week = draft_of(&app, &shifted("2026-12-14")).await;
+    let (_, next) = api(&app, PLANNER, "GET", &format!("/api/plans/{next_week}/plan.json"), None).await;
+    let dates = visit_dates(&next, stop);
+    assert!(!dates.is_empty(), "{stop} keeps its weekly visit");
+    assert!(dates.iter().all(|d| (*d - last).num_days() >= 6), "{stop} last visited {last}, next on {dates:?}");
+}
+
+/// A plan's visits by date as (stop, window, unit) — what residents and crews are told.
+fn told(plan: &Value) -> std::collections::BTreeMap<String, Vec<Value>> {
+    let mut out = std::collections::BTreeMap::new();
+    for day in plan["days"].as_array().unwrap() {
+        let visits: &mut Vec<Value> = out.entry(day["date"].as_str().unwrap().to_string()).or_default();
+        for route in day["routes"].as_array().unwrap() {
+            for v in route["visits"].as_array().unwrap() {
+                let requests: Vec<Value> = v["requests"].as_array().unwrap().iter().map(|r| r["id"].clone()).collect();
+                visits.push(json!([v["stop_id"], v["published"], route["vehicle_id"], requests]));
+            }
+        }
+    }
+    out
+}
+
+/// Plans the week of `week` with `open` dates planned again; the draft's document.
+async fn plan_opening(app: &Router, week: &str, open: &[&str]) -> (i64, Value) {
+    let body = json!({ "week": week, "open": open });
+    let (status, started) = api(app, PLANNER, "POST", "/api/plans", Some(body)).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    wait_for_draft(app, id).await;
+    (id, api(app, PLANNER, "GET", &format!("/api/plans/{id}/plan.json"), None).await.1)
+}
+
+#[tokio::test]
+async fn a_new_plan_keeps_announced_dates_unless_the_planner_opens_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_state, app) = app(dir.path()).await;
+    let monday = shifted("2026-12-07");
+    let first = draft_of(&app, &monday).await;
+    publish(&app, first).await;
+    let announced = told(&api(&app, PLANNER, "GET", &format!("/api/plans/{first}/plan.json"), None).await.1);
+    // A new phone request for the week arrives.
+    let body = json!({ "id": "P1", "kind": "admin", "stop": "konaka", "earliest": monday,
+        "latest": shifted("2026-12-11"), "resident": { "name": "電話 一郎", "phone": "0277-00-0001" } });
+    assert_eq!(api(&app, PLANNER, "POST", "/api/requests", Some(body)).await.0, StatusCode::CREATED);
+
+    // Planned again without opening a date: every announced date stays as it was.
+    let (id, again) = plan_opening(&app, &monday, &[]).await;
+    let again = told(&again);
+    for (date, visits) in &announced {
+        assert_eq!(again.get(date), Some(visits), "{date} is locked");
+    }
+    let (_, review) = api(&app, PLANNER, "GET", &format!("/api/plans/{id}/review"), None).await;
+    assert_eq!(review["changes"], json!([]), "{review}");
+
+    // One date opened: the others stay, that one may change.
+    let open = announced.keys().next().unwrap().clone();
+    let (_, opened) = plan_opening(&app, &monday, &[open.as_str()]).await;
+    let opened = told(&opened);
+    for (date, visits) in announced.iter().filter(|(d, _)| **d != open) {
+        assert_eq!(opened.get(date), Some(visits), "{date} is locked, only {open} is open");
+    }
+    // A date that is not a date is refused with the field named.
+    let (status, refused) =
+        api(&app, PLANNER, "POST", "/api/plans", Some(json!({ "week": monday, "open": ["12/08"] }))).await;
+    assert!(status.is_client_error(), "{refused}");
+}

@@ -279,8 +279,15 @@ impl Checker<'_> {
             let Some(stop) = p.stops().get(s) else { continue };
             let rule = stop.rule;
             ordinals.sort_unstable();
-            for pair in ordinals.windows(2) {
-                if pair[1] - pair[0] < rule.min_gap_days {
+            // Spacing holds among the plan's visits and from visits announced outside it
+            // (`true` marks the plan's own; two fixed visits are not the plan's doing).
+            let mut all: Vec<(i64, bool)> = ordinals.iter().map(|&o| (i64::from(o), true)).collect();
+            all.extend(stop.fixed_visits.iter().map(|&o| (o, false)));
+            all.sort_unstable();
+            for pair in all.windows(2) {
+                let [(first, own_first), (second, own_second)] = [pair[0], pair[1]];
+                if (own_first || own_second) && second - first < i64::from(rule.min_gap_days) {
+                    let pair = [first, second];
                     self.fail(
                         format!("stop {}", stop.id),
                         format!(
@@ -291,8 +298,9 @@ impl Checker<'_> {
                 }
             }
             for week in 0..p.horizon().weeks {
-                let count = ordinals.iter().filter(|&&o| o / 7 == week).count() as u32;
-                if count > rule.max_per_week {
+                let planned = ordinals.iter().filter(|&&o| o / 7 == week).count() as u32;
+                let count = planned + stop.fixed_in_week(week);
+                if planned > 0 && count > rule.max_per_week {
                     self.fail(
                         format!("stop {}", stop.id),
                         format!("{count} visits in week {week}, at most {}", rule.max_per_week),

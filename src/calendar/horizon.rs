@@ -103,7 +103,13 @@ impl Calendar {
                 }
             }
         }
-        Ok(Calendar { first_monday, weeks, open_dates, closed, horizon: Horizon { weeks, days, first_open: 0 } })
+        Ok(Calendar {
+            first_monday,
+            weeks,
+            open_dates,
+            closed,
+            horizon: Horizon { weeks, days, first_open: 0, frozen: Vec::new() },
+        })
     }
 
     /// Day ordinal of a date (days since the first Monday; negative before the horizon).

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::problem_file::{Documents, RequestChanges};
+use super::problem_file::Documents;
 use crate::diagnostics::Diagnostic;
 
 /// The default data set, compiled into the binary so that `junkai plan` runs anywhere.
@@ -32,24 +32,20 @@ pub fn read_document(path: &Path) -> Result<(String, Value), Diagnostic> {
 pub fn load_documents(path: Option<&Path>) -> Result<Documents, Vec<Diagnostic>> {
     let Some(path) = path else {
         let value = parse_json(DEFAULT_PROBLEM, DEFAULT_LABEL).map_err(|d| vec![d])?;
-        return Ok(Documents {
-            problem: (DEFAULT_LABEL.to_string(), value),
-            requests: None,
-            changes: RequestChanges::default(),
-        });
+        return Ok(Documents::new((DEFAULT_LABEL.to_string(), value), None));
     };
     if path.is_dir() {
         let problem = read_document(&path.join("problem.json"));
         let requests_path = path.join("requests.json");
         let requests = requests_path.exists().then(|| read_document(&requests_path));
         return match (problem, requests) {
-            (Ok(p), None) => Ok(Documents { problem: p, requests: None, changes: RequestChanges::default() }),
-            (Ok(p), Some(Ok(r))) => Ok(Documents { problem: p, requests: Some(r), changes: RequestChanges::default() }),
+            (Ok(p), None) => Ok(Documents::new(p, None)),
+            (Ok(p), Some(Ok(r))) => Ok(Documents::new(p, Some(r))),
             (p, r) => Err(p.err().into_iter().chain(r.and_then(Result::err)).collect()),
         };
     }
     let problem = read_document(path).map_err(|d| vec![d])?;
-    Ok(Documents { problem, requests: None, changes: RequestChanges::default() })
+    Ok(Documents::new(problem, None))
 }
 
 /// The boundary GeoJSON of a data folder (`boundary.geojson`), or the default one.

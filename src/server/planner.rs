@@ -332,6 +332,9 @@ struct PlanBody {
     week: Option<NaiveDate>,
     weeks: Option<u32>,
     seed: Option<u64>,
+    /// Announced dates of the weeks to plan again (the others stay as announced).
+    #[serde(default)]
+    open: Vec<NaiveDate>,
 }
 
 fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
@@ -348,7 +351,7 @@ fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
 async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
     let body = body.map(|Json(b)| b).unwrap_or_default();
     let choice = HorizonChoice::weeks(body.week, body.weeks, s.config.clock.today());
-    let id = begin_plan(&s, &p.who(), choice, body.seed.unwrap_or(1)).await?;
+    let id = begin_plan(&s, &p.who(), choice, body.seed.unwrap_or(1), &body.open).await?;
     accepted(&s, id).await
 }
 

@@ -13,8 +13,9 @@ use super::error::ApiError;
 use super::jobs::{Task, launch};
 use super::store::PlanKind;
 use crate::diagnostics::Diagnostic;
-use crate::io::problem_file::{Documents, HorizonChoice, parse};
-use crate::io::published_plan::parse_published;
+use crate::io::plan_view::PlanView;
+use crate::io::problem_file::{AnnouncedVisit, Documents, HorizonChoice, parse};
+use crate::io::published_plan::{PublishedPlan, parse_published};
 
 /// The documents without the requests `served` (in the problem file and the requests file).
 fn without_requests(mut docs: Documents, served: &HashSet<String>) -> Documents {
@@ -32,18 +33,69 @@ fn without_requests(mut docs: Documents, served: &HashSet<String>) -> Documents 
     docs
 }
 
-/// Starts a plan of the current data for `choice` in the background (without the requests
-/// announced visits of other dates serve); returns its id.
-pub(crate) async fn begin_plan(s: &AppState, who: &str, choice: HorizonChoice, seed: u64) -> Result<i64, ApiError> {
+/// The visits at stops announced around the weeks `monday..end` on dates the plan does not
+/// decide — the week before and the week after, and the dates before `decided_from` — for
+/// the visit rules (spacing across the week boundary, the week's minimum and maximum).
+async fn announced_around(
+    s: &AppState,
+    monday: NaiveDate,
+    end: NaiveDate,
+    decided_from: NaiveDate,
+) -> Result<Vec<AnnouncedVisit>, ApiError> {
+    let week = chrono::Duration::days(7);
+    let announced = s.store.announced(monday - week, end + week, false).await?;
+    let decided = |d: NaiveDate| decided_from <= d && d < end;
+    Ok(announced
+        .visits()
+        .into_iter()
+        .filter_map(|(v, _)| Some(AnnouncedVisit { stop_id: v.stop_id?, date: v.date.parse().ok()? }))
+        .filter(|v| v.date >= monday - week && v.date < end + week && !decided(v.date))
+        .collect())
+}
+
+/// A plan view as the published plan a re-plan starts from.
+fn as_published(view: &PlanView, label: &str) -> Result<PublishedPlan, ApiError> {
+    let text = serde_json::to_string(view).map_err(|e| ApiError::internal(&e.to_string()))?;
+    parse_published(&text, label).map_err(|d| ApiError::invalid(vec![d]))
+}
+
+/// Starts a plan of the current data for `choice` in the background; returns its id.
+/// Dates of its weeks with announced visits (from today on) are locked — their visits stay
+/// exactly as announced and nothing new goes there — except those in `open`, which are
+/// planned again. Requests that announced visits of other dates serve are left out, and
+/// the visits announced around the plan count toward the visit rules.
+pub(crate) async fn begin_plan(
+    s: &AppState,
+    who: &str,
+    choice: HorizonChoice,
+    seed: u64,
+    open: &[NaiveDate],
+) -> Result<i64, ApiError> {
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let docs = s.store.documents().await?;
     let data = parse(&docs, choice).map_err(ApiError::invalid)?;
-    let monday = data.calendar.first_monday;
-    let end = monday + chrono::Duration::days(7 * i64::from(data.calendar.weeks));
-    let docs = without_requests(docs, &served_elsewhere(s, monday, end).await?);
-    let id = s.store.create_plan(PlanKind::Plan, None, &monday.to_string(), data.calendar.weeks, seed, who).await?;
-    let choice = HorizonChoice::weeks(Some(monday), Some(data.calendar.weeks), choice.today).from_today();
-    launch(s.clone(), permit, id, docs, choice, Task::Plan, seed);
+    let (monday, weeks) = (data.calendar.first_monday, data.calendar.weeks);
+    let end = monday + chrono::Duration::days(7 * i64::from(weeks));
+    let from = monday.max(choice.today);
+    let announced = s.store.announced(from, end - chrono::Duration::days(1), false).await?;
+    let locked: Vec<NaiveDate> = from
+        .iter_days()
+        .take_while(|d| *d < end)
+        .filter(|d| announced.day(*d).is_some_and(|day| !day.routes.is_empty()) && !open.contains(d))
+        .collect();
+    let task = match announced.view_of(monday, weeks) {
+        Some(mut view) if !locked.is_empty() => {
+            view.days.retain(|d| locked.contains(&d.date));
+            Task::Replan(as_published(&view, &format!("announced {monday}"))?)
+        }
+        _ => Task::Plan,
+    };
+    let mut docs = without_requests(docs, &served_elsewhere(s, monday, end).await?);
+    docs.announced.visits = announced_around(s, monday, end, from).await?;
+    docs.announced.locked = locked;
+    let id = s.store.create_plan(PlanKind::Plan, None, &monday.to_string(), weeks, seed, who).await?;
+    let choice = HorizonChoice::weeks(Some(monday), Some(weeks), choice.today).from_today();
+    launch(s.clone(), permit, id, docs, choice, task, seed);
     Ok(id)
 }
 
@@ -89,11 +141,14 @@ pub(crate) async fn begin_replan(
             ["期間を確かめるか、新しく計画を作成してください", "check the weeks, or make a new plan"],
         ));
     };
-    let text = serde_json::to_string(&view).map_err(|e| ApiError::internal(&e.to_string()))?;
-    let published = parse_published(&text, &label).map_err(|d| ApiError::invalid(vec![d]))?;
+    let published = as_published(&view, &label)?;
     let permit = s.jobs.try_reserve().ok_or_else(ApiError::busy)?;
     let served = served_elsewhere(s, monday, end + chrono::Duration::days(1)).await?;
-    let docs = without_requests(s.store.documents().await?, &served);
+    let mut docs = without_requests(s.store.documents().await?, &served);
+    // A re-plan keeps the announced visits of its own weeks (days passed included); a full
+    // re-optimisation decides its weeks from today on.
+    let decided_from = if full { monday.max(s.config.clock.today()) } else { monday };
+    docs.announced.visits = announced_around(s, monday, end + chrono::Duration::days(1), decided_from).await?;
     let kind = if full { PlanKind::Full } else { PlanKind::Replan };
     let based_on = announced.latest().map(|p| p.plan_id);
     let id = s.store.create_plan(kind, based_on, &monday.to_string(), weeks, seed, who).await?;

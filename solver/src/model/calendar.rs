@@ -108,13 +108,24 @@ pub struct Horizon {
     /// 0 when every day is ahead.
     #[serde(default)]
     pub first_open: u32,
+    /// Ordinals of days whose announced visits stay exactly as they are (locked by the
+    /// planner): no new visit goes there. Sorted.
+    #[serde(default)]
+    pub frozen: Vec<u32>,
+}
+
+impl Horizon {
+    /// Whether `day` takes new visits: it has not passed and is not frozen.
+    pub fn takes_new_visits(&self, day: Day) -> bool {
+        day.ordinal >= self.first_open && self.frozen.binary_search(&day.ordinal).is_err()
+    }
 }
 
 impl Horizon {
     /// Every day of `weeks` weeks whose weekday is in `open`.
     pub fn from_weekdays(weeks: u32, open: WeekdaySet) -> Horizon {
         let days = (0..weeks * 7).map(|ordinal| Day { ordinal }).filter(|d| open.contains(d.weekday())).collect();
-        Horizon { weeks, days, first_open: 0 }
+        Horizon { weeks, days, first_open: 0, frozen: Vec::new() }
     }
 }
 

@@ -52,9 +52,28 @@ pub struct Stop {
     /// sorted, without repeats.
     #[serde(default)]
     pub closed: Vec<u32>,
+    /// Days of visits to the stop that are announced and not this plan's to decide (before
+    /// or after the horizon, or on days that have passed), as ordinals counted from the
+    /// horizon's first Monday (negative before it). They count toward the visit rule —
+    /// spacing, and the minimum and maximum of their week — and nothing else.
+    #[serde(default)]
+    pub fixed_visits: Vec<i64>,
 }
 
 impl Stop {
+    /// Fixed visits (see [`Stop::fixed_visits`]) in horizon week `week`.
+    pub fn fixed_in_week(&self, week: u32) -> u32 {
+        self.fixed_visits.iter().filter(|o| o.div_euclid(7) == i64::from(week)).count() as u32
+    }
+
+    /// Whether a new visit on `day` keeps the rule's spacing from every fixed visit and
+    /// leaves room under the week's maximum beside them.
+    pub fn fixed_allow(&self, day: Day) -> bool {
+        let gap = i64::from(self.rule.min_gap_days);
+        let near = self.fixed_visits.iter().any(|o| (o - i64::from(day.ordinal)).abs() < gap);
+        !near && self.fixed_in_week(day.week()) < self.rule.max_per_week
+    }
+
     /// The opening windows on `day`: none when the place is closed that day.
     pub fn windows_on(&self, day: Day) -> &[TimeWindow] {
         if self.closed.binary_search(&day.ordinal).is_ok() {

@@ -100,10 +100,14 @@ impl<'a> Ledger<'a> {
     /// Whether the stop's rule allows one more visit on `day` (max per week, spacing).
     pub fn rule_allows(&self, place: VisitPlace, day: usize) -> bool {
         let VisitPlace::Stop(s) = place else { return true };
-        let rule = self.problem.stops()[s].rule;
+        let stop = &self.problem.stops()[s];
+        let rule = stop.rule;
         let days = &self.problem.horizon().days;
         let this = days[day];
-        let mut in_week = 0;
+        if !stop.fixed_allow(this) {
+            return false;
+        }
+        let mut in_week = stop.fixed_in_week(this.week());
         for v in self.visits.iter().filter(|v| v.place == place && !v.dropped) {
             let other = days[v.day];
             if other.week() == this.week() {
@@ -339,11 +343,12 @@ impl<'a> Ledger<'a> {
             let required = p.stops()[s].rule.min_per_week;
             for week in 0..p.horizon().weeks {
                 let count = |ledger: &Ledger| {
-                    ledger
+                    let planned = ledger
                         .visits
                         .iter()
                         .filter(|v| v.place == place && !v.dropped && p.horizon().days[v.day].week() == week)
-                        .count() as u32
+                        .count() as u32;
+                    planned + p.stops()[s].fixed_in_week(week)
                 };
                 while count(self) < required {
                     if let Err(reason) = self.open_rule_visit(s, week) {

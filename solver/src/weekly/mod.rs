@@ -26,7 +26,8 @@ use day_routing::{RoutedDay, route_day};
 use visits::TentativeVisit;
 
 pub use replan::{
-    ChangeCause, ChangedWindow, PublishedRoute, PublishedVisit, change_cause, changed_windows, published_routes, replan,
+    ChangeCause, ChangedWindow, PublishedRoute, PublishedVisit, beside_promises, change_cause, changed_windows,
+    published_routes, replan,
 };
 
 /// The first week's day-assignment model as text (variables and rows in the order they
@@ -269,7 +270,8 @@ pub(crate) fn rule_shortfalls(problem: &Problem, ledger: &Ledger, known: &[Visit
         let required = problem.stops()[stop].rule.min_per_week;
         let planned =
             ledger.visits.iter().filter(|v| !v.dropped && v.place == visit.place && days[v.day].week() == week).count()
-                as u32;
+                as u32
+                + problem.stops()[stop].fixed_in_week(week);
         let listed = known.iter().chain(&out).any(|s| s.stop == stop && s.week == week);
         if planned < required && !listed {
             out.push(VisitShortfall { stop, week, planned, required, reason: UnservedReason::Capacity });

@@ -5,7 +5,7 @@
 use super::assign::Ledger;
 use super::day_routing::RoutedDay;
 use super::{Context, visits};
-use crate::plan::{Unserved, UnservedReason};
+use crate::plan::{Unserved, UnservedReason, VisitShortfall};
 
 /// Re-routes `day` with the ledger's current visits; keeps the result and returns `true`
 /// when every visit and remote session fits, otherwise leaves `routed` unchanged and
@@ -76,6 +76,22 @@ pub fn rehome(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], give
     rehomed
 }
 
+/// Brings every stop up to its weekly minimum around the visits already routed: each new
+/// rule visit goes on the day the ledger picks, or else on the nearest day of its week
+/// whose routes take it without losing a visit. Returns the weeks still short.
+pub fn meet_minimums(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay]) -> Vec<VisitShortfall> {
+    let first_new = ledger.visits.len();
+    let mut short = ledger.meet_minimums();
+    for visit in first_new..ledger.visits.len() {
+        if !try_day(ctx, ledger, routed, ledger.visits[visit].day) {
+            ledger.visits[visit].dropped = true;
+            move_within_week(ctx, ledger, routed, visit);
+        }
+    }
+    short.extend(super::rule_shortfalls(ctx.problem, ledger, &short));
+    short
+}
+
 /// Moves a dropped visit to the nearest day of its week (its own day first) whose routes
 /// take it; `false` (and the visit left dropped on its day) when none does.
 fn move_within_week(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay], visit: usize) -> bool {
@@ -109,7 +125,8 @@ fn below_minimum(ctx: &Context, ledger: &Ledger, visit: usize) -> bool {
         .iter()
         .filter(|v| !v.dropped && v.place == ledger.visits[visit].place && days[v.day].week() == week)
         .count();
-    planned < ctx.problem.stops()[stop].rule.min_per_week as usize
+    let stop = &ctx.problem.stops()[stop];
+    planned + (stop.fixed_in_week(week) as usize) < stop.rule.min_per_week as usize
 }
 
 /// Days a dropped visit may move to: days allowed for all its requests, or for a visit

@@ -5,7 +5,7 @@
 
 use super::assign::Ledger;
 use super::visits::{TentativeVisit, request_place};
-use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair, rule_shortfalls};
+use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair};
 use crate::matrix::TravelMatrix;
 use crate::model::{Problem, Session};
 use crate::plan::{AssignmentReport, Plan, Unserved, UnservedReason, VisitPlace};
@@ -143,7 +143,9 @@ pub fn replan(
         locked_kept: kept,
         ..AssignmentReport::default()
     };
-    let shortfalls = rule_shortfalls(problem, &ledger, &[]);
+    // Weeks below a stop's minimum (some dates planned afresh, or a visit lost for good)
+    // get rule visits where the routes still take them.
+    let shortfalls = repair::meet_minimums(&ctx, &mut ledger, &mut routed);
     Plan { days: day_plans(problem, routed), unserved, shortfalls, assignment }
 }
 
@@ -157,6 +159,25 @@ fn refusal(ledger: &Ledger, request: usize, days: &[usize]) -> UnservedReason {
     } else {
         UnservedReason::Capacity
     }
+}
+
+/// The problem without the fixed visits (announced outside the weeks) that a published
+/// visit of the weeks already stands too close to: the announcements broke the stop's
+/// spacing before this re-plan (e.g. a rollback of one week), and the re-plan keeps its
+/// promises rather than failing on them.
+pub fn beside_promises(problem: &Problem, published: &[PublishedRoute]) -> Result<Problem, crate::model::ModelError> {
+    let days = &problem.horizon().days;
+    let mut parts = problem.parts().clone();
+    for route in published.iter().filter(|r| r.day < days.len()) {
+        let ordinal = i64::from(days[route.day].ordinal);
+        for v in &route.visits {
+            let VisitPlace::Stop(s) = v.place else { continue };
+            let Some(stop) = parts.stops.get_mut(s) else { continue };
+            let gap = i64::from(stop.rule.min_gap_days);
+            stop.fixed_visits.retain(|f| (f - ordinal).abs() >= gap);
+        }
+    }
+    Problem::new(parts)
 }
 
 /// The published visits that `plan` does not keep: it has no visit to the same place on

@@ -109,17 +109,19 @@ pub fn request_place(problem: &Problem, request: usize) -> VisitPlace {
     }
 }
 
-/// Whether a new visit may be placed at the place on this day at all: the day has not
-/// passed (see [`crate::model::Horizon::first_open`]), the place is open, and for stops
-/// the visit rule allows the weekday.
+/// Whether a new visit may be placed at the place on this day at all: the day takes new
+/// visits (it has not passed and is not frozen: [`crate::model::Horizon`]), the place is
+/// open, and for stops
+/// the visit rule allows the weekday and the stop's fixed visits (announced outside the
+/// plan) leave room for it.
 pub fn place_open(problem: &Problem, place: VisitPlace, day: Day) -> bool {
-    if day.ordinal < problem.horizon().first_open {
+    if !problem.horizon().takes_new_visits(day) {
         return false;
     }
     match place {
         VisitPlace::Stop(s) => {
             let stop = &problem.stops()[s];
-            stop.rule.weekdays.contains(day.weekday()) && !stop.windows_on(day).is_empty()
+            stop.rule.weekdays.contains(day.weekday()) && !stop.windows_on(day).is_empty() && stop.fixed_allow(day)
         }
         VisitPlace::Home(_) => true,
     }

@@ -299,15 +299,18 @@ impl<'a> WeekModel<'a> {
         for (p, &place) in self.opts.places.iter().enumerate() {
             let VisitPlace::Stop(s) = place else { continue };
             let rule = problem.stops()[s].rule;
+            // Visits announced outside the plan fill part of the week's minimum and maximum.
+            let fixed = problem.stops()[s].fixed_in_week(week);
+            let (min, max) = (rule.min_per_week.saturating_sub(fixed), rule.max_per_week.saturating_sub(fixed));
             let x = &self.x;
             let on_day = |d: usize| -> Terms { x.range((p, d, 0)..(p, d + 1, 0)).map(|(_, &v)| (v, 1.0)).collect() };
             let this_week: Terms = (0..days.len()).filter(|&d| days[d].week() == week).flat_map(on_day).collect();
-            let mut rows = vec![(this_week.clone(), f64::from(rule.max_per_week))];
-            if rule.min_per_week > 0 {
-                let short = self.m.continuous(0.0, f64::from(rule.min_per_week), -PER_MISSING_VISIT);
+            let mut rows = vec![(this_week.clone(), f64::from(max))];
+            if min > 0 {
+                let short = self.m.continuous(0.0, f64::from(min), -PER_MISSING_VISIT);
                 let mut row: Terms = this_week.iter().map(|&(v, _)| (v, -1.0)).collect();
                 row.push((short, -1.0));
-                rows.push((row, -f64::from(rule.min_per_week)));
+                rows.push((row, -f64::from(min)));
                 self.short.push((s, short));
             }
             if rule.min_gap_days > 0 {

@@ -79,6 +79,7 @@ pub fn stop(i: usize, lon: f64, lat: f64, mountainous: bool) -> Stop {
         rule: VisitRule { min_per_week: 1, max_per_week: 2, min_gap_days: 2, weekdays: WeekdaySet::ALL },
         min_stay: Seconds::from_minutes(30),
         closed: Vec::new(),
+        fixed_visits: Vec::new(),
     }
 }
 

@@ -403,6 +403,7 @@ fn parse_stop(
         rule: rule?,
         min_stay: min_stay?,
         closed: covered_days(&closed?, calendar),
+        fixed_visits: Vec::new(),
     };
     Some((stop, info))
 }

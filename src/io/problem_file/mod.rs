@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use junkai_solver::matrix::GreatCircleConfig;
-use junkai_solver::model::{Problem, ProblemParts};
+use junkai_solver::model::{Horizon, Problem, ProblemParts};
 use serde_json::Value;
 
 use super::json_reader::{Reader, field, index};
@@ -38,6 +38,41 @@ pub struct Documents {
     pub requests: Option<(String, Value)>,
     /// Requests added or cancelled on top of these documents.
     pub changes: RequestChanges,
+    /// What the service's calendar has announced around and within the plan.
+    pub announced: Announcements,
+}
+
+/// What is announced that a plan must respect (the service's calendar; empty elsewhere).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Announcements {
+    /// Visits at stops outside what is planned: they count toward each stop's visit rule
+    /// ([`junkai_solver::model::Stop::fixed_visits`]).
+    pub visits: Vec<AnnouncedVisit>,
+    /// Dates whose announced visits stay as they are: no new visit goes there
+    /// ([`junkai_solver::model::Horizon::frozen`]).
+    pub locked: Vec<NaiveDate>,
+}
+
+impl Documents {
+    /// A problem document (named by `label`) and an optional requests document, nothing on top.
+    pub fn new(problem: (String, Value), requests: Option<(String, Value)>) -> Documents {
+        Documents { problem, requests, changes: RequestChanges::default(), announced: Announcements::default() }
+    }
+}
+
+/// The horizon's days on `dates`, as sorted ordinals.
+fn frozen_days(calendar: &Calendar, dates: &[NaiveDate]) -> Vec<u32> {
+    let mut days: Vec<u32> = dates.iter().filter_map(|d| u32::try_from(calendar.ordinal_of(*d)).ok()).collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// A visit to a stop that is announced and not the plan's to decide.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnnouncedVisit {
+    pub stop_id: String,
+    pub date: NaiveDate,
 }
 
 /// Which weeks to plan, as asked on the command line; unset values come from the file's
@@ -327,14 +362,21 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
     else {
         return Err(diagnostics);
     };
+    let mut stops = model.stops;
+    for visit in &docs.announced.visits {
+        if let Some(stop) = stops.iter_mut().find(|s| s.id == visit.stop_id) {
+            stop.fixed_visits.push(calendar.ordinal_of(visit.date));
+        }
+    }
+    stops.iter_mut().for_each(|s| s.fixed_visits.sort_unstable());
     let parts = ProblemParts {
         equipment: model.equipment,
         kinds: model.kinds,
         depots: model.depots,
-        stops: model.stops,
+        stops,
         vehicles: model.vehicles,
         requests: parsed.requests,
-        horizon: calendar.horizon.clone(),
+        horizon: Horizon { frozen: frozen_days(&calendar, &docs.announced.locked), ..calendar.horizon.clone() },
         remote: model.remote,
         session_buffer,
     };

@@ -26,13 +26,17 @@ pub fn url_encode(s: &str) -> String {
 /// When a visit is: 「12月8日（火）10:30〜11:30」 or `Tue 8 Dec 10:30〜11:30` (`weekday`:
 /// the one-character Japanese weekday).
 pub fn visit_when(lang: Lang, date: &str, weekday: &str, from: &str, to: &str) -> String {
+    format!("{} {from}〜{to}", visit_day(lang, date, weekday))
+}
+
+/// A date for residents and staff: 「12月10日（木）」, "Thu 10 Dec".
+pub fn visit_day(lang: Lang, date: &str, weekday: &str) -> String {
     let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok();
-    let day = match (lang, parsed) {
+    match (lang, parsed) {
         (Lang::Ja, Some(d)) => format!("{}月{}日（{weekday}）", d.format("%-m"), d.format("%-d")),
         (Lang::En, Some(d)) => d.format("%a %-d %b").to_string(),
         (_, None) => date.to_string(),
-    };
-    format!("{day} {from}〜{to}")
+    }
 }
 
 /// Picks the text of the page's language.

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::account::staff_nav;
-use super::layout::{Page, cell, csrf_input, t, table};
+use super::layout::{Page, cell, csrf_input, t, table, visit_day};
 use super::map_view::MapQuery;
 use super::planner_forms::replan_buttons;
 use super::request_form::{FormState, request_form};
@@ -166,6 +166,18 @@ async fn plan_detail(
     })
 }
 
+/// The dates with announced visits from today on (eight weeks), with their weekdays.
+async fn announced_days(s: &AppState) -> Result<Vec<(String, String)>, ApiError> {
+    let today = s.config.clock.today();
+    let announced = s.store.announced(today, today + chrono::Duration::days(56), false).await?;
+    Ok(announced
+        .days()
+        .into_iter()
+        .filter(|(_, d)| d.date >= today && !d.routes.is_empty())
+        .map(|(_, d)| (d.date.to_string(), d.weekday.clone()))
+        .collect())
+}
+
 /// `/planner`: versions, and the chosen (or newest finished) plan in detail.
 pub async fn planner(
     who: Result<Viewer, ApiError>,
@@ -187,6 +199,7 @@ pub async fn planner(
         None => None,
     };
     let published = s.store.published_id().await?.is_some();
+    let announced_days = if may_plan { announced_days(&s).await? } else { Vec::new() };
     let add_request = if may_plan { Some(request_form(&s, lang, csrf, &FormState::default()).await?) } else { None };
     let availability = if may_plan { Some(availability::section(&s, lang, csrf).await?) } else { None };
     let queue = if may_plan { Some(application_queue::section(&s, lang, csrf, &caller.who()).await?) } else { None };
@@ -198,6 +211,15 @@ pub async fn planner(
                 div { label for="week" { (t(lang, "対象週（その週の任意の日）", "Week (any day in it)")) } input id="week" name="week" type="date"; }
                 div { label for="weeks" { (t(lang, "週数", "Weeks")) } input id="weeks" name="weeks" type="number" min="1" max="8" value="1"; }
                 button type="submit" { (t(lang, "計画を作成", "Make a plan")) }
+                @if !announced_days.is_empty() {
+                    fieldset.open-dates {
+                        legend { (t(lang, "お知らせ済みの日は、そのまま残します。作り直す日だけ選んでください。",
+                            "Announced dates stay as they are: tick only the dates to plan again.")) }
+                        @for (date, weekday) in &announced_days {
+                            label { input type="checkbox" name="open" value=(date); " " (visit_day(lang, date, weekday)) }
+                        }
+                    }
+                }
             }
         }
         (versions(&s, lang, &plans))
@@ -217,21 +239,30 @@ pub async fn planner(
     Ok(Html(page.render(body)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct NewPlanForm {
-    week: Option<String>,
-    weeks: Option<String>,
-}
-
-/// Starts a plan from the page's form, then returns to the page.
+/// Starts a plan from the page's form (`week`, `weeks`, and an `open` per announced date to
+/// plan again), then returns to the page.
 pub async fn create_plan(
     planner: Planner,
     State(s): State<AppState>,
-    Form(f): Form<NewPlanForm>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_string);
-    let (week, weeks) = (given(&f.week), given(&f.weeks));
+    let field = |name: &str| {
+        let value = fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim());
+        value.filter(|v| !v.is_empty()).map(str::to_string)
+    };
+    let (week, weeks) = (field("week"), field("weeks"));
     let mut problems = Vec::new();
+    let open: Vec<chrono::NaiveDate> = fields
+        .iter()
+        .filter(|(k, _)| k == "open")
+        .filter_map(|(_, v)| match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(Diagnostic::bad_date("open", v));
+                None
+            }
+        })
+        .collect();
     let week_of = week.and_then(|w| match chrono::NaiveDate::parse_from_str(&w, "%Y-%m-%d") {
         Ok(day) if (FIRST_YEAR..=LAST_YEAR).contains(&day.year()) => Some(day),
         Ok(day) => {
@@ -254,7 +285,7 @@ pub async fn create_plan(
         return Err(ApiError::invalid(problems));
     }
     let choice = HorizonChoice::weeks(week_of, weeks, s.config.clock.today());
-    let id = begin_plan(&s, &planner.who(), choice, 1).await?;
+    let id = begin_plan(&s, &planner.who(), choice, 1, &open).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }
 

@@ -11,7 +11,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use crate::clock::Clock;
-use crate::io::problem_file::{Documents, RequestChanges};
+use crate::io::problem_file::Documents;
 
 mod accounts;
 mod announcements;
@@ -159,7 +159,7 @@ impl Store {
         let requests = (!requests.is_empty()).then(|| {
             ("requests".to_string(), json!({ "format": "junkai-requests", "version": 1, "requests": requests }))
         });
-        Ok(Documents { problem: (label, problem), requests, changes: RequestChanges::default() })
+        Ok(Documents::new((label, problem), requests))
     }
 
     /// The bodies of one list, in order.
