@@ -1,7 +1,7 @@
 //! Months of operation, simulated (issue 29): seeded random sequences drive the service in
 //! process — plan and publish a week while another runs, days pass, units out of service,
-//! halls closed, phone requests and cancellations, re-plans (keeping windows or in full),
-//! rollbacks, deletions — and after every step the pages, calendar files and itineraries
+//! halls closed, phone requests, online applications accepted by a planner, cancellations,
+//! re-plans (keeping windows or in full), rollbacks, deletions — and after every step the pages, calendar files and itineraries
 //! are checked against the simulator's own record of what has been announced:
 //!
 //! - every visit announced for today or later appears identically on its hall's visit
@@ -18,8 +18,8 @@
 //! plan's days as the draft showed them, and the day it was made) and applies the rule
 //! "a date reads from the latest publication covering it, from its day on" itself.
 //! Each sequence runs eight weeks of the clock. `JUNKAI_SIM_SEQUENCES` sets how many run
-//! (default 30, about a minute and a half on two cores); seeds that once failed are kept in
-//! [`REGRESSIONS`] and always run.
+//! (default 100, two at a time: a few minutes on two cores); seeds that once failed are
+//! kept in [`REGRESSIONS`] and always run.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -119,6 +119,7 @@ impl Record {
 struct Sim {
     state: AppState,
     app: Router,
+    seed: u64,
     rng: Rng,
     record: Record,
     log: Vec<String>,
@@ -201,12 +202,13 @@ impl Sim {
             common::add_staff(&state, &format!("driver-{unit}"), Role::Driver, Some(unit), token).await;
         }
         let app = router(state.clone());
-        Sim { state, app, rng: Rng(seed), record: Record::default(), log: Vec::new() }
+        Sim { state, app, seed, rng: Rng(seed), record: Record::default(), log: Vec::new() }
     }
 
-    /// Notes a step (printed at once: the harness shows it when the sequence fails).
+    /// Notes a step (printed at once, with the sequence's seed: the harness shows it when
+    /// the sequence fails).
     fn say(&mut self, line: String) {
-        println!("  {line}");
+        println!("  [{}] {line}", self.seed);
         self.log.push(line);
     }
 
@@ -282,7 +284,7 @@ impl Sim {
 
     async fn step(&mut self) {
         let today = self.today();
-        match self.rng.below(10) {
+        match self.rng.below(12) {
             0..=2 => {
                 let ahead = self.rng.below(3) as i64;
                 let monday = self.monday_of(ahead);
@@ -334,6 +336,13 @@ impl Sim {
                 let (status, answer) = self.api(PLANNER, "POST", "/api/requests", Some(body)).await;
                 assert_eq!(status, StatusCode::CREATED, "{answer}");
             }
+            10 => {
+                let n = 1 + self.rng.below(self.record.requests.max(1) as u64);
+                self.say(format!("{today}: request S{n} cancelled"));
+                let (status, answer) = self.api(PLANNER, "DELETE", &format!("/api/requests/S{n}"), None).await;
+                assert!([StatusCode::NO_CONTENT, StatusCode::NOT_FOUND].contains(&status), "{answer}");
+            }
+            11 => self.online_application().await,
             8 => {
                 let Some(monday) = self.record.publications.last().map(|p| p.start.max(self.monday_of(0))) else {
                     return;
@@ -370,6 +379,40 @@ impl Sim {
                 }
             }
         }
+    }
+
+    /// A resident applies online for a hall in the next fortnight and a planner accepts it
+    /// from the queue on the planner page.
+    async fn online_application(&mut self) {
+        let today = self.today();
+        let stop = ["konaka", "zama", "nagaone"][self.rng.below(3) as usize];
+        let earliest = today + Duration::days(1 + self.rng.below(10) as i64);
+        let form = serde_urlencoded::to_string([
+            ("stop", stop),
+            ("kind", "admin"),
+            ("earliest", &earliest.to_string()),
+            ("latest", &(earliest + Duration::days(6)).to_string()),
+            ("name", "申込 花子"),
+            ("phone", "0277-76-1234"),
+            ("consent", "yes"),
+            ("website", ""),
+        ])
+        .unwrap();
+        let answer = send(&self.app, "POST", "/apply", None, Some(&form)).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+        let at = answer.text.find("W-").expect("a request number");
+        let number = answer.text[at..at + 11].to_string();
+        self.say(format!("{today}: online application {number} at {stop} from {earliest}, accepted"));
+        // Signed in afresh: days pass between applications, sessions do not last.
+        let planner = staff::sign_in(&self.app, "planner", common::PASSWORD).await;
+        let accepted = planner.post(&self.app, &format!("/planner/applications/{number}/accept"), "").await;
+        assert!(accepted.status.is_redirection(), "{} {}", accepted.status, accepted.text);
+        let (status, request) = self.api(PLANNER, "GET", &format!("/api/requests/{number}"), None).await;
+        assert_eq!(
+            (status, request["channel"].as_str()),
+            (StatusCode::OK, Some("online")),
+            "{number} is a request now"
+        );
     }
 
     /// A re-plan (keeping windows) keeps every visit announced for its dates from today on
@@ -550,10 +593,22 @@ async fn run(seed: u64) {
     }
 }
 
-#[tokio::test]
+/// Sequences run side by side (each with its own service and database), one per core.
+const AT_ONCE: usize = 2;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn months_of_operation_keep_what_was_announced() {
-    let count: u64 = std::env::var("JUNKAI_SIM_SEQUENCES").ok().and_then(|n| n.parse().ok()).unwrap_or(30);
-    for seed in REGRESSIONS.into_iter().chain(1..=count) {
-        run(seed).await;
+    let count: u64 = std::env::var("JUNKAI_SIM_SEQUENCES").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+    let seeds: Vec<u64> = REGRESSIONS.into_iter().chain(1..=count).collect();
+    for batch in seeds.chunks(AT_ONCE) {
+        let running: Vec<(u64, tokio::task::JoinHandle<()>)> =
+            batch.iter().map(|&seed| (seed, tokio::spawn(run(seed)))).collect();
+        for (seed, sequence) in running {
+            if let Err(failed) = sequence.await {
+                let why = failed.try_into_panic().ok();
+                let text = why.as_ref().and_then(|p| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+                panic!("sequence {seed} failed (its steps are printed above, marked [{seed}]): {text}");
+            }
+        }
     }
 }

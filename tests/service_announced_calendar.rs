@@ -345,12 +345,12 @@ async fn a_replan_for_a_unit_out_of_service_moves_only_its_visits_and_says_why_b
     for c in changes {
         assert_eq!((c["from"]["date"].as_str(), c["cause"].as_str()), (Some(date.as_str()), Some("unit_not_working")));
         assert!(c["from"]["unit"].as_str().is_some_and(|u| u.contains(unit_name)), "{c}");
-        assert_eq!(c["why"]["ja"], "車両がその日は運休のため");
+        assert_eq!(c["why"]["ja"], "車両がその日・その時間は運行しないため");
     }
     // The planner page lists them with the cause above the publish button.
     let planner = staff::sign_in(&app, "planner", common::PASSWORD).await;
     let page = planner.get(&app, &format!("/planner?plan={id}")).await.text;
-    let (why, button) = (page.find("理由: 車両がその日は運休のため"), page.find("この計画を公開する"));
+    let (why, button) = (page.find("理由：車両がその日・その時間は運行しないため"), page.find("この計画を公開する"));
     assert!(why.is_some() && why < button, "the cause is shown before the publish button");
 
     publish(&app, id).await;
@@ -457,4 +457,39 @@ async fn a_new_plan_keeps_announced_dates_unless_the_planner_opens_them() {
     let (status, refused) =
         api(&app, PLANNER, "POST", "/api/plans", Some(json!({ "week": monday, "open": ["12/08"] }))).await;
     assert!(status.is_client_error(), "{refused}");
+}
+
+#[tokio::test]
+async fn a_request_left_unserved_stays_listed_until_an_announced_visit_serves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_state, app) = app(dir.path()).await;
+    let tuesday = shifted("2026-12-08");
+    // A request for one day on which its hall is closed.
+    let (_, mut hall) = api(&app, PLANNER, "GET", "/api/stops/nagaone", None).await;
+    hall["closed"] = json!([{ "from": tuesday, "reason": "行事" }]);
+    assert!(api(&app, PLANNER, "PUT", "/api/stops/nagaone", Some(hall.clone())).await.0.is_success());
+    let body = json!({ "id": "U1", "kind": "admin", "stop": "nagaone", "earliest": tuesday, "latest": tuesday,
+        "resident": { "name": "未対応 花子", "phone": "0277-00-0002" } });
+    assert_eq!(api(&app, PLANNER, "POST", "/api/requests", Some(body)).await.0, StatusCode::CREATED);
+    let listed = |answer: &Value| answer["unserved"].as_array().unwrap().iter().any(|u| u["id"] == "U1");
+    let this_week = draft_of(&app, &shifted("2026-12-07")).await;
+    publish(&app, this_week).await;
+    assert!(listed(&api(&app, PLANNER, "GET", "/api/unserved", None).await.1), "U1 waits");
+    // Next week's publication does not make it disappear.
+    let next_week = draft_of(&app, &shifted("2026-12-14")).await;
+    publish(&app, next_week).await;
+    let (_, answer) = api(&app, PLANNER, "GET", "/api/unserved", None).await;
+    assert!(listed(&answer), "U1 still waits after next week is published: {answer}");
+    // The hall opens again; a re-plan of this week serves it, and it leaves the list.
+    hall["closed"] = json!([]);
+    assert!(api(&app, PLANNER, "PUT", "/api/stops/nagaone", Some(hall)).await.0.is_success());
+    let (status, started) =
+        api(&app, PLANNER, "POST", "/api/replan", Some(json!({ "week": shifted("2026-12-07") }))).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let id = started["id"].as_i64().unwrap();
+    wait_for_draft(&app, id).await;
+    let (_, replanned) = api(&app, PLANNER, "GET", &format!("/api/plans/{id}/plan.json"), None).await;
+    assert!(served(&replanned).contains(&"U1".to_string()), "the re-plan serves U1: {}", replanned["unserved"]);
+    publish(&app, id).await;
+    assert!(!listed(&api(&app, PLANNER, "GET", "/api/unserved", None).await.1), "U1 is served now");
 }

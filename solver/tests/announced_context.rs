@@ -81,3 +81,23 @@ fn the_checker_refuses_a_visit_too_close_to_an_announced_one_or_over_the_week_ma
     let full = with_hall(1, 1, vec![i64::from(day / 7 * 7 + (day + 3) % 7)], 0);
     assert!(check(&full, &common::matrix(&full), &p).iter().any(|v| v.to_string().contains("at most")));
 }
+
+#[test]
+fn a_request_kept_from_its_only_day_by_an_announced_visit_is_refused_for_the_visit_rule() {
+    let mut parts: ProblemParts = with_hall(2, 4, vec![-3], 0).parts().clone();
+    // Monday only, at the hall last visited on Friday.
+    parts.requests.push(common::request(50, 0, 4, 0, 0));
+    let problem = Problem::new(parts).unwrap();
+    let request = problem.requests().len() - 1;
+    for params in methods() {
+        let p = planned(&problem, &params);
+        let refused = p.unserved.iter().find(|u| u.request == request);
+        assert_eq!(
+            refused.map(|u| u.reason),
+            Some(junkai_solver::plan::UnservedReason::VisitLimit),
+            "{:?}: {:?}",
+            params.assignment,
+            p.unserved
+        );
+    }
+}

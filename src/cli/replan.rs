@@ -133,7 +133,7 @@ fn print_changes(lang: Lang, full: bool, published: usize, changed: &[ChangedWin
     }
 }
 
-/// One changed window and why, e.g. `2026-12-08 小平公民館 10:30–11:30 → 訪問なし（車両がその日は運休のため）`.
+/// One changed window and why, e.g. `2026-12-08 小平公民館 10:30–11:30 → 訪問なし（車両がその日・その時間は運行しないため）`.
 fn describe(data: &Dataset, c: &ChangedWindow, full: bool, lang: Lang) -> String {
     let p = &data.problem;
     let date = data.calendar.date_of(p.horizon().days[c.day]);

@@ -103,9 +103,8 @@ pub fn review(input: &ReviewInput) -> DraftReview {
 pub fn cause_text(cause: ChangeCause, full: bool) -> Text {
     match (cause, full) {
         (ChangeCause::UnitNotWorking, _) => {
-            Text::new("車両がその日は運休のため", "the unit is out of service that day")
+            Text::new("車両がその日・その時間は運行しないため", "the unit does not run then any more")
         }
-        (ChangeCause::UnitGone, _) => Text::new("車両が削除されたため", "the unit was deleted"),
         (ChangeCause::PlaceClosed, _) => {
             Text::new("会場がその時間は開いていないため", "the hall is not open at that time any more")
         }

@@ -12,6 +12,7 @@ mod follow_ups;
 mod jobs;
 pub mod openapi;
 pub mod pages;
+pub(crate) mod plan_routes;
 pub(crate) mod planner;
 pub(crate) mod planning;
 pub mod public;
@@ -19,6 +20,7 @@ mod remote;
 mod report;
 pub mod request_status;
 pub mod store;
+mod unserved;
 
 use std::sync::Arc;
 
@@ -252,6 +254,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     Router::new()
         .merge(public::routes())
         .merge(planner::routes())
+        .merge(plan_routes::routes())
         .merge(driver::routes())
         .merge(crew_records::routes())
         .merge(follow_ups::routes())

@@ -188,6 +188,7 @@ fn check_ordinals(path: &str, ordinals: &[u32]) -> Result<(), ModelError> {
 }
 
 fn check_invariants(p: &ProblemParts) -> Result<(), ModelError> {
+    check_ordinals("horizon.frozen", &p.horizon.frozen)?;
     if p.equipment.len() > 32 {
         return Err(err("equipment", "at most 32 equipment types"));
     }

@@ -5,7 +5,7 @@
 
 use super::remote_budget::RemoteBudget;
 use super::visits::{
-    TentativeVisit, longest_window, place_location, place_open, request_place, vehicle_fits, visit_duration,
+    self, TentativeVisit, longest_window, place_location, place_open, request_place, vehicle_fits, visit_duration,
     visit_stay, visit_usage,
 };
 use crate::matrix::TravelMatrix;
@@ -118,6 +118,19 @@ impl<'a> Ledger<'a> {
             }
         }
         in_week < rule.max_per_week
+    }
+
+    /// Visits at `place` in horizon week `week`: the plan's (not dropped) and, at a stop,
+    /// those announced outside the plan ([`crate::model::Stop::fixed_visits`]).
+    pub fn visits_in_week(&self, place: VisitPlace, week: u32) -> u32 {
+        let days = &self.problem.horizon().days;
+        let planned =
+            self.visits.iter().filter(|v| v.place == place && !v.dropped && days[v.day].week() == week).count() as u32;
+        let fixed = match place {
+            VisitPlace::Stop(s) => self.problem.stops()[s].fixed_in_week(week),
+            VisitPlace::Home(_) => 0,
+        };
+        planned + fixed
     }
 
     /// Records a visit (and its estimated workload).
@@ -294,9 +307,13 @@ impl<'a> Ledger<'a> {
         let class_kind = p.kinds()[r.kind].class.map(|_| r.kind);
         let duration = visit_stay(p, place, &[request], class_kind);
         let mut days = Vec::new();
-        let (mut too_long, mut nobody_remote) = (false, false);
+        let (mut too_long, mut nobody_remote, mut kept_apart) = (false, false, false);
         for (i, d) in p.horizon().days.iter().enumerate() {
-            if d.ordinal < r.earliest_day || d.ordinal > r.latest_day || !place_open(p, place, *d) {
+            if d.ordinal < r.earliest_day || d.ordinal > r.latest_day {
+                continue;
+            }
+            if !place_open(p, place, *d) {
+                kept_apart |= visits::kept_apart(p, place, *d);
                 continue;
             }
             if !(0..p.vehicles().len()).any(|v| self.works(v, i) && vehicle_fits(p, v, place, &[request])) {
@@ -316,6 +333,7 @@ impl<'a> Ledger<'a> {
             (false, _, _) => Ok(days),
             (true, true, _) => Err(UnservedReason::TooLong),
             (true, false, true) => Err(UnservedReason::NoRemote),
+            (true, false, false) if kept_apart => Err(UnservedReason::VisitLimit),
             (true, false, false) => Err(UnservedReason::NoDay),
         }
     }
@@ -342,14 +360,7 @@ impl<'a> Ledger<'a> {
             let place = VisitPlace::Stop(s);
             let required = p.stops()[s].rule.min_per_week;
             for week in 0..p.horizon().weeks {
-                let count = |ledger: &Ledger| {
-                    let planned = ledger
-                        .visits
-                        .iter()
-                        .filter(|v| v.place == place && !v.dropped && p.horizon().days[v.day].week() == week)
-                        .count() as u32;
-                    planned + p.stops()[s].fixed_in_week(week)
-                };
+                let count = |ledger: &Ledger| ledger.visits_in_week(place, week);
                 while count(self) < required {
                     if let Err(reason) = self.open_rule_visit(s, week) {
                         shortfalls.push(VisitShortfall { stop: s, week, planned: count(self), required, reason });

@@ -268,10 +268,7 @@ pub(crate) fn rule_shortfalls(problem: &Problem, ledger: &Ledger, known: &[Visit
         let VisitPlace::Stop(stop) = visit.place else { continue };
         let week = days[visit.day].week();
         let required = problem.stops()[stop].rule.min_per_week;
-        let planned =
-            ledger.visits.iter().filter(|v| !v.dropped && v.place == visit.place && days[v.day].week() == week).count()
-                as u32
-                + problem.stops()[stop].fixed_in_week(week);
+        let planned = ledger.visits_in_week(visit.place, week);
         let listed = known.iter().chain(&out).any(|s| s.stop == stop && s.week == week);
         if planned < required && !listed {
             out.push(VisitShortfall { stop, week, planned, required, reason: UnservedReason::Capacity });

@@ -117,16 +117,10 @@ fn move_within_week(ctx: &Context, ledger: &mut Ledger, routed: &mut [RoutedDay]
 
 /// Whether the stop of a dropped visit has fewer visits in its week than its rule's minimum.
 fn below_minimum(ctx: &Context, ledger: &Ledger, visit: usize) -> bool {
-    let crate::plan::VisitPlace::Stop(stop) = ledger.visits[visit].place else { return false };
-    let days = &ctx.problem.horizon().days;
-    let week = days[ledger.visits[visit].day].week();
-    let planned = ledger
-        .visits
-        .iter()
-        .filter(|v| !v.dropped && v.place == ledger.visits[visit].place && days[v.day].week() == week)
-        .count();
-    let stop = &ctx.problem.stops()[stop];
-    planned + (stop.fixed_in_week(week) as usize) < stop.rule.min_per_week as usize
+    let v = &ledger.visits[visit];
+    let crate::plan::VisitPlace::Stop(stop) = v.place else { return false };
+    let week = ctx.problem.horizon().days[v.day].week();
+    ledger.visits_in_week(v.place, week) < ctx.problem.stops()[stop].rule.min_per_week
 }
 
 /// Days a dropped visit may move to: days allowed for all its requests, or for a visit

@@ -48,10 +48,9 @@ pub struct ChangedWindow {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeCause {
-    /// The unit does not work that day any more (out of service, or no shift that weekday).
+    /// The unit does not work then any more (out of service that day, no shift that
+    /// weekday, or a shift that no longer holds the window).
     UnitNotWorking,
-    /// The unit is gone from the data.
-    UnitGone,
     /// The place is closed that day, or its opening hours no longer hold the window.
     PlaceClosed,
     /// Nothing about the visit itself changed: the plan chose otherwise (a full
@@ -64,8 +63,8 @@ pub enum ChangeCause {
 /// [`ChangeCause`]).
 pub fn change_cause(problem: &Problem, day: usize, vehicle: usize, visit: &PublishedVisit) -> ChangeCause {
     let date = problem.horizon().days[day];
-    let Some(unit) = problem.vehicles().get(vehicle) else { return ChangeCause::UnitGone };
-    if unit.shift_on(date).is_none() {
+    let shift = problem.vehicles().get(vehicle).and_then(|unit| unit.shift_on(date));
+    if !shift.is_some_and(|s| s.start <= visit.window.start && visit.window.end <= s.end) {
         return ChangeCause::UnitNotWorking;
     }
     let open = super::visits::place_windows(problem, visit.place, date);
@@ -161,7 +160,7 @@ fn refusal(ledger: &Ledger, request: usize, days: &[usize]) -> UnservedReason {
     }
 }
 
-/// The problem without the fixed visits (announced outside the weeks) that a published
+/// The problem without the fixed visits announced outside the weeks that a published
 /// visit of the weeks already stands too close to: the announcements broke the stop's
 /// spacing before this re-plan (e.g. a rollback of one week), and the re-plan keeps its
 /// promises rather than failing on them.
@@ -174,7 +173,8 @@ pub fn beside_promises(problem: &Problem, published: &[PublishedRoute]) -> Resul
             let VisitPlace::Stop(s) = v.place else { continue };
             let Some(stop) = parts.stops.get_mut(s) else { continue };
             let gap = i64::from(stop.rule.min_gap_days);
-            stop.fixed_visits.retain(|f| (f - ordinal).abs() >= gap);
+            let horizon = 0..i64::from(problem.horizon().weeks) * 7;
+            stop.fixed_visits.retain(|f| horizon.contains(f) || (f - ordinal).abs() >= gap);
         }
     }
     Problem::new(parts)
@@ -186,7 +186,10 @@ pub fn beside_promises(problem: &Problem, published: &[PublishedRoute]) -> Resul
 pub fn changed_windows(problem: &Problem, published: &[PublishedRoute], plan: &Plan) -> Vec<ChangedWindow> {
     let days = &problem.horizon().days;
     let mut changed = Vec::new();
-    for route in published {
+    // Days that have passed are not the plan's to change (a full re-optimisation leaves
+    // them empty; what was announced there stays announced).
+    let ahead = |r: &&PublishedRoute| days.get(r.day).is_some_and(|d| d.ordinal >= problem.horizon().first_open);
+    for route in published.iter().filter(ahead) {
         for v in &route.visits {
             let same_place: Vec<(usize, TimeWindow)> = plan
                 .visits()

@@ -127,6 +127,12 @@ pub fn place_open(problem: &Problem, place: VisitPlace, day: Day) -> bool {
     }
 }
 
+/// Whether the stop's visits announced outside the plan alone forbid a new visit on this
+/// day (its spacing, or its week already full).
+pub fn kept_apart(problem: &Problem, place: VisitPlace, day: Day) -> bool {
+    matches!(place, VisitPlace::Stop(s) if !problem.stops()[s].fixed_allow(day))
+}
+
 /// Location index of a place.
 pub fn place_location(problem: &Problem, place: VisitPlace) -> usize {
     match place {

@@ -60,12 +60,15 @@ impl Documents {
     }
 }
 
-/// The horizon's days on `dates`, as sorted ordinals.
-fn frozen_days(calendar: &Calendar, dates: &[NaiveDate]) -> Vec<u32> {
-    let mut days: Vec<u32> = dates.iter().filter_map(|d| u32::try_from(calendar.ordinal_of(*d)).ok()).collect();
-    days.sort_unstable();
-    days.dedup();
-    days
+/// The calendar's horizon as the plan sees it: in the service (`from_today`), nothing new
+/// before today; nothing new on the `locked` dates.
+fn horizon_of(calendar: &Calendar, choice: HorizonChoice, locked: &[NaiveDate]) -> Horizon {
+    let days_total = i64::from(calendar.weeks) * 7;
+    let today = if choice.from_today { calendar.ordinal_of(choice.today).clamp(0, days_total) } else { 0 };
+    let mut frozen: Vec<u32> = locked.iter().filter_map(|d| u32::try_from(calendar.ordinal_of(*d)).ok()).collect();
+    frozen.sort_unstable();
+    frozen.dedup();
+    Horizon { first_open: u32::try_from(today).unwrap_or(0), frozen, ..calendar.horizon.clone() }
 }
 
 /// A visit to a stop that is announced and not the plan's to decide.
@@ -321,16 +324,12 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
     let roads = parse_roads(&mut reader, top.get("roads"));
     let week_of = choice.week_of.or(in_file.week_of).unwrap_or_else(|| next_monday(choice.today));
     let weeks = choice.weeks.or(in_file.weeks).unwrap_or(1);
-    let mut calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
+    let calendar = Calendar::new(&settings, week_of, weeks).map_err(|d| {
         let d = if choice.week_of.is_none() && choice.weeks.is_none() { d.in_file(problem_label) } else { d };
         let mut all = label_all(reader.diagnostics.clone(), problem_label);
         all.push(d);
         all
     })?;
-    if choice.from_today {
-        let today = calendar.ordinal_of(choice.today).clamp(0, i64::from(weeks) * 7);
-        calendar.horizon.first_open = u32::try_from(today).unwrap_or(0);
-    }
     let model = entities::parse_entities(&mut reader, top, &calendar);
     let session_buffer = remote_staff::parse_session_buffer(&mut reader, top);
     let mut diagnostics = label_all(std::mem::take(&mut reader.diagnostics), problem_label);
@@ -376,7 +375,7 @@ pub fn parse(docs: &Documents, choice: HorizonChoice) -> Result<Dataset, Vec<Dia
         stops,
         vehicles: model.vehicles,
         requests: parsed.requests,
-        horizon: Horizon { frozen: frozen_days(&calendar, &docs.announced.locked), ..calendar.horizon.clone() },
+        horizon: horizon_of(&calendar, choice, &docs.announced.locked),
         remote: model.remote,
         session_buffer,
     };

@@ -71,7 +71,7 @@ pub async fn review_section(s: &AppState, lang: Lang, review: &DraftReview, who:
             p.muted { (t(lang, "お知らせ済みの訪問で変わるものはありません。", "No announced visit changes.")) }
         }
         ul.changes {
-            @for c in &review.changes { li { (changed(c)) " — " (t(lang, "理由: ", "why: ")) (c.why.get(lang)) } }
+            @for c in &review.changes { li { (changed(c)) " — " (t(lang, "理由：", "why: ")) (c.why.get(lang)) } }
             @for v in &review.added { li { (t(lang, "追加:", "added:")) " " (when(lang, v)) } }
         }
         @if !review.coverage_lost.is_empty() || !review.shortfalls.is_empty() {
@@ -86,7 +86,7 @@ pub async fn review_section(s: &AppState, lang: Lang, review: &DraftReview, who:
         @if !review.bookings.is_empty() {
             h4 { (t(lang, "予約が動く住民", "Residents whose booking moves")) }
             ul { @for b in &review.bookings { li {
-                (b.request) " " (people.get(&b.request).map_or("", |p| p.0.as_str())) "： "
+                (b.request) " " (people.get(&b.request).map_or("", |p| p.0.as_str())) (t(lang, "：", ": "))
                 (when(lang, &b.from)) " → " (booking_to(lang, b)) } } }
         }
         }
@@ -98,7 +98,7 @@ fn coverage_line(lang: Lang, c: &CoverageLoss) -> String {
     let names = c.lost.join(if lang == Lang::Ja { "、" } else { ", " });
     match lang {
         Lang::Ja => format!(
-            "{}の週: 山間部の会場への訪問が {} か所から {} か所に減ります（訪問がなくなる会場: {names}）",
+            "{}の週：山間部の会場への訪問が {} か所から {} か所に減ります（訪問がなくなる会場：{names}）",
             c.week_of.format("%-m月%-d日"),
             c.announced,
             c.planned
@@ -114,7 +114,7 @@ fn coverage_line(lang: Lang, c: &CoverageLoss) -> String {
 fn shortfall_line(lang: Lang, f: &ShortfallView) -> String {
     match lang {
         Lang::Ja => format!(
-            "{}の週: {}の訪問が週 {} 回の最低回数に足りません（{} 回）: {}",
+            "{}の週：{}の訪問が週 {} 回の最低回数に足りません（{} 回）：{}",
             f.week_of.format("%-m月%-d日"),
             f.stop_name,
             f.required,

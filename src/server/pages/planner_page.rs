@@ -27,7 +27,7 @@ use crate::server::auth::Caller;
 use crate::server::auth::{Planner, Viewer};
 use crate::server::changes::{publish_plan, review_of};
 use crate::server::error::{ApiError, current_lang};
-use crate::server::planner::find_plan;
+use crate::server::plan_routes::find_plan;
 use crate::server::planning::begin_plan;
 use crate::server::store::{ChangedWindow, PlanColumn, PlanKind, PlanRow, PlanStatus, PlanSummary};
 

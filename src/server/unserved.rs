@@ -1,0 +1,47 @@
+//! `GET /api/unserved`: the requests still waiting for a visit across the announced
+//! calendar ([`crate::io::announced`]), each with the reason the newest published plan
+//! that left it unserved gave.
+
+use std::collections::HashSet;
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::auth::Viewer;
+use super::error::ApiError;
+use super::store::{Entity, PlanRow, PlanStatus};
+use crate::io::plan_view::UnservedView;
+
+/// The requests still waiting for a visit, each with the reason of the newest published
+/// plan that left it unserved: still open (its last date not passed), and served by no
+/// visit announced from today on. With nothing published, the newest draft's list.
+pub(crate) async fn unserved(_: Viewer, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = s.store.plans().await?;
+    let published: Vec<&PlanRow> =
+        rows.iter().filter(|r| matches!(r.status, PlanStatus::Published | PlanStatus::Superseded)).collect();
+    let chosen = match published.first() {
+        Some(_) => published,
+        None => rows.iter().find(|r| r.status == PlanStatus::Draft).into_iter().collect(),
+    };
+    let Some(newest) = chosen.first() else { return Ok(Json(json!({ "plan": null, "unserved": [] }))) };
+    let today = s.config.clock.today().to_string();
+    let announced = s.store.announced_from(s.config.clock.today(), false).await?;
+    let served: HashSet<String> = announced.visits().into_iter().flat_map(|(v, _)| v.requests).collect();
+    let open: HashSet<String> = s
+        .store
+        .list(Entity::Request)
+        .await?
+        .iter()
+        .filter(|r| r["latest"].as_str().is_none_or(|latest| latest >= today.as_str()))
+        .filter_map(|r| r["id"].as_str().map(str::to_string))
+        .collect();
+    let mut listed = HashSet::new();
+    let unserved: Vec<UnservedView> = chosen
+        .iter()
+        .flat_map(|row| row.summary().map(|s| s.unserved).unwrap_or_default())
+        .filter(|u| open.contains(&u.id) && !served.contains(&u.id) && listed.insert(u.id.clone()))
+        .collect();
+    Ok(Json(json!({ "plan": newest.id, "status": newest.status, "unserved": unserved })))
+}
