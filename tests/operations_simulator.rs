@@ -399,6 +399,13 @@ impl Sim {
         ])
         .unwrap();
         let answer = send(&self.app, "POST", "/apply", None, Some(&form)).await;
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            // Applications from one address pause after a burst (real time, not the
+            // simulated clock): the resident is asked to phone instead.
+            assert!(answer.text.contains("お電話ください"), "{}", answer.text);
+            self.say(format!("{today}: online application paused (too many in a row)"));
+            return;
+        }
         assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
         let at = answer.text.find("W-").expect("a request number");
         let number = answer.text[at..at + 11].to_string();

@@ -97,7 +97,7 @@ impl Checker<'_> {
         // How much later than its service the previous visit's announced window ends.
         let mut announced_tail = Seconds::ZERO;
         for (k, visit) in route.visits.iter().enumerate() {
-            if let Some(l) = route.lunch.filter(|l| l.after_jobs == k) {
+            if let Some(l) = route.lunch.filter(|l| l.after_visits == k) {
                 t = self.check_lunch(&at, t, l.start, unit.lunch);
             }
             let vat = format!("{at} / visit {k}");
@@ -151,11 +151,11 @@ impl Checker<'_> {
             t = published.end.max(visit.end).max(t);
             loc = here;
         }
-        if let Some(l) = route.lunch.filter(|l| l.after_jobs == route.visits.len()) {
+        if let Some(l) = route.lunch.filter(|l| l.after_visits == route.visits.len()) {
             t = self.check_lunch(&at, t, l.start, unit.lunch);
         }
-        if let Some(l) = route.lunch.filter(|l| l.after_jobs > route.visits.len()) {
-            self.fail(&at, format!("lunch after visit {} which does not exist", l.after_jobs));
+        if let Some(l) = route.lunch.filter(|l| l.after_visits > route.visits.len()) {
+            self.fail(&at, format!("lunch after visit {} which does not exist", l.after_visits));
         }
         t += self.matrix.duration(loc, depot);
         distance += self.matrix.distance(loc, depot);
@@ -174,7 +174,7 @@ impl Checker<'_> {
                 self.fail(&at, "works through the lunch window without a break");
             }
         }
-        if route.lunch.is_some_and(|l| l.after_jobs == 0) {
+        if route.lunch.is_some_and(|l| l.after_visits == 0) {
             self.fail(&at, "lunch before the first visit belongs at the depot, outside the route");
         }
         let lunch_length = route.lunch.and(unit.lunch).map_or(Seconds::ZERO, |l| l.length);

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::Day;
-use crate::routing::LunchSlot;
 use crate::units::{Meters, Seconds};
 
 /// A weekly (or multi-week) plan.
@@ -25,7 +24,7 @@ pub struct AssignmentReport {
     pub method: String,
     /// MIP backend (`microlp`, `highs`), empty for greedy.
     pub backend: String,
-    pub status: Option<crate::lp::MipStatus>,
+    pub status: Option<SolveStatus>,
     pub objective: Option<f64>,
     pub bound: Option<f64>,
     pub gap: Option<f64>,
@@ -69,10 +68,37 @@ pub struct Route {
     pub vehicle: usize,
     pub departure: Seconds,
     pub return_time: Seconds,
-    pub lunch: Option<LunchSlot>,
+    pub lunch: Option<LunchBreak>,
     pub visits: Vec<Visit>,
     /// Driven distance, depot to depot.
     pub distance: Meters,
+}
+
+/// How the day assignment's MIP ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SolveStatus {
+    /// Proven optimal.
+    Optimal,
+    /// Feasible, stopped by the time limit before the proof.
+    TimeLimit,
+}
+
+impl From<crate::lp::MipStatus> for SolveStatus {
+    fn from(status: crate::lp::MipStatus) -> SolveStatus {
+        match status {
+            crate::lp::MipStatus::Optimal => SolveStatus::Optimal,
+            crate::lp::MipStatus::TimeLimit => SolveStatus::TimeLimit,
+        }
+    }
+}
+
+/// A unit's lunch break in its route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LunchBreak {
+    /// Visits done before the break (>= 1): it is taken at the place of the last of them.
+    pub after_visits: usize,
+    pub start: Seconds,
 }
 
 /// Where a visit takes place.

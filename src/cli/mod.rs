@@ -1,4 +1,5 @@
-//! The command line: `junkai plan`, `junkai check`, `junkai sample-requests`.
+//! The command line: `junkai plan`, `replan`, `check`, `serve` and the other subcommands
+//! (`junkai --help` lists them).
 //!
 //! Exit codes: 0 success, 1 failure (e.g. a plan that fails its check, a write error),
 //! 2 bad input (coded diagnostics are printed).

@@ -16,18 +16,15 @@ pub struct Publisher<'a> {
     pub version: &'a str,
 }
 
-/// One CSV field, quoted when needed (RFC 4180).
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-}
-
-fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = header.join(",") + "\r\n";
+/// One GTFS file: the header and rows as CSV (RFC 4180: CRLF, fields quoted when needed;
+/// no byte-order mark, values as they are).
+fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    out.write_record(header).expect("writing to memory");
     for row in rows {
-        out += &row.iter().map(|f| field(f)).collect::<Vec<_>>().join(",");
-        out += "\r\n";
+        out.write_record(row).expect("writing to memory");
     }
-    out
+    String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
 }
 
 /// `2026-12-08` → `20261208`; `10:30` → `10:30:00`.
@@ -41,7 +38,7 @@ fn gtfs_time(t: &str) -> String {
 
 /// The feed's files (name, content), in a stable order.
 pub fn feed_files(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicVisit]) -> Vec<(&'static str, String)> {
-    let agency = csv(
+    let agency = table(
         &["agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang"],
         &[vec!["junkai".into(), publisher.name.into(), publisher.url.into(), "Asia/Tokyo".into(), "ja".into()]],
     );
@@ -55,7 +52,7 @@ pub fn feed_files(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicV
             vec![s.id.clone(), s.name.clone(), desc.join(" "), s.lat.to_string(), s.lon.to_string()]
         })
         .collect();
-    let stops_txt = csv(&["stop_id", "stop_name", "stop_desc", "stop_lat", "stop_lon"], &stop_rows);
+    let stops_txt = table(&["stop_id", "stop_name", "stop_desc", "stop_lat", "stop_lon"], &stop_rows);
     let translations: Vec<Vec<String>> = stops
         .iter()
         .filter(|s| used.contains(s.id.as_str()) && !s.reading.is_empty())
@@ -90,7 +87,7 @@ pub fn feed_files(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicV
     dates.sort();
     dates.dedup();
     let calendar_dates: Vec<Vec<String>> = dates.iter().map(|d| vec![d.clone(), d.clone(), "1".into()]).collect();
-    let feed_info = csv(
+    let feed_info = table(
         &["feed_publisher_name", "feed_publisher_url", "feed_lang", "feed_start_date", "feed_end_date", "feed_version"],
         &[vec![
             publisher.name.into(),
@@ -104,12 +101,18 @@ pub fn feed_files(publisher: &Publisher, stops: &[PublicStop], visits: &[PublicV
     vec![
         ("agency.txt", agency),
         ("stops.txt", stops_txt),
-        ("routes.txt", csv(&["route_id", "agency_id", "route_long_name", "route_type"], &routes)),
-        ("trips.txt", csv(&["route_id", "service_id", "trip_id"], &trip_rows)),
-        ("stop_times.txt", csv(&["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"], &time_rows)),
-        ("calendar_dates.txt", csv(&["service_id", "date", "exception_type"], &calendar_dates)),
+        ("routes.txt", table(&["route_id", "agency_id", "route_long_name", "route_type"], &routes)),
+        ("trips.txt", table(&["route_id", "service_id", "trip_id"], &trip_rows)),
+        (
+            "stop_times.txt",
+            table(&["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"], &time_rows),
+        ),
+        ("calendar_dates.txt", table(&["service_id", "date", "exception_type"], &calendar_dates)),
         ("feed_info.txt", feed_info),
-        ("translations.txt", csv(&["table_name", "field_name", "language", "translation", "record_id"], &translations)),
+        (
+            "translations.txt",
+            table(&["table_name", "field_name", "language", "translation", "record_id"], &translations),
+        ),
     ]
 }
 
@@ -129,9 +132,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fields_with_commas_and_quotes_are_quoted() {
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("plain"), "plain");
+    fn fields_with_commas_quotes_and_signs_read_back_as_written() {
+        let rows = vec![vec!["a,b".to_string(), "say \"hi\"".to_string(), "-1".to_string(), "小中".to_string()]];
+        let text = table(&["w", "x", "y", "z"], &rows);
+        assert_eq!(text, "w,x,y,z\r\n\"a,b\",\"say \"\"hi\"\"\",-1,小中\r\n");
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let back: Vec<String> = reader.records().next().unwrap().unwrap().iter().map(String::from).collect();
+        assert_eq!(back, rows[0]);
     }
 }

@@ -296,7 +296,7 @@ impl PlanView {
                         let lunch = r.lunch.zip(unit.lunch).map(|(slot, rule)| LunchView {
                             start: hhmm(slot.start),
                             end: hhmm(slot.start + rule.length),
-                            after_visit: slot.after_jobs,
+                            after_visit: slot.after_visits,
                         });
                         RouteView {
                             vehicle_id: unit.id.clone(),

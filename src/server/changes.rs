@@ -106,12 +106,12 @@ pub(crate) async fn review_of(s: &AppState, row: &PlanRow) -> Result<DraftReview
 /// on, with its calendar identities and its changes, both against what was announced for
 /// those dates until now: calendar apps update their events, and notices and call lists
 /// name exactly what changed, however plans of other dates are published meanwhile.
-pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Publishing, ApiError> {
+pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<(), ApiError> {
     // One publication at a time, so that "what is announced until now" stays so.
     let _guard = s.jobs.write_lock.lock().await;
     let row = s.store.plan(id).await?;
     if !row.is_some_and(|p| matches!(p.status, PlanStatus::Draft | PlanStatus::Superseded)) {
-        return Ok(s.store.publish(id, who, "", &PlanDiff::default()).await?);
+        return published(s.store.publish(id, who, "", &PlanDiff::default()).await?);
     }
     let plan = stored_plan(s, id).await?;
     let missing = deleted_since(s, &plan).await?;
@@ -133,7 +133,28 @@ pub(crate) async fn publish_plan(s: &AppState, id: i64, who: &str) -> Result<Pub
     let taken = next_identities(&before, &ids, &after, &uids_elsewhere(s, start, end).await?);
     let calendar = CalendarIds { ids: aligned_ids(&visit_refs(&plan), &after, taken.ids), cancelled: taken.cancelled };
     let json = serde_json::to_string(&calendar).map_err(|e| ApiError::internal(&e.to_string()))?;
-    Ok(s.store.publish(id, who, &json, &diff_visits(&before, &after)).await?)
+    published(s.store.publish(id, who, &json, &diff_visits(&before, &after)).await?)
+}
+
+/// The store's outcome of a publication as the service's answer.
+fn published(outcome: Publishing) -> Result<(), ApiError> {
+    match outcome {
+        Publishing::Published => Ok(()),
+        Publishing::NotPublishable => Err(ApiError::conflict(
+            [
+                "公開できるのは完成した下書きか、以前に公開した版だけです",
+                "only a finished draft or a superseded version can be published",
+            ],
+            ["GET /api/plans/{id} で状態を確認してください", "check its status with GET /api/plans/{id}"],
+        )),
+        Publishing::Past => Err(ApiError::conflict(
+            [
+                "この計画の期間はもう終わっています（住民には何も表示されません）",
+                "this plan's last day has passed (residents would see nothing)",
+            ],
+            ["今日以降の週で計画を作成してください", "make a plan for a week from today on"],
+        )),
+    }
 }
 
 /// The stops and units `plan` uses that are no longer in the data set.

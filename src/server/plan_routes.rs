@@ -135,9 +135,7 @@ async fn plan_review(
 
 async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
     find_plan(&s, id).await?;
-    if let Some(refusal) = publish_plan(&s, id, &p.who()).await?.refusal() {
-        return Err(refusal);
-    }
+    publish_plan(&s, id, &p.who()).await?;
     let row = find_plan(&s, id).await?;
     Ok(Json(plan_json(&row, None)))
 }

@@ -1,7 +1,8 @@
 //! Greedy day assignment: places every request on a visit (stop, day, unit) that its dates,
 //! the stop's visit rule and the units' estimated workload allow, then adds visits until
-//! each stop reaches its weekly minimum. An optimising MIP replaces this later; this one
-//! is simple and never breaks a hard rule.
+//! each stop reaches its weekly minimum. It is the `Greedy` assignment and the MIP's
+//! fallback, and its ledger is what repairs and re-plans work on; it never breaks a hard
+//! rule.
 
 use super::remote_budget::RemoteBudget;
 use super::visits::{

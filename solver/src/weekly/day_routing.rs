@@ -8,7 +8,7 @@ use super::visits::{
 };
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{Route, Visit};
+use crate::plan::{LunchBreak, Route, Visit};
 use crate::routing::{self, CostRates, Instance, Job, Load, RouteVehicle, SearchParams};
 use crate::units::{Cost, Seconds, TimeWindow};
 
@@ -205,7 +205,7 @@ fn route_day_with(
             vehicle: working[k],
             departure: times.departure,
             return_time: times.return_time,
-            lunch: times.lunch,
+            lunch: times.lunch.map(|l| LunchBreak { after_visits: l.after_jobs, start: l.start }),
             distance: times.cost.distance,
             visits: jobs
                 .iter()

@@ -12,10 +12,10 @@ use std::time::Duration;
 use super::assign::Ledger;
 use super::visits::TentativeVisit;
 use super::week_model::{Familiar, WeekInput, solve_week};
-use crate::lp::{MipError, MipStatus};
+use crate::lp::MipError;
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{AssignmentReport, Unserved, UnservedReason, VisitPlace, VisitShortfall};
+use crate::plan::{AssignmentReport, SolveStatus, Unserved, UnservedReason, VisitPlace, VisitShortfall};
 
 /// The outcome: visits, requests left out, weekly shortfalls, and how the solve went.
 pub struct MipAssignment {
@@ -42,7 +42,7 @@ pub fn assign(
     let (mut visits, mut shortfalls) = (Vec::new(), Vec::new());
     let mut report = AssignmentReport {
         method: "mip".into(),
-        status: Some(MipStatus::Optimal),
+        status: Some(SolveStatus::Optimal),
         objective: Some(0.0),
         bound: Some(0.0),
         gap: Some(0.0),
@@ -68,13 +68,13 @@ pub fn assign(
         report.objective = report.objective.zip(w.report.objective).map(|(a, b)| a + b);
         report.bound = report.bound.zip(w.report.bound).map(|(a, b)| a + b);
         report.gap = report.gap.zip(w.report.gap).map(|(a, b)| a.max(b));
-        if w.report.status != Some(MipStatus::Optimal) {
+        if w.report.status != Some(SolveStatus::Optimal) {
             report.status = w.report.status;
         }
     }
     report.message = match (report.status, weeks) {
-        (Some(MipStatus::Optimal), 1) => "optimal".into(),
-        (Some(MipStatus::Optimal), _) => format!("optimal for each of {weeks} weeks (rolling horizon)"),
+        (Some(SolveStatus::Optimal), 1) => "optimal".into(),
+        (Some(SolveStatus::Optimal), _) => format!("optimal for each of {weeks} weeks (rolling horizon)"),
         _ => "time limit reached: best solution found so far".into(),
     };
     let mut unserved = Vec::new();

@@ -361,7 +361,7 @@ impl<'a> WeekModel<'a> {
         let report = AssignmentReport {
             method: "mip".into(),
             backend: outcome.backend.into(),
-            status: Some(outcome.status),
+            status: Some(outcome.status.into()),
             objective: Some(outcome.objective),
             bound: outcome.bound,
             gap: outcome.gap,

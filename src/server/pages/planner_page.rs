@@ -291,8 +291,6 @@ pub async fn create_plan(
 
 pub async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Response, ApiError> {
     find_plan(&s, id).await?;
-    if let Some(refusal) = publish_plan(&s, id, &p.who()).await?.refusal() {
-        return Err(refusal);
-    }
+    publish_plan(&s, id, &p.who()).await?;
     Ok(Redirect::to(&format!("/planner?plan={id}")).into_response())
 }

@@ -48,30 +48,6 @@ pub enum Publishing {
     Past,
 }
 
-impl Publishing {
-    /// The refusal as an answer (`None` when it was published).
-    pub fn refusal(self) -> Option<crate::server::error::ApiError> {
-        use crate::server::error::ApiError;
-        match self {
-            Publishing::Published => None,
-            Publishing::NotPublishable => Some(ApiError::conflict(
-                [
-                    "公開できるのは完成した下書きか、以前に公開した版だけです",
-                    "only a finished draft or a superseded version can be published",
-                ],
-                ["GET /api/plans/{id} で状態を確認してください", "check its status with GET /api/plans/{id}"],
-            )),
-            Publishing::Past => Some(ApiError::conflict(
-                [
-                    "この計画の期間はもう終わっています（住民には何も表示されません）",
-                    "this plan's last day has passed (residents would see nothing)",
-                ],
-                ["今日以降の週で計画を作成してください", "make a plan for a week from today on"],
-            )),
-        }
-    }
-}
-
 /// The stored outputs of a finished plan.
 pub struct PlanOutputs {
     pub plan_json: String,
