@@ -90,6 +90,46 @@ fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
 
+/// The answer of a call that succeeds: 201 for a created entry, 202 for a solve started in
+/// the background, 204 for a deletion or dismissal, else 200.
+fn success(o: &Operation) -> (&'static str, &'static str) {
+    let creates = ["/api/stops", "/api/units", "/api/requests", "/api/follow-ups/{request}/{date}/confirm"];
+    match o.method {
+        "post" if creates.contains(&o.path) => ("201", "Created"),
+        "post" if ["/api/plans", "/api/replan"].contains(&o.path) => {
+            ("202", "Accepted: the solve runs in the background")
+        }
+        "delete" => ("204", "Done"),
+        "post" if o.path.ends_with("/dismiss") => ("204", "Done"),
+        _ => ("200", "OK"),
+    }
+}
+
+/// Every answer an operation gives besides success: bad input, a missing entry, a
+/// conflict with the state (announced visits, a plan not finished, a running solve), a
+/// body too large or not JSON, and rate limits.
+fn responses(o: &Operation) -> Value {
+    let (code, text) = success(o);
+    let mut r = Map::new();
+    r.insert(code.into(), json!({ "description": text }));
+    r.insert("400".into(), error_response("Bad request"));
+    r.insert("404".into(), error_response("No such entry (or not yours)"));
+    r.insert("422".into(), error_response("Invalid data (coded problems)"));
+    if o.method != "get" || o.path.starts_with("/api/plans/") {
+        r.insert("409".into(), error_response("Conflicts with the current state (see the message)"));
+    }
+    if matches!(o.method, "post" | "put") {
+        r.insert("413".into(), error_response("Body too large"));
+        r.insert("415".into(), error_response("Body is not JSON"));
+    }
+    r.insert("429".into(), error_response("Too many requests, or another solve is running"));
+    if o.role != Role::Public {
+        r.insert("401".into(), error_response("Not signed in, or no valid token"));
+        r.insert("403".into(), error_response("Wrong role"));
+    }
+    Value::Object(r)
+}
+
 /// The document.
 pub fn build() -> Value {
     let mut paths = Map::new();
@@ -97,12 +137,14 @@ pub fn build() -> Value {
         let mut operation = json!({
             "summary": o.summary,
             "tags": [format!("{:?}", o.role).to_lowercase()],
-            "responses": { "200": { "description": "OK" }, "400": error_response("Bad request"), "422": error_response("Invalid data (coded problems)") },
+            "responses": responses(o),
         });
+        if matches!(o.method, "post" | "put") {
+            let object = json!({ "schema": { "type": "object" } });
+            operation["requestBody"] = json!({ "required": false, "content": { "application/json": object } });
+        }
         if o.role != Role::Public {
             operation["security"] = json!([{ "apiToken": [] }, { "session": [] }]);
-            operation["responses"]["401"] = error_response("Not signed in, or no valid token");
-            operation["responses"]["403"] = error_response("Wrong role");
         }
         let params: Vec<Value> = o
             .path
