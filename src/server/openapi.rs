@@ -86,6 +86,35 @@ pub const OPERATIONS: &[Operation] = &[
     op("get", "/api/remote/calendar.ics", Role::Remote, "The remote person's sessions as iCalendar"),
 ];
 
+/// A query parameter: name, whether it is required, and its JSON-schema string format
+/// (`date` for `YYYY-MM-DD`; empty for free text).
+type Query = (&'static str, bool, &'static str);
+
+/// The query parameters of the operations that take them, by method and path.
+const QUERIES: &[(&str, &str, &[Query])] = &[
+    ("get", "/api/public/stops/{id}/visits", &[("from", false, "date"), ("to", false, "date")]),
+    ("get", "/api/public/search", &[("q", false, "")]),
+    ("get", "/api/driver/itinerary", &[("date", false, "date")]),
+    ("get", "/api/driver/records", &[("date", true, "date"), ("unit", true, "")]),
+    ("get", "/api/report", &[("month", false, ""), ("district", false, "")]),
+];
+
+/// The operation's path and query parameters.
+fn parameters(o: &Operation) -> Vec<Value> {
+    let path = o
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }));
+    let queries = QUERIES.iter().filter(|(m, p, _)| *m == o.method && *p == o.path).flat_map(|(_, _, q)| q.iter());
+    let query = queries.map(|&(name, required, format)| {
+        let schema =
+            if format.is_empty() { json!({ "type": "string" }) } else { json!({ "type": "string", "format": format }) };
+        json!({ "name": name, "in": "query", "required": required, "schema": schema })
+    });
+    path.chain(query).collect()
+}
+
 fn error_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
 }
@@ -146,12 +175,7 @@ pub fn build() -> Value {
         if o.role != Role::Public {
             operation["security"] = json!([{ "apiToken": [] }, { "session": [] }]);
         }
-        let params: Vec<Value> = o
-            .path
-            .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
-            .collect();
+        let params = parameters(o);
         if !params.is_empty() {
             operation["parameters"] = Value::Array(params);
         }
@@ -177,4 +201,23 @@ pub fn build() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(build())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_belongs_to_an_operation_and_shows_in_the_document() {
+        let doc = build();
+        for (method, path, queries) in QUERIES {
+            assert!(OPERATIONS.iter().any(|o| o.method == *method && o.path == *path), "{method} {path}");
+            let params = doc["paths"][*path][*method]["parameters"].as_array().cloned().unwrap_or_default();
+            for (name, _, _) in *queries {
+                assert!(params.iter().any(|p| p["name"] == *name && p["in"] == "query"), "{path}: {name}");
+            }
+        }
+        assert!(doc["paths"]["/api/plans"]["post"]["responses"]["202"]["description"].is_string());
+        assert!(doc["paths"]["/api/stops/{id}"]["delete"]["responses"]["409"].is_object());
+    }
 }
