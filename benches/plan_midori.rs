@@ -32,7 +32,7 @@ fn run(weeks: u32) -> (usize, usize, String, Duration) {
     let assignment = format!(
         "{} {} ({} variables, gap {})",
         a.method,
-        a.backend,
+        a.backend.map_or(String::new(), |b| b.to_string()),
         a.variables,
         a.gap.map_or("-".into(), |g| format!("{:.2}%", g * 100.0))
     );

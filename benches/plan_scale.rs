@@ -124,8 +124,10 @@ fn run(stops: usize) -> Measured {
     assert!(violations.is_empty(), "every benchmarked plan is feasible: {violations:?}");
     let a = &result.assignment;
     let method = match a.gap {
-        Some(g) => format!("{} {} (gap {:.2}%)", a.method, a.backend, g * 100.0),
-        None => a.method.clone(),
+        Some(g) => {
+            format!("{} {} (gap {:.2}%)", a.method, a.backend.map_or(String::new(), |b| b.to_string()), g * 100.0)
+        }
+        None => a.method.to_string(),
     };
     eprintln!("{stops} stops: {}", a.message);
     Measured {

@@ -20,10 +20,10 @@ pub struct Plan {
 /// gap) or greedily (with the reason).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssignmentReport {
-    /// `mip` or `greedy`.
-    pub method: String,
-    /// MIP backend (`microlp`, `highs`), empty for greedy.
-    pub backend: String,
+    pub method: AssignedBy,
+    /// The MIP backend; none without a MIP (written `""` in plan.json, as always).
+    #[serde(with = "backend_text")]
+    pub backend: Option<MipBackend>,
     pub status: Option<SolveStatus>,
     pub objective: Option<f64>,
     pub bound: Option<f64>,
@@ -72,6 +72,75 @@ pub struct Route {
     pub visits: Vec<Visit>,
     /// Driven distance, depot to depot.
     pub distance: Meters,
+}
+
+/// How the visits were assigned to days and units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssignedBy {
+    /// The day-assignment MIP.
+    Mip,
+    /// The greedy assignment (asked for, or the MIP's fallback).
+    #[default]
+    Greedy,
+    /// A re-plan around announced visits (kept in their windows).
+    Replan,
+}
+
+impl std::fmt::Display for AssignedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            AssignedBy::Mip => "mip",
+            AssignedBy::Greedy => "greedy",
+            AssignedBy::Replan => "replan",
+        })
+    }
+}
+
+/// The MIP backend a build solves with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MipBackend {
+    /// The pure-Rust default.
+    Microlp,
+    /// HiGHS, with the `highs` feature.
+    Highs,
+}
+
+impl MipBackend {
+    /// The backend of this build.
+    pub const BUILT: MipBackend = if cfg!(feature = "highs") { MipBackend::Highs } else { MipBackend::Microlp };
+}
+
+impl std::fmt::Display for MipBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MipBackend::Microlp => "microlp",
+            MipBackend::Highs => "highs",
+        })
+    }
+}
+
+/// `backend` as plan.json has always written it: the backend's name, or `""` without one.
+mod backend_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::MipBackend;
+
+    pub fn serialize<S: Serializer>(backend: &Option<MipBackend>, s: S) -> Result<S::Ok, S::Error> {
+        match backend {
+            Some(b) => b.serialize(s),
+            None => s.serialize_str(""),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<MipBackend>, D::Error> {
+        let text = String::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        MipBackend::deserialize(serde::de::value::StrDeserializer::<D::Error>::new(&text)).map(Some)
+    }
 }
 
 /// How the day assignment's MIP ended.

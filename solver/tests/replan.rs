@@ -56,7 +56,7 @@ fn replanning_an_unchanged_problem_keeps_everything() {
     let again = replan_of(&problem, &published);
     assert!(changed_windows(&problem, &published, &again).is_empty());
     assert_eq!(served(&again), (0..problem.requests().len()).collect::<Vec<_>>());
-    assert_eq!(again.assignment.method, "replan");
+    assert_eq!(again.assignment.method, junkai_solver::plan::AssignedBy::Replan);
 }
 
 #[test]

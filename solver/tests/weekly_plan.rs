@@ -60,13 +60,13 @@ fn the_greedy_assignment_also_gives_checked_plans() {
     let p =
         plan(&problem, &m, &PlanParams { assignment: AssignmentMethod::Greedy, ..PlanParams::default() }, &mut |_| {});
     assert!(check(&problem, &m, &p).is_empty());
-    assert_eq!(p.assignment.method, "greedy");
+    assert_eq!(p.assignment.method, junkai_solver::plan::AssignedBy::Greedy);
 }
 
 #[test]
 fn the_mip_proves_the_tiny_week_optimal() {
     let p = plan_of(&common::tiny());
-    assert_eq!(p.assignment.method, "mip");
+    assert_eq!(p.assignment.method, junkai_solver::plan::AssignedBy::Mip);
     assert_eq!(p.assignment.gap, Some(0.0), "{:?}", p.assignment);
 }
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use junkai_solver::plan::GreedyCause;
+use junkai_solver::plan::{AssignedBy, GreedyCause};
 use junkai_solver::weekly::{AssignmentMethod, PlanParams};
 
 use super::{DataArgs, EXIT_FAILURE, report};
@@ -171,32 +171,33 @@ fn assignment_line(view: &PlanView, lang: Lang) -> String {
     let a = &view.assignment;
     let fmt = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.1}"));
     let gap = a.gap.map_or("-".to_string(), |g| format!("{:.2}%", g * 100.0));
-    match (lang, a.method.as_str()) {
-        (Lang::Ja, "mip") => format!(
+    let backend = a.backend.map_or(String::new(), |b| b.to_string());
+    match (lang, a.method) {
+        (Lang::Ja, AssignedBy::Mip) => format!(
             "日程割当: MIP（{}、{}変数・{}制約）{} 目的値 {} 上界 {} ギャップ {gap}",
-            a.backend,
+            backend,
             a.variables,
             a.constraints,
             if a.gap == Some(0.0) { "最適性を証明" } else { "時間制限で打ち切り" },
             fmt(a.objective),
             fmt(a.bound)
         ),
-        (Lang::En, "mip") => format!(
+        (Lang::En, AssignedBy::Mip) => format!(
             "day assignment: MIP ({}, {} variables, {} constraints) {}; objective {}, bound {}, gap {gap}",
-            a.backend,
+            backend,
             a.variables,
             a.constraints,
             a.message,
             fmt(a.objective),
             fmt(a.bound)
         ),
-        (Lang::Ja, "replan") => {
+        (Lang::Ja, AssignedBy::Replan) => {
             format!(
                 "日程割当: 公開済みの訪問を固定（{} 件のうち {} 件を公開時間枠のまま維持）",
                 a.locked, a.locked_kept
             )
         }
-        (Lang::En, "replan") => format!("day assignment: published visits locked ({})", a.message),
+        (Lang::En, AssignedBy::Replan) => format!("day assignment: published visits locked ({})", a.message),
         (Lang::Ja, _) => format!(
             "日程割当: 貪欲法（{}）",
             match a.greedy_cause {

@@ -363,3 +363,25 @@ impl PlanView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use junkai_solver::plan::{AssignedBy, AssignmentReport, MipBackend};
+
+    #[test]
+    fn the_assignment_reads_and_writes_plan_json_as_it_always_was() {
+        let stored = r#"{"method":"greedy","backend":"","status":null,"objective":null,"bound":null,"gap":null,
+            "variables":0,"constraints":0,"message":"greedy assignment requested"}"#;
+        let greedy: AssignmentReport = serde_json::from_str(stored).unwrap();
+        assert_eq!((greedy.method, greedy.backend), (AssignedBy::Greedy, None));
+        assert_eq!(serde_json::to_value(&greedy).unwrap()["backend"], "");
+        let mip: AssignmentReport =
+            serde_json::from_str(&stored.replace(r#""greedy","backend":"""#, r#""mip","backend":"highs""#)).unwrap();
+        assert_eq!((mip.method, mip.backend), (AssignedBy::Mip, Some(MipBackend::Highs)));
+        assert_eq!(serde_json::to_value(&mip).unwrap()["method"], "mip");
+        assert!(
+            serde_json::from_str::<AssignmentReport>(&stored.replace(r#""backend":"""#, r#""backend":"cplex""#))
+                .is_err()
+        );
+    }
+}

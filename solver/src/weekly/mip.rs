@@ -15,7 +15,7 @@ use super::week_model::{Familiar, WeekInput, solve_week};
 use crate::lp::MipError;
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{AssignmentReport, SolveStatus, Unserved, UnservedReason, VisitPlace, VisitShortfall};
+use crate::plan::{AssignedBy, AssignmentReport, SolveStatus, Unserved, UnservedReason, VisitPlace, VisitShortfall};
 
 /// The outcome: visits, requests left out, weekly shortfalls, and how the solve went.
 pub struct MipAssignment {
@@ -41,7 +41,7 @@ pub fn assign(
     let mut familiar = Familiar::new();
     let (mut visits, mut shortfalls) = (Vec::new(), Vec::new());
     let mut report = AssignmentReport {
-        method: "mip".into(),
+        method: AssignedBy::Mip,
         status: Some(SolveStatus::Optimal),
         objective: Some(0.0),
         bound: Some(0.0),

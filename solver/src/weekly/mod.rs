@@ -19,7 +19,9 @@ use std::time::Duration;
 use crate::lp::MipError;
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{AssignmentReport, DayPlan, GreedyCause, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall};
+use crate::plan::{
+    AssignedBy, AssignmentReport, DayPlan, GreedyCause, Plan, Unserved, UnservedReason, VisitPlace, VisitShortfall,
+};
 use crate::routing::{CostRates, SearchParams};
 use assign::Ledger;
 use day_routing::{RoutedDay, route_day};
@@ -255,8 +257,12 @@ fn greedy(
         }
     }
     let shortfalls = ledger.meet_minimums();
-    let report =
-        AssignmentReport { method: "greedy".into(), message, greedy_cause: Some(cause), ..AssignmentReport::default() };
+    let report = AssignmentReport {
+        method: AssignedBy::Greedy,
+        message,
+        greedy_cause: Some(cause),
+        ..AssignmentReport::default()
+    };
     (unserved, shortfalls, report)
 }
 

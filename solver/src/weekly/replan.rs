@@ -8,7 +8,7 @@ use super::visits::{TentativeVisit, request_place};
 use super::{Context, PlanParams, PlanProgress, day_plans, defer_open_requests, repair};
 use crate::matrix::TravelMatrix;
 use crate::model::{Problem, Session};
-use crate::plan::{AssignmentReport, Plan, Unserved, UnservedReason, VisitPlace};
+use crate::plan::{AssignedBy, AssignmentReport, Plan, Unserved, UnservedReason, VisitPlace};
 use crate::units::TimeWindow;
 
 /// A visit of the published plan, in the current problem's indices.
@@ -133,7 +133,7 @@ pub fn replan(
 
     let kept = ledger.visits.iter().filter(|v| v.lock.is_some() && !v.dropped).count();
     let assignment = AssignmentReport {
-        method: "replan".into(),
+        method: AssignedBy::Replan,
         message: format!(
             "{kept} of {locked} published visits kept in their windows, {} moved within their week",
             rehomed.len()

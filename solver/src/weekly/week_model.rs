@@ -12,7 +12,7 @@ use super::week_options::{Options, Slot};
 use crate::lp::{BACKEND, MAX_VARIABLES, MipError, MipModel, MipOutcome, Var, solve};
 use crate::matrix::TravelMatrix;
 use crate::model::Problem;
-use crate::plan::{AssignmentReport, UnservedReason, VisitPlace, VisitShortfall};
+use crate::plan::{AssignedBy, AssignmentReport, MipBackend, UnservedReason, VisitPlace, VisitShortfall};
 
 /// Objective weights (per unit of each term).
 const PER_PRIORITY: f64 = 1000.0;
@@ -359,8 +359,8 @@ impl<'a> WeekModel<'a> {
             })
             .collect();
         let report = AssignmentReport {
-            method: "mip".into(),
-            backend: outcome.backend.into(),
+            method: AssignedBy::Mip,
+            backend: Some(MipBackend::BUILT),
             status: Some(outcome.status.into()),
             objective: Some(outcome.objective),
             bound: outcome.bound,
