@@ -287,3 +287,24 @@ async fn records_of_cancelled_requests_are_erased_after_the_retention_period() {
     state.store.add_requests(&[r2], "planner").await.unwrap();
     assert!(state.store.cancellation("R2").await.unwrap().is_none());
 }
+
+#[tokio::test]
+async fn a_damaged_stored_row_is_an_error_naming_it_never_a_silently_shorter_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let (state, app) = app(dir.path()).await;
+    let (status, before) = call(&app, "GET", "/api/stops", PLANNER, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let id = before[0]["id"].as_str().unwrap().to_string();
+    sqlx::query("UPDATE stops SET body_json = '{\"id\": ' WHERE id = ?")
+        .bind(&id)
+        .execute(&state.store.pool)
+        .await
+        .unwrap();
+    let (status, answer) = call(&app, "GET", "/api/stops", PLANNER, None).await;
+    assert_eq!((status, answer["code"].as_str()), (StatusCode::INTERNAL_SERVER_ERROR, Some("A500")), "{answer}");
+    let (status, _) = call(&app, "GET", &format!("/api/stops/{id}"), PLANNER, None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "the damaged stop is not reported missing");
+    // The other stops still read one by one.
+    let other = before[1]["id"].as_str().unwrap();
+    assert_eq!(call(&app, "GET", &format!("/api/stops/{other}"), PLANNER, None).await.0, StatusCode::OK);
+}

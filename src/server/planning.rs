@@ -1,6 +1,8 @@
 //! Starting plans and re-plans from the data set and the announced calendar
 //! ([`crate::io::announced`]): a plan leaves out the requests that announced visits of
-//! other dates serve; a re-plan starts from what is announced on its weeks.
+//! other dates serve, keeps its dates with announced visits locked unless the planner
+//! opens them, and counts the visits announced around it toward the visit rules; a
+//! re-plan starts from what is announced on its weeks.
 
 use std::collections::HashSet;
 

@@ -69,6 +69,15 @@ impl Entity {
     }
 }
 
+/// A stored entity's body as JSON; one that does not parse (a damaged row) is an error
+/// that names the row, logged, so that no list silently loses an entry.
+fn stored_body(entity: Entity, id: &str, body: &str) -> Result<Value, sqlx::Error> {
+    serde_json::from_str(body).map_err(|e| {
+        tracing::error!(table = entity.table(), id, error = %e, "a stored body does not parse");
+        sqlx::Error::Decode(format!("{} {id}: {e}", entity.table()).into())
+    })
+}
+
 impl Store {
     /// The current write generation.
     pub fn generation(&self) -> u64 {
@@ -162,14 +171,15 @@ impl Store {
         Ok(Documents::new((label, problem), requests))
     }
 
-    /// The bodies of one list, in order.
+    /// The bodies of one list, in order. A stored body that does not parse is an error
+    /// naming its row (and logged), never left out.
     pub async fn list(&self, entity: Entity) -> Result<Vec<Value>, sqlx::Error> {
         let order = if entity == Entity::Request { "created_at, id" } else { "position, id" };
-        let rows: Vec<String> =
-            sqlx::query_scalar(&format!("SELECT body_json FROM {} ORDER BY {order}", entity.table()))
+        let rows: Vec<(String, String)> =
+            sqlx::query_as(&format!("SELECT id, body_json FROM {} ORDER BY {order}", entity.table()))
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(rows.iter().filter_map(|b| serde_json::from_str(b).ok()).collect())
+        rows.iter().map(|(id, body)| stored_body(entity, id, body)).collect()
     }
 
     /// The stored requests by id (they hold residents' data: the caller audits the read).
@@ -184,7 +194,7 @@ impl Store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(body.and_then(|b| serde_json::from_str(&b).ok()))
+        body.map(|b| stored_body(entity, id, &b)).transpose()
     }
 
     /// Creates or replaces an entity (already validated by the caller), with an audit entry.
