@@ -122,6 +122,27 @@ fn config_error(setting: &str, cause: impl Into<String>, hint: &str) -> ConfigEr
     ConfigError { setting: setting.into(), cause: cause.into(), hint: hint.into() }
 }
 
+/// The origin of an http(s) `url`: its scheme, host and port (`https://example.jp:8443`),
+/// without the path.
+pub(crate) fn origin_of(url: &str) -> &str {
+    let host_at = url.find("://").map_or(0, |i| i + 3);
+    url[host_at..].find('/').map_or(url, |i| &url[..host_at + i])
+}
+
+/// `value` of setting `name` when inside `range`; else E4001 naming the range (a value
+/// out of range is refused, never silently changed).
+fn within<T: PartialOrd + std::fmt::Display>(
+    name: &str,
+    value: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, ConfigError> {
+    if range.contains(&value) {
+        return Ok(value);
+    }
+    let (low, high) = range.into_inner();
+    Err(config_error(name, format!("{value} is outside {low}–{high}"), &format!("write a value from {low} to {high}")))
+}
+
 impl ServeConfig {
     /// How long a lock lasts, in whole minutes rounded up (for the people it refuses).
     pub fn lock_minutes(&self) -> i64 {
@@ -135,9 +156,7 @@ impl ServeConfig {
 
     /// The tile server's origin (`https://host[:port]`), for the pages' security policy.
     pub fn map_tiles_origin(&self) -> Option<&str> {
-        let url = self.map_tiles.as_deref()?;
-        let rest = url.split_once("://")?.1;
-        Some(&url[..url.len() - rest.len() + rest.find('/').unwrap_or(rest.len())])
+        self.map_tiles.as_deref().map(origin_of)
     }
 
     /// Loads the settings: `file` (if given), then the environment `env`.
@@ -184,38 +203,38 @@ impl ServeConfig {
             })?;
         }
         if let Some(b) = from_file.max_body_bytes {
-            c.max_body_bytes = b.clamp(1024, 64 << 20);
+            c.max_body_bytes = within("max_body_bytes", b, 1024..=64 << 20)?;
         }
         if let Some(t) = from_file.request_timeout_s {
-            c.request_timeout = Duration::from_secs(t.clamp(1, 600));
+            c.request_timeout = Duration::from_secs(within("request_timeout_s", t, 1..=600)?);
         }
         if let Some(n) = from_file.max_concurrent_solves {
-            c.max_concurrent_solves = n.clamp(1, 16);
+            c.max_concurrent_solves = within("max_concurrent_solves", n, 1..=16)?;
         }
         let minutes = |m: u64| Duration::from_secs(m * 60);
         if let Some(m) = from_file.session_idle_minutes {
-            c.session_idle = minutes(m.clamp(5, 24 * 60));
+            c.session_idle = minutes(within("session_idle_minutes", m, 5..=24 * 60)?);
         }
         if let Some(h) = from_file.session_max_hours {
-            c.session_max = minutes(h.clamp(1, 24 * 7) * 60);
+            c.session_max = minutes(within("session_max_hours", h, 1..=24 * 7)? * 60);
         }
         if let Some(n) = from_file.lock_after_failures {
-            c.lock_after_failures = n.clamp(3, 100);
+            c.lock_after_failures = within("lock_after_failures", n, 3..=100)?;
         }
         if let Some(m) = from_file.lock_minutes {
-            c.lock_for = minutes(m.clamp(1, 24 * 60));
+            c.lock_for = minutes(within("lock_minutes", m, 1..=24 * 60)?);
         }
         if let Some(n) = from_file.address_failures {
-            c.address_failures = n.clamp(5, 10_000);
+            c.address_failures = within("address_failures", n, 5..=10_000)?;
         }
         if let Some(d) = from_file.retention_days {
-            c.retention_days = d.clamp(1, 3650);
+            c.retention_days = within("retention_days", d, 1..=3650)?;
         }
         if let Some(n) = from_file.applications_per_hour {
-            c.applications_per_hour = n.clamp(1, 1000);
+            c.applications_per_hour = within("applications_per_hour", n, 1..=1000)?;
         }
         if let Some(km) = from_file.outside_km {
-            c.outside_km = if km.is_finite() { km.clamp(0.0, 1000.0) } else { c.outside_km };
+            c.outside_km = within("outside_km", km, 0.0..=1000.0)?;
         }
         Ok(c)
     }
@@ -284,6 +303,12 @@ mod tests {
         let file = dir.path().join("bad.toml");
         std::fs::write(&file, "bnd = 1\n").unwrap();
         assert!(ServeConfig::load(Some(&file), &|_| None).unwrap_err().to_string().contains("bad.toml"));
+        // A number out of range is refused with its range, never silently changed.
+        std::fs::write(&file, "address_failures = 3\n").unwrap();
+        let e = ServeConfig::load(Some(&file), &|_| None).unwrap_err().to_string();
+        assert!(e.starts_with("E4001 address_failures") && e.contains("5–10000"), "{e}");
+        std::fs::write(&file, "outside_km = -1.0\n").unwrap();
+        assert!(ServeConfig::load(Some(&file), &|_| None).unwrap_err().to_string().contains("outside_km"));
     }
 
     #[test]
@@ -307,6 +332,8 @@ mod tests {
         let mirror = with("http://127.0.0.1:9/tiles/").unwrap();
         assert_eq!(mirror.map_tiles.as_deref(), Some("http://127.0.0.1:9/tiles"));
         assert_eq!(mirror.map_tiles_origin(), Some("http://127.0.0.1:9"));
+        assert_eq!(origin_of("https://junkai.example.jp:8443/app/"), "https://junkai.example.jp:8443");
+        assert_eq!(origin_of("http://127.0.0.1:8080"), "http://127.0.0.1:8080");
         assert_eq!(with("").unwrap().map_tiles, None, "empty: no base map");
         for bad in ["ftp://x/y", "https://", "https://x/a b", "https://x/'; script-src *", "https://x/?k=1"] {
             assert!(with(bad).unwrap_err().to_string().contains("map_tiles"), "{bad}");

@@ -95,8 +95,7 @@ pub fn same_origin(headers: &HeaderMap, authority: Option<&str>, public_url: &st
         return false;
     }
     let Some(origin) = text(header::ORIGIN.as_str()) else { return true };
-    let origin = origin.trim_end_matches('/');
-    if origin.eq_ignore_ascii_case(public_url.trim_end_matches('/')) || public_url.starts_with(&format!("{origin}/")) {
+    if origin.eq_ignore_ascii_case(crate::server::config::origin_of(public_url)) {
         return true;
     }
     // Else the host and port asked (`Host`, or HTTP/2's authority), in the service's scheme.
@@ -271,6 +270,14 @@ mod tests {
         let proxied = headers(&[("origin", "https://junkai.example.jp"), ("host", "127.0.0.1:8080")]);
         assert!(check(&proxied, "https://junkai.example.jp/"));
         assert!(!check(&proxied, "https://junkai.example.jp.evil.test/"));
+        // Only the whole origin counts, not a prefix of the public URL.
+        for partial in ["http:", "http://", "http://127.0.0.1", "http://127.0.0.1:80"] {
+            let h = axum::http::HeaderValue::from_static(partial);
+            let sent: HeaderMap =
+                [(header::ORIGIN, h), (header::HOST, "127.0.0.1:8080".parse().unwrap())].into_iter().collect();
+            assert!(!check(&sent, url), "{partial}");
+        }
+
         // The host asked, in another scheme than the service's, is another origin.
         let plain = headers(&[("origin", "http://junkai.example.jp"), ("host", "junkai.example.jp")]);
         assert!(!check(&plain, "https://junkai.example.jp/"), "http page, https service");
