@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::excel_csv::excel_csv;
 use super::plan_view::PlanView;
+use super::problem_file::{Channel, RequestEntry, RequestSummary};
 use crate::lang::{Lang, Text, entry_name};
 
 /// Where a request stands in the announced calendar (or in a draft).
@@ -33,10 +34,11 @@ pub enum RowState {
     },
 }
 
-/// A cancelled request as the list shows it: its summary (no personal data, with its
-/// `id`), the day it was cancelled and the reason.
+/// A cancelled request as the list shows it: its id and summary (no personal data), the
+/// day it was cancelled and the reason.
 pub struct CancelledRequest {
-    pub summary: Value,
+    pub id: String,
+    pub summary: RequestSummary,
     pub on: String,
     pub reason: String,
 }
@@ -123,11 +125,11 @@ pub struct StateSources<'a> {
     pub today: chrono::NaiveDate,
 }
 
-/// The rows of `requests` (stored) and `pending` (waiting applications' bodies), with the
-/// names of `stops` and `kinds` (problem-file entries) in `lang`.
+/// The rows of `requests` (stored) and `pending` (waiting applications), with the names
+/// of `stops` and `kinds` (problem-file entries) in `lang`.
 pub fn request_rows(
-    requests: &[Value],
-    pending: &[Value],
+    requests: &[RequestEntry],
+    pending: &[RequestEntry],
     cancelled: &[CancelledRequest],
     stops: &[Value],
     kinds: &[Value],
@@ -135,43 +137,44 @@ pub fn request_rows(
     lang: Lang,
 ) -> Vec<RequestRow> {
     let find = |list: &[Value], id: &str| list.iter().find(|x| x["id"] == id).cloned().unwrap_or(Value::Null);
-    let row = |r: &Value, state: RowState| {
-        let stop = find(stops, r["stop"].as_str().unwrap_or(""));
-        let kind = find(kinds, r["kind"].as_str().unwrap_or(""));
+    // `private` is the stored request (name, phone, note) where there is one.
+    let row = |id: &str, s: &RequestSummary, private: Option<&RequestEntry>, state: RowState| {
+        let stop = find(stops, s.stop.as_deref().unwrap_or(""));
+        let kind = find(kinds, &s.kind);
         let home = if lang == Lang::Ja { "自宅" } else { "home" };
-        let kind_name = entry_name(&kind, lang);
+        let private_text = |f: fn(&RequestEntry) -> &str| private.map_or("", f).to_string();
         RequestRow {
-            id: text(r, "id"),
-            stop_id: text(r, "stop"),
-            place: if r.get("home").is_some() { home.to_string() } else { text(&stop, "name") },
+            id: id.to_string(),
+            stop_id: s.stop.clone().unwrap_or_default(),
+            place: if s.home { home.to_string() } else { text(&stop, "name") },
             district: text(&stop, "district"),
-            kind: text(r, "kind"),
-            kind_name: kind_name.to_string(),
-            earliest: text(r, "earliest"),
-            latest: text(r, "latest"),
-            name: text(&r["resident"], "name"),
-            phone: text(&r["resident"], "phone"),
-            note: text(r, "note"),
-            channel: text(r, "channel"),
+            kind: s.kind.clone(),
+            kind_name: entry_name(&kind, lang).to_string(),
+            earliest: s.earliest.to_string(),
+            latest: s.latest.to_string(),
+            name: private_text(RequestEntry::resident_name),
+            phone: private_text(RequestEntry::resident_phone),
+            note: private_text(RequestEntry::note_text),
+            channel: s.channel.map_or("", Channel::key).to_string(),
             state,
             draft: None,
         }
     };
     let stored = requests.iter().map(|r| {
-        let id = r["id"].as_str().unwrap_or("");
-        let mut row = row(r, plan_state(plans.announced, id, plans.today));
+        let mut row = row(&r.id, &r.summary(), Some(r), plan_state(plans.announced, &r.id, plans.today));
         // A request the draft does not mention (served on other dates) is not its change.
         row.draft = plans
             .draft
-            .map(|d| plan_state(Some(d), id, plans.today))
+            .map(|d| plan_state(Some(d), &r.id, plans.today))
             .filter(|d| *d != row.state && *d != RowState::Unplanned);
         row
     });
+    let waiting = pending.iter().map(|r| row(&r.id, &r.summary(), Some(r), RowState::Pending));
     let gone = cancelled.iter().map(|c| {
         let state = RowState::Cancelled { on: c.on.clone(), reason: c.reason.clone() };
-        row(&c.summary, state)
+        row(&c.id, &c.summary, None, state)
     });
-    stored.chain(pending.iter().map(|r| row(r, RowState::Pending))).chain(gone).collect()
+    stored.chain(waiting).chain(gone).collect()
 }
 
 /// The share of requests that came in as online applications (the city's KPI
@@ -244,11 +247,12 @@ mod tests {
     fn rows_carry_names_and_states_and_the_csv_is_safe_for_excel() {
         let stops = [json!({ "id": "konaka", "name": "小中集会所", "district": "東町" })];
         let kinds = [json!({ "id": "admin", "name": "手続・相談", "name_en": "Procedures" })];
-        let requests = [json!({ "id": "R1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-07",
-                                "latest": "2026-12-11", "resident": { "name": "=HYPERLINK(\"x\")", "phone": "0277" } })];
-        let pending = [
+        let entry = |v| serde_json::from_value::<RequestEntry>(v).unwrap();
+        let requests = [entry(json!({ "id": "R1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-07",
+                                "latest": "2026-12-11", "resident": { "name": "=HYPERLINK(\"x\")", "phone": "0277" } }))];
+        let pending = [entry(
             json!({ "id": "W-1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-08", "latest": "2026-12-09" }),
-        ];
+        )];
         let rows = request_rows(&requests, &pending, &[], &stops, &kinds, StateSources::default(), Lang::Ja);
         assert_eq!(rows.len(), 2);
         assert_eq!((rows[0].place.as_str(), rows[0].state.key()), ("小中集会所", "unplanned"));

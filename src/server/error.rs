@@ -21,17 +21,22 @@ pub struct ApiError {
     pub problems: Vec<Diagnostic>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
+/// The body of every error answer (its schema is in the OpenAPI document).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody<'a> {
+    /// A stable code, e.g. `A422`, `A4091`.
     code: &'a str,
     message: &'a str,
+    /// What to do about it.
     hint: &'a str,
+    /// The input's coded problems (422).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     problems: Vec<Problem>,
 }
 
-#[derive(Serialize)]
-struct Problem {
+/// One coded problem of the input: its code (`E…`, `W…`), JSON path and text.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problem {
     code: String,
     path: String,
     text: String,
@@ -282,7 +287,8 @@ impl ApiError {
             .iter()
             .map(|d| Problem { code: d.code.as_str(), path: d.path.clone(), text: d.render(lang) })
             .collect();
-        let body = Body { code: self.code, message: pick(lang, &self.message), hint: pick(lang, &self.hint), problems };
+        let body =
+            ErrorBody { code: self.code, message: pick(lang, &self.message), hint: pick(lang, &self.hint), problems };
         (self.status, Json(body)).into_response()
     }
 }

@@ -16,6 +16,7 @@ use super::auth::Planner;
 use super::error::ApiError;
 use super::planner::validate;
 use super::store::Entity;
+use crate::io::problem_file::RequestEntry;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -31,27 +32,26 @@ const MIN_SPAN_DAYS: i64 = 13;
 /// from the day after the visit (or today, if later) for as long as the old one ran (at
 /// least two weeks), named `{old}-F{n}` with the first free `n` (an application's `W-` left
 /// off), without the old one's `channel`.
-pub fn follow_up_body(old: &Value, visit: NaiveDate, today: NaiveDate, taken: impl Fn(&str) -> bool) -> Value {
-    let mut body = old.clone();
-    let old_id = old["id"].as_str().unwrap_or_default();
+pub fn follow_up_body(
+    old: &RequestEntry,
+    visit: NaiveDate,
+    today: NaiveDate,
+    taken: impl Fn(&str) -> bool,
+) -> RequestEntry {
     // An online application's number (`W-…`) is the resident's; the follow-up is staff-made.
-    let stem = old_id.strip_prefix("W-").unwrap_or(old_id);
+    let stem = old.id.strip_prefix("W-").unwrap_or(&old.id);
     let id = (1..).map(|n| format!("{stem}-F{n}")).find(|id| !taken(id)).unwrap_or_default();
-    let date = |key: &str| old[key].as_str().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let span = match (date("earliest"), date("latest")) {
-        (Some(a), Some(b)) => (b - a).num_days().max(MIN_SPAN_DAYS),
-        _ => MIN_SPAN_DAYS,
-    };
+    let span = (old.latest - old.earliest).num_days().max(MIN_SPAN_DAYS);
     let earliest = (visit + Duration::days(1)).max(today);
-    body["id"] = json!(id);
-    body["earliest"] = json!(earliest.to_string());
-    body["latest"] = json!((earliest + Duration::days(span)).to_string());
-    body["follow_up_of"] = json!(old_id);
-    // Not a new application: the planner books it again (no channel, not counted as received).
-    if let Some(o) = body.as_object_mut() {
-        o.remove("channel");
+    RequestEntry {
+        id,
+        earliest,
+        latest: earliest + Duration::days(span),
+        follow_up_of: Some(old.id.clone()),
+        // Not a new application: the planner books it again (not counted as received).
+        channel: None,
+        ..old.clone()
     }
-    body
 }
 
 fn not_pending() -> ApiError {
@@ -72,7 +72,7 @@ pub(crate) async fn confirm_follow_up(
         .find(|f| f.request_id == request_id && f.date == date)
         .and_then(|f| NaiveDate::parse_from_str(&f.date, "%Y-%m-%d").ok())
         .ok_or_else(not_pending)?;
-    let old = s.store.get(Entity::Request, request_id).await?.ok_or_else(|| {
+    let old = s.store.request(request_id).await?.ok_or_else(|| {
         ApiError::conflict(
             ["元の予約がもうありません（取消または削除済み）", "the original request is gone (cancelled or erased)"],
             [
@@ -82,13 +82,12 @@ pub(crate) async fn confirm_follow_up(
         )
     })?;
     let ids = s.store.requests_by_id().await?;
-    let body = follow_up_body(&old, visit, s.config.clock.today(), |id| ids.contains_key(id));
-    let id = body["id"].as_str().unwrap_or_default().to_string();
-    validate(s, Entity::Request, &id, Some(&body)).await?;
-    if !s.store.decide_follow_up(request_id, date, Some(&body), who).await? {
+    let new = follow_up_body(&old, visit, s.config.clock.today(), |id| ids.contains_key(id));
+    validate(s, Entity::Request, &new.id, Some(&new.to_value())).await?;
+    if !s.store.decide_follow_up(request_id, date, Some(&new), who).await? {
         return Err(not_pending());
     }
-    Ok(id)
+    Ok(new.id)
 }
 
 /// Dismisses the follow-up of `request_id` on `date`.
@@ -129,20 +128,21 @@ mod tests {
 
     #[test]
     fn a_follow_up_starts_after_the_visit_and_takes_a_free_id() {
-        let old = json!({ "id": "R7", "kind": "admin", "stop": "zama", "earliest": "2026-12-07", "latest": "2026-12-31", "channel": "online",
-                          "resident": { "name": "山田", "phone": "0277" } });
-        let visit = NaiveDate::from_ymd_opt(2026, 12, 9).unwrap();
-        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let body = follow_up_body(&old, visit, today, |id| id == "R7-F1");
-        assert_eq!(body["id"], "R7-F2");
-        assert_eq!((body["earliest"].as_str(), body["latest"].as_str()), (Some("2026-12-10"), Some("2027-01-03")));
-        assert_eq!(body["follow_up_of"], "R7");
-        assert_eq!(body["resident"]["name"], "山田", "the same resident");
-        assert!(body.get("channel").is_none(), "booked again by staff, not a new application");
-        let application = json!({ "id": "W-2718-2818", "earliest": "2026-12-07", "latest": "2026-12-31" });
-        assert_eq!(follow_up_body(&application, visit, today, |_| false)["id"], "2718-2818-F1");
+        let entry = |v| serde_json::from_value::<RequestEntry>(v).unwrap();
+        let old = entry(json!({ "id": "R7", "kind": "admin", "stop": "zama", "earliest": "2026-12-07",
+                                "latest": "2026-12-31", "channel": "online", "resident": { "name": "山田", "phone": "0277" } }));
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let (visit, today) = (day(2026, 12, 9), day(2026, 12, 1));
+        let new = follow_up_body(&old, visit, today, |id| id == "R7-F1");
+        assert_eq!(new.id, "R7-F2");
+        assert_eq!((new.earliest, new.latest), (day(2026, 12, 10), day(2027, 1, 3)));
+        assert_eq!(new.follow_up_of.as_deref(), Some("R7"));
+        assert_eq!(new.resident_name(), "山田", "the same resident");
+        assert_eq!(new.channel, None, "booked again by staff, not a new application");
+        let application = RequestEntry { id: "W-2718-2818".into(), ..old.clone() };
+        assert_eq!(follow_up_body(&application, visit, today, |_| false).id, "2718-2818-F1");
         // Confirmed late: from today, for at least two weeks.
-        let late = follow_up_body(&old, visit, NaiveDate::from_ymd_opt(2027, 1, 20).unwrap(), |_| false);
-        assert_eq!((late["earliest"].as_str(), late["latest"].as_str()), (Some("2027-01-20"), Some("2027-02-13")));
+        let late = follow_up_body(&old, visit, day(2027, 1, 20), |_| false);
+        assert_eq!((late.earliest, late.latest), (day(2027, 1, 20), day(2027, 2, 13)));
     }
 }

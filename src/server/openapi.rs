@@ -3,6 +3,11 @@
 
 use axum::Json;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+use utoipa::openapi::{RefOr, Schema};
+
+use super::error::ErrorBody;
+use crate::io::problem_file::RequestEntry;
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,8 +120,55 @@ fn parameters(o: &Operation) -> Vec<Value> {
     path.chain(query).collect()
 }
 
+/// A JSON body: one value of a schema in `components.schemas`, or a list of them.
+#[derive(Clone, Copy)]
+enum Shape {
+    One(&'static str),
+    List(&'static str),
+}
+
+impl Shape {
+    fn schema(self) -> Value {
+        let reference = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+        match self {
+            Shape::One(name) => reference(name),
+            Shape::List(name) => json!({ "type": "array", "items": reference(name) }),
+        }
+    }
+}
+
+/// The typed bodies by method and path: what the operation takes, and what it answers on
+/// success. Operations not listed take a JSON object and answer as docs/API.md says.
+const BODIES: &[(&str, &str, Option<Shape>, Option<Shape>)] = &[
+    ("get", "/api/requests", None, Some(Shape::List("RequestEntry"))),
+    ("post", "/api/requests", Some(Shape::One("RequestEntry")), Some(Shape::One("RequestEntry"))),
+    ("get", "/api/requests/{id}", None, Some(Shape::One("RequestEntry"))),
+    ("put", "/api/requests/{id}", Some(Shape::One("RequestEntry")), Some(Shape::One("RequestEntry"))),
+];
+
+fn bodies(o: &Operation) -> (Option<Shape>, Option<Shape>) {
+    BODIES.iter().find(|(m, p, ..)| *m == o.method && *p == o.path).map_or((None, None), |&(_, _, t, a)| (t, a))
+}
+
+/// The schemas of the typed bodies, generated from their serde types (with the types
+/// they contain).
+fn schemas() -> Map<String, Value> {
+    fn add<T: ToSchema>(list: &mut Vec<(String, RefOr<Schema>)>) {
+        T::schemas(list);
+        list.push((T::name().into_owned(), T::schema()));
+    }
+    let mut list = Vec::new();
+    add::<RequestEntry>(&mut list);
+    add::<ErrorBody>(&mut list);
+    list.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).expect("a schema is JSON"))).collect()
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({ "application/json": { "schema": schema } })
+}
+
 fn error_response(description: &str) -> Value {
-    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+    json!({ "description": description, "content": json_content(Shape::One("ErrorBody").schema()) })
 }
 
 /// The answer of a call that succeeds: 201 for a created entry, 202 for a solve started in
@@ -140,7 +192,11 @@ fn success(o: &Operation) -> (&'static str, &'static str) {
 fn responses(o: &Operation) -> Value {
     let (code, text) = success(o);
     let mut r = Map::new();
-    r.insert(code.into(), json!({ "description": text }));
+    let answer = match bodies(o).1 {
+        Some(shape) => json!({ "description": text, "content": json_content(shape.schema()) }),
+        None => json!({ "description": text }),
+    };
+    r.insert(code.into(), answer);
     r.insert("400".into(), error_response("Bad request"));
     r.insert("404".into(), error_response("No such entry (or not yours)"));
     r.insert("422".into(), error_response("Invalid data (coded problems)"));
@@ -169,8 +225,15 @@ pub fn build() -> Value {
             "responses": responses(o),
         });
         if matches!(o.method, "post" | "put") {
-            let object = json!({ "schema": { "type": "object" } });
-            operation["requestBody"] = json!({ "required": false, "content": { "application/json": object } });
+            match bodies(o).0 {
+                Some(shape) => {
+                    operation["requestBody"] = json!({ "required": true, "content": json_content(shape.schema()) })
+                }
+                None => {
+                    let object = json_content(json!({ "type": "object" }));
+                    operation["requestBody"] = json!({ "required": false, "content": object });
+                }
+            }
         }
         if o.role != Role::Public {
             operation["security"] = json!([{ "apiToken": [] }, { "session": [] }]);
@@ -192,9 +255,7 @@ pub fn build() -> Value {
                 "apiToken": { "type": "http", "scheme": "bearer", "description": "A per-account API token (junkai users token, or the account page)" },
                 "session": { "type": "apiKey", "in": "cookie", "name": "junkai_session", "description": "A signed-in session; state-changing requests also need X-CSRF-Token" }
             },
-            "schemas": { "Error": { "type": "object", "required": ["code", "message", "hint"], "properties": {
-                "code": { "type": "string" }, "message": { "type": "string" }, "hint": { "type": "string" },
-                "problems": { "type": "array", "items": { "type": "object" } } } } }
+            "schemas": schemas()
         }
     })
 }
@@ -207,6 +268,17 @@ pub async fn document() -> Json<Value> {
 mod tests {
     use super::*;
 
+    fn collect_references(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                out.extend(map.get("$ref").and_then(Value::as_str).map(String::from));
+                map.values().for_each(|x| collect_references(x, out));
+            }
+            Value::Array(items) => items.iter().for_each(|x| collect_references(x, out)),
+            _ => {}
+        }
+    }
+
     #[test]
     fn every_query_belongs_to_an_operation_and_shows_in_the_document() {
         let doc = build();
@@ -218,6 +290,21 @@ mod tests {
             }
         }
         assert!(doc["paths"]["/api/plans"]["post"]["responses"]["202"]["description"].is_string());
+        for (method, path, ..) in BODIES {
+            assert!(OPERATIONS.iter().any(|o| o.method == *method && o.path == *path), "{method} {path}");
+        }
+        let schemas = &doc["components"]["schemas"];
+        let mut references = Vec::new();
+        collect_references(&doc, &mut references);
+        assert!(references.len() > 40, "bodies and error answers refer to schemas");
+        for r in references {
+            let name = r.strip_prefix("#/components/schemas/").unwrap_or(&r);
+            assert!(schemas[name].is_object(), "{r} is in components");
+        }
+        let request = &schemas["RequestEntry"];
+        assert_eq!(request["required"], json!(["id", "kind", "earliest", "latest"]), "{request}");
+        assert_eq!(request["properties"]["earliest"]["format"], "date");
+        assert!(schemas["Channel"]["enum"].as_array().is_some_and(|e| e.len() == 3), "{}", schemas["Channel"]);
         assert!(doc["paths"]["/api/stops/{id}"]["delete"]["responses"]["409"].is_object());
     }
 }

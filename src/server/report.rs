@@ -10,7 +10,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::AppState;
 use super::auth::Viewer;
@@ -72,17 +71,15 @@ async fn request_facts(s: &AppState) -> Result<Vec<RequestFact>, ApiError> {
         .into_iter()
         .map(|st| (st["id"].as_str().unwrap_or("").to_string(), st["district"].as_str().unwrap_or("").to_string()))
         .collect();
-    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     Ok(s.store
         .requests_received()
         .await?
         .into_iter()
-        .filter_map(|(at, body)| {
+        .filter_map(|(at, r)| {
             let received = at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())?;
-            let district = stops.get(&text(&body["stop"])).cloned().unwrap_or_default();
-            let (id, online, follow_up) =
-                (text(&body["id"]), body["channel"] == "online", body.get("follow_up_of").is_some());
-            Some(RequestFact { id, received, online, district, follow_up })
+            let district = stops.get(r.stop_id()).cloned().unwrap_or_default();
+            let (online, follow_up) = (r.is_online(), r.follow_up_of.is_some());
+            Some(RequestFact { id: r.id, received, online, district, follow_up })
         })
         .collect())
 }

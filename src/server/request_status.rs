@@ -6,7 +6,7 @@
 use super::AppState;
 use super::changes::announced_from;
 use super::error::ApiError;
-use super::store::{ApplicationStatus, Entity};
+use super::store::ApplicationStatus;
 use crate::lang::Text;
 
 /// What the resident is told.
@@ -56,13 +56,12 @@ pub async fn request_state(s: &AppState, id: &str, digits: &str) -> Result<Optio
         }
         return Ok(Some(planned_state(s, id).await?.unwrap_or(RequestState::Received)));
     }
-    let Some(request) = s.store.get(Entity::Request, id).await? else {
+    let Some(request) = s.store.request(id).await? else {
         // A request staff cancelled: its record keeps the digits (the reason stays inside).
         let cancelled = s.store.cancellation(id).await?.filter(|c| same_digits(&c.phone_last4, &digits));
         return Ok(cancelled.map(|_| RequestState::Cancelled { reason: String::new() }));
     };
-    let phone = request["resident"]["phone"].as_str().unwrap_or("");
-    if !same_digits(&last_four_digits(phone), &digits) {
+    if !same_digits(&last_four_digits(request.resident_phone()), &digits) {
         return Ok(None);
     }
     Ok(Some(planned_state(s, id).await?.unwrap_or(RequestState::Received)))

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::Viewer;
 use super::error::ApiError;
-use super::store::{Entity, PlanRow, PlanStatus};
+use super::store::{PlanRow, PlanStatus};
 use crate::io::plan_view::UnservedView;
 
 /// The requests still waiting for a visit, each with the reason of the newest published
@@ -26,17 +26,11 @@ pub(crate) async fn unserved(_: Viewer, State(s): State<AppState>) -> Result<Jso
         None => rows.iter().find(|r| r.status == PlanStatus::Draft).into_iter().collect(),
     };
     let Some(newest) = chosen.first() else { return Ok(Json(json!({ "plan": null, "unserved": [] }))) };
-    let today = s.config.clock.today().to_string();
-    let announced = s.store.announced_from(s.config.clock.today(), false).await?;
+    let today = s.config.clock.today();
+    let announced = s.store.announced_from(today, false).await?;
     let served: HashSet<String> = announced.visits().into_iter().flat_map(|(v, _)| v.requests).collect();
-    let open: HashSet<String> = s
-        .store
-        .list(Entity::Request)
-        .await?
-        .iter()
-        .filter(|r| r["latest"].as_str().is_none_or(|latest| latest >= today.as_str()))
-        .filter_map(|r| r["id"].as_str().map(str::to_string))
-        .collect();
+    let open: HashSet<String> =
+        s.store.requests().await?.into_iter().filter(|r| r.latest >= today).map(|r| r.id).collect();
     let mut listed = HashSet::new();
     let unserved: Vec<UnservedView> = chosen
         .iter()

@@ -9,6 +9,7 @@ mod availability;
 mod changes;
 mod entities;
 mod remote_staff;
+mod request_entry;
 mod requests;
 
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use crate::calendar::{Calendar, CalendarSettings, next_monday};
 use crate::diagnostics::Diagnostic;
 pub use changes::RequestChanges;
 pub use entities::{DepotInfo, KindInfo, StopInfo};
+pub use request_entry::{Channel, Home, RequestEntry, RequestSummary, Resident};
 pub use requests::{Contact, OutsideHorizon, OutsideReason};
 
 /// Value of the `format` field of a problem file.

@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::json;
 
 use super::layout::{csrf_input, t};
 use super::planner_forms::{reason_field, refused_write};
@@ -28,15 +27,13 @@ pub async fn section(s: &AppState, lang: Lang, csrf: &str, who: &str) -> Result<
         });
     }
     s.store.audit_read(who, "applications", "page").await?;
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
     Ok(html! {
         h2 { (t(lang, "オンライン申し込み（確認待ち）", "Online applications (waiting)")) " " (pending.len()) }
-        @for a in &pending {
+        @for (a, r) in pending.iter().filter_map(|a| Some((a, a.request.as_ref()?))) {
             div.card data-application=(a.id) {
                 p { strong { (a.id) } " " span.muted { (a.created_at.get(..16).unwrap_or(&a.created_at)) } }
-                p { (text(&a.body["stop"])) " / " (text(&a.body["kind"])) " / "
-                    (text(&a.body["earliest"])) " – " (text(&a.body["latest"])) }
-                p { (text(&a.body["resident"]["name"])) " " a href={ "tel:" (text(&a.body["resident"]["phone"])) } { (text(&a.body["resident"]["phone"])) } }
+                p { (r.stop_id()) " / " (r.kind) " / " (r.earliest) " – " (r.latest) }
+                p { (r.resident_name()) " " a href={ "tel:" (r.resident_phone()) } { (r.resident_phone()) } }
                 form.inline method="post" action={ "/planner/applications/" (a.id) "/accept" } {
                     (csrf_input(csrf))
                     button type="submit" { (t(lang, "受け付ける", "Accept")) }
@@ -63,10 +60,8 @@ fn not_pending() -> ApiError {
 pub async fn accept(planner: Planner, State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let lang = current_lang();
     let app = s.store.application(&id).await?.filter(|a| a.status == ApplicationStatus::Pending);
-    let Some(app) = app else { return Err(not_pending()) };
-    let mut body = app.body.clone();
-    body["id"] = json!(id);
-    match accept_application(&s, &planner.who(), &id, &body).await {
+    let Some(request) = app.and_then(|a| a.request) else { return Err(not_pending()) };
+    match accept_application(&s, &planner.who(), &request).await {
         Ok(true) => Ok(Redirect::to("/planner").into_response()),
         Ok(false) => Err(not_pending()),
         Err(e) => {

@@ -11,10 +11,11 @@ use axum::{Extension, Form};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::layout::{Page, csrf_input, t, visit_when};
 use super::resident::nav;
+use crate::io::problem_file::{Channel, RequestEntry, Resident};
 use crate::lang::{Lang, entry_name};
 use crate::server::AppState;
 use crate::server::auth::{Caller, ClientAddress};
@@ -160,7 +161,7 @@ pub struct ApplyForm {
 }
 
 /// The plain problems of the form's fields, and the request they make when there are none.
-fn checked(f: &ApplyForm, hosts: Option<&[String]>, today: NaiveDate, lang: Lang) -> Result<Value, Vec<String>> {
+fn checked(f: &ApplyForm, hosts: Option<&[String]>, today: NaiveDate, lang: Lang) -> Result<RequestEntry, Vec<String>> {
     let mut problems = Vec::new();
     let mut say = |ja: &str, en: &str| problems.push(t(lang, ja, en).to_string());
     let date = |d: &str| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok();
@@ -201,11 +202,18 @@ fn checked(f: &ApplyForm, hosts: Option<&[String]>, today: NaiveDate, lang: Lang
     if f.consent.as_deref() != Some("yes") {
         say("個人情報の扱いへの同意が必要です。", "Please agree to the use of your details.");
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    match (earliest, latest) {
+        (Some(earliest), Some(latest)) if problems.is_empty() => Ok(RequestEntry {
+            kind: f.kind.clone(),
+            stop: Some(f.stop.clone()),
+            earliest,
+            latest,
+            channel: Some(Channel::Online),
+            resident: Some(Resident { name: Some(name.to_string()), phone: Some(phone) }),
+            ..RequestEntry::default()
+        }),
+        _ => Err(problems),
     }
-    Ok(json!({ "kind": f.kind, "stop": f.stop, "earliest": f.earliest.trim(), "latest": f.latest.trim(),
-               "channel": "online", "resident": { "name": name, "phone": phone } }))
 }
 
 pub async fn apply(
@@ -231,16 +239,15 @@ pub async fn apply(
         s.applications.forgive(&sender(&from));
         form(&s, lang, &caller, problems, StatusCode::UNPROCESSABLE_ENTITY)
     };
-    let body = match checked(&f, hosts, s.config.clock.today(), lang) {
-        Ok(body) => body,
+    let request = match checked(&f, hosts, s.config.clock.today(), lang) {
+        Ok(request) => request,
         Err(problems) => return refused(problems).await,
     };
     // The same checks as every request, under a provisional id. The stored data passed
     // them before, so what is found concerns this application; it is told in plain
     // words, without codes or ids.
-    let mut provisional = body.clone();
-    provisional["id"] = json!(PROVISIONAL_ID);
-    if let Err(e) = validate(&s, Entity::Request, PROVISIONAL_ID, Some(&provisional)).await {
+    let provisional = RequestEntry { id: PROVISIONAL_ID.to_string(), ..request.clone() };
+    if let Err(e) = validate(&s, Entity::Request, PROVISIONAL_ID, Some(&provisional.to_value())).await {
         tracing::warn!(problems = ?e.problems.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>(), "an online application was refused");
         let plain = t(
             lang,
@@ -249,8 +256,8 @@ pub async fn apply(
         );
         return refused(vec![plain.to_string()]).await;
     }
-    let phone = body["resident"]["phone"].as_str().unwrap_or("").to_string();
-    let id = s.store.add_application(body, &last_four_digits(&phone)).await?;
+    let phone_last4 = last_four_digits(request.resident_phone());
+    let id = s.store.add_application(request, &phone_last4).await?;
     Ok(received(lang, Some(&id)))
 }
 

@@ -34,11 +34,11 @@ fn when(lang: Lang, v: &VisitRef) -> String {
 
 /// Residents' `(name, phone)` by request id.
 async fn contacts(s: &AppState) -> Result<HashMap<String, (String, String)>, ApiError> {
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
-    let requests = s.store.requests_by_id().await?;
+    let requests = s.store.requests().await?;
     Ok(requests
         .into_iter()
-        .map(|(id, r)| (id, (text(&r["resident"]["name"]), text(&r["resident"]["phone"]))))
+        .map(|r| (r.resident_name().to_string(), r.resident_phone().to_string(), r.id))
+        .map(|(name, phone, id)| (id, (name, phone)))
         .collect())
 }
 

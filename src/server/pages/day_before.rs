@@ -7,7 +7,6 @@ use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use maud::html;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::account::staff_page;
 use super::layout::{print_button, t, visit_when};
@@ -33,7 +32,6 @@ pub async fn day_before(
     s.store.audit_read(&caller.who(), "requests", &format!("day-before {date}")).await?;
     let announced = s.store.announced(day_asked, day_asked, false).await?;
     let requests = s.store.requests_by_id().await?;
-    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     let day = announced.day(day_asked);
     let body = html! {
         form.inline method="get" action="/planner/day-before" {
@@ -49,11 +47,11 @@ pub async fn day_before(
                         h3 { (visit_when(lang, &date, &day.weekday, &v.published.0, &v.published.1)) " " (v.name) }
                         @if v.requests.is_empty() { p.muted { (t(lang, "予約はありません。", "No bookings.")) } }
                         ul.bookings { @for r in &v.requests {
-                            @let stored = requests.get(&r.id).cloned().unwrap_or(Value::Null);
-                            @let phone = text(&stored["resident"]["phone"]);
-                            li { (r.id) " " (r.kind_name) " — " (text(&stored["resident"]["name"])) " "
+                            @let stored = requests.get(&r.id);
+                            @let phone = stored.map_or("", |s| s.resident_phone());
+                            li { (r.id) " " (r.kind_name) " — " (stored.map_or("", |s| s.resident_name())) " "
                                 @if !phone.is_empty() { a href={ "tel:" (phone) } { (phone) } }
-                                @let note = text(&stored["note"]);
+                                @let note = stored.map_or("", |s| s.note_text());
                                 @if !note.is_empty() { " " span.note { (note) } } }
                         } }
                     }

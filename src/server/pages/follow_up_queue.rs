@@ -13,7 +13,6 @@ use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::follow_ups::{confirm_follow_up, dismiss_follow_up};
-use crate::server::store::Entity;
 
 /// The pending follow-ups with their buttons (nothing when there is none).
 pub async fn section(s: &AppState, lang: Lang, csrf: &str, who: &str) -> Result<Markup, ApiError> {
@@ -23,7 +22,6 @@ pub async fn section(s: &AppState, lang: Lang, csrf: &str, who: &str) -> Result<
     }
     s.store.audit_read(who, "follow_ups", "page").await?;
     let requests = s.store.requests_by_id().await?;
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or("").to_string();
     Ok(html! {
         h2 { (t(lang, "現地の結果から（再予約の確認待ち）", "From the crews (waiting to be booked again)")) " " (pending.len()) }
         @for f in &pending {
@@ -31,8 +29,8 @@ pub async fn section(s: &AppState, lang: Lang, csrf: &str, who: &str) -> Result<
             div.card data-follow-up=(f.request_id) {
                 p { strong { (f.request_id) } " " (f.date) " ・ " (f.outcome.label(lang)) }
                 @if let Some(old) = old {
-                    p { (text(&old["stop"])) " / " (text(&old["kind"])) " ・ " (text(&old["resident"]["name"])) " "
-                        a href={ "tel:" (text(&old["resident"]["phone"])) } { (text(&old["resident"]["phone"])) } }
+                    p { (old.stop_id()) " / " (old.kind) " ・ " (old.resident_name()) " "
+                        a href={ "tel:" (old.resident_phone()) } { (old.resident_phone()) } }
                 } @else {
                     p.muted { (t(lang, "元の予約はもうありません。", "The original request is gone.")) }
                 }
@@ -58,7 +56,7 @@ pub async fn confirm(
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
     match confirm_follow_up(&s, &planner.who(), &request, &date).await {
-        Ok(id) if s.store.get(Entity::Request, &id).await?.is_some() => {
+        Ok(id) if s.store.request(&id).await?.is_some() => {
             Ok(Redirect::to(&format!("/planner/requests/{id}/edit")).into_response())
         }
         Ok(_) => Ok(Redirect::to("/planner").into_response()),

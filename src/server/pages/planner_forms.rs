@@ -15,6 +15,7 @@ use super::account::staff_page;
 use super::layout::{Page, csrf_input, t, url_encode};
 use super::request_form::{FormState, RequestForm, field_of, request_form};
 use crate::diagnostics::Diagnostic;
+use crate::io::problem_file::RequestEntry;
 use crate::lang::{Lang, entry_name};
 use crate::server::AppState;
 use crate::server::auth::{Caller, Planner};
@@ -90,32 +91,30 @@ pub async fn receipt(
     Query(q): Query<ReceiptQuery>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let Some(r) = s.store.get(Entity::Request, &id).await? else {
-        return Err(ApiError::not_found("予約", "request"));
-    };
+    let r = editable(&s, &id).await?;
     s.store.audit_read(&caller.who(), &format!("requests/{id}"), "receipt").await?;
-    let text = |v: &Value| v.as_str().unwrap_or("").to_string();
     let snap = snapshot(&s).await?;
-    let place = match r.get("home") {
-        Some(home) => format!("{}（{}）", t(lang, "自宅訪問", "Home visit"), text(&home["address"])),
-        None => snap
-            .stops
-            .iter()
-            .find(|st| st.id == text(&r["stop"]))
-            .map_or_else(|| text(&r["stop"]), |st| st.name.clone()),
+    let place = match &r.home {
+        Some(home) => {
+            format!("{}（{}）", t(lang, "自宅訪問", "Home visit"), home.address.as_deref().unwrap_or_default())
+        }
+        None => {
+            snap.stops.iter().find(|st| st.id == r.stop_id()).map_or_else(|| r.stop_id().into(), |st| st.name.clone())
+        }
     };
     let docs = s.store.documents().await?;
     let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
-    let kind = kinds.iter().find(|k| k["id"] == r["kind"]).map_or(Value::Null, Clone::clone);
-    let kind_name = Some(entry_name(&kind, lang)).filter(|n| !n.is_empty());
+    let kind = kinds.iter().find(|k| k["id"] == r.kind.as_str()).map_or(Value::Null, Clone::clone);
+    let kind_name =
+        Some(entry_name(&kind, lang)).filter(|n| !n.is_empty()).map_or_else(|| r.kind.clone(), String::from);
     let rows = [
         (t(lang, "受付番号", "Request number"), id.clone()),
         (t(lang, "受付日", "Taken on"), s.config.clock.today().to_string()),
         (t(lang, "場所", "Place"), place),
-        (t(lang, "サービス", "Service"), kind_name.map_or_else(|| text(&r["kind"]), String::from)),
-        (t(lang, "ご希望の期間", "Dates asked for"), format!("{} – {}", text(&r["earliest"]), text(&r["latest"]))),
-        (t(lang, "お名前", "Name"), text(&r["resident"]["name"])),
-        (t(lang, "電話番号", "Phone"), text(&r["resident"]["phone"])),
+        (t(lang, "サービス", "Service"), kind_name),
+        (t(lang, "ご希望の期間", "Dates asked for"), format!("{} – {}", r.earliest, r.latest)),
+        (t(lang, "お名前", "Name"), r.resident_name().to_string()),
+        (t(lang, "電話番号", "Phone"), r.resident_phone().to_string()),
     ];
     let body = html! {
         @if q.far.is_some() {
@@ -132,8 +131,8 @@ pub async fn receipt(
 }
 
 /// A stored request the form edits.
-async fn editable(s: &AppState, id: &str) -> Result<Value, ApiError> {
-    s.store.get(Entity::Request, id).await?.ok_or_else(|| ApiError::not_found("予約", "request"))
+async fn editable(s: &AppState, id: &str) -> Result<RequestEntry, ApiError> {
+    s.store.request(id).await?.ok_or_else(|| ApiError::not_found("予約", "request"))
 }
 
 /// The form again with what was typed and each problem next to its field (422).
@@ -178,7 +177,7 @@ pub async fn edit_request_page(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let stored = editable(&s, &id).await?;
+    let stored = editable(&s, &id).await?.to_value();
     s.store.audit_read(&caller.who(), &format!("requests/{id}"), "edit").await?;
     let state = FormState { values: Some(&stored), editing: true, problems: Vec::new() };
     let form = request_form(&s, lang, caller.csrf(), &state).await?;
@@ -194,7 +193,7 @@ pub async fn update_request(
     Form(mut f): Form<RequestForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let stored = editable(&s, &id).await?;
+    let stored = editable(&s, &id).await?.to_value();
     if f.id.trim() != id {
         return Err(ApiError::bad_request(
             ["予約番号は変えられません", "the request id cannot change"],
@@ -227,7 +226,7 @@ pub async fn add_request(
     let id_problem = |text: &str| vec![("id".to_string(), format!("{id}: {text}"))];
     let problems = if let Some(candidates) = ambiguous {
         ambiguous_stop(lang, candidates)
-    } else if s.store.get(Entity::Request, &id).await?.is_some() {
+    } else if s.store.request(&id).await?.is_some() {
         id_problem(t(lang, "同じ予約番号が既にあります", "this id exists"))
     } else if is_application_number(&id) {
         let [ja, en] = RESERVED_FOR_APPLICATIONS;

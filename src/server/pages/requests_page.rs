@@ -10,13 +10,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::account::staff_page;
 use super::layout::{cell, csrf_input, t, url_encode};
 use super::planner_forms::reason_field;
 use super::planner_forms::{refusal, refused_write};
 use crate::io::plan_view::PlanView;
+use crate::io::problem_file::RequestEntry;
 use crate::io::request_list::{
     CancelledRequest, RequestRow, StateSources, online_share, request_rows, request_rows_csv,
 };
@@ -77,17 +78,19 @@ async fn state_plans(s: &AppState) -> Result<(Option<PlanView>, Option<PlanView>
 
 /// Every row, and the data set's stops and kinds for the filter choices.
 async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Value>, Vec<Value>), ApiError> {
-    let requests = s.store.list(Entity::Request).await?;
-    let pending: Vec<Value> = s.store.pending_applications().await?.into_iter().map(|a| a.body).collect();
+    let requests = s.store.requests().await?;
+    let pending: Vec<RequestEntry> =
+        s.store.pending_applications().await?.into_iter().filter_map(|a| a.request).collect();
     let cancelled: Vec<CancelledRequest> = s
         .store
         .cancellations()
         .await?
         .into_iter()
-        .map(|c| {
-            let mut summary = c.summary;
-            summary["id"] = json!(c.id);
-            CancelledRequest { summary, on: c.cancelled_at.chars().take(10).collect(), reason: c.reason }
+        .map(|c| CancelledRequest {
+            id: c.id,
+            summary: c.summary,
+            on: c.cancelled_at.chars().take(10).collect(),
+            reason: c.reason,
         })
         .collect();
     let stops = s.store.list(Entity::Stop).await?;

@@ -3,10 +3,10 @@
 //! reason. A decided application keeps no name or phone: only its status, reason and the
 //! last four digits of the phone, for the resident's status check, until the purge.
 
-use serde_json::Value;
 use sqlx::Row;
 
-use super::{Store, audit};
+use super::{Store, audit, stored_body};
+use crate::io::problem_file::RequestEntry;
 use crate::server::auth::password::random_bytes;
 
 /// Where an application stands.
@@ -45,8 +45,8 @@ pub struct Application {
     /// The request number the resident was given, e.g. `W-2718-2818`.
     pub id: String,
     pub status: ApplicationStatus,
-    /// The request in the requests-file format while pending; `{}` once decided.
-    pub body: Value,
+    /// The request while pending; `None` once decided (its body is erased).
+    pub request: Option<RequestEntry>,
     pub phone_last4: String,
     pub created_at: String,
     /// Why it was declined (told to the resident).
@@ -69,20 +69,26 @@ fn new_number() -> String {
     format!("W-{:04}-{:04}", n / 10_000, n % 10_000)
 }
 
-fn from_row(r: &sqlx::sqlite::SqliteRow) -> Application {
-    Application {
-        id: r.get("id"),
-        status: ApplicationStatus::parse(r.get::<&str, _>("status")),
-        body: serde_json::from_str(r.get::<&str, _>("body_json")).unwrap_or(Value::Null),
+/// An application row; a pending one whose body does not parse is an error naming it.
+fn from_row(r: &sqlx::sqlite::SqliteRow) -> Result<Application, sqlx::Error> {
+    let (id, status): (String, ApplicationStatus) = (r.get("id"), ApplicationStatus::parse(r.get::<&str, _>("status")));
+    let request = match status {
+        ApplicationStatus::Pending => Some(stored_body("applications", &id, r.get::<&str, _>("body_json"))?),
+        _ => None,
+    };
+    Ok(Application {
+        id,
+        status,
+        request,
         phone_last4: r.get("phone_last4"),
         created_at: r.get("created_at"),
         reason: r.get("reason"),
-    }
+    })
 }
 
 impl Store {
     /// Stores a pending application (its `id` is set here) and answers its number.
-    pub async fn add_application(&self, mut body: Value, phone_last4: &str) -> Result<String, sqlx::Error> {
+    pub async fn add_application(&self, mut request: RequestEntry, phone_last4: &str) -> Result<String, sqlx::Error> {
         loop {
             let id = new_number();
             let taken: Option<i64> =
@@ -94,13 +100,13 @@ impl Store {
             if taken.is_some() {
                 continue;
             }
-            body["id"] = Value::String(id.clone());
+            request.id.clone_from(&id);
             let mut tx = self.pool.begin().await?;
             sqlx::query(
                 "INSERT INTO applications (id, status, body_json, phone_last4, created_at) VALUES (?, 'pending', ?, ?, ?)",
             )
             .bind(&id)
-            .bind(body.to_string())
+            .bind(request.to_value().to_string())
             .bind(phone_last4)
             .bind(self.clock.stamp())
             .execute(&mut *tx)
@@ -113,7 +119,7 @@ impl Store {
 
     pub async fn application(&self, id: &str) -> Result<Option<Application>, sqlx::Error> {
         let row = sqlx::query("SELECT * FROM applications WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
-        Ok(row.as_ref().map(from_row))
+        row.as_ref().map(from_row).transpose()
     }
 
     /// Pending applications, oldest first (they hold names and phones: audit the read).
@@ -121,7 +127,7 @@ impl Store {
         let rows = sqlx::query("SELECT * FROM applications WHERE status = 'pending' ORDER BY created_at, id")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(from_row).collect())
+        rows.iter().map(from_row).collect()
     }
 
     /// Records a planner's decision on a pending application and erases its body; false
@@ -141,15 +147,16 @@ impl Store {
         Ok(true)
     }
 
-    /// Accepts pending application `id`: it becomes request `body` (already validated) in
-    /// the same transaction, so that an application is never both waiting and a request.
+    /// Accepts pending application `request.id`: it becomes `request` (already validated)
+    /// in the same transaction, so that an application is never both waiting and a request.
     /// `false` if it was not pending (another planner decided first).
-    pub async fn accept_application(&self, id: &str, body: &Value, actor: &str) -> Result<bool, sqlx::Error> {
+    pub async fn accept_application(&self, request: &RequestEntry, actor: &str) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let id = &request.id;
         if !self.decide_in(&mut tx, id, ApplicationStatus::Accepted, actor, "").await? {
             return Ok(false);
         }
-        self.put_in(&mut tx, super::Entity::Request, id, body, actor).await?;
+        self.put_in(&mut tx, super::Entity::Request, id, &request.to_value(), actor).await?;
         tx.commit().await?;
         self.bump();
         Ok(true)

@@ -4,37 +4,22 @@
 //! status check (取消), and who cancelled it, when and why (staff only). Writing a request
 //! with the same id again removes the record; the purge removes old ones.
 
-use serde_json::{Map, Value, json};
 use sqlx::Row;
 
-use super::{Store, audit};
+use super::{Store, audit, stored_body};
+use crate::io::problem_file::{RequestEntry, RequestSummary};
 use crate::server::request_status::last_four_digits;
 
 /// One cancelled request as recorded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Cancellation {
     pub id: String,
-    /// `kind`, `stop` (or `home: true`), `earliest`, `latest`, `channel` of the request.
-    pub summary: Value,
+    pub summary: RequestSummary,
     pub phone_last4: String,
     /// Why it was cancelled (staff only).
     pub reason: String,
     pub cancelled_at: String,
     pub cancelled_by: String,
-}
-
-/// What of a request the record keeps: nothing personal.
-fn summary(body: &Value) -> Value {
-    let mut out = Map::new();
-    for key in ["kind", "stop", "earliest", "latest", "channel"] {
-        if let Some(v) = body.get(key) {
-            out.insert(key.into(), v.clone());
-        }
-    }
-    if body.get("home").is_some() {
-        out.insert("home".into(), json!(true));
-    }
-    Value::Object(out)
 }
 
 impl Store {
@@ -45,16 +30,15 @@ impl Store {
         let body: Option<String> =
             sqlx::query_scalar("SELECT body_json FROM requests WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
         let Some(body) = body else { return Ok(false) };
-        let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
-        let phone = body["resident"]["phone"].as_str().unwrap_or("");
+        let request: RequestEntry = stored_body("requests", id, &body)?;
         sqlx::query("DELETE FROM requests WHERE id = ?").bind(id).execute(&mut *tx).await?;
         sqlx::query(
             "INSERT OR REPLACE INTO cancelled_requests \
              (id, summary_json, phone_last4, reason, cancelled_at, cancelled_by) VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
-        .bind(summary(&body).to_string())
-        .bind(last_four_digits(phone))
+        .bind(serde_json::to_string(&request.summary()).expect("plain data"))
+        .bind(last_four_digits(request.resident_phone()))
         .bind(reason)
         .bind(self.clock.stamp())
         .bind(actor)
@@ -75,7 +59,7 @@ impl Store {
     pub async fn cancellation(&self, id: &str) -> Result<Option<Cancellation>, sqlx::Error> {
         let row =
             sqlx::query("SELECT * FROM cancelled_requests WHERE id = ?").bind(id).fetch_optional(&self.pool).await?;
-        Ok(row.map(|r| cancellation(&r)))
+        row.as_ref().map(cancellation).transpose()
     }
 
     /// Every recorded cancellation, newest first.
@@ -83,17 +67,18 @@ impl Store {
         let rows = sqlx::query("SELECT * FROM cancelled_requests ORDER BY cancelled_at DESC, id")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(cancellation).collect())
+        rows.iter().map(cancellation).collect()
     }
 }
 
-fn cancellation(r: &sqlx::sqlite::SqliteRow) -> Cancellation {
-    Cancellation {
-        id: r.get("id"),
-        summary: serde_json::from_str(&r.get::<String, _>("summary_json")).unwrap_or(Value::Null),
+fn cancellation(r: &sqlx::sqlite::SqliteRow) -> Result<Cancellation, sqlx::Error> {
+    let id: String = r.get("id");
+    Ok(Cancellation {
+        summary: stored_body("cancelled_requests", &id, r.get::<&str, _>("summary_json"))?,
+        id,
         phone_last4: r.get("phone_last4"),
         reason: r.get("reason"),
         cancelled_at: r.get("cancelled_at"),
         cancelled_by: r.get("cancelled_by"),
-    }
+    })
 }

@@ -6,12 +6,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
 use crate::clock::Clock;
-use crate::io::problem_file::Documents;
+use crate::io::problem_file::{Documents, RequestEntry};
 
 mod accounts;
 mod announcements;
@@ -69,12 +70,12 @@ impl Entity {
     }
 }
 
-/// A stored entity's body as JSON; one that does not parse (a damaged row) is an error
-/// that names the row, logged, so that no list silently loses an entry.
-fn stored_body(entity: Entity, id: &str, body: &str) -> Result<Value, sqlx::Error> {
+/// A stored body of row `id` in `table`; one that does not parse (a damaged row) is an
+/// error that names the row, logged, so that no list silently loses an entry.
+pub(super) fn stored_body<T: DeserializeOwned>(table: &str, id: &str, body: &str) -> Result<T, sqlx::Error> {
     serde_json::from_str(body).map_err(|e| {
-        tracing::error!(table = entity.table(), id, error = %e, "a stored body does not parse");
-        sqlx::Error::Decode(format!("{} {id}: {e}", entity.table()).into())
+        tracing::error!(table, id, error = %e, "a stored body does not parse");
+        sqlx::Error::Decode(format!("{table} {id}: {e}").into())
     })
 }
 
@@ -174,27 +175,45 @@ impl Store {
     /// The bodies of one list, in order. A stored body that does not parse is an error
     /// naming its row (and logged), never left out.
     pub async fn list(&self, entity: Entity) -> Result<Vec<Value>, sqlx::Error> {
+        self.list_as(entity).await
+    }
+
+    async fn list_as<T: DeserializeOwned>(&self, entity: Entity) -> Result<Vec<T>, sqlx::Error> {
         let order = if entity == Entity::Request { "created_at, id" } else { "position, id" };
         let rows: Vec<(String, String)> =
             sqlx::query_as(&format!("SELECT id, body_json FROM {} ORDER BY {order}", entity.table()))
                 .fetch_all(&self.pool)
                 .await?;
-        rows.iter().map(|(id, body)| stored_body(entity, id, body)).collect()
+        rows.iter().map(|(id, body)| stored_body(entity.table(), id, body)).collect()
     }
 
-    /// The stored requests by id (they hold residents' data: the caller audits the read).
-    pub async fn requests_by_id(&self) -> Result<std::collections::HashMap<String, Value>, sqlx::Error> {
-        let list = self.list(Entity::Request).await?;
-        Ok(list.into_iter().map(|r| (r["id"].as_str().unwrap_or_default().to_string(), r)).collect())
+    /// The stored requests, oldest first (they hold residents' data: the caller audits
+    /// the read).
+    pub async fn requests(&self) -> Result<Vec<RequestEntry>, sqlx::Error> {
+        self.list_as(Entity::Request).await
+    }
+
+    /// The stored requests by id (audited by the caller like [`Store::requests`]).
+    pub async fn requests_by_id(&self) -> Result<std::collections::HashMap<String, RequestEntry>, sqlx::Error> {
+        Ok(self.requests().await?.into_iter().map(|r| (r.id.clone(), r)).collect())
+    }
+
+    /// Request `id`, if stored.
+    pub async fn request(&self, id: &str) -> Result<Option<RequestEntry>, sqlx::Error> {
+        self.get_as(Entity::Request, id).await
     }
 
     pub async fn get(&self, entity: Entity, id: &str) -> Result<Option<Value>, sqlx::Error> {
+        self.get_as(entity, id).await
+    }
+
+    async fn get_as<T: DeserializeOwned>(&self, entity: Entity, id: &str) -> Result<Option<T>, sqlx::Error> {
         let body: Option<String> =
             sqlx::query_scalar(&format!("SELECT body_json FROM {} WHERE id = ?", entity.table()))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        body.map(|b| stored_body(entity, id, &b)).transpose()
+        body.map(|b| stored_body(entity.table(), id, &b)).transpose()
     }
 
     /// Creates or replaces an entity (already validated by the caller), with an audit entry.
@@ -204,6 +223,11 @@ impl Store {
         tx.commit().await?;
         self.bump();
         Ok(())
+    }
+
+    /// Creates or replaces request `request` (validated by the caller), audited.
+    pub async fn put_request(&self, request: &RequestEntry, actor: &str) -> Result<(), sqlx::Error> {
+        self.put(Entity::Request, &request.id, &request.to_value(), actor).await
     }
 
     /// [`Store::put`] inside the caller's transaction.
@@ -246,12 +270,12 @@ impl Store {
     }
 
     /// Adds new requests (ids not stored yet), all or none, each audited.
-    pub async fn add_requests(&self, bodies: &[Value], actor: &str) -> Result<(), sqlx::Error> {
+    pub async fn add_requests(&self, requests: &[RequestEntry], actor: &str) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let stamp = self.clock.stamp();
-        for body in bodies {
-            let id = body["id"].as_str().unwrap_or_default();
-            insert(&mut tx, Entity::Request, id, 0, body, &stamp).await?;
+        for request in requests {
+            let id = &request.id;
+            insert(&mut tx, Entity::Request, id, 0, &request.to_value(), &stamp).await?;
             audit(&mut tx, &stamp, actor, "create", &format!("requests/{id}"), "import").await?;
         }
         tx.commit().await?;

@@ -9,6 +9,7 @@ use sqlx::sqlite::SqliteRow;
 
 use super::{Store, audit};
 use crate::io::crew_record::{CrewEntry, Field, Outcome, StoredEntry, latest};
+use crate::io::problem_file::RequestEntry;
 
 /// An entry to store (its `stop_order` and `stop_id` those of the visit it was checked
 /// against), with what the published plan announced for that visit.
@@ -137,12 +138,12 @@ impl Store {
         &self,
         request_id: &str,
         date: &str,
-        new_request: Option<&serde_json::Value>,
+        new_request: Option<&RequestEntry>,
         actor: &str,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let at = self.clock.stamp();
-        let new_id = new_request.and_then(|b| b["id"].as_str());
+        let new_id = new_request.map(|r| r.id.as_str());
         let status = if new_id.is_some() { "confirmed" } else { "dismissed" };
         let done = sqlx::query(
             "UPDATE follow_ups SET status = ?, new_request_id = ?, decided_at = ?, decided_by = ? \
@@ -159,8 +160,8 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        if let (Some(body), Some(id)) = (new_request, new_id) {
-            self.put_in(&mut tx, super::Entity::Request, id, body, actor).await?;
+        if let Some(request) = new_request {
+            self.put_in(&mut tx, super::Entity::Request, &request.id, &request.to_value(), actor).await?;
         }
         audit(&mut tx, &at, actor, &format!("follow_up_{status}"), &format!("requests/{request_id}"), date).await?;
         tx.commit().await?;
@@ -207,12 +208,12 @@ async fn follow_up_for(
 }
 
 impl Store {
-    /// Every stored request with the moment it was received: `(created_at, body)`.
-    pub async fn requests_received(&self) -> Result<Vec<(String, serde_json::Value)>, sqlx::Error> {
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT created_at, body_json FROM requests ORDER BY created_at, id")
+    /// Every stored request with the moment it was received: `(created_at, request)`.
+    pub async fn requests_received(&self) -> Result<Vec<(String, RequestEntry)>, sqlx::Error> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT created_at, id, body_json FROM requests ORDER BY created_at, id")
                 .fetch_all(&self.pool)
                 .await?;
-        Ok(rows.into_iter().map(|(at, body)| (at, serde_json::from_str(&body).unwrap_or_default())).collect())
+        rows.into_iter().map(|(at, id, body)| Ok((at, super::stored_body("requests", &id, &body)?))).collect()
     }
 }

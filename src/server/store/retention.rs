@@ -15,10 +15,10 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
-use serde_json::Value;
 
 use super::{Store, audit};
 use crate::io::driver_day::DriverDay;
+use crate::io::problem_file::RequestEntry;
 
 /// What a purge erased (or, in a dry run, would erase).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -93,19 +93,16 @@ fn scrub_day(day: &mut DriverDay) -> bool {
 }
 
 /// Erases a stored request's personal fields; whether it held any.
-fn scrub_request(body: &mut Value) -> bool {
-    let Some(map) = body.as_object_mut() else { return false };
-    let mut erased = map.remove("resident").is_some() | map.remove("note").is_some();
-    if let Some(home) = map.get_mut("home").and_then(Value::as_object_mut) {
-        for key in ["lon", "lat"] {
-            if let Some(x) = home.get(key).and_then(Value::as_f64)
-                && coarse(x) != x
-            {
-                home.insert(key.into(), serde_json::json!(coarse(x)));
+fn scrub_request(request: &mut RequestEntry) -> bool {
+    let mut erased = request.resident.take().is_some() | request.note.take().is_some();
+    if let Some(home) = &mut request.home {
+        for x in [&mut home.lon, &mut home.lat] {
+            if coarse(*x) != *x {
+                *x = coarse(*x);
                 erased = true;
             }
         }
-        erased |= home.remove("address").is_some();
+        erased |= home.address.take().is_some();
     }
     erased
 }
@@ -136,18 +133,17 @@ impl Store {
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT id, body_json FROM requests ORDER BY id").fetch_all(&mut *tx).await?;
         for (id, text) in rows {
-            let Ok(mut body) = serde_json::from_str::<Value>(&text) else {
-                tracing::warn!(request = %id, "a stored request is not JSON: left for a person to look at");
+            let Ok(mut request) = serde_json::from_str::<RequestEntry>(&text) else {
+                tracing::warn!(request = %id, "a stored request does not parse: left for a person to look at");
                 continue;
             };
-            let latest = body.get("latest").and_then(Value::as_str).and_then(|d| d.parse::<NaiveDate>().ok());
-            let Some(last) = visits.get(&id).copied().or(latest) else { continue };
-            if last > cutoff || !scrub_request(&mut body) {
+            let last = visits.get(&id).copied().unwrap_or(request.latest);
+            if last > cutoff || !scrub_request(&mut request) {
                 continue;
             }
             if !dry_run {
                 sqlx::query("UPDATE requests SET body_json = ? WHERE id = ?")
-                    .bind(body.to_string())
+                    .bind(request.to_value().to_string())
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
@@ -212,7 +208,7 @@ impl Store {
             .filter(|(_, status, decided, body, created)| {
                 // A pending application lasts until its latest date (else from when it came
                 // in); a decided one from its decision.
-                let latest = || serde_json::from_str::<Value>(body).ok()?.get("latest")?.as_str().and_then(day);
+                let latest = || serde_json::from_str::<RequestEntry>(body).ok().map(|r| r.latest);
                 let last = match status.as_str() {
                     "pending" => latest().or_else(|| day(created)),
                     _ => decided.as_deref().and_then(day),
