@@ -9,7 +9,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use chrono::Duration;
 use junkai::server::store::backup::restore;
-use junkai::server::store::{Entity, Role, Store};
+use junkai::server::store::{Role, Store};
 use junkai::server::{AppState, ServeConfig, router};
 use serde_json::{Value, json};
 
@@ -155,8 +155,7 @@ async fn a_backup_taken_during_writes_restores_every_acknowledged_write() {
     let store = Store::open(&restored, common::clock()).await.unwrap();
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&store.pool).await.unwrap();
     assert_eq!(integrity, "ok");
-    let stops: Vec<String> =
-        store.list(Entity::Stop).await.unwrap().iter().filter_map(|s| s["id"].as_str().map(String::from)).collect();
+    let stops: Vec<String> = store.stops().await.unwrap().into_iter().map(|s| s.id).collect();
     for id in &before {
         assert!(stops.contains(id), "{id} was acknowledged before the backup and is in it");
     }

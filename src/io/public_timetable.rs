@@ -6,10 +6,11 @@ use super::calendar_identity::EventId;
 use serde::{Deserialize, Serialize};
 
 use super::plan_view::PlanView;
+use super::problem_file::StopEntry;
 use crate::lang::Lang;
 
-/// A stop's public fields, read from its stored document (the problem-file format; the
-/// other fields are not public and are not read).
+/// A stop's public fields (the others, such as its visit rule and closed dates, are not
+/// public).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PublicStop {
     pub id: String,
@@ -29,9 +30,27 @@ pub struct PublicStop {
     /// Service kinds the place can host.
     #[serde(default)]
     pub hosts: Vec<String>,
-    /// Opening windows as in the problem file (shown, not interpreted).
+    /// Opening windows by weekday key, as in the problem file.
     #[serde(default)]
-    pub windows: serde_json::Value,
+    pub windows: std::collections::BTreeMap<String, Vec<[String; 2]>>,
+}
+
+impl From<&StopEntry> for PublicStop {
+    fn from(s: &StopEntry) -> PublicStop {
+        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        PublicStop {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            reading: text(&s.reading),
+            district: text(&s.district),
+            address: text(&s.address),
+            lon: s.lon,
+            lat: s.lat,
+            mountainous: s.is_mountainous(),
+            hosts: s.hosts.clone(),
+            windows: s.windows.clone(),
+        }
+    }
 }
 
 /// A visit as residents see it.

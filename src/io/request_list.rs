@@ -3,12 +3,10 @@
 //! scheduled when and by which unit, unserved with the reason, or not planned yet. Also as
 //! CSV that Excel opens ([`excel_csv`]).
 
-use serde_json::Value;
-
 use super::excel_csv::excel_csv;
 use super::plan_view::PlanView;
-use super::problem_file::{Channel, RequestEntry, RequestSummary};
-use crate::lang::{Lang, Text, entry_name};
+use super::problem_file::{Channel, Named, RequestEntry, RequestSummary, StopEntry, name_of};
+use crate::lang::{Lang, Text};
 
 /// Where a request stands in the announced calendar (or in a draft).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,10 +96,6 @@ pub struct RequestRow {
     pub draft: Option<RowState>,
 }
 
-fn text(v: &Value, key: &str) -> String {
-    v[key].as_str().unwrap_or("").to_string()
-}
-
 /// The state of each request id in `plan`.
 fn plan_state(plan: Option<&PlanView>, id: &str, today: chrono::NaiveDate) -> RowState {
     let Some(plan) = plan else { return RowState::Unplanned };
@@ -131,25 +125,23 @@ pub fn request_rows(
     requests: &[RequestEntry],
     pending: &[RequestEntry],
     cancelled: &[CancelledRequest],
-    stops: &[Value],
-    kinds: &[Value],
+    stops: &[StopEntry],
+    kinds: &[Named],
     plans: StateSources,
     lang: Lang,
 ) -> Vec<RequestRow> {
-    let find = |list: &[Value], id: &str| list.iter().find(|x| x["id"] == id).cloned().unwrap_or(Value::Null);
     // `private` is the stored request (name, phone, note) where there is one.
     let row = |id: &str, s: &RequestSummary, private: Option<&RequestEntry>, state: RowState| {
-        let stop = find(stops, s.stop.as_deref().unwrap_or(""));
-        let kind = find(kinds, &s.kind);
+        let stop = stops.iter().find(|x| s.stop.as_ref() == Some(&x.id));
         let home = if lang == Lang::Ja { "自宅" } else { "home" };
         let private_text = |f: fn(&RequestEntry) -> &str| private.map_or("", f).to_string();
         RequestRow {
             id: id.to_string(),
             stop_id: s.stop.clone().unwrap_or_default(),
-            place: if s.home { home.to_string() } else { text(&stop, "name") },
-            district: text(&stop, "district"),
+            place: if s.home { home.to_string() } else { stop.map_or_else(String::new, |x| x.name.clone()) },
+            district: stop.map_or("", StopEntry::district_text).to_string(),
             kind: s.kind.clone(),
-            kind_name: entry_name(&kind, lang).to_string(),
+            kind_name: name_of(kinds, &s.kind, lang).to_string(),
             earliest: s.earliest.to_string(),
             latest: s.latest.to_string(),
             name: private_text(RequestEntry::resident_name),
@@ -245,8 +237,11 @@ mod tests {
 
     #[test]
     fn rows_carry_names_and_states_and_the_csv_is_safe_for_excel() {
-        let stops = [json!({ "id": "konaka", "name": "小中集会所", "district": "東町" })];
-        let kinds = [json!({ "id": "admin", "name": "手続・相談", "name_en": "Procedures" })];
+        let stops =
+            [serde_json::from_value::<StopEntry>(json!({ "id": "konaka", "name": "小中集会所", "district": "東町",
+            "lon": 139.3, "lat": 36.5, "windows": {}, "hosts": ["admin"] }))
+            .unwrap()];
+        let kinds = [Named { id: "admin".into(), name: "手続・相談".into(), name_en: "Procedures".into() }];
         let entry = |v| serde_json::from_value::<RequestEntry>(v).unwrap();
         let requests = [entry(json!({ "id": "R1", "kind": "admin", "stop": "konaka", "earliest": "2026-12-07",
                                 "latest": "2026-12-11", "resident": { "name": "=HYPERLINK(\"x\")", "phone": "0277" } }))];

@@ -10,7 +10,7 @@ use chrono::{Duration, NaiveDate};
 
 use super::AppState;
 use super::error::ApiError;
-use super::store::{AnnouncedChange, Entity, PlanColumn, PlanKind, PlanRow, PlanStatus, Publishing};
+use super::store::{AnnouncedChange, PlanColumn, PlanKind, PlanRow, PlanStatus, Publishing};
 use crate::io::announced::Announced;
 use crate::io::calendar_identity::{CalendarIds, EventId, first_uid_of, next_identities};
 use crate::io::draft_review::{DraftReview, ReviewInput, review};
@@ -77,14 +77,8 @@ pub(crate) async fn served_elsewhere(
 pub(crate) async fn review_of(s: &AppState, row: &PlanRow) -> Result<DraftReview, ApiError> {
     let (before, _, after) = before_and_after(s, &stored_plan(s, row.id).await?).await?;
     let diff = diff_visits(&before, &after);
-    let mountainous: HashSet<String> = s
-        .store
-        .list(Entity::Stop)
-        .await?
-        .iter()
-        .filter(|stop| stop["mountainous"].as_bool() == Some(true))
-        .filter_map(|stop| stop["id"].as_str().map(str::to_string))
-        .collect();
+    let mountainous: HashSet<String> =
+        s.store.stops().await?.into_iter().filter(|stop| stop.is_mountainous()).map(|stop| stop.id).collect();
     let (changed, shortfalls) = row.summary().map(|s| (s.changed_windows, s.shortfalls)).unwrap_or_default();
     let cause_of = |v: &VisitRef| {
         let window = (v.from.clone(), v.to.clone());
@@ -159,10 +153,8 @@ fn published(outcome: Publishing) -> Result<(), ApiError> {
 
 /// The stops and units `plan` uses that are no longer in the data set.
 async fn deleted_since(s: &AppState, plan: &PlanView) -> Result<Vec<String>, ApiError> {
-    let ids = |list: Vec<serde_json::Value>| -> HashSet<String> {
-        list.iter().filter_map(|v| v["id"].as_str().map(str::to_string)).collect()
-    };
-    let (stops, units) = (ids(s.store.list(Entity::Stop).await?), ids(s.store.list(Entity::Unit).await?));
+    let stops: HashSet<String> = s.store.stops().await?.into_iter().map(|stop| stop.id).collect();
+    let units: HashSet<String> = s.store.units().await?.into_iter().map(|unit| unit.id).collect();
     let routes = plan.days.iter().flat_map(|d| &d.routes);
     let mut missing: Vec<String> = routes
         .flat_map(|r| {

@@ -32,6 +32,13 @@ struct Batch {
     entries: Vec<serde_json::Value>,
 }
 
+/// The one field read from an entry that may not parse: its id on the phone.
+#[derive(Deserialize)]
+struct ClientId {
+    #[serde(default)]
+    client_id: String,
+}
+
 fn malformed(e: &serde_json::Error) -> Refusal {
     Refusal {
         code: "R4001",
@@ -82,7 +89,17 @@ async fn record(
         ));
     }
     let lang = current_lang();
-    let dates: Vec<NaiveDate> = batch.entries.iter().filter_map(|v| v["date"].as_str()?.parse().ok()).collect();
+    // Each entry is read on its own: a malformed one is refused, the others go on (its
+    // `client_id`, if it has one, names it in the answer).
+    let entries: Vec<(String, Result<CrewEntry, Refusal>)> = batch
+        .entries
+        .iter()
+        .map(|v| {
+            let client_id = ClientId::deserialize(v).map(|c| c.client_id).unwrap_or_default();
+            (client_id, serde_json::from_value::<CrewEntry>(v.clone()).map_err(|e| malformed(&e)))
+        })
+        .collect();
+    let dates: Vec<NaiveDate> = entries.iter().filter_map(|(_, e)| e.as_ref().ok()?.date.parse().ok()).collect();
     let days = match (dates.iter().min(), dates.iter().max()) {
         (Some(&from), Some(&to)) => recordable_days(&s, &d.0.account, from, to).await?,
         _ => Vec::new(),
@@ -97,9 +114,8 @@ async fn record(
     };
     let mut answers: Vec<Result<String, EntryResult>> = Vec::new();
     let mut accepted = Vec::new();
-    for v in &batch.entries {
-        let client_id = v["client_id"].as_str().unwrap_or_default().to_string();
-        let checked = serde_json::from_value::<CrewEntry>(v.clone()).map_err(|e| malformed(&e)).and_then(|e| {
+    for (client_id, entry) in entries {
+        let checked = entry.and_then(|e| {
             check_form(&e)?;
             let day = day_of(&days, &e).ok_or_else(not_driven)?;
             check_against(&e, day).map(|stop| (e, stop))

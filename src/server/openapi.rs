@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 
 use super::error::ErrorBody;
-use crate::io::problem_file::RequestEntry;
+use crate::io::problem_file::{RequestEntry, StopEntry, UnitEntry};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +140,14 @@ impl Shape {
 /// The typed bodies by method and path: what the operation takes, and what it answers on
 /// success. Operations not listed take a JSON object and answer as docs/API.md says.
 const BODIES: &[(&str, &str, Option<Shape>, Option<Shape>)] = &[
+    ("get", "/api/stops", None, Some(Shape::List("StopEntry"))),
+    ("post", "/api/stops", Some(Shape::One("StopEntry")), Some(Shape::One("StopEntry"))),
+    ("get", "/api/stops/{id}", None, Some(Shape::One("StopEntry"))),
+    ("put", "/api/stops/{id}", Some(Shape::One("StopEntry")), Some(Shape::One("StopEntry"))),
+    ("get", "/api/units", None, Some(Shape::List("UnitEntry"))),
+    ("post", "/api/units", Some(Shape::One("UnitEntry")), Some(Shape::One("UnitEntry"))),
+    ("get", "/api/units/{id}", None, Some(Shape::One("UnitEntry"))),
+    ("put", "/api/units/{id}", Some(Shape::One("UnitEntry")), Some(Shape::One("UnitEntry"))),
     ("get", "/api/requests", None, Some(Shape::List("RequestEntry"))),
     ("post", "/api/requests", Some(Shape::One("RequestEntry")), Some(Shape::One("RequestEntry"))),
     ("get", "/api/requests/{id}", None, Some(Shape::One("RequestEntry"))),
@@ -158,6 +166,8 @@ fn schemas() -> Map<String, Value> {
         list.push((T::name().into_owned(), T::schema()));
     }
     let mut list = Vec::new();
+    add::<StopEntry>(&mut list);
+    add::<UnitEntry>(&mut list);
     add::<RequestEntry>(&mut list);
     add::<ErrorBody>(&mut list);
     list.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).expect("a schema is JSON"))).collect()

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::AppState;
@@ -14,7 +15,7 @@ use super::error::ApiError;
 use super::store::{Entity, RESERVED_FOR_APPLICATIONS, is_application_number};
 use crate::diagnostics::Diagnostic;
 use crate::io::boundary_check::far_outside;
-use crate::io::problem_file::{Dataset, Documents, HorizonChoice, RequestEntry, parse};
+use crate::io::problem_file::{Dataset, HorizonChoice, RequestEntry, StopEntry, UnitEntry, parse};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,31 +26,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/requests", get(list_requests).post(create_request))
         .route("/api/requests/{id}", get(get_request).put(put_request).delete(delete_request))
         .route("/api/audit", get(audit))
-}
-
-/// The documents with one entity replaced (`Some`) or removed (`None`).
-fn with_change(mut docs: Documents, entity: Entity, id: &str, body: Option<&Value>) -> Documents {
-    let list: &mut Value = match entity {
-        Entity::Request => {
-            let (_, doc) = docs.requests.get_or_insert_with(|| {
-                ("requests".into(), json!({ "format": "junkai-requests", "version": 1, "requests": [] }))
-            });
-            &mut doc["requests"]
-        }
-        _ => &mut docs.problem.1[entity.json_key()],
-    };
-    if let Some(items) = list.as_array_mut() {
-        let at = items.iter().position(|i| i.get("id").and_then(Value::as_str) == Some(id));
-        match (at, body) {
-            (Some(i), Some(b)) => items[i] = b.clone(),
-            (None, Some(b)) => items.push(b.clone()),
-            (Some(i), None) => {
-                items.remove(i);
-            }
-            (None, None) => {}
-        }
-    }
-    docs
 }
 
 /// Validates the data set with the change and stores it (one transaction), or 422 with
@@ -65,8 +41,7 @@ pub(crate) async fn write(
     let _guard = state.jobs.write_lock.lock().await;
     let data = validate(state, entity, id, body.as_ref()).await?;
     match body {
-        Some(b) if entity == Entity::Request => state.store.put_request(&checked_request(&b)?, who).await?,
-        Some(b) => state.store.put(entity, id, &b, who).await?,
+        Some(b) => state.store.put(entity, id, &checked_body(entity, &b)?, who).await?,
         None if entity == Entity::Request => {
             state.store.cancel_request(id, who, "").await?;
             return Ok(Vec::new());
@@ -79,10 +54,24 @@ pub(crate) async fn write(
     Ok(warnings_for(state, &data, entity, id))
 }
 
-/// A request body the data set accepted, as its type. The reader's rules are stricter
-/// than the type's, so this fails only on a bug (answered 500 and logged).
+/// A body the data set accepted, as its type. The reader's rules are stricter than the
+/// types', so this fails only on a bug (answered 500 and logged).
+fn checked<T: DeserializeOwned>(body: &Value) -> Result<T, ApiError> {
+    serde_json::from_value(body.clone()).map_err(|e| ApiError::internal(&format!("a checked body: {e}")))
+}
+
+/// A request body the data set accepted, as its type.
 pub(crate) fn checked_request(body: &Value) -> Result<RequestEntry, ApiError> {
-    serde_json::from_value(body.clone()).map_err(|e| ApiError::internal(&format!("a checked request: {e}")))
+    checked(body)
+}
+
+/// A body of `entity` the data set accepted, as stored: written back from its type.
+fn checked_body(entity: Entity, body: &Value) -> Result<Value, ApiError> {
+    Ok(match entity {
+        Entity::Stop => checked::<StopEntry>(body)?.to_value(),
+        Entity::Unit => checked::<UnitEntry>(body)?.to_value(),
+        Entity::Request => checked::<RequestEntry>(body)?.to_value(),
+    })
 }
 
 /// Accepts a pending application as `request` (its number kept): checked like every
@@ -112,9 +101,9 @@ pub(crate) async fn validate(
     id: &str,
     body: Option<&Value>,
 ) -> Result<Dataset, ApiError> {
-    let docs = state.store.documents().await?;
-    let changed = with_change(docs, entity, id, body);
-    parse(&changed, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)
+    let mut docs = state.store.documents().await?;
+    docs.set_entry(entity.json_key(), id, body);
+    parse(&docs, HorizonChoice::from_file(state.config.clock.today())).map_err(ApiError::invalid)
 }
 
 /// Adds the requests of an imported table (with the line each came from) after checking
@@ -127,12 +116,7 @@ pub(crate) async fn import_requests(
 ) -> Result<usize, ApiError> {
     let _guard = state.jobs.write_lock.lock().await;
     let mut docs = state.store.documents().await?;
-    let (_, doc) = docs.requests.get_or_insert_with(|| {
-        ("requests".into(), json!({ "format": "junkai-requests", "version": 1, "requests": [] }))
-    });
-    let list = doc["requests"].as_array_mut().expect("a requests list");
-    let before = list.len();
-    list.extend(rows.iter().map(|(_, body)| body.clone()));
+    let before = docs.push_requests(rows.iter().map(|(_, body)| body.clone()));
     if let Err(problems) = parse(&docs, HorizonChoice::from_file(state.config.clock.today())) {
         let at_line = |d: Diagnostic| {
             let found = rows.iter().enumerate().find_map(|(k, (line, _))| {
@@ -197,10 +181,11 @@ async fn audit_if_personal(state: &AppState, who: &str, entity: Entity, target: 
 
 async fn list(state: &AppState, who: &str, entity: Entity) -> Result<Json<Value>, ApiError> {
     audit_if_personal(state, who, entity, "requests").await?;
-    match entity {
-        Entity::Request => Ok(Json(json!(state.store.requests().await?))),
-        _ => Ok(Json(Value::Array(state.store.list(entity).await?))),
-    }
+    Ok(Json(match entity {
+        Entity::Stop => json!(state.store.stops().await?),
+        Entity::Unit => json!(state.store.units().await?),
+        Entity::Request => json!(state.store.requests().await?),
+    }))
 }
 
 async fn get_one(state: &AppState, entity: Entity, id: &str) -> Result<Json<Value>, ApiError> {
@@ -210,8 +195,9 @@ async fn get_one(state: &AppState, entity: Entity, id: &str) -> Result<Json<Valu
         Entity::Request => ("予約", "request"),
     };
     let found = match entity {
-        Entity::Request => state.store.request(id).await?.map(|r| r.to_value()),
-        _ => state.store.get(entity, id).await?,
+        Entity::Stop => state.store.stop(id).await?.map(|x| x.to_value()),
+        Entity::Unit => state.store.unit(id).await?.map(|x| x.to_value()),
+        Entity::Request => state.store.request(id).await?.map(|x| x.to_value()),
     };
     found.map(Json).ok_or_else(|| ApiError::not_found(what.0, what.1))
 }

@@ -7,7 +7,6 @@
 use std::collections::HashSet;
 
 use chrono::{Datelike, NaiveDate};
-use serde_json::Value;
 
 use super::AppState;
 use super::changes::served_elsewhere;
@@ -21,17 +20,7 @@ use crate::io::published_plan::{PublishedPlan, parse_published};
 
 /// The documents without the requests `served` (in the problem file and the requests file).
 fn without_requests(mut docs: Documents, served: &HashSet<String>) -> Documents {
-    let keep = |list: &mut Value| {
-        if let Some(items) = list.as_array_mut() {
-            items.retain(|r| r["id"].as_str().is_none_or(|id| !served.contains(id)));
-        }
-    };
-    if let Some(list) = docs.problem.1.get_mut("requests") {
-        keep(list);
-    }
-    if let Some(list) = docs.requests.as_mut().and_then(|(_, doc)| doc.get_mut("requests")) {
-        keep(list);
-    }
+    docs.leave_out_requests(|id| served.contains(id));
     docs
 }
 

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::changes::{announced_from, visit_notices};
 use super::error::ApiError;
-use super::store::{Entity, PlanColumn};
+use super::store::PlanColumn;
 use crate::io::announced::Announced;
 use crate::io::calendar_identity::EventId;
 use crate::io::gtfs::{Publisher, feed_zip};
@@ -148,14 +148,7 @@ pub(crate) async fn snapshot(s: &AppState) -> Result<Arc<PublicSnapshot>, ApiErr
     let header: DatasetHeader = serde_json::from_value(docs.problem.1).unwrap_or_default();
     let name = if header.name.is_empty() { "junkai".to_string() } else { header.name };
     let credits = header.credits.join(" / ");
-    let stops = s
-        .store
-        .list(Entity::Stop)
-        .await?
-        .into_iter()
-        .map(serde_json::from_value)
-        .collect::<Result<Vec<PublicStop>, _>>()
-        .map_err(|e| ApiError::internal(&format!("a stored stop: {e}")))?;
+    let stops: Vec<PublicStop> = s.store.stops().await?.iter().map(PublicStop::from).collect();
     let fresh = Arc::new(PublicSnapshot {
         generation,
         built_on: today,

@@ -14,7 +14,6 @@ use serde::Deserialize;
 use super::AppState;
 use super::auth::Viewer;
 use super::error::ApiError;
-use super::store::Entity;
 use crate::io::month_report::{MonthReport, PlanDay, ReportInput, RequestFact, fiscal_start, month_end, month_report};
 
 pub(super) fn routes() -> Router<AppState> {
@@ -66,10 +65,11 @@ async fn planned_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Ve
 async fn request_facts(s: &AppState) -> Result<Vec<RequestFact>, ApiError> {
     let stops: HashMap<String, String> = s
         .store
-        .list(Entity::Stop)
+        .stops()
         .await?
         .into_iter()
-        .map(|st| (st["id"].as_str().unwrap_or("").to_string(), st["district"].as_str().unwrap_or("").to_string()))
+        .map(|st| (st.district_text().to_string(), st.id))
+        .map(|(district, id)| (id, district))
         .collect();
     Ok(s.store
         .requests_received()

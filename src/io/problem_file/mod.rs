@@ -7,10 +7,14 @@
 
 mod availability;
 mod changes;
+mod document_edits;
 mod entities;
+mod named;
 mod remote_staff;
 mod request_entry;
 mod requests;
+mod stop_entry;
+mod unit_entry;
 
 use std::collections::HashMap;
 
@@ -24,8 +28,11 @@ use crate::calendar::{Calendar, CalendarSettings, next_monday};
 use crate::diagnostics::Diagnostic;
 pub use changes::RequestChanges;
 pub use entities::{DepotInfo, KindInfo, StopInfo};
+pub use named::{Named, name_of, names_in};
 pub use request_entry::{Channel, Home, RequestEntry, RequestSummary, Resident};
 pub use requests::{Contact, OutsideHorizon, OutsideReason};
+pub use stop_entry::{DateRangeEntry, StopEntry, VisitRuleEntry};
+pub use unit_entry::{CapacityEntry, LunchEntry, UnitEntry};
 
 /// Value of the `format` field of a problem file.
 pub const FORMAT: &str = "junkai-problem";

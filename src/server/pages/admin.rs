@@ -17,7 +17,6 @@ use crate::server::AppState;
 use crate::server::auth::password::generate_password;
 use crate::server::auth::{Account, Admin, Caller, Role};
 use crate::server::error::{ApiError, current_lang};
-use crate::server::store::Entity;
 
 fn role_select(lang: Lang, id: &str, current: Role) -> Markup {
     html! {
@@ -40,8 +39,7 @@ fn status(lang: Lang, a: &Account, now: i64) -> &'static str {
 async fn users_html(s: &AppState, caller: &Caller, notice: Option<Markup>) -> Result<String, ApiError> {
     let lang = current_lang();
     let users = s.store.users().await?;
-    let units: Vec<String> =
-        s.store.list(Entity::Unit).await?.iter().filter_map(|u| u["id"].as_str().map(String::from)).collect();
+    let units: Vec<String> = s.store.units().await?.into_iter().map(|u| u.id).collect();
     let people = remote_people(s).await?;
     let tokens = s.store.tokens(None).await?;
     let now = s.config.clock.unix();
@@ -98,9 +96,7 @@ fn unit_select(lang: Lang, id: &str, current: Option<&str>, units: &[String]) ->
 
 /// `(id, name)` of the data set's remote staff.
 async fn remote_people(s: &AppState) -> Result<Vec<(String, String)>, ApiError> {
-    let staff = s.store.base_list("remote_staff").await?;
-    let text = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or_default().to_string();
-    Ok(staff.iter().map(|x| (text(x, "id"), text(x, "name"))).collect())
+    Ok(s.store.names("remote_staff").await?.into_iter().map(|x| (x.id, x.name)).collect())
 }
 
 fn remote_select(id: &str, current: Option<&str>, people: &[(String, String)]) -> Markup {
@@ -256,7 +252,7 @@ pub async fn assign_crew_day(
             ["固定の車両がない運転手だけが一覧に出ます", "only drivers without a fixed unit are listed"],
         ));
     }
-    if s.store.get(Entity::Unit, &f.unit).await?.is_none() {
+    if s.store.unit(&f.unit).await?.is_none() {
         return Err(ApiError::bad_request(
             ["その車両はありません", "there is no such unit"],
             ["一覧から車両を選んでください", "choose a unit from the list"],

@@ -11,12 +11,11 @@ use axum::{Extension, Form};
 use chrono::{Duration, NaiveDate};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::layout::{Page, csrf_input, t, visit_when};
 use super::resident::nav;
 use crate::io::problem_file::{Channel, RequestEntry, Resident};
-use crate::lang::{Lang, entry_name};
+use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::{Caller, ClientAddress};
 use crate::server::error::{ApiError, current_lang};
@@ -54,20 +53,13 @@ struct Hall {
 
 /// The halls and the service kinds `(id, name)`, from the stored data.
 async fn choices(s: &AppState, lang: Lang) -> Result<(Vec<Hall>, Vec<(String, String)>), ApiError> {
-    let text = |v: &Value, key: &str| v[key].as_str().unwrap_or("").to_string();
-    let stops = s.store.list(Entity::Stop).await?;
-    let halls = stops.iter().map(|st| Hall {
-        id: text(st, "id"),
-        name: text(st, "name"),
-        district: text(st, "district"),
-        hosts: st["hosts"].as_array().into_iter().flatten().filter_map(Value::as_str).map(String::from).collect(),
+    let halls = s.store.stops().await?.into_iter().map(|st| Hall {
+        district: st.district_text().to_string(),
+        id: st.id,
+        name: st.name,
+        hosts: st.hosts,
     });
-    let docs = s.store.documents().await?;
-    let kinds = docs.problem.1["service_kinds"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|k| (text(k, "id"), entry_name(k, lang).to_string()));
+    let kinds = s.store.kinds().await?.into_iter().map(|k| (k.name(lang).to_string(), k.id)).map(|(n, id)| (id, n));
     Ok((halls.collect(), kinds.collect()))
 }
 

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::layout::{csrf_input, t};
 use super::planner_forms::{field, refusal, refused_write};
+use crate::io::problem_file::DateRangeEntry;
 use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::Planner;
@@ -40,6 +41,13 @@ impl Target {
             Target::Stop => Entity::Stop,
         }
     }
+    /// The stored entry as JSON with its ranges, if stored.
+    async fn stored(self, s: &AppState, id: &str) -> Result<Option<(Value, Vec<DateRangeEntry>)>, ApiError> {
+        Ok(match self {
+            Target::Unit => s.store.unit(id).await?.map(|u| (u.to_value(), u.out_of_service_ranges().to_vec())),
+            Target::Stop => s.store.stop(id).await?.map(|x| (x.to_value(), x.closed_ranges().to_vec())),
+        })
+    }
     /// The entity's JSON field that holds the ranges.
     fn list(self) -> &'static str {
         match self {
@@ -55,20 +63,35 @@ impl Target {
     }
 }
 
-/// Every unit, then every stop, as stored.
-async fn all_ranges(s: &AppState) -> Result<Vec<(Target, Value)>, ApiError> {
-    let mut out = Vec::new();
-    for target in [Target::Unit, Target::Stop] {
-        out.extend(s.store.list(target.entity()).await?.into_iter().map(|v| (target, v)));
-    }
-    Ok(out)
+/// A unit or stop with its ranges.
+struct Holder {
+    target: Target,
+    id: String,
+    name: String,
+    ranges: Vec<DateRangeEntry>,
 }
 
-fn range_text(lang: Lang, r: &Value) -> String {
-    let from = r["from"].as_str().unwrap_or("");
-    let to = r["to"].as_str().unwrap_or(from);
+/// Every unit, then every stop, as stored.
+async fn all_ranges(s: &AppState) -> Result<Vec<Holder>, ApiError> {
+    let units = s.store.units().await?.into_iter().map(|u| Holder {
+        target: Target::Unit,
+        ranges: u.out_of_service_ranges().to_vec(),
+        id: u.id,
+        name: u.name,
+    });
+    let stops = s.store.stops().await?.into_iter().map(|x| Holder {
+        target: Target::Stop,
+        ranges: x.closed_ranges().to_vec(),
+        id: x.id,
+        name: x.name,
+    });
+    Ok(units.chain(stops).collect())
+}
+
+fn range_text(lang: Lang, r: &DateRangeEntry) -> String {
+    let (from, to) = (r.from, r.last());
     let span = if to == from { from.to_string() } else { format!("{from} – {to}") };
-    match r["reason"].as_str().filter(|x| !x.is_empty()) {
+    match r.reason.as_deref().filter(|x| !x.is_empty()) {
         Some(reason) if lang == Lang::Ja => format!("{span}（{reason}）"),
         Some(reason) => format!("{span} ({reason})"),
         None => span,
@@ -79,9 +102,8 @@ fn range_text(lang: Lang, r: &Value) -> String {
 pub async fn section(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup, ApiError> {
     let entities = all_ranges(s).await?;
     let option = |target: Target| {
-        html! { @for (t_, v) in entities.iter().filter(|(t_, _)| *t_ == target) {
-            @let id = v["id"].as_str().unwrap_or("");
-            option value={ (t_.key()) ":" (id) } { (v["name"].as_str().unwrap_or(id)) }
+        html! { @for h in entities.iter().filter(|h| h.target == target) {
+            option value={ (target.key()) ":" (h.id) } { (h.name) }
         } }
     };
     let form = |action: &str, id: &str, label: [&str; 2], target: Target, button: [&str; 2]| {
@@ -100,34 +122,28 @@ pub async fn section(s: &AppState, lang: Lang, csrf: &str) -> Result<Markup, Api
             }
         }
     };
-    let listed: Vec<(Target, &Value, usize, &Value)> = entities
-        .iter()
-        .flat_map(|(target, v)| {
-            let ranges = v[target.list()].as_array().map(Vec::as_slice).unwrap_or_default();
-            ranges.iter().enumerate().map(move |(i, r)| (*target, v, i, r))
-        })
-        .collect();
+    let listed: Vec<(&Holder, usize, &DateRangeEntry)> =
+        entities.iter().flat_map(|h| h.ranges.iter().enumerate().map(move |(i, r)| (h, i, r))).collect();
     Ok(html! {
         h2 { (t(lang, "運休・休館", "Units out of service, halls closed")) }
         (form("/planner/availability", "oos", ["車両", "Unit"], Target::Unit, ["運休にする", "Mark out of service"]))
         (form("/planner/availability", "closed", ["訪問先", "Place"], Target::Stop, ["休館にする", "Mark closed"]))
         p { (t(lang, "開所時間・訪問の規則を変える: ", "Change opening hours or the visit rule: "))
-            @for (_, v) in entities.iter().filter(|(t_, _)| *t_ == Target::Stop) {
-                @let id = v["id"].as_str().unwrap_or("");
-                a href={ "/planner/stops/" (id) "/edit" } { (v["name"].as_str().unwrap_or(id)) } " " } }
+            @for h in entities.iter().filter(|h| h.target == Target::Stop) {
+                a href={ "/planner/stops/" (h.id) "/edit" } { (h.name) } " " } }
         @if listed.is_empty() {
             p.muted { (t(lang, "運休・休館の予定はありません。", "No unit is out of service and no hall is closed.")) }
         } @else {
-            ul.availability { @for (target, v, i, r) in &listed {
+            ul.availability { @for (h, i, r) in &listed {
                 li {
-                    (v["name"].as_str().unwrap_or("")) "： "
-                    (if *target == Target::Unit { t(lang, "運休 ", "out of service ") } else { t(lang, "休館 ", "closed ") })
+                    (h.name) "： "
+                    (if h.target == Target::Unit { t(lang, "運休 ", "out of service ") } else { t(lang, "休館 ", "closed ") })
                     (range_text(lang, r)) " "
                     form.inline method="post" action="/planner/availability/remove" {
                         (csrf_input(csrf))
-                        input type="hidden" name="target" value={ (target.key()) ":" (v["id"].as_str().unwrap_or("")) };
+                        input type="hidden" name="target" value={ (h.target.key()) ":" (h.id) };
                         input type="hidden" name="index" value=(i);
-                        input type="hidden" name="from" value=(r["from"].as_str().unwrap_or(""));
+                        input type="hidden" name="from" value=(r.from);
                         button type="submit" { (t(lang, "取り消す", "Remove")) }
                     }
                 }
@@ -152,30 +168,39 @@ pub struct RemoveForm {
     from: String,
 }
 
-/// Reads the entity, lets `change` edit its ranges, and stores it through the validated
-/// write; refused changes come back as a page with the coded problems. `change` answers
-/// false when the page it came from is out of date (409, nothing stored).
-async fn change_ranges(
-    s: &AppState,
-    who: &str,
-    target_key: &str,
-    change: impl FnOnce(&mut Vec<Value>) -> bool,
-) -> Result<Response, ApiError> {
+/// A change of one entity's ranges: a range as typed (unchecked input, for the validated
+/// write to accept or to name its problems), or the removal of the range at `index`
+/// that starts on `from` (as the page showed it).
+enum Change {
+    Add(Value),
+    Remove { index: usize, from: String },
+}
+
+/// Reads the entity, applies `change` to its ranges, and stores it through the validated
+/// write; refused changes come back as a page with the coded problems. A removal of a
+/// range the page showed but that has changed since is refused (409, nothing stored).
+async fn change_ranges(s: &AppState, who: &str, target_key: &str, change: Change) -> Result<Response, ApiError> {
     let lang = current_lang();
     let title = t(lang, "運休・休館", "Out of service, closed");
     let lead = t(lang, "変更できませんでした。", "The change was not made.");
     let Some((target, id)) = Target::parse(target_key) else {
         return Ok(refusal(lang, title, lead, vec![t(lang, "対象を選んでください", "choose a unit or place").into()]));
     };
-    let Some(mut entity) = s.store.get(target.entity(), id).await? else {
+    let Some((mut entity, stored)) = target.stored(s, id).await? else {
         return Err(ApiError::not_found("車両・訪問先", "unit or place"));
     };
-    let mut ranges = entity[target.list()].as_array().cloned().unwrap_or_default();
-    if !change(&mut ranges) {
-        return Err(ApiError::conflict(
-            ["この期間は既に変わっています", "this period has changed meanwhile"],
-            ["計画担当の画面を開き直してください", "reload the planner page"],
-        ));
+    let mut ranges: Vec<Value> = stored.iter().map(|r| json!(r)).collect();
+    match change {
+        Change::Add(range) => ranges.push(range),
+        Change::Remove { index, from } if stored.get(index).is_some_and(|r| r.from.to_string() == from) => {
+            ranges.remove(index);
+        }
+        Change::Remove { .. } => {
+            return Err(ApiError::conflict(
+                ["この期間は既に変わっています", "this period has changed meanwhile"],
+                ["計画担当の画面を開き直してください", "reload the planner page"],
+            ));
+        }
     }
     if let Some(fields) = entity.as_object_mut() {
         if ranges.is_empty() {
@@ -198,11 +223,7 @@ pub async fn add(planner: Planner, State(s): State<AppState>, Form(f): Form<AddF
     if let Some(reason) = f.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
         range["reason"] = json!(reason);
     }
-    change_ranges(&s, &planner.who(), &f.target, |ranges| {
-        ranges.push(range);
-        true
-    })
-    .await
+    change_ranges(&s, &planner.who(), &f.target, Change::Add(range)).await
 }
 
 pub async fn remove(
@@ -210,12 +231,5 @@ pub async fn remove(
     State(s): State<AppState>,
     Form(f): Form<RemoveForm>,
 ) -> Result<Response, ApiError> {
-    change_ranges(&s, &planner.who(), &f.target, |ranges| {
-        let shown = ranges.get(f.index).is_some_and(|r| r["from"] == f.from.as_str());
-        if shown {
-            ranges.remove(f.index);
-        }
-        shown
-    })
-    .await
+    change_ranges(&s, &planner.who(), &f.target, Change::Remove { index: f.index, from: f.from }).await
 }

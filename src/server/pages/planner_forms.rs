@@ -15,8 +15,8 @@ use super::account::staff_page;
 use super::layout::{Page, csrf_input, t, url_encode};
 use super::request_form::{FormState, RequestForm, field_of, request_form};
 use crate::diagnostics::Diagnostic;
-use crate::io::problem_file::RequestEntry;
-use crate::lang::{Lang, entry_name};
+use crate::io::problem_file::{RequestEntry, name_of};
+use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::auth::{Caller, Planner};
 use crate::server::error::{ApiError, current_lang};
@@ -102,11 +102,8 @@ pub async fn receipt(
             snap.stops.iter().find(|st| st.id == r.stop_id()).map_or_else(|| r.stop_id().into(), |st| st.name.clone())
         }
     };
-    let docs = s.store.documents().await?;
-    let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
-    let kind = kinds.iter().find(|k| k["id"] == r.kind.as_str()).map_or(Value::Null, Clone::clone);
-    let kind_name =
-        Some(entry_name(&kind, lang)).filter(|n| !n.is_empty()).map_or_else(|| r.kind.clone(), String::from);
+    let kinds = s.store.kinds().await?;
+    let kind_name = name_of(&kinds, &r.kind, lang).to_string();
     let rows = [
         (t(lang, "受付番号", "Request number"), id.clone()),
         (t(lang, "受付日", "Taken on"), s.config.clock.today().to_string()),

@@ -19,7 +19,6 @@ use crate::server::AppState;
 use crate::server::auth::Viewer;
 use crate::server::error::{ApiError, current_lang};
 use crate::server::report::{ReportQuery, report};
-use crate::server::store::Entity;
 
 fn percent(share: Option<f64>) -> String {
     share.map(|s| format!("{:.1}%", s * 100.0)).unwrap_or_else(|| "—".into())
@@ -164,7 +163,7 @@ pub async fn report_page(
     let Ok(Viewer(caller)) = who else { return Ok(Redirect::to("/login").into_response()) };
     let lang = current_lang();
     let r = report(&s, &q).await?;
-    let stops = s.store.list(Entity::Stop).await?;
+    let stops = s.store.stops().await?;
     let rows: Vec<Vec<Markup>> = figures(lang, &r).iter().map(|row| row.iter().map(|c| cell(c)).collect()).collect();
     let query = format!("month={}&district={}", r.month, r.district.as_deref().unwrap_or(""));
     let heading = format!("{} {}", r.month, r.district.as_deref().unwrap_or(t(lang, "全地区", "all districts")));

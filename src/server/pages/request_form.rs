@@ -12,7 +12,7 @@ use super::planner_forms::field;
 use super::resident::stop_points;
 use super::svg_map;
 use crate::io::public_timetable::PublicStop;
-use crate::lang::{Lang, entry_name};
+use crate::lang::Lang;
 use crate::server::AppState;
 use crate::server::error::ApiError;
 use crate::server::public::{fold_kana, snapshot, stop_matches};
@@ -87,14 +87,9 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str, state: &FormStat
     ];
     let general: Vec<&String> =
         state.problems.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(_, text)| text).collect();
-    let docs = s.store.documents().await?;
     let snap = snapshot(s).await?;
-    let kinds: Vec<(String, String)> = docs.problem.1["service_kinds"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|k| (k["id"].as_str().unwrap_or("").to_string(), entry_name(k, lang).to_string()))
-        .collect();
+    let kinds: Vec<(String, String)> =
+        s.store.kinds().await?.into_iter().map(|k| (k.name(lang).to_string(), k.id)).map(|(n, id)| (id, n)).collect();
     let points = stop_points(&snap.stops);
     Ok(html! {
         h2 { @if editing { (t(lang, "予約を変更", "Edit the request")) " " (id) } @else { (t(lang, "予約を追加", "Add a request")) } }

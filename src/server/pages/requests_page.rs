@@ -10,14 +10,13 @@ use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::account::staff_page;
 use super::layout::{cell, csrf_input, t, url_encode};
 use super::planner_forms::reason_field;
 use super::planner_forms::{refusal, refused_write};
 use crate::io::plan_view::PlanView;
-use crate::io::problem_file::RequestEntry;
+use crate::io::problem_file::{Named, RequestEntry, StopEntry};
 use crate::io::request_list::{
     CancelledRequest, RequestRow, StateSources, online_share, request_rows, request_rows_csv,
 };
@@ -28,7 +27,7 @@ use crate::server::auth::Planner;
 use crate::server::changes::{announced_from, stored_plan};
 use crate::server::error::{ApiError, current_lang};
 use crate::server::planner::{cancel_request, import_requests};
-use crate::server::store::{Entity, PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
+use crate::server::store::{PlanStatus, RESERVED_FOR_APPLICATIONS, is_application_number};
 
 /// The filters (all optional; empty = any).
 #[derive(Debug, Default, Deserialize)]
@@ -77,7 +76,7 @@ async fn state_plans(s: &AppState) -> Result<(Option<PlanView>, Option<PlanView>
 }
 
 /// Every row, and the data set's stops and kinds for the filter choices.
-async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Value>, Vec<Value>), ApiError> {
+async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<StopEntry>, Vec<Named>), ApiError> {
     let requests = s.store.requests().await?;
     let pending: Vec<RequestEntry> =
         s.store.pending_applications().await?.into_iter().filter_map(|a| a.request).collect();
@@ -93,25 +92,23 @@ async fn all_rows(s: &AppState, lang: Lang) -> Result<(Vec<RequestRow>, Vec<Valu
             reason: c.reason,
         })
         .collect();
-    let stops = s.store.list(Entity::Stop).await?;
-    let docs = s.store.documents().await?;
-    let kinds = docs.problem.1["service_kinds"].as_array().cloned().unwrap_or_default();
+    let stops = s.store.stops().await?;
+    let kinds = s.store.kinds().await?;
     let (announced, draft) = state_plans(s).await?;
     let today = s.config.clock.today();
     let sources = StateSources { announced: announced.as_ref(), draft: draft.as_ref(), today };
     Ok((request_rows(&requests, &pending, &cancelled, &stops, &kinds, sources, lang), stops, kinds))
 }
 
-/// The districts of the stops (bodies in the problem-file format), sorted, once each.
-pub(super) fn stop_districts(stops: &[Value]) -> Vec<&str> {
-    let mut districts: Vec<&str> =
-        stops.iter().filter_map(|s| s["district"].as_str()).filter(|d| !d.is_empty()).collect();
+/// The districts of the stops, sorted, once each.
+pub(super) fn stop_districts(stops: &[StopEntry]) -> Vec<&str> {
+    let mut districts: Vec<&str> = stops.iter().map(StopEntry::district_text).filter(|d| !d.is_empty()).collect();
     districts.sort_unstable();
     districts.dedup();
     districts
 }
 
-fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Markup {
+fn filter_form(lang: Lang, f: &Filter, stops: &[StopEntry], kinds: &[Named]) -> Markup {
     let districts = stop_districts(stops);
     let states = [
         ("scheduled", t(lang, "予定あり", "Scheduled")),
@@ -131,8 +128,7 @@ fn filter_form(lang: Lang, f: &Filter, stops: &[Value], kinds: &[Value]) -> Mark
                     @for d in &districts { option value=(d) selected[f.district == *d] { (d) } } } }
             div { label for="f-kind" { (t(lang, "サービス", "Service")) }
                 select id="f-kind" name="kind" { option value="" { (any) }
-                    @for k in kinds { @let id = k["id"].as_str().unwrap_or("");
-                        option value=(id) selected[f.kind == id] { (k["name"].as_str().unwrap_or(id)) } } } }
+                    @for k in kinds { option value=(k.id) selected[f.kind == k.id] { (k.name(lang)) } } } }
             div { label for="f-date" { (t(lang, "この日を含む", "Includes the date")) }
                 input id="f-date" name="date" type="date" value=(f.date); }
             button type="submit" { (t(lang, "絞り込む", "Filter")) }

@@ -15,6 +15,7 @@ use super::account::staff_page;
 use super::layout::{csrf_input, t};
 use super::planner_forms::{field, refused_write};
 use crate::io::json_reader::Reader;
+use crate::io::problem_file::StopEntry;
 use crate::server::AppState;
 use crate::server::auth::Planner;
 use crate::server::error::{ApiError, current_lang};
@@ -24,13 +25,15 @@ use crate::server::store::Entity;
 const ENGLISH_DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// The stored stop, or 404.
-async fn stored_stop(s: &AppState, id: &str) -> Result<Value, ApiError> {
-    s.store.get(Entity::Stop, id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))
+async fn stored_stop(s: &AppState, id: &str) -> Result<StopEntry, ApiError> {
+    s.store.stop(id).await?.ok_or_else(|| ApiError::not_found("訪問先", "stop"))
 }
 
-/// Each weekday's windows as a line of text, `09:30-11:30, 13:30-15:30`.
-fn window_lines(stop: &Value) -> [String; 7] {
-    let windows = Reader::default().windows_by_weekday(&stop["windows"], "windows").unwrap_or_default();
+/// Each weekday's windows as a line of text, `09:30-11:30, 13:30-15:30` (the groups
+/// `weekdays`, `daily` resolved by the reader).
+fn window_lines(stop: &StopEntry) -> [String; 7] {
+    let windows = json!(stop.windows);
+    let windows = Reader::default().windows_by_weekday(&windows, "windows").unwrap_or_default();
     windows.map(|day| day.iter().map(|w| format!("{}-{}", w.start, w.end)).collect::<Vec<_>>().join(", "))
 }
 
@@ -56,9 +59,8 @@ pub async fn edit_page(
     let lang = current_lang();
     let stop = stored_stop(&s, &id).await?;
     let lines = window_lines(&stop);
-    let rule = &stop["visit_rule"];
-    let number = |key: &str, default: u64| rule[key].as_u64().unwrap_or(default);
-    let name = stop["name"].as_str().unwrap_or(&id).to_string();
+    let rule = stop.visit_rule.clone().unwrap_or_default();
+    let name = stop.name.clone();
     let body = html! {
         form method="post" action={ "/planner/stops/" (id) } {
             (csrf_input(caller.csrf()))
@@ -69,11 +71,11 @@ pub async fn edit_page(
             }
             h2 { (t(lang, "訪問の規則（1週あたり）", "Visit rule (per week)")) }
             (field(lang, "min", "最低回数（目標）", "Minimum (a target)", html! {
-                input id="min" name="min_per_week" type="number" min="0" max="7" value=(number("min_per_week", 0)); }))
+                input id="min" name="min_per_week" type="number" min="0" max="7" value=(rule.min_per_week.unwrap_or(0)); }))
             (field(lang, "max", "最多回数", "Maximum", html! {
-                input id="max" name="max_per_week" type="number" min="0" max="7" value=(number("max_per_week", 5)); }))
+                input id="max" name="max_per_week" type="number" min="0" max="7" value=(rule.max_per_week.unwrap_or(5)); }))
             (field(lang, "gap", "訪問の間隔（日）", "Days between visits", html! {
-                input id="gap" name="min_gap_days" type="number" min="0" max="6" value=(number("min_gap_days", 1)); }))
+                input id="gap" name="min_gap_days" type="number" min="0" max="6" value=(rule.min_gap_days.unwrap_or(1)); }))
             p { button type="submit" { (t(lang, "保存", "Save")) } }
         }
     };
@@ -113,19 +115,20 @@ pub async fn save(
     Form(f): Form<StopForm>,
 ) -> Result<Response, ApiError> {
     let lang = current_lang();
-    let mut stop = stored_stop(&s, &id).await?;
-    let mut windows = Map::new();
-    for (day, line) in Weekday::ALL.iter().zip(f.lines()) {
-        windows.insert(day.key().into(), parse_line(line));
-    }
-    stop["windows"] = Value::Object(windows);
-    let mut rule = stop["visit_rule"].as_object().cloned().unwrap_or_default();
+    let stored = stored_stop(&s, &id).await?;
+    // What was typed is unchecked input: it goes into the stop's JSON as typed, for the
+    // validated write to accept or to name each problem.
+    let windows: Map<String, Value> =
+        Weekday::ALL.iter().zip(f.lines()).map(|(day, line)| (day.key().to_string(), parse_line(line))).collect();
+    let mut rule = json!(stored.visit_rule.clone().unwrap_or_default());
     for (key, text) in
         [("min_per_week", &f.min_per_week), ("max_per_week", &f.max_per_week), ("min_gap_days", &f.min_gap_days)]
     {
-        rule.insert(key.into(), number_value(text));
+        rule[key] = number_value(text);
     }
-    stop["visit_rule"] = Value::Object(rule);
+    let mut stop = stored.to_value();
+    stop["windows"] = Value::Object(windows);
+    stop["visit_rule"] = rule;
     match write(&s, &planner.who(), Entity::Stop, &id, Some(stop)).await {
         Ok(_) => Ok(Redirect::to("/planner").into_response()),
         Err(e) => refused_write(
@@ -147,7 +150,9 @@ mod tests {
         assert_eq!(parse_line("09:00～12:00、13:00-16:00"), json!([["09:00", "12:00"], ["13:00", "16:00"]]));
         assert_eq!(parse_line("  "), json!([]));
         assert_eq!(parse_line("9時から"), json!([["9時から"]]), "kept for the check to name");
-        let stop = json!({ "windows": { "weekdays": [["09:30", "11:30"]], "wed": [] } });
+        let stop: StopEntry = serde_json::from_value(json!({ "id": "s", "name": "s", "lon": 139.3, "lat": 36.5,
+            "hosts": [], "windows": { "weekdays": [["09:30", "11:30"]], "wed": [] } }))
+        .unwrap();
         let lines = window_lines(&stop);
         assert_eq!((lines[0].as_str(), lines[2].as_str(), lines[5].as_str()), ("09:30-11:30", "", ""));
     }

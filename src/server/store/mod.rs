@@ -12,7 +12,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use crate::clock::Clock;
-use crate::io::problem_file::{Documents, RequestEntry};
+use crate::io::problem_file::{Documents, Named, RequestEntry, StopEntry, UnitEntry, names_in};
 
 mod accounts;
 mod announcements;
@@ -147,15 +147,6 @@ impl Store {
         Ok(true)
     }
 
-    /// A list of the imported data set's base document (e.g. `remote_staff`, which the
-    /// service does not edit); empty when it has none.
-    pub async fn base_list(&self, key: &str) -> Result<Vec<Value>, sqlx::Error> {
-        let text: String =
-            sqlx::query_scalar("SELECT base_json FROM dataset WHERE id = 1").fetch_one(&self.pool).await?;
-        let base: Value = serde_json::from_str(&text).unwrap_or(json!({}));
-        Ok(base[key].as_array().cloned().unwrap_or_default())
-    }
-
     /// The data set as documents for the parser (requests as a separate requests file
     /// when there are any, so that the base's sample requests apply otherwise).
     pub async fn documents(&self) -> Result<Documents, sqlx::Error> {
@@ -185,6 +176,39 @@ impl Store {
                 .fetch_all(&self.pool)
                 .await?;
         rows.iter().map(|(id, body)| stored_body(entity.table(), id, body)).collect()
+    }
+
+    /// The ids and names of list `key` of the data set's base document (`service_kinds`,
+    /// `remote_staff`: lists the service does not edit).
+    pub async fn names(&self, key: &str) -> Result<Vec<Named>, sqlx::Error> {
+        let text: String =
+            sqlx::query_scalar("SELECT base_json FROM dataset WHERE id = 1").fetch_one(&self.pool).await?;
+        Ok(names_in(&stored_body::<Value>("dataset", "1", &text)?, key))
+    }
+
+    /// The service kinds' ids and names.
+    pub async fn kinds(&self) -> Result<Vec<Named>, sqlx::Error> {
+        self.names("service_kinds").await
+    }
+
+    /// The stops, in order.
+    pub async fn stops(&self) -> Result<Vec<StopEntry>, sqlx::Error> {
+        self.list_as(Entity::Stop).await
+    }
+
+    /// Stop `id`, if stored.
+    pub async fn stop(&self, id: &str) -> Result<Option<StopEntry>, sqlx::Error> {
+        self.get_as(Entity::Stop, id).await
+    }
+
+    /// The units, in order.
+    pub async fn units(&self) -> Result<Vec<UnitEntry>, sqlx::Error> {
+        self.list_as(Entity::Unit).await
+    }
+
+    /// Unit `id`, if stored.
+    pub async fn unit(&self, id: &str) -> Result<Option<UnitEntry>, sqlx::Error> {
+        self.get_as(Entity::Unit, id).await
     }
 
     /// The stored requests, oldest first (they hold residents' data: the caller audits
