@@ -9,7 +9,7 @@ pub enum Lang {
 }
 
 /// A message in both languages.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Text {
     pub ja: String,
     pub en: String,

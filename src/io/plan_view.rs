@@ -116,7 +116,7 @@ pub struct DayView {
     pub routes: Vec<RouteView>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct UnservedView {
     pub id: String,
     pub code: String,

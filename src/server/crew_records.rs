@@ -8,9 +8,10 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::AppState;
+use super::answers::{DayRecords, EntryResult, RecordResults};
 use super::auth::Driver;
 use super::driver::recordable_days;
 use super::error::{ApiError, current_lang};
@@ -27,8 +28,11 @@ pub(super) fn routes() -> Router<AppState> {
 }
 
 /// Entries are read one by one: a malformed one is refused (R4001) without the others.
-#[derive(Debug, Deserialize)]
-struct Batch {
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = RecordBatch)]
+pub(crate) struct Batch {
+    /// Crew records (docs/API.md, "Crew records"), each checked on its own.
+    #[schema(value_type = Vec<Object>)]
     entries: Vec<serde_json::Value>,
 }
 
@@ -45,18 +49,6 @@ fn malformed(e: &serde_json::Error) -> Refusal {
         message_ja: "記録の形が違います（項目が足りないか、値の種類が違います）".into(),
         message_en: format!("the entry is malformed ({e})"),
     }
-}
-
-/// What became of one entry.
-#[derive(Debug, Serialize)]
-struct EntryResult {
-    client_id: String,
-    /// `stored`, `duplicate` or `refused`.
-    status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    code: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<String>,
 }
 
 fn not_driven() -> Refusal {
@@ -81,7 +73,7 @@ async fn record(
     d: Driver,
     State(s): State<AppState>,
     Json(batch): Json<Batch>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<RecordResults>, ApiError> {
     if batch.entries.len() > BATCH_MAX {
         return Err(ApiError::bad_request(
             ["一度に送れる記録は500件までです", "at most 500 entries per call"],
@@ -141,7 +133,7 @@ async fn record(
             Err(refusal) => refusal,
         })
         .collect();
-    Ok(Json(serde_json::json!({ "results": results })))
+    Ok(Json(RecordResults { results }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,7 +147,7 @@ async fn day_records(
     d: Driver,
     State(s): State<AppState>,
     Query(q): Query<DayQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<DayRecords>, ApiError> {
     let not_found = || ApiError::not_found("この日の運行", "an itinerary for that day");
     let date: NaiveDate = q.date.parse().map_err(|_| not_found())?;
     let days = recordable_days(&s, &d.0.account, date, date).await?;
@@ -164,6 +156,6 @@ async fn day_records(
     }
     let entries = s.store.day_entries(&q.date, &q.unit).await?;
     s.store.audit_read(&d.who(), &format!("records/{}/{}", q.date, q.unit), "api").await?;
-    let values: Vec<&StoredEntry> = current(&entries).into_values().collect();
-    Ok(Json(serde_json::json!({ "entries": entries, "current": values })))
+    let current: Vec<StoredEntry> = current(&entries).into_values().cloned().collect();
+    Ok(Json(DayRecords { entries, current }))
 }

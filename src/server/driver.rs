@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::AppState;
+use super::answers::DriverDays;
 use super::auth::{Account, Driver};
 use super::error::ApiError;
 use crate::io::driver_day::DriverDay;
@@ -93,8 +94,8 @@ async fn itinerary(
 }
 
 /// The announced dates on which the unit runs.
-async fn days(d: Driver, State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn days(d: Driver, State(s): State<AppState>) -> Result<Json<DriverDays>, ApiError> {
     let days = driver_days(&s, &d.0.account).await?;
-    let dates: Vec<&str> = days.iter().map(|day| day.date.as_str()).collect();
-    Ok(Json(serde_json::json!({ "unit_id": d.0.account.unit_id, "dates": dates })))
+    let dates = days.into_iter().map(|day| day.date).collect();
+    Ok(Json(DriverDays { unit_id: d.0.account.unit_id.clone(), dates }))
 }

@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{Duration, NaiveDate};
-use serde_json::{Value, json};
 
 use super::AppState;
+use super::answers::{Created, FollowUps};
 use super::auth::Planner;
 use super::error::ApiError;
 use super::planner::validate;
@@ -98,10 +98,10 @@ pub(crate) async fn dismiss_follow_up(s: &AppState, who: &str, request_id: &str,
     Ok(())
 }
 
-async fn list(p: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let pending = s.store.pending_follow_ups().await?;
+async fn list(p: Planner, State(s): State<AppState>) -> Result<Json<FollowUps>, ApiError> {
+    let follow_ups = s.store.pending_follow_ups().await?;
     s.store.audit_read(&p.who(), "follow_ups", "api").await?;
-    Ok(Json(json!({ "follow_ups": pending })))
+    Ok(Json(FollowUps { follow_ups }))
 }
 
 async fn confirm(
@@ -110,7 +110,7 @@ async fn confirm(
     Path((request, date)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let id = confirm_follow_up(&s, &p.who(), &request, &date).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id })).into_response())
 }
 
 async fn dismiss(
@@ -124,6 +124,8 @@ async fn dismiss(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]

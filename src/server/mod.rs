@@ -2,10 +2,11 @@
 //! SQLite through sqlx). Handlers are thin: they read the store, run the shared planning
 //! pipeline in the background, and convert with the same writers as the CLI.
 
+pub mod answers;
 pub mod auth;
 pub(crate) mod changes;
 pub mod config;
-mod crew_records;
+pub(crate) mod crew_records;
 mod driver;
 pub mod error;
 mod follow_ups;

@@ -6,7 +6,11 @@ use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
 use utoipa::openapi::{RefOr, Schema};
 
+use super::answers;
+use super::crew_records::Batch;
 use super::error::ErrorBody;
+use super::plan_routes::{PlanBody, ReplanBody};
+use super::store::AuditEntry;
 use crate::io::problem_file::{RequestEntry, StopEntry, UnitEntry};
 
 /// Who may call a route.
@@ -106,11 +110,12 @@ const QUERIES: &[(&str, &str, &[Query])] = &[
 
 /// The operation's path and query parameters.
 fn parameters(o: &Operation) -> Vec<Value> {
-    let path = o
-        .path
-        .split('/')
-        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }));
+    let path =
+        o.path.split('/').filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).map(|name| {
+            // Plan versions are numbered; every other id is text.
+            let kind = if o.path.starts_with("/api/plans/") { "integer" } else { "string" };
+            json!({ "name": name, "in": "path", "required": true, "schema": { "type": kind } })
+        });
     let queries = QUERIES.iter().filter(|(m, p, _)| *m == o.method && *p == o.path).flat_map(|(_, _, q)| q.iter());
     let query = queries.map(|&(name, required, format)| {
         let schema =
@@ -140,6 +145,21 @@ impl Shape {
 /// The typed bodies by method and path: what the operation takes, and what it answers on
 /// success. Operations not listed take a JSON object and answer as docs/API.md says.
 const BODIES: &[(&str, &str, Option<Shape>, Option<Shape>)] = &[
+    ("get", "/api/health", None, Some(Shape::One("Health"))),
+    ("get", "/api/public/stops/{id}/visits", None, Some(Shape::One("StopVisits"))),
+    ("get", "/api/plans", None, Some(Shape::List("PlanAnswer"))),
+    ("post", "/api/plans", Some(Shape::One("PlanBody")), Some(Shape::One("PlanAnswer"))),
+    ("get", "/api/plans/{id}", None, Some(Shape::One("PlanAnswer"))),
+    ("post", "/api/plans/{id}/publish", None, Some(Shape::One("PlanAnswer"))),
+    ("post", "/api/replan", Some(Shape::One("ReplanBody")), Some(Shape::One("PlanAnswer"))),
+    ("get", "/api/unserved", None, Some(Shape::One("UnservedAnswer"))),
+    ("get", "/api/audit", None, Some(Shape::List("AuditEntry"))),
+    ("get", "/api/driver/days", None, Some(Shape::One("DriverDays"))),
+    ("get", "/api/driver/records", None, Some(Shape::One("DayRecords"))),
+    ("post", "/api/driver/records", Some(Shape::One("RecordBatch")), Some(Shape::One("RecordResults"))),
+    ("get", "/api/follow-ups", None, Some(Shape::One("FollowUps"))),
+    ("post", "/api/follow-ups/{request}/{date}/confirm", None, Some(Shape::One("Created"))),
+    ("get", "/api/remote/sessions", None, Some(Shape::One("RemoteSessions"))),
     ("get", "/api/stops", None, Some(Shape::List("StopEntry"))),
     ("post", "/api/stops", Some(Shape::One("StopEntry")), Some(Shape::One("StopEntry"))),
     ("get", "/api/stops/{id}", None, Some(Shape::One("StopEntry"))),
@@ -170,6 +190,20 @@ fn schemas() -> Map<String, Value> {
     add::<UnitEntry>(&mut list);
     add::<RequestEntry>(&mut list);
     add::<ErrorBody>(&mut list);
+    add::<answers::Health>(&mut list);
+    add::<answers::StopVisits<'static>>(&mut list);
+    add::<answers::PlanAnswer>(&mut list);
+    add::<PlanBody>(&mut list);
+    add::<ReplanBody>(&mut list);
+    add::<answers::UnservedAnswer>(&mut list);
+    add::<AuditEntry>(&mut list);
+    add::<answers::DriverDays>(&mut list);
+    add::<answers::DayRecords>(&mut list);
+    add::<Batch>(&mut list);
+    add::<answers::RecordResults>(&mut list);
+    add::<answers::FollowUps>(&mut list);
+    add::<answers::Created>(&mut list);
+    add::<answers::RemoteSessions>(&mut list);
     list.into_iter().map(|(name, schema)| (name, serde_json::to_value(schema).expect("a schema is JSON"))).collect()
 }
 
@@ -237,7 +271,9 @@ pub fn build() -> Value {
         if matches!(o.method, "post" | "put") {
             match bodies(o).0 {
                 Some(shape) => {
-                    operation["requestBody"] = json!({ "required": true, "content": json_content(shape.schema()) })
+                    // A solve's options may be left out altogether.
+                    let required = !["/api/plans", "/api/replan"].contains(&o.path);
+                    operation["requestBody"] = json!({ "required": required, "content": json_content(shape.schema()) });
                 }
                 None => {
                     let object = json_content(json!({ "type": "object" }));
@@ -311,6 +347,10 @@ mod tests {
             let name = r.strip_prefix("#/components/schemas/").unwrap_or(&r);
             assert!(schemas[name].is_object(), "{r} is in components");
         }
+        let plan = &doc["paths"]["/api/plans/{id}"]["get"];
+        assert_eq!(plan["parameters"][0]["schema"]["type"], "integer");
+        let answer = &plan["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        assert_eq!(answer, "#/components/schemas/PlanAnswer");
         let request = &schemas["RequestEntry"];
         assert_eq!(request["required"], json!(["id", "kind", "earliest", "latest"]), "{request}");
         assert_eq!(request["properties"]["earliest"]["format"], "date");

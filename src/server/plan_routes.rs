@@ -9,9 +9,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::AppState;
+use super::answers::PlanAnswer;
 use super::auth::{Planner, Viewer};
 use super::changes::{publish_plan, review_of};
 use super::error::ApiError;
@@ -31,9 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/unserved", get(super::unserved::unserved))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `POST /api/plans` (every field optional; the body too).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct PlanBody {
+pub(crate) struct PlanBody {
     /// Any date in the first week.
     week: Option<NaiveDate>,
     weeks: Option<u32>,
@@ -41,17 +42,6 @@ struct PlanBody {
     /// Announced dates of the weeks to plan again (the others stay as announced).
     #[serde(default)]
     open: Vec<NaiveDate>,
-}
-
-fn plan_json(row: &PlanRow, progress: Option<f64>) -> Value {
-    json!({
-        "id": row.id, "status": row.status, "kind": row.kind, "based_on": row.based_on,
-        "first_monday": row.first_monday, "weeks": row.weeks, "seed": row.seed,
-        "progress": progress.unwrap_or(row.progress), "created_at": row.created_at,
-        "finished_at": row.finished_at, "published_at": row.published_at,
-        "summary": row.summary(), "error": row.failure(),
-        "links": { "self": format!("/api/plans/{}", row.id), "plan": format!("/api/plans/{}/plan.json", row.id) },
-    })
 }
 
 async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<PlanBody>>) -> Result<Response, ApiError> {
@@ -63,16 +53,17 @@ async fn start_plan(p: Planner, State(s): State<AppState>, body: Option<Json<Pla
 
 async fn accepted(s: &AppState, id: i64) -> Result<Response, ApiError> {
     let row = s.store.plan(id).await?.ok_or_else(|| ApiError::internal("a new plan vanished"))?;
-    let mut response = (StatusCode::ACCEPTED, Json(plan_json(&row, s.jobs.progress(id)))).into_response();
+    let mut response = (StatusCode::ACCEPTED, Json(PlanAnswer::of(&row, s.jobs.progress(id)))).into_response();
     if let Ok(v) = format!("/api/plans/{id}").parse() {
         response.headers_mut().insert(axum::http::header::LOCATION, v);
     }
     Ok(response)
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `POST /api/replan` (every field optional; the body too).
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReplanBody {
+pub(crate) struct ReplanBody {
     /// Re-optimise everything (and report changed windows) instead of keeping them.
     #[serde(default)]
     full: bool,
@@ -92,18 +83,18 @@ async fn start_replan(
     accepted(&s, id).await
 }
 
-async fn list_plans(_: Viewer, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn list_plans(_: Viewer, State(s): State<AppState>) -> Result<Json<Vec<PlanAnswer>>, ApiError> {
     let rows = s.store.plans().await?;
-    Ok(Json(Value::Array(rows.iter().map(|r| plan_json(r, s.jobs.progress(r.id))).collect())))
+    Ok(Json(rows.iter().map(|r| PlanAnswer::of(r, s.jobs.progress(r.id))).collect()))
 }
 
 pub(crate) async fn find_plan(s: &AppState, id: i64) -> Result<PlanRow, ApiError> {
     s.store.plan(id).await?.ok_or_else(|| ApiError::not_found("計画", "plan"))
 }
 
-async fn plan_status(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn plan_status(_: Viewer, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<PlanAnswer>, ApiError> {
     let row = find_plan(&s, id).await?;
-    Ok(Json(plan_json(&row, s.jobs.progress(id))))
+    Ok(Json(PlanAnswer::of(&row, s.jobs.progress(id))))
 }
 
 fn not_finished() -> ApiError {
@@ -133,9 +124,9 @@ async fn plan_review(
     Ok(Json(review_of(&s, &row).await?))
 }
 
-async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<Value>, ApiError> {
+async fn publish(p: Planner, State(s): State<AppState>, Path(id): Path<i64>) -> Result<Json<PlanAnswer>, ApiError> {
     find_plan(&s, id).await?;
     publish_plan(&s, id, &p.who()).await?;
     let row = find_plan(&s, id).await?;
-    Ok(Json(plan_json(&row, None)))
+    Ok(Json(PlanAnswer::of(&row, None)))
 }

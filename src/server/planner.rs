@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::AppState;
 use super::auth::{Planner, Viewer};
 use super::error::ApiError;
-use super::store::{Entity, RESERVED_FOR_APPLICATIONS, is_application_number};
+use super::store::{AuditEntry, Entity, RESERVED_FOR_APPLICATIONS, is_application_number};
 use crate::diagnostics::Diagnostic;
 use crate::io::boundary_check::far_outside;
 use crate::io::problem_file::{Dataset, HorizonChoice, RequestEntry, StopEntry, UnitEntry, parse};
@@ -312,6 +312,6 @@ entity_routes!(Entity::Stop, Viewer, list_stops, get_stop, create_stop, put_stop
 entity_routes!(Entity::Unit, Viewer, list_units, get_unit, create_unit, put_unit, delete_unit);
 entity_routes!(Entity::Request, Planner, list_requests, get_request, create_request, put_request, delete_request);
 
-async fn audit(_: Planner, State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(Value::Array(s.store.audit_log(200).await?)))
+async fn audit(_: Planner, State(s): State<AppState>) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(s.store.audit_log(200).await?))
 }

@@ -11,9 +11,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
 
 use super::AppState;
+use super::answers::{Health, StopVisits};
 use super::changes::{announced_from, visit_notices};
 use super::error::ApiError;
 use super::store::PlanColumn;
@@ -36,8 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/public/gtfs.zip", get(gtfs))
 }
 
-async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
 }
 
 /// Katakana → hiragana, lower-case ASCII: so that 「コナカ」 finds 「こなか」.
@@ -208,7 +208,7 @@ async fn stop_visits(
     State(s): State<AppState>,
     Path(id): Path<String>,
     Query(range): Query<Range>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let snap = snapshot(&s).await?;
     let stop = find_stop(&snap, &id)?;
     let (from, to) = (range.from.map(|d| d.to_string()), range.to.map(|d| d.to_string()));
@@ -218,7 +218,7 @@ async fn stop_visits(
         .filter(|v| v.stop_id == id)
         .filter(|v| from.as_ref().is_none_or(|f| &v.date >= f) && to.as_ref().is_none_or(|t| &v.date <= t))
         .collect();
-    Ok(Json(json!({ "stop": stop, "visits": visits })))
+    Ok(Json(StopVisits { stop, visits }).into_response())
 }
 
 async fn stop_calendar(State(s): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {

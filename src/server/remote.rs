@@ -10,6 +10,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 
 use super::AppState;
+use super::answers::RemoteSessions;
 use super::auth::{Account, Remote};
 use super::driver::current_days;
 use super::error::ApiError;
@@ -26,11 +27,11 @@ pub(super) async fn own_sessions(s: &AppState, account: &Account) -> Result<Vec<
     Ok(remote_sessions(&current_days(s).await?, person))
 }
 
-async fn sessions(r: Remote, State(s): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+async fn sessions(r: Remote, State(s): State<AppState>) -> Result<Json<RemoteSessions>, ApiError> {
     let list = own_sessions(&s, &r.0.account).await?;
     let person = r.0.account.remote_id.clone().unwrap_or_default();
     s.store.audit_read(&r.who(), &format!("remote-sessions/{person}"), "api").await?;
-    Ok(Json(serde_json::json!({ "remote_id": person, "sessions": list })))
+    Ok(Json(RemoteSessions { remote_id: person, sessions: list }))
 }
 
 async fn calendar(r: Remote, State(s): State<AppState>) -> Result<Response, ApiError> {

@@ -43,6 +43,20 @@ pub struct Store {
     pub clock: Clock,
 }
 
+/// One entry of the audit log: who did what to which target, when.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct AuditEntry {
+    /// RFC 3339, from the service's clock.
+    pub at: String,
+    /// The account (or `system`, `online`, `address:…`).
+    pub actor: String,
+    /// e.g. `create`, `update`, `read`, `publish`, `sign-in-failed`.
+    pub action: String,
+    /// e.g. `requests/R7`, `plans/3`.
+    pub target: String,
+    pub detail: String,
+}
+
 /// Which list of the data set an entity belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entity {
@@ -322,19 +336,11 @@ impl Store {
     }
 
     /// The latest audit entries, newest first.
-    pub async fn audit_log(&self, limit: i64) -> Result<Vec<Value>, sqlx::Error> {
-        let rows = sqlx::query("SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?")
+    pub async fn audit_log(&self, limit: i64) -> Result<Vec<AuditEntry>, sqlx::Error> {
+        sqlx::query_as("SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?")
             .bind(limit)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                json!({ "at": r.get::<String, _>("at"), "actor": r.get::<String, _>("actor"),
-                        "action": r.get::<String, _>("action"), "target": r.get::<String, _>("target"),
-                        "detail": r.get::<String, _>("detail") })
-            })
-            .collect())
+            .await
     }
 }
 
