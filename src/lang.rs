@@ -27,9 +27,3 @@ impl Text {
         }
     }
 }
-
-/// The name of a data entry: its `name`, or in English its `name_en` when it has one.
-pub fn entry_name(entry: &serde_json::Value, lang: Lang) -> &str {
-    let english = if lang == Lang::En { entry["name_en"].as_str() } else { None };
-    english.or(entry["name"].as_str()).unwrap_or("")
-}

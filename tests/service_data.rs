@@ -341,3 +341,18 @@ async fn a_request_with_every_field_reads_back_as_it_was_written() {
         assert!(list.as_array().unwrap().contains(&body), "{list}");
     }
 }
+
+/// A new database takes only a data set that passes the checks: a stop with an unknown
+/// field stops the server at start with the coded problem, before anything is stored.
+#[tokio::test]
+async fn a_new_database_refuses_a_data_set_with_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = common::tiny_fixture(dir.path());
+    let mut problem: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    problem["stops"][0]["colour"] = json!("red");
+    let bad = dir.path().join("bad-problem.json");
+    std::fs::write(&bad, problem.to_string()).unwrap();
+    let config = ServeConfig { data: Some(bad), ..config(dir.path(), "junkai.sqlite") };
+    let error = AppState::open(config).await.err().expect("refused").to_string();
+    assert!(error.contains("E1001") && error.contains("stops[0]"), "{error}");
+}

@@ -81,8 +81,16 @@ impl AppState {
         // leaves the running one's solves alone.
         let lock = Arc::new(store::backup::lock(&config.db)?);
         let store = Store::open(&config.db, config.clock.clone()).await?;
-        let docs = load_documents(config.data.as_deref())
-            .map_err(|d| anyhow::anyhow!(d.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>().join("\n")))?;
+        let problems = |d: Vec<crate::diagnostics::Diagnostic>| {
+            anyhow::anyhow!(d.iter().map(|d| d.render(Lang::En)).collect::<Vec<_>>().join("\n"))
+        };
+        let docs = load_documents(config.data.as_deref()).map_err(problems)?;
+        // A new database takes only a data set that passes the checks (`junkai check`).
+        if !store.has_dataset().await? {
+            let today = config.clock.today();
+            crate::io::problem_file::parse(&docs, crate::io::problem_file::HorizonChoice::from_file(today))
+                .map_err(problems)?;
+        }
         if store.import_if_empty(&docs).await? {
             tracing::info!(label = %docs.problem.0, "imported the data set into a new database");
         }

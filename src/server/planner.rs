@@ -208,14 +208,15 @@ async fn create(state: &AppState, who: &str, entity: Entity, mut body: Value) ->
     if entity == Entity::Request && is_application_number(&id) {
         return Err(ApiError::conflict(RESERVED_FOR_APPLICATIONS, ["別の番号にしてください", "use another id"]));
     }
-    if state.store.get(entity, &id).await?.is_some() {
+    if state.store.exists(entity, &id).await? {
         return Err(ApiError::conflict(
             ["同じ id が既にあります", "an entity with this id exists"],
             ["別の id にするか PUT で更新してください", "use another id, or PUT to update"],
         ));
     }
     let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
-    Ok(with_warnings((StatusCode::CREATED, Json(body)).into_response(), &warnings))
+    let stored = checked_body(entity, &body)?;
+    Ok(with_warnings((StatusCode::CREATED, Json(stored)).into_response(), &warnings))
 }
 
 /// The body of a create or update: a JSON object (a string, number or list is refused).
@@ -243,7 +244,8 @@ async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: 
         }
     }
     let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
-    Ok(with_warnings(Json(body).into_response(), &warnings))
+    let stored = checked_body(entity, &body)?;
+    Ok(with_warnings(Json(stored).into_response(), &warnings))
 }
 
 /// The dates from today on on which announced visits use stop or unit `id`.

@@ -63,14 +63,8 @@ async fn planned_days(s: &AppState, from: NaiveDate, to: NaiveDate) -> Result<Ve
 
 /// The stored requests without personal data: when received, online or not, district.
 async fn request_facts(s: &AppState) -> Result<Vec<RequestFact>, ApiError> {
-    let stops: HashMap<String, String> = s
-        .store
-        .stops()
-        .await?
-        .into_iter()
-        .map(|st| (st.district_text().to_string(), st.id))
-        .map(|(district, id)| (id, district))
-        .collect();
+    let stops: HashMap<String, String> =
+        s.store.stops().await?.iter().map(|st| (st.id.clone(), st.district_text().to_string())).collect();
     Ok(s.store
         .requests_received()
         .await?

@@ -16,6 +16,11 @@ pub struct Named {
 }
 
 impl Named {
+    /// `(id, name in lang)`, for a choice in a form.
+    pub fn choice(&self, lang: Lang) -> (String, String) {
+        (self.id.clone(), self.name(lang).to_string())
+    }
+
     /// The name in `lang` (the Japanese one when there is no English one).
     pub fn name(&self, lang: Lang) -> &str {
         if lang == Lang::En && !self.name_en.is_empty() { &self.name_en } else { &self.name }

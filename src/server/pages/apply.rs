@@ -59,8 +59,8 @@ async fn choices(s: &AppState, lang: Lang) -> Result<(Vec<Hall>, Vec<(String, St
         name: st.name,
         hosts: st.hosts,
     });
-    let kinds = s.store.kinds().await?.into_iter().map(|k| (k.name(lang).to_string(), k.id)).map(|(n, id)| (id, n));
-    Ok((halls.collect(), kinds.collect()))
+    let kinds = s.store.kinds().await?.iter().map(|k| k.choice(lang)).collect();
+    Ok((halls.collect(), kinds))
 }
 
 fn page(lang: Lang, title: &str, path: &str, status: StatusCode, body: Markup) -> Response {

@@ -36,9 +36,8 @@ fn when(lang: Lang, v: &VisitRef) -> String {
 async fn contacts(s: &AppState) -> Result<HashMap<String, (String, String)>, ApiError> {
     let requests = s.store.requests().await?;
     Ok(requests
-        .into_iter()
-        .map(|r| (r.resident_name().to_string(), r.resident_phone().to_string(), r.id))
-        .map(|(name, phone, id)| (id, (name, phone)))
+        .iter()
+        .map(|r| (r.id.clone(), (r.resident_name().to_string(), r.resident_phone().to_string())))
         .collect())
 }
 

@@ -88,8 +88,7 @@ pub async fn request_form(s: &AppState, lang: Lang, csrf: &str, state: &FormStat
     let general: Vec<&String> =
         state.problems.iter().filter(|(k, _)| !known.contains(&k.as_str())).map(|(_, text)| text).collect();
     let snap = snapshot(s).await?;
-    let kinds: Vec<(String, String)> =
-        s.store.kinds().await?.into_iter().map(|k| (k.name(lang).to_string(), k.id)).map(|(n, id)| (id, n)).collect();
+    let kinds: Vec<(String, String)> = s.store.kinds().await?.iter().map(|k| k.choice(lang)).collect();
     let points = stop_points(&snap.stops);
     Ok(html! {
         h2 { @if editing { (t(lang, "予約を変更", "Edit the request")) " " (id) } @else { (t(lang, "予約を追加", "Add a request")) } }

@@ -12,7 +12,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqlitePool};
 
 use crate::clock::Clock;
-use crate::io::problem_file::{Documents, Named, RequestEntry, StopEntry, UnitEntry, names_in};
+use crate::io::problem_file::{
+    Documents, Named, REQUESTS_FORMAT, RequestEntry, StopEntry, UnitEntry, VERSION, names_in,
+};
 
 mod accounts;
 mod announcements;
@@ -172,7 +174,7 @@ impl Store {
         }
         let requests = self.list(Entity::Request).await?;
         let requests = (!requests.is_empty()).then(|| {
-            ("requests".to_string(), json!({ "format": "junkai-requests", "version": 1, "requests": requests }))
+            ("requests".to_string(), json!({ "format": REQUESTS_FORMAT, "version": VERSION, "requests": requests }))
         });
         Ok(Documents::new((label, problem), requests))
     }
@@ -241,8 +243,18 @@ impl Store {
         self.get_as(Entity::Request, id).await
     }
 
-    pub async fn get(&self, entity: Entity, id: &str) -> Result<Option<Value>, sqlx::Error> {
-        self.get_as(entity, id).await
+    /// Whether `entity` `id` is stored.
+    pub async fn exists(&self, entity: Entity, id: &str) -> Result<bool, sqlx::Error> {
+        let found: Option<i64> = sqlx::query_scalar(&format!("SELECT 1 FROM {} WHERE id = ?", entity.table()))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// Whether the database holds a data set (imported on first start).
+    pub async fn has_dataset(&self) -> Result<bool, sqlx::Error> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM dataset").fetch_optional(&self.pool).await?.is_some())
     }
 
     async fn get_as<T: DeserializeOwned>(&self, entity: Entity, id: &str) -> Result<Option<T>, sqlx::Error> {
@@ -261,11 +273,6 @@ impl Store {
         tx.commit().await?;
         self.bump();
         Ok(())
-    }
-
-    /// Creates or replaces request `request` (validated by the caller), audited.
-    pub async fn put_request(&self, request: &RequestEntry, actor: &str) -> Result<(), sqlx::Error> {
-        self.put(Entity::Request, &request.id, &request.to_value(), actor).await
     }
 
     /// [`Store::put`] inside the caller's transaction.
