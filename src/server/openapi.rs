@@ -354,6 +354,7 @@ mod tests {
         let request = &schemas["RequestEntry"];
         assert_eq!(request["required"], json!(["id", "kind", "earliest", "latest"]), "{request}");
         assert_eq!(request["properties"]["earliest"]["format"], "date");
+        assert_eq!(request["properties"]["note"]["type"], "string", "the reader refuses null: not nullable");
         assert!(schemas["Channel"]["enum"].as_array().is_some_and(|e| e.len() == 3), "{}", schemas["Channel"]);
         assert!(doc["paths"]["/api/stops/{id}"]["delete"]["responses"]["409"].is_object());
     }

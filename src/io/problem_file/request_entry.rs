@@ -37,8 +37,10 @@ impl Channel {
 #[serde(deny_unknown_fields)]
 pub struct Resident {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub phone: Option<String>,
 }
 
@@ -49,6 +51,7 @@ pub struct Home {
     pub lon: f64,
     pub lat: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub address: Option<String>,
 }
 
@@ -61,36 +64,47 @@ pub struct RequestEntry {
     pub kind: String,
     /// A stop id (a visit at a hall).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub stop: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub home: Option<Home>,
     /// Service time in minutes (1–480); the kind's default when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub minutes: Option<u32>,
     /// The first and last date on which to serve (inclusive).
     pub earliest: NaiveDate,
     pub latest: NaiveDate,
     /// Weekday keys (`mon` … `sun`, `weekdays`, `daily`): a soft wish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub preferred_weekdays: Option<Vec<String>>,
     /// `["HH:MM", "HH:MM"]`: a soft wish.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub preferred_time: Option<[String; 2]>,
     /// 1 (low) – 5 (urgent); 3 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub priority: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub resident: Option<Resident>,
     /// Private free text for the crew.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub channel: Option<Channel>,
     /// The remote person the session must be with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub remote: Option<String>,
     /// The earlier request this one follows up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub follow_up_of: Option<String>,
 }
 

@@ -16,9 +16,11 @@ pub struct DateRangeEntry {
     pub from: NaiveDate,
     /// The last date; `from` when absent (one day).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub to: Option<NaiveDate>,
     /// Shown to staff.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reason: Option<String>,
 }
 
@@ -34,13 +36,17 @@ impl DateRangeEntry {
 #[serde(deny_unknown_fields)]
 pub struct VisitRuleEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub min_per_week: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub max_per_week: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub min_gap_days: Option<u32>,
     /// Weekday keys (`mon` … `sun`, `weekdays`, `daily`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub weekdays: Option<Vec<String>>,
 }
 
@@ -52,16 +58,20 @@ pub struct StopEntry {
     pub name: String,
     /// The name in kana, for search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub reading: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub district: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub address: Option<String>,
     /// WGS84 degrees.
     pub lon: f64,
     pub lat: f64,
     /// 中山間地域 (default false).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub mountainous: Option<bool>,
     /// Opening windows by weekday key (`weekdays`, `daily`, `mon` … `sun`; single days
     /// override the groups).
@@ -69,15 +79,19 @@ pub struct StopEntry {
     /// The service kinds that can be given there.
     pub hosts: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub visit_rule: Option<VisitRuleEntry>,
     /// The shortest visit (default 30).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub min_stay_minutes: Option<u32>,
     /// Where the position and name come from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub source: Option<String>,
     /// Dates the place cannot be used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub closed: Option<Vec<DateRangeEntry>>,
 }
 

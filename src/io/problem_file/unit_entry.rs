@@ -25,9 +25,11 @@ pub struct LunchEntry {
 pub struct CapacityEntry {
     /// Non-class requests per day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub consultations: Option<u32>,
     /// Class seats per day.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub seats: Option<u32>,
 }
 
@@ -45,14 +47,18 @@ pub struct UnitEntry {
     /// are days off.
     pub shifts: BTreeMap<String, [String; 2]>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub lunch: Option<LunchEntry>,
     /// The longest day from departure to return, lunch excluded (default 480).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub max_work_minutes: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub capacity: Option<CapacityEntry>,
     /// Dates the unit does not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub out_of_service: Option<Vec<DateRangeEntry>>,
 }
 
