@@ -38,26 +38,38 @@ pub(crate) async fn write(
     id: &str,
     body: Option<Value>,
 ) -> Result<Vec<Diagnostic>, ApiError> {
-    let _guard = state.jobs.write_lock.lock().await;
-    let data = validate(state, entity, id, body.as_ref()).await?;
-    match body {
-        Some(b) => state.store.put(entity, id, &checked_body(entity, &b)?, who).await?,
-        None if entity == Entity::Request => {
+    let Some(body) = body else {
+        let _guard = state.jobs.write_lock.lock().await;
+        validate(state, entity, id, None).await?;
+        if entity == Entity::Request {
             state.store.cancel_request(id, who, "").await?;
-            return Ok(Vec::new());
-        }
-        None => {
+        } else {
             state.store.delete(entity, id, who).await?;
-            return Ok(Vec::new());
         }
-    }
-    Ok(warnings_for(state, &data, entity, id))
+        return Ok(Vec::new());
+    };
+    Ok(save(state, who, entity, id, &body).await?.1)
+}
+
+/// [`write`] of `body`: what was stored (written back from its type) and the warnings.
+async fn save(
+    state: &AppState,
+    who: &str,
+    entity: Entity,
+    id: &str,
+    body: &Value,
+) -> Result<(Value, Vec<Diagnostic>), ApiError> {
+    let _guard = state.jobs.write_lock.lock().await;
+    let data = validate(state, entity, id, Some(body)).await?;
+    let stored = checked_body(entity, body)?;
+    state.store.put(entity, id, &stored, who).await?;
+    Ok((stored, warnings_for(state, &data, entity, id)))
 }
 
 /// A body the data set accepted, as its type. The reader's rules are stricter than the
 /// types', so this fails only on a bug (answered 500 and logged).
 fn checked<T: DeserializeOwned>(body: &Value) -> Result<T, ApiError> {
-    serde_json::from_value(body.clone()).map_err(|e| ApiError::internal(&format!("a checked body: {e}")))
+    T::deserialize(body).map_err(|e| ApiError::internal(&format!("a checked body: {e}")))
 }
 
 /// A request body the data set accepted, as its type.
@@ -214,8 +226,7 @@ async fn create(state: &AppState, who: &str, entity: Entity, mut body: Value) ->
             ["別の id にするか PUT で更新してください", "use another id, or PUT to update"],
         ));
     }
-    let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
-    let stored = checked_body(entity, &body)?;
+    let (stored, warnings) = save(state, who, entity, &id, &body).await?;
     Ok(with_warnings((StatusCode::CREATED, Json(stored)).into_response(), &warnings))
 }
 
@@ -243,8 +254,7 @@ async fn put(state: &AppState, who: &str, entity: Entity, id: String, mut body: 
             fields.insert("id".into(), json!(id));
         }
     }
-    let warnings = write(state, who, entity, &id, Some(body.clone())).await?;
-    let stored = checked_body(entity, &body)?;
+    let (stored, warnings) = save(state, who, entity, &id, &body).await?;
     Ok(with_warnings(Json(stored).into_response(), &warnings))
 }
 
